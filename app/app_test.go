@@ -1,0 +1,154 @@
+package app_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"cosmossdk.io/math"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+	distrtypes "github.com/cosmos/cosmos-sdk/x/distribution/types"
+	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
+	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+
+	"github.com/aegis-chain/aegis/app"
+	"github.com/aegis-chain/aegis/testutil"
+)
+
+func TestAppProducesBlocks(t *testing.T) {
+	c := testutil.NewTestChain(t, 2, nil)
+	for i := 0; i < 5; i++ {
+		c.NextBlock(5 * time.Second)
+	}
+	require.Equal(t, int64(6), c.App.LastBlockHeight())
+	require.NotEmpty(t, c.App.LastCommitID().Hash)
+
+	ctx := c.Context()
+	params, err := c.App.StakingKeeper.GetParams(ctx)
+	require.NoError(t, err)
+	require.Equal(t, app.BondDenom, params.BondDenom)
+	meta, found := c.App.BankKeeper.GetDenomMetaData(ctx, app.BondDenom)
+	require.True(t, found)
+	require.Equal(t, app.DisplayDenom, meta.Symbol)
+}
+
+func TestBankSendInBlock(t *testing.T) {
+	c := testutil.NewTestChain(t, 2, nil)
+	from, to := c.Accounts[0], c.Accounts[1]
+	amount := sdk.NewCoins(sdk.NewCoin(app.BondDenom, math.NewInt(12345)))
+	res := c.DeliverMsgs(5*time.Second, from, banktypes.NewMsgSend(from.Address, to.Address, amount))
+	require.Zero(t, res.Code, res.Log)
+
+	got := c.App.BankKeeper.GetBalance(c.Context(), to.Address, app.BondDenom)
+	require.Equal(t, math.NewInt(1_000_000_000_000+12345), got.Amount)
+
+	// Insufficient funds fails cleanly and moves nothing.
+	tooMuch := sdk.NewCoins(sdk.NewCoin(app.BondDenom, math.NewInt(2_000_000_000_000)))
+	res = c.DeliverMsgs(5*time.Second, from, banktypes.NewMsgSend(from.Address, to.Address, tooMuch))
+	require.NotZero(t, res.Code)
+	require.Contains(t, res.Log, "insufficient funds")
+	require.Equal(t, got, c.App.BankKeeper.GetBalance(c.Context(), to.Address, app.BondDenom))
+}
+
+func TestModuleAccountsAreBlocked(t *testing.T) {
+	blocked := app.BlockedAddresses()
+	for _, name := range []string{authtypes.FeeCollectorName, distrtypes.ModuleName, stakingtypes.BondedPoolName, stakingtypes.NotBondedPoolName} {
+		require.True(t, blocked[authtypes.NewModuleAddress(name).String()], name)
+	}
+	require.False(t, blocked[authtypes.NewModuleAddress(govtypes.ModuleName).String()])
+}
+
+// TestExportImport exports the state after some blocks and a transfer, boots a fresh app
+// from it, and checks the stores and balances match and that two imports agree on the
+// app hash.
+func TestExportImport(t *testing.T) {
+	c := testutil.NewTestChain(t, 2, nil)
+	from, to := c.Accounts[0], c.Accounts[1]
+	res := c.DeliverMsgs(5*time.Second, from, banktypes.NewMsgSend(from.Address, to.Address,
+		sdk.NewCoins(sdk.NewCoin(app.BondDenom, math.NewInt(777)))))
+	require.Zero(t, res.Code, res.Log)
+	for i := 0; i < 3; i++ {
+		c.NextBlock(5 * time.Second)
+	}
+
+	exported, err := c.App.ExportAppStateAndValidators(false, nil, nil)
+	require.NoError(t, err)
+	var genesis app.GenesisState
+	require.NoError(t, json.Unmarshal(exported.AppState, &genesis))
+
+	imported := importChain(t, exported.AppState, exported.Height)
+	again := importChain(t, exported.AppState, exported.Height)
+	require.Equal(t, imported.LastCommitID().Hash, again.LastCommitID().Hash, "imports of one export must agree")
+
+	ctxA, ctxB := c.Context(), imported.NewUncachedContext(false, c.Context().BlockHeader())
+	for _, acc := range c.Accounts {
+		require.Equal(t, c.App.BankKeeper.GetAllBalances(ctxA, acc.Address), imported.BankKeeper.GetAllBalances(ctxB, acc.Address))
+	}
+	supplyA, err := c.App.BankKeeper.TotalSupply(ctxA, &banktypes.QueryTotalSupplyRequest{})
+	require.NoError(t, err)
+	supplyB, err := imported.BankKeeper.TotalSupply(ctxB, &banktypes.QueryTotalSupplyRequest{})
+	require.NoError(t, err)
+	require.Equal(t, supplyA.Supply, supplyB.Supply)
+
+	// Every store must hold the same data, except what is height-bound by design.
+	skip := map[string][][]byte{
+		stakingtypes.StoreKey: {stakingtypes.UnbondingQueueKey, stakingtypes.RedelegationQueueKey, stakingtypes.ValidatorQueueKey, stakingtypes.HistoricalInfoKey, stakingtypes.UnbondingTypeKey, stakingtypes.ValidatorUpdatesKey},
+		authtypes.StoreKey:    {authtypes.AddressStoreKeyPrefix, authtypes.AccountNumberStoreKeyPrefix},
+		"upgrade":             {{0x0}},
+	}
+	for _, name := range []string{banktypes.StoreKey, stakingtypes.StoreKey, distrtypes.StoreKey, govtypes.StoreKey} {
+		compareStores(t, name, ctxA.KVStore(c.App.GetKey(name)), ctxB.KVStore(imported.GetKey(name)), skip[name])
+	}
+}
+
+func importChain(t *testing.T, appState []byte, height int64) *app.App {
+	t.Helper()
+	a := testutil.NewApp(t)
+	_, err := a.InitChain(&abci.RequestInitChain{
+		ChainId:         testutil.ChainID,
+		Time:            testutil.GenesisTime,
+		ConsensusParams: simtestutil.DefaultConsensusParams,
+		AppStateBytes:   appState,
+		InitialHeight:   height,
+	})
+	require.NoError(t, err)
+	_, err = a.FinalizeBlock(&abci.RequestFinalizeBlock{Height: height, Time: testutil.GenesisTime})
+	require.NoError(t, err)
+	_, err = a.Commit()
+	require.NoError(t, err)
+	return a
+}
+
+func compareStores(t *testing.T, name string, a, b storetypes.KVStore, skipPrefixes [][]byte) {
+	t.Helper()
+	kvs := func(s storetypes.KVStore) map[string][]byte {
+		out := map[string][]byte{}
+		it := s.Iterator(nil, nil)
+		defer it.Close()
+	next:
+		for ; it.Valid(); it.Next() {
+			for _, p := range skipPrefixes {
+				if bytes.HasPrefix(it.Key(), p) {
+					continue next
+				}
+			}
+			out[string(it.Key())] = it.Value()
+		}
+		return out
+	}
+	ka, kb := kvs(a), kvs(b)
+	require.Equal(t, len(ka), len(kb), "store %s: key count", name)
+	for k, v := range ka {
+		require.Equal(t, v, kb[k], "store %s: key %x", name, k)
+	}
+}

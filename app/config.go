@@ -1,0 +1,53 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+)
+
+const (
+	// AppName is the name baked into the binary and the ABCI info.
+	AppName = "aegis"
+
+	// Bech32Prefix is the human-readable part of every Aegis account address.
+	Bech32Prefix = "aegis"
+
+	// BondDenom is the base denom (6 decimals); DisplayDenom is its human unit.
+	BondDenom    = "uaegis"
+	DisplayDenom = "AEGIS"
+
+	// CoinType is the BIP-44 coin type shared with the Cosmos Hub (118).
+	CoinType = 118
+)
+
+// DefaultNodeHome is where aegisd keeps its config and data unless --home says otherwise.
+var DefaultNodeHome string
+
+func init() {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		home = "."
+	}
+	DefaultNodeHome = filepath.Join(home, ".aegis")
+
+	// Staking, gov and genesis helpers read the SDK default; set it before any of them run.
+	sdk.DefaultBondDenom = BondDenom
+	SetAddressConfig(sdk.GetConfig())
+}
+
+// SetAddressConfig sets the bech32 prefixes and coin type. It is idempotent until the
+// config is sealed, which the root command does once.
+func SetAddressConfig(cfg *sdk.Config) {
+	if cfg.GetBech32AccountAddrPrefix() == Bech32Prefix {
+		return
+	}
+	cfg.SetBech32PrefixForAccount(Bech32Prefix, Bech32Prefix+sdk.PrefixPublic)
+	cfg.SetBech32PrefixForValidator(Bech32Prefix+sdk.PrefixValidator+sdk.PrefixOperator,
+		Bech32Prefix+sdk.PrefixValidator+sdk.PrefixOperator+sdk.PrefixPublic)
+	cfg.SetBech32PrefixForConsensusNode(Bech32Prefix+sdk.PrefixValidator+sdk.PrefixConsensus,
+		Bech32Prefix+sdk.PrefixValidator+sdk.PrefixConsensus+sdk.PrefixPublic)
+	cfg.SetCoinType(CoinType)
+	cfg.SetPurpose(44)
+}
