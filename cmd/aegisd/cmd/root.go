@@ -1,0 +1,194 @@
+// Package cmd builds the aegisd command tree.
+package cmd
+
+import (
+	"errors"
+	"os"
+
+	dbm "github.com/cosmos/cosmos-db"
+	"github.com/spf13/cobra"
+	"github.com/spf13/viper"
+
+	"cosmossdk.io/log/v2"
+	confixcmd "cosmossdk.io/tools/confix/cmd"
+
+	cmtcfg "github.com/cometbft/cometbft/config"
+
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/config"
+	"github.com/cosmos/cosmos-sdk/client/debug"
+	"github.com/cosmos/cosmos-sdk/client/flags"
+	"github.com/cosmos/cosmos-sdk/client/keys"
+	"github.com/cosmos/cosmos-sdk/client/pruning"
+	"github.com/cosmos/cosmos-sdk/client/rpc"
+	"github.com/cosmos/cosmos-sdk/client/snapshot"
+	"github.com/cosmos/cosmos-sdk/server"
+	serverconfig "github.com/cosmos/cosmos-sdk/server/config"
+	servertypes "github.com/cosmos/cosmos-sdk/server/types"
+	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	authcmd "github.com/cosmos/cosmos-sdk/x/auth/client/cli"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	genutilcli "github.com/cosmos/cosmos-sdk/x/genutil/client/cli"
+
+	"github.com/aegis-chain/aegis/app"
+)
+
+// NewRootCmd builds the aegisd root command. A throwaway in-memory app supplies the codecs
+// and the module list that autocli turns into tx and query commands.
+func NewRootCmd() (*cobra.Command, error) {
+	tmpHome, err := os.MkdirTemp("", "aegisd")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmpHome)
+	tempApp, err := app.New(log.NewNopLogger(), dbm.NewMemDB(), true, simtestutil.NewAppOptionsWithFlagHome(tmpHome))
+	if err != nil {
+		return nil, err
+	}
+
+	initClientCtx := client.Context{}.
+		WithCodec(tempApp.AppCodec()).
+		WithInterfaceRegistry(tempApp.InterfaceRegistry()).
+		WithTxConfig(tempApp.TxConfig()).
+		WithLegacyAmino(tempApp.LegacyAmino()).
+		WithInput(os.Stdin).
+		WithAccountRetriever(authtypes.AccountRetriever{}).
+		WithHomeDir(app.DefaultNodeHome).
+		WithViper("AEGISD")
+
+	rootCmd := &cobra.Command{
+		Use:           "aegisd",
+		Short:         "Aegis: the app-chain for decentralized AI infrastructure",
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			cmd.SetOut(cmd.OutOrStdout())
+			cmd.SetErr(cmd.ErrOrStderr())
+
+			clientCtx := initClientCtx.WithCmdContext(cmd.Context())
+			clientCtx, err := client.ReadPersistentCommandFlags(clientCtx, cmd.Flags())
+			if err != nil {
+				return err
+			}
+			clientCtx, err = config.ReadFromClientConfig(clientCtx)
+			if err != nil {
+				return err
+			}
+			if err := client.SetCmdClientContextHandler(clientCtx, cmd); err != nil {
+				return err
+			}
+			appTemplate, appConfig := initAppConfig()
+			return server.InterceptConfigsPreRunHandler(cmd, appTemplate, appConfig, cmtcfg.DefaultConfig())
+		},
+	}
+
+	sdk.GetConfig().Seal()
+	basics := tempApp.BasicModuleManager
+	rootCmd.AddCommand(
+		genutilcli.InitCmd(basics, app.DefaultNodeHome),
+		debug.Cmd(),
+		confixcmd.ConfigCommand(),
+		pruning.Cmd(newApp, app.DefaultNodeHome),
+		snapshot.Cmd(newApp),
+		server.QueryBlockResultsCmd(),
+		testnetCmd(basics),
+	)
+	server.AddCommands(rootCmd, app.DefaultNodeHome, newApp, appExport, func(*cobra.Command) {})
+	rootCmd.AddCommand(
+		server.StatusCommand(),
+		genutilcli.Commands(tempApp.TxConfig(), basics, app.DefaultNodeHome),
+		queryCommand(),
+		txCommand(),
+		keys.Commands(),
+	)
+
+	// autocli reads the per-command client context at run time; reading client.toml here
+	// would pin viper to the default home before --home is parsed.
+	autoCliOpts := tempApp.AutoCliOpts()
+	autoCliOpts.ClientCtx = initClientCtx
+	if err := autoCliOpts.EnhanceRootCommand(rootCmd); err != nil {
+		return nil, err
+	}
+	return rootCmd, nil
+}
+
+// initAppConfig sets the app.toml defaults: a zero minimum gas price in uaegis so a fresh
+// node starts without hand edits (operators raise it in app.toml).
+func initAppConfig() (string, any) {
+	srvCfg := serverconfig.DefaultConfig()
+	srvCfg.MinGasPrices = "0" + app.BondDenom
+	return serverconfig.DefaultConfigTemplate, *srvCfg
+}
+
+func queryCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:                        "query",
+		Aliases:                    []string{"q"},
+		Short:                      "Querying subcommands",
+		SuggestionsMinimumDistance: 2,
+		RunE:                       client.ValidateCmd,
+	}
+	cmd.AddCommand(
+		rpc.ValidatorCommand(),
+		server.QueryBlockCmd(),
+		server.QueryBlocksCmd(),
+		authcmd.QueryTxsByEventsCmd(),
+		authcmd.QueryTxCmd(),
+	)
+	return cmd
+}
+
+func txCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:                        "tx",
+		Short:                      "Transactions subcommands",
+		SuggestionsMinimumDistance: 2,
+		RunE:                       client.ValidateCmd,
+	}
+	cmd.AddCommand(
+		authcmd.GetSignCommand(),
+		authcmd.GetSignBatchCommand(),
+		authcmd.GetMultiSignCommand(),
+		authcmd.GetMultiSignBatchCmd(),
+		authcmd.GetValidateSignaturesCommand(),
+		authcmd.GetBroadcastCommand(),
+		authcmd.GetEncodeCommand(),
+		authcmd.GetDecodeCommand(),
+		authcmd.GetSimulateCmd(),
+	)
+	return cmd
+}
+
+func newApp(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions) servertypes.Application {
+	a, err := app.New(logger, db, true, appOpts, server.DefaultBaseappOptions(appOpts)...)
+	if err != nil {
+		// The server's AppCreator has no error return; a wiring failure must stop the node.
+		panic(err)
+	}
+	return a
+}
+
+func appExport(
+	logger log.Logger, db dbm.DB, height int64, forZeroHeight bool,
+	jailAllowedAddrs []string, appOpts servertypes.AppOptions, modulesToExport []string,
+) (servertypes.ExportedApp, error) {
+	homePath, ok := appOpts.Get(flags.FlagHome).(string)
+	if !ok || homePath == "" {
+		return servertypes.ExportedApp{}, errors.New("application home is not set")
+	}
+	if v, ok := appOpts.(*viper.Viper); ok {
+		v.Set(server.FlagInvCheckPeriod, 1)
+	}
+
+	a, err := app.New(logger, db, height == -1, appOpts)
+	if err != nil {
+		return servertypes.ExportedApp{}, err
+	}
+	if height != -1 {
+		if err := a.LoadHeight(height); err != nil {
+			return servertypes.ExportedApp{}, err
+		}
+	}
+	return a.ExportAppStateAndValidators(forZeroHeight, jailAllowedAddrs, modulesToExport)
+}
