@@ -1,0 +1,158 @@
+// Package testutil builds in-process Aegis apps for tests: a genesis with one bonded
+// validator and funded accounts, and helpers to drive blocks with a controlled clock.
+package testutil
+
+import (
+	"encoding/json"
+	"math/rand"
+	"testing"
+	"time"
+
+	dbm "github.com/cosmos/cosmos-db"
+	"github.com/stretchr/testify/require"
+
+	"cosmossdk.io/log/v2"
+	"cosmossdk.io/math"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
+	cmttypes "github.com/cometbft/cometbft/types"
+
+	"github.com/cosmos/cosmos-sdk/baseapp"
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
+	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
+	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+
+	"github.com/aegis-chain/aegis/app"
+)
+
+// ChainID is the chain id of every in-process test chain.
+const ChainID = "aegis-test-1"
+
+// Account is a funded test account with its private key.
+type Account struct {
+	PrivKey cryptotypes.PrivKey
+	Address sdk.AccAddress
+}
+
+// TestChain is an app plus the clock and height of its last block.
+type TestChain struct {
+	T        testing.TB
+	App      *app.App
+	Accounts []Account
+	Genesis  app.GenesisState
+	Time     time.Time
+	ValSet   *cmttypes.ValidatorSet
+}
+
+// GenesisTime is the genesis time of every test chain, fixed so runs are reproducible.
+var GenesisTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// NewApp builds an app on a fresh in-memory database.
+func NewApp(t testing.TB) *app.App {
+	t.Helper()
+	a, err := app.New(log.NewNopLogger(), dbm.NewMemDB(), true, simtestutil.NewAppOptionsWithFlagHome(t.TempDir()), baseapp.SetChainID(ChainID))
+	require.NoError(t, err)
+	return a
+}
+
+// NewTestChain creates an app with one bonded validator and n accounts holding
+// 10^12 uaegis each, runs InitChain and commits block 1 at GenesisTime. Mutate lets a test
+// adjust the genesis first.
+func NewTestChain(t testing.TB, n int, mutate func(app.GenesisState)) *TestChain {
+	t.Helper()
+	a := NewApp(t)
+
+	valSet, err := simtestutil.CreateRandomValidatorSet()
+	require.NoError(t, err)
+
+	accounts := make([]Account, n+1)
+	genAccs := make([]authtypes.GenesisAccount, n+1)
+	balances := make([]banktypes.Balance, n+1)
+	for i := range accounts {
+		pk := secp256k1.GenPrivKey()
+		accounts[i] = Account{PrivKey: pk, Address: sdk.AccAddress(pk.PubKey().Address())}
+		genAccs[i] = authtypes.NewBaseAccount(accounts[i].Address, pk.PubKey(), uint64(i), 0)
+		balances[i] = banktypes.Balance{
+			Address: accounts[i].Address.String(),
+			Coins:   sdk.NewCoins(sdk.NewCoin(app.BondDenom, math.NewInt(1_000_000_000_000))),
+		}
+	}
+	genesis, err := simtestutil.GenesisStateWithValSet(a.AppCodec(), a.DefaultGenesis(), valSet, genAccs, balances...)
+	require.NoError(t, err)
+	// GenesisStateWithValSet rebuilds the bank genesis; put the denom metadata back.
+	var bankGenesis banktypes.GenesisState
+	a.AppCodec().MustUnmarshalJSON(genesis[banktypes.ModuleName], &bankGenesis)
+	bankGenesis.DenomMetadata = []banktypes.Metadata{app.DenomMetadata()}
+	genesis[banktypes.ModuleName] = a.AppCodec().MustMarshalJSON(&bankGenesis)
+	if mutate != nil {
+		mutate(genesis)
+	}
+
+	c := &TestChain{T: t, App: a, Accounts: accounts[1:], Genesis: genesis, Time: GenesisTime, ValSet: valSet}
+	c.InitChain(genesis)
+	// Genesis state is committed with the first block.
+	c.NextBlock(0)
+	return c
+}
+
+// InitChain runs InitChain with the given app state at GenesisTime.
+func (c *TestChain) InitChain(genesis app.GenesisState) {
+	c.T.Helper()
+	stateBytes, err := json.Marshal(genesis)
+	require.NoError(c.T, err)
+	_, err = c.App.InitChain(&abci.RequestInitChain{
+		ChainId:         ChainID,
+		Time:            c.Time,
+		Validators:      []abci.ValidatorUpdate{},
+		ConsensusParams: simtestutil.DefaultConsensusParams,
+		AppStateBytes:   stateBytes,
+	})
+	require.NoError(c.T, err)
+}
+
+// NextBlock finalizes and commits one block dt after the previous one, with the given
+// raw txs, and returns the block's result.
+func (c *TestChain) NextBlock(dt time.Duration, txs ...[]byte) *abci.ResponseFinalizeBlock {
+	c.T.Helper()
+	c.Time = c.Time.Add(dt)
+	res, err := c.App.FinalizeBlock(&abci.RequestFinalizeBlock{
+		Height:             c.App.LastBlockHeight() + 1,
+		Time:               c.Time,
+		Txs:                txs,
+		NextValidatorsHash: c.ValSet.Hash(),
+	})
+	require.NoError(c.T, err)
+	_, err = c.App.Commit()
+	require.NoError(c.T, err)
+	return res
+}
+
+// Context is a context on the last committed state, at the last block's height and time.
+func (c *TestChain) Context() sdk.Context {
+	return c.App.NewUncachedContext(false, cmtproto.Header{
+		ChainID: ChainID, Height: c.App.LastBlockHeight(), Time: c.Time,
+	})
+}
+
+// DeliverMsgs signs msgs with from's key, puts the tx in a block dt after the last one and
+// returns the tx's result (a failed tx is returned, not fatal).
+func (c *TestChain) DeliverMsgs(dt time.Duration, from Account, msgs ...sdk.Msg) *abci.ExecTxResult {
+	c.T.Helper()
+	ctx := c.Context()
+	acc := c.App.AccountKeeper.GetAccount(ctx, from.Address)
+	require.NotNil(c.T, acc, "account %s does not exist", from.Address)
+	txCfg := c.App.TxConfig()
+	tx, err := simtestutil.GenSignedMockTx(rand.New(rand.NewSource(1)), txCfg, msgs,
+		sdk.NewCoins(), simtestutil.DefaultGenTxGas, ChainID,
+		[]uint64{acc.GetAccountNumber()}, []uint64{acc.GetSequence()}, from.PrivKey)
+	require.NoError(c.T, err)
+	bz, err := txCfg.TxEncoder()(tx)
+	require.NoError(c.T, err)
+	res := c.NextBlock(dt, bz)
+	require.Len(c.T, res.TxResults, 1)
+	return res.TxResults[0]
+}
