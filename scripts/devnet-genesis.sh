@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Devnet-only genesis settings (short voting period; later modules add theirs here).
+# Usage: devnet-genesis.sh <aegisd binary> <home>
+set -euo pipefail
+BIN=$1 HOME_DIR=$2
+GEN="$HOME_DIR/config/genesis.json"
+# A one-minute gov voting period so proposals can be tried on the devnet.
+sed -i 's/"voting_period": "[^"]*"/"voting_period": "60s"/; s/"expedited_voting_period": "[^"]*"/"expedited_voting_period": "30s"/' "$GEN"
