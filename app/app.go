@@ -82,6 +82,10 @@ import (
 	"github.com/cosmos/cosmos-sdk/x/upgrade"
 	upgradekeeper "github.com/cosmos/cosmos-sdk/x/upgrade/keeper"
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
+
+	"github.com/aegis-chain/aegis/x/emission"
+	emissionkeeper "github.com/aegis-chain/aegis/x/emission/keeper"
+	emissiontypes "github.com/aegis-chain/aegis/x/emission/types"
 )
 
 // maccPerms are the module accounts and what each may do with tokens.
@@ -92,6 +96,7 @@ var maccPerms = map[string][]string{
 	stakingtypes.NotBondedPoolName:      {authtypes.Burner, authtypes.Staking},
 	stakingtypes.KeyRotationFeePoolName: {authtypes.Burner},
 	govtypes.ModuleName:                 {authtypes.Burner},
+	emissiontypes.ModuleName:            {authtypes.Minter},
 }
 
 var _ servertypes.Application = (*App)(nil)
@@ -117,6 +122,8 @@ type App struct {
 	EvidenceKeeper        evidencekeeper.Keeper
 	FeeGrantKeeper        feegrantkeeper.Keeper
 	ConsensusParamsKeeper consensuskeeper.Keeper
+
+	EmissionKeeper emissionkeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -157,6 +164,7 @@ func New(
 		authtypes.StoreKey, banktypes.StoreKey, stakingtypes.StoreKey, distrtypes.StoreKey,
 		slashingtypes.StoreKey, govtypes.StoreKey, upgradetypes.StoreKey, feegrant.StoreKey,
 		evidencetypes.StoreKey, authzkeeper.StoreKey, consensustypes.StoreKey,
+		emissiontypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		return nil, err
@@ -205,6 +213,8 @@ func New(
 	app.EvidenceKeeper = *evidencekeeper.NewKeeper(appCodec, store(evidencetypes.StoreKey), app.StakingKeeper, app.SlashingKeeper,
 		app.AccountKeeper.AddressCodec(), runtime.ProvideCometInfoService())
 
+	app.EmissionKeeper = emissionkeeper.NewKeeper(appCodec, store(emissiontypes.StoreKey), app.AccountKeeper, app.BankKeeper)
+
 	app.ModuleManager = module.NewManager(
 		genutil.NewAppModule(app.AccountKeeper, app.StakingKeeper, app, txConfig),
 		auth.NewAppModule(appCodec, app.AccountKeeper, authsims.RandomGenesisAccounts),
@@ -219,6 +229,7 @@ func New(
 		evidence.NewAppModule(app.EvidenceKeeper),
 		authzmodule.NewAppModule(appCodec, app.AuthzKeeper, app.AccountKeeper, app.BankKeeper, interfaceRegistry),
 		consensus.NewAppModule(appCodec, app.ConsensusParamsKeeper),
+		emission.NewAppModule(appCodec, app.EmissionKeeper),
 	)
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, map[string]module.AppModuleBasic{
 		genutiltypes.ModuleName: genutil.NewAppModuleBasic(genutiltypes.DefaultMessageValidator),
@@ -233,16 +244,17 @@ func New(
 		distrtypes.ModuleName, slashingtypes.ModuleName, evidencetypes.ModuleName,
 		stakingtypes.ModuleName, genutiltypes.ModuleName, authz.ModuleName,
 	)
+	// Emission runs last so a day's issuance sees every state change of the block.
 	app.ModuleManager.SetOrderEndBlockers(
 		govtypes.ModuleName, stakingtypes.ModuleName, genutiltypes.ModuleName,
-		feegrant.ModuleName, banktypes.ModuleName,
+		feegrant.ModuleName, banktypes.ModuleName, emissiontypes.ModuleName,
 	)
 	// genutil runs after staking (gentxs need the pools) and after auth (it needs its params).
 	genesisOrder := []string{
 		authtypes.ModuleName, banktypes.ModuleName, distrtypes.ModuleName, stakingtypes.ModuleName,
 		slashingtypes.ModuleName, govtypes.ModuleName, genutiltypes.ModuleName, evidencetypes.ModuleName,
 		authz.ModuleName, feegrant.ModuleName, upgradetypes.ModuleName, vestingtypes.ModuleName,
-		consensustypes.ModuleName,
+		consensustypes.ModuleName, emissiontypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)

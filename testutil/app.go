@@ -9,6 +9,7 @@ import (
 	"time"
 
 	dbm "github.com/cosmos/cosmos-db"
+	"github.com/cosmos/gogoproto/proto"
 	"github.com/stretchr/testify/require"
 
 	"cosmossdk.io/log/v2"
@@ -19,6 +20,7 @@ import (
 	cmttypes "github.com/cometbft/cometbft/types"
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
+	"github.com/cosmos/cosmos-sdk/codec"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
@@ -46,6 +48,9 @@ type TestChain struct {
 	Genesis  app.GenesisState
 	Time     time.Time
 	ValSet   *cmttypes.ValidatorSet
+
+	// initialHeight is the first block's height of an imported chain.
+	initialHeight int64
 }
 
 // GenesisTime is the genesis time of every test chain, fixed so runs are reproducible.
@@ -62,7 +67,7 @@ func NewApp(t testing.TB) *app.App {
 // NewTestChain creates an app with one bonded validator and n accounts holding
 // 10^12 uaegis each, runs InitChain and commits block 1 at GenesisTime. Mutate lets a test
 // adjust the genesis first.
-func NewTestChain(t testing.TB, n int, mutate func(app.GenesisState)) *TestChain {
+func NewTestChain(t testing.TB, n int, mutate func(codec.JSONCodec, app.GenesisState)) *TestChain {
 	t.Helper()
 	a := NewApp(t)
 
@@ -89,7 +94,7 @@ func NewTestChain(t testing.TB, n int, mutate func(app.GenesisState)) *TestChain
 	bankGenesis.DenomMetadata = []banktypes.Metadata{app.DenomMetadata()}
 	genesis[banktypes.ModuleName] = a.AppCodec().MustMarshalJSON(&bankGenesis)
 	if mutate != nil {
-		mutate(genesis)
+		mutate(a.AppCodec(), genesis)
 	}
 
 	c := &TestChain{T: t, App: a, Accounts: accounts[1:], Genesis: genesis, Time: GenesisTime, ValSet: valSet}
@@ -119,8 +124,12 @@ func (c *TestChain) InitChain(genesis app.GenesisState) {
 func (c *TestChain) NextBlock(dt time.Duration, txs ...[]byte) *abci.ResponseFinalizeBlock {
 	c.T.Helper()
 	c.Time = c.Time.Add(dt)
+	height := c.App.LastBlockHeight() + 1
+	if c.App.LastBlockHeight() == 0 && c.initialHeight > 0 {
+		height = c.initialHeight
+	}
 	res, err := c.App.FinalizeBlock(&abci.RequestFinalizeBlock{
-		Height:             c.App.LastBlockHeight() + 1,
+		Height:             height,
 		Time:               c.Time,
 		Txs:                txs,
 		NextValidatorsHash: c.ValSet.Hash(),
@@ -155,4 +164,56 @@ func (c *TestChain) DeliverMsgs(dt time.Duration, from Account, msgs ...sdk.Msg)
 	res := c.NextBlock(dt, bz)
 	require.Len(c.T, res.TxResults, 1)
 	return res.TxResults[0]
+}
+
+// ExportAndImport exports the chain's state and boots a fresh app from it at the next
+// height and the same clock, the way a chain restarts from an exported genesis.
+func (c *TestChain) ExportAndImport() *TestChain {
+	c.T.Helper()
+	exported, err := c.App.ExportAppStateAndValidators(false, nil, nil)
+	require.NoError(c.T, err)
+	var genesis app.GenesisState
+	require.NoError(c.T, json.Unmarshal(exported.AppState, &genesis))
+
+	next := &TestChain{
+		T: c.T, App: NewApp(c.T), Accounts: c.Accounts, Genesis: genesis, Time: c.Time, ValSet: c.ValSet,
+		initialHeight: exported.Height,
+	}
+	_, err = next.App.InitChain(&abci.RequestInitChain{
+		ChainId:         ChainID,
+		Time:            c.Time,
+		ConsensusParams: simtestutil.DefaultConsensusParams,
+		AppStateBytes:   exported.AppState,
+		InitialHeight:   exported.Height,
+	})
+	require.NoError(c.T, err)
+	return next
+}
+
+// Events returns the typed events of type T in a block result.
+func Events[T proto.Message](t testing.TB, res *abci.ResponseFinalizeBlock) []T {
+	t.Helper()
+	var out []T
+	for _, ev := range res.Events {
+		msg, err := sdk.ParseTypedEvent(withoutModeAttribute(ev))
+		if err != nil {
+			continue // not a typed event
+		}
+		if e, ok := msg.(T); ok {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// withoutModeAttribute drops the "mode" attribute baseapp adds to block events, which is
+// not a field of the typed event.
+func withoutModeAttribute(ev abci.Event) abci.Event {
+	attrs := make([]abci.EventAttribute, 0, len(ev.Attributes))
+	for _, a := range ev.Attributes {
+		if a.Key != "mode" {
+			attrs = append(attrs, a)
+		}
+	}
+	return abci.Event{Type: ev.Type, Attributes: attrs}
 }
