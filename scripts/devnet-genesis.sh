@@ -6,3 +6,5 @@ BIN=$1 HOME_DIR=$2
 GEN="$HOME_DIR/config/genesis.json"
 # A one-minute gov voting period so proposals can be tried on the devnet.
 sed -i 's/"voting_period": "[^"]*"/"voting_period": "60s"/; s/"expedited_voting_period": "[^"]*"/"expedited_voting_period": "30s"/' "$GEN"
+# 20-second emission days, so a day's issuance is visible within a minute.
+sed -i 's/"day_seconds": "[0-9]*"/"day_seconds": "20"/' "$GEN"

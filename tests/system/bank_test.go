@@ -15,9 +15,7 @@ import (
 )
 
 func TestSystemBankSend(t *testing.T) {
-	if testing.Short() {
-		t.Skip("system test: builds and runs the aegisd binary")
-	}
+	skipIfShort(t)
 	c := NewChain(t, BuildBinary(t), "bob")
 	bob := c.KeyAddress("bob")
 	c.Start()
@@ -58,9 +56,7 @@ func TestSystemBankSend(t *testing.T) {
 // TestSystemBadInput checks that user mistakes give a clear error and a non-zero exit,
 // never a panic or a stack trace.
 func TestSystemBadInput(t *testing.T) {
-	if testing.Short() {
-		t.Skip("system test: builds and runs the aegisd binary")
-	}
+	skipIfShort(t)
 	c := NewChain(t, BuildBinary(t), "bob")
 	c.Start()
 	bob := c.KeyAddress("bob")

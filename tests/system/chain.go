@@ -32,6 +32,13 @@ type Chain struct {
 	logFile             *os.File
 }
 
+// skipIfShort skips system tests under -short: they build and run the aegisd binary.
+func skipIfShort(t *testing.T) {
+	if testing.Short() {
+		t.Skip("system test: builds and runs the aegisd binary")
+	}
+}
+
 var (
 	buildOnce sync.Once
 	binPath   string
@@ -214,13 +221,19 @@ type TxResult struct {
 	Height string `json:"height"`
 }
 
-// GetJSON fetches a REST path from the node's API server into v.
-func (c *Chain) GetJSON(path string, v any) {
+// GetJSON fetches a REST path from the node's API server into v, at the latest height.
+func (c *Chain) GetJSON(path string, v any) { c.t.Helper(); c.GetJSONAt(0, path, v) }
+
+// GetJSONAt fetches a REST path at a given height (0 = latest) into v.
+func (c *Chain) GetJSONAt(height int64, path string, v any) {
 	c.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("http://%s%s", c.API, path), nil)
 	require.NoError(c.t, err)
+	if height > 0 {
+		req.Header.Set("x-cosmos-block-height", fmt.Sprint(height))
+	}
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(c.t, err)
 	defer resp.Body.Close()
@@ -235,4 +248,30 @@ func tail(s string, n int) string {
 		return s
 	}
 	return s[len(s)-n:]
+}
+
+// EditGenesis rewrites the genesis app state before the chain starts.
+func (c *Chain) EditGenesis(edit func(appState map[string]json.RawMessage)) {
+	c.t.Helper()
+	path := filepath.Join(c.Home, "config", "genesis.json")
+	bz, err := os.ReadFile(path)
+	require.NoError(c.t, err)
+	var doc map[string]json.RawMessage
+	require.NoError(c.t, json.Unmarshal(bz, &doc))
+	var appState map[string]json.RawMessage
+	require.NoError(c.t, json.Unmarshal(doc["app_state"], &appState))
+	edit(appState)
+	doc["app_state"], err = json.Marshal(appState)
+	require.NoError(c.t, err)
+	bz, err = json.MarshalIndent(doc, "", " ")
+	require.NoError(c.t, err)
+	require.NoError(c.t, os.WriteFile(path, bz, 0o600))
+	c.MustRun("genesis", "validate")
+}
+
+// QueryJSON runs a query command with JSON output and decodes it into v.
+func (c *Chain) QueryJSON(v any, args ...string) {
+	c.t.Helper()
+	out := c.MustRun(append(append([]string{"q"}, args...), "--output", "json", "--node", "tcp://"+c.RPC)...)
+	require.NoError(c.t, json.Unmarshal([]byte(out), v), out)
 }

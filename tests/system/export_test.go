@@ -13,9 +13,7 @@ import (
 // TestSystemExportBootsNewChain runs a chain, stops it, exports a zero-height genesis,
 // validates it and boots a new chain from it with the same validator key.
 func TestSystemExportBootsNewChain(t *testing.T) {
-	if testing.Short() {
-		t.Skip("system test: builds and runs the aegisd binary")
-	}
+	skipIfShort(t)
 	bin := BuildBinary(t)
 	c := NewChain(t, bin, "bob")
 	bob := c.KeyAddress("bob")
