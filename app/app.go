@@ -86,6 +86,9 @@ import (
 	"github.com/aegis-chain/aegis/x/emission"
 	emissionkeeper "github.com/aegis-chain/aegis/x/emission/keeper"
 	emissiontypes "github.com/aegis-chain/aegis/x/emission/types"
+	"github.com/aegis-chain/aegis/x/por"
+	porkeeper "github.com/aegis-chain/aegis/x/por/keeper"
+	portypes "github.com/aegis-chain/aegis/x/por/types"
 )
 
 // maccPerms are the module accounts and what each may do with tokens.
@@ -97,6 +100,8 @@ var maccPerms = map[string][]string{
 	stakingtypes.KeyRotationFeePoolName: {authtypes.Burner},
 	govtypes.ModuleName:                 {authtypes.Burner},
 	emissiontypes.ModuleName:            {authtypes.Minter},
+	portypes.ModuleName:                 nil,
+	portypes.StakeAccount:               nil,
 }
 
 var _ servertypes.Application = (*App)(nil)
@@ -124,6 +129,7 @@ type App struct {
 	ConsensusParamsKeeper consensuskeeper.Keeper
 
 	EmissionKeeper emissionkeeper.Keeper
+	PorKeeper      porkeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -164,7 +170,7 @@ func New(
 		authtypes.StoreKey, banktypes.StoreKey, stakingtypes.StoreKey, distrtypes.StoreKey,
 		slashingtypes.StoreKey, govtypes.StoreKey, upgradetypes.StoreKey, feegrant.StoreKey,
 		evidencetypes.StoreKey, authzkeeper.StoreKey, consensustypes.StoreKey,
-		emissiontypes.StoreKey,
+		emissiontypes.StoreKey, portypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		return nil, err
@@ -214,6 +220,9 @@ func New(
 		app.AccountKeeper.AddressCodec(), runtime.ProvideCometInfoService())
 
 	app.EmissionKeeper = emissionkeeper.NewKeeper(appCodec, store(emissiontypes.StoreKey), app.AccountKeeper, app.BankKeeper)
+	app.PorKeeper = porkeeper.NewKeeper(appCodec, store(portypes.StoreKey), app.AccountKeeper, app.BankKeeper, app.EmissionKeeper, govAuthority)
+	// Each day's issuance goes to x/por, which splits it across the role pools.
+	app.EmissionKeeper.SetDayDistributor(portypes.ModuleName, app.PorKeeper)
 
 	app.ModuleManager = module.NewManager(
 		genutil.NewAppModule(app.AccountKeeper, app.StakingKeeper, app, txConfig),
@@ -230,6 +239,7 @@ func New(
 		authzmodule.NewAppModule(appCodec, app.AuthzKeeper, app.AccountKeeper, app.BankKeeper, interfaceRegistry),
 		consensus.NewAppModule(appCodec, app.ConsensusParamsKeeper),
 		emission.NewAppModule(appCodec, app.EmissionKeeper),
+		por.NewAppModule(appCodec, app.PorKeeper),
 	)
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, map[string]module.AppModuleBasic{
 		genutiltypes.ModuleName: genutil.NewAppModuleBasic(genutiltypes.DefaultMessageValidator),
@@ -247,14 +257,14 @@ func New(
 	// Emission runs last so a day's issuance sees every state change of the block.
 	app.ModuleManager.SetOrderEndBlockers(
 		govtypes.ModuleName, stakingtypes.ModuleName, genutiltypes.ModuleName,
-		feegrant.ModuleName, banktypes.ModuleName, emissiontypes.ModuleName,
+		feegrant.ModuleName, banktypes.ModuleName, emissiontypes.ModuleName, portypes.ModuleName,
 	)
 	// genutil runs after staking (gentxs need the pools) and after auth (it needs its params).
 	genesisOrder := []string{
 		authtypes.ModuleName, banktypes.ModuleName, distrtypes.ModuleName, stakingtypes.ModuleName,
 		slashingtypes.ModuleName, govtypes.ModuleName, genutiltypes.ModuleName, evidencetypes.ModuleName,
 		authz.ModuleName, feegrant.ModuleName, upgradetypes.ModuleName, vestingtypes.ModuleName,
-		consensustypes.ModuleName, emissiontypes.ModuleName,
+		consensustypes.ModuleName, emissiontypes.ModuleName, portypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)

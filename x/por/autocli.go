@@ -1,0 +1,53 @@
+package por
+
+import (
+	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
+
+	"github.com/aegis-chain/aegis/x/por/types"
+)
+
+// AutoCLIOptions builds `aegisd q por ...` and `aegisd tx por ...` from the services.
+// Roles are given by name (WORKER, DELEGATE, DA, SEQUENCER, OPERATOR) or enum name.
+func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
+	return &autocliv1.ModuleOptions{
+		Query: &autocliv1.ServiceCommandDescriptor{
+			Service: types.Query_serviceDesc.ServiceName,
+			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
+				{RpcMethod: "Params", Use: "params", Short: "The PoR parameters of every role"},
+				{RpcMethod: "Node", Use: "node [operator]", Short: "A node: roles, stake, latest report and per-role PoR",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "operator"}}},
+				{RpcMethod: "Nodes", Use: "nodes", Short: "Registered nodes, or with --role only those holding a slot in the role"},
+				{RpcMethod: "Role", Use: "role [role]", Short: "A role: slot cap, slots held, active count, high-water mark, reserve, total eff, next pool, index",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "role"}}},
+				{RpcMethod: "RoleDay", Use: "role-day [role] [day]", Short: "The recorded tick of a role on a day (the public receipt)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "role"}, {ProtoField: "day"}}},
+				{RpcMethod: "Rewards", Use: "rewards [operator]", Short: "Pending rewards per role: what claim would pay now",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "operator"}}},
+				{RpcMethod: "Estimate", Use: "estimate [role]", Short: "PoR and daily reward of a node with --compute, --storage, --bandwidth",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "role"}}},
+			},
+		},
+		Tx: &autocliv1.ServiceCommandDescriptor{
+			Service: types.Msg_serviceDesc.ServiceName,
+			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
+				{RpcMethod: "RegisterNode", Use: "register [moniker] [stake] --roles WORKER,DA", Short: "Register this key as a resource node, escrowing stake",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "moniker"}, {ProtoField: "stake"}}},
+				{RpcMethod: "ActivateRole", Use: "activate-role [role]", Short: "Take a slot in one more role",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "role"}}},
+				{RpcMethod: "DeactivateRole", Use: "deactivate-role [role]", Short: "Free a role's slot (settles its rewards)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "role"}}},
+				{RpcMethod: "AddStake", Use: "add-stake [amount]", Short: "Escrow more stake",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "amount"}}},
+				{RpcMethod: "UnbondStake", Use: "unbond-stake [amount]", Short: "Unbond stake; it is paid after unbonding_days",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "amount"}}},
+				{RpcMethod: "SetWithdrawAddress", Use: "set-withdraw-address [address]", Short: "Set where claimed rewards go",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "withdraw_address"}}},
+				{RpcMethod: "SubmitReport", Use: "report", Short: "Submit today's resource report (--totals and --parts as JSON)",
+					Example: `aegisd tx por report --totals '{"compute":150,"storage":100,"bandwidth":80}' --parts '{"role":"NODE_ROLE_WORKER","resources":{"compute":150,"storage":100,"bandwidth":80}}' --from node1`},
+				{RpcMethod: "ClaimRewards", Use: "claim", Short: "Claim every role's rewards to the withdraw address"},
+				{RpcMethod: "SlashNode", Skip: true},    // governance only
+				{RpcMethod: "UpdateParams", Skip: true}, // governance only
+			},
+		},
+	}
+}

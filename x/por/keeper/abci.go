@@ -1,0 +1,61 @@
+package keeper
+
+import (
+	"context"
+
+	"cosmossdk.io/collections"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/aegis-chain/aegis/x/por/types"
+)
+
+// maxReleasesPerBlock bounds the unbonding releases of one block; later ones wait a block.
+const maxReleasesPerBlock = 200
+
+func unbondingKey(e types.UnbondingEntry) collections.Pair[int64, uint64] {
+	return collections.Join(e.CompletionTime.UnixNano(), e.Id)
+}
+
+// EndBlocker pays out matured unbonding entries from the front of the time-ordered queue.
+// The day's tick is not here: x/emission calls DistributeDay.
+func (k Keeper) EndBlocker(ctx context.Context) error {
+	now := sdk.UnwrapSDKContext(ctx).BlockTime().UnixNano()
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	rng := new(collections.Range[collections.Pair[int64, uint64]]).EndInclusive(collections.Join(now, ^uint64(0)))
+	iter, err := k.Unbonding.Iterate(ctx, rng)
+	if err != nil {
+		return err
+	}
+	var due []types.UnbondingEntry
+	for ; iter.Valid() && len(due) < maxReleasesPerBlock; iter.Next() {
+		e, err := iter.Value()
+		if err != nil {
+			iter.Close()
+			return err
+		}
+		due = append(due, e)
+	}
+	iter.Close()
+
+	for _, e := range due {
+		op, err := sdk.AccAddressFromBech32(e.Operator)
+		if err != nil {
+			return err
+		}
+		coins := sdk.NewCoins(sdk.NewCoin(params.StakeDenom, e.Amount))
+		if err := k.bank.SendCoinsFromModuleToAccount(ctx, types.StakeAccount, op, coins); err != nil {
+			return err
+		}
+		if err := k.Unbonding.Remove(ctx, unbondingKey(e)); err != nil {
+			return err
+		}
+		if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventStakeReleased{Operator: e.Operator, Amount: e.Amount, Id: e.Id}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,144 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/math"
+
+	"github.com/aegis-chain/aegis/x/por/types"
+)
+
+// A report's eff counts at the ticks of a segment of days [from, to]. Instead of visiting
+// nodes at a tick, each segment schedules two deltas on its role: +eff at from and -eff
+// at to+1. A tick applies the delta due that day to the role's running sums: O(1).
+
+// addDelta adds (eff, count) to the delta due at the start of the tick of day.
+func (k Keeper) addDelta(ctx context.Context, r types.NodeRole, day uint64, eff math.LegacyDec, count int64) error {
+	key := roleDayKey(r, day)
+	d, err := k.Deltas.Get(ctx, key)
+	if errors.Is(err, collections.ErrNotFound) {
+		d = types.RoleDelta{Eff: math.LegacyZeroDec()}
+	} else if err != nil {
+		return err
+	}
+	d.Eff, d.Count = d.Eff.Add(eff), d.Count+count
+	if d.Eff.IsZero() && d.Count == 0 {
+		return k.Deltas.Remove(ctx, key)
+	}
+	return k.Deltas.Set(ctx, key, d)
+}
+
+// startSegment makes seg count at its ticks. Only segments with eff > 0 count: a node is
+// active at a tick only with a positive eff.
+func (k Keeper) startSegment(ctx context.Context, r types.NodeRole, seg types.Segment) error {
+	if seg.FromDay == 0 || !seg.Eff.IsPositive() {
+		return nil
+	}
+	if err := k.addDelta(ctx, r, seg.FromDay, seg.Eff, 1); err != nil {
+		return err
+	}
+	return k.addDelta(ctx, r, seg.ToDay+1, seg.Eff.Neg(), -1)
+}
+
+// endSegment makes seg stop counting after the tick of newTo (never earlier than its
+// start, so a segment not started yet is removed whole) and returns the shortened segment.
+// newTo must be at least the last tick: ticks already run cannot change.
+func (k Keeper) endSegment(ctx context.Context, r types.NodeRole, seg types.Segment, newTo uint64) (types.Segment, error) {
+	if seg.FromDay == 0 || !seg.Eff.IsPositive() || newTo >= seg.ToDay {
+		return seg, nil
+	}
+	newTo = max(newTo, seg.FromDay-1)
+	if err := k.addDelta(ctx, r, seg.ToDay+1, seg.Eff, 1); err != nil {
+		return seg, err
+	}
+	if err := k.addDelta(ctx, r, newTo+1, seg.Eff.Neg(), -1); err != nil {
+		return seg, err
+	}
+	seg.ToDay = newTo
+	if newTo < seg.FromDay {
+		return types.Segment{Eff: math.LegacyZeroDec()}, nil
+	}
+	return seg, nil
+}
+
+// indexAt is a role's cumulative reward index after the tick of day (zero before any).
+func (k Keeper) indexAt(ctx context.Context, r types.NodeRole, day uint64) (math.LegacyDec, error) {
+	if day == 0 {
+		return math.LegacyZeroDec(), nil
+	}
+	rd, err := k.RoleDays.Get(ctx, roleDayKey(r, day))
+	if errors.Is(err, collections.ErrNotFound) {
+		return math.LegacyZeroDec(), nil
+	}
+	return rd.Index, err
+}
+
+// earned is what seg earned over the ticks after settledDay up to lastTick:
+// eff * (index[min(to, lastTick)] - index[max(settledDay, from-1)]).
+func (k Keeper) earned(ctx context.Context, r types.NodeRole, seg types.Segment, settledDay, lastTick uint64) (math.LegacyDec, error) {
+	if seg.FromDay == 0 || !seg.Eff.IsPositive() {
+		return math.LegacyZeroDec(), nil
+	}
+	upper, lower := min(seg.ToDay, lastTick), max(settledDay, seg.FromDay-1)
+	if upper <= lower {
+		return math.LegacyZeroDec(), nil
+	}
+	hi, err := k.indexAt(ctx, r, upper)
+	if err != nil {
+		return math.LegacyDec{}, err
+	}
+	lo, err := k.indexAt(ctx, r, lower)
+	if err != nil {
+		return math.LegacyDec{}, err
+	}
+	return seg.Eff.Mul(hi.Sub(lo)), nil
+}
+
+// settle moves everything nr earned up to lastTick into nr.Accrued.
+func (k Keeper) settle(ctx context.Context, nr *types.NodeRoleState, lastTick uint64) error {
+	for _, seg := range []types.Segment{nr.Prev, currentSegment(*nr)} {
+		e, err := k.earned(ctx, nr.Role, seg, nr.SettledDay, lastTick)
+		if err != nil {
+			return err
+		}
+		nr.Accrued = nr.Accrued.Add(e)
+	}
+	if nr.Prev.FromDay != 0 && nr.Prev.ToDay <= lastTick {
+		nr.Prev = types.Segment{Eff: math.LegacyZeroDec()}
+	}
+	nr.SettledDay = max(nr.SettledDay, lastTick)
+	return nil
+}
+
+// stopCounting settles nr and ends all its counting after lastTick: the node no longer
+// holds the slot at later ticks.
+func (k Keeper) stopCounting(ctx context.Context, nr *types.NodeRoleState, lastTick uint64) error {
+	if err := k.settle(ctx, nr, lastTick); err != nil {
+		return err
+	}
+	var err error
+	if nr.Prev, err = k.endSegment(ctx, nr.Role, nr.Prev, lastTick); err != nil {
+		return err
+	}
+	cur, err := k.endSegment(ctx, nr.Role, currentSegment(*nr), lastTick)
+	if err != nil {
+		return err
+	}
+	nr.FromDay, nr.ToDay = cur.FromDay, cur.ToDay
+	return nil
+}
+
+func currentSegment(nr types.NodeRoleState) types.Segment {
+	return types.Segment{Eff: nr.Eff, FromDay: nr.FromDay, ToDay: nr.ToDay}
+}
+
+// newNodeRole is a node's fresh state in a role.
+func newNodeRole(op string, r types.NodeRole) types.NodeRoleState {
+	zero := math.LegacyZeroDec()
+	return types.NodeRoleState{
+		Operator: op, Role: r, Active: true,
+		Raw: zero, Capped: zero, Eff: zero, Accrued: zero, Prev: types.Segment{Eff: zero},
+	}
+}

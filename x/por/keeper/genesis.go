@@ -1,0 +1,137 @@
+package keeper
+
+import (
+	"context"
+
+	"cosmossdk.io/collections"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/aegis-chain/aegis/x/por/types"
+)
+
+// InitGenesis stores the whole module state; ValidateGenesis has checked its invariants.
+func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
+	if err := gs.Validate(); err != nil {
+		return err
+	}
+	if err := k.Params.Set(ctx, gs.Params); err != nil {
+		return err
+	}
+	for _, rs := range gs.Roles {
+		if err := k.RoleStates.Set(ctx, int32(rs.Role), rs); err != nil {
+			return err
+		}
+	}
+	for _, n := range gs.Nodes {
+		op, err := sdk.AccAddressFromBech32(n.Operator)
+		if err != nil {
+			return err
+		}
+		if err := k.Nodes.Set(ctx, op, n); err != nil {
+			return err
+		}
+		for _, r := range n.Roles {
+			if err := k.RoleSlots.Set(ctx, collections.Join(int32(r), op)); err != nil {
+				return err
+			}
+		}
+	}
+	for _, nr := range gs.NodeRoles {
+		op, err := sdk.AccAddressFromBech32(nr.Operator)
+		if err != nil {
+			return err
+		}
+		if err := k.NodeRoles.Set(ctx, nodeRoleKey(op, nr.Role), nr); err != nil {
+			return err
+		}
+	}
+	for _, d := range gs.Deltas {
+		if err := k.Deltas.Set(ctx, roleDayKey(d.Role, d.Day), d.Delta); err != nil {
+			return err
+		}
+	}
+	for _, rd := range gs.RoleDays {
+		if err := k.RoleDays.Set(ctx, roleDayKey(rd.Role, rd.Day), rd); err != nil {
+			return err
+		}
+	}
+	for _, t := range gs.DayTicks {
+		if err := k.DayTicks.Set(ctx, t.Day, t); err != nil {
+			return err
+		}
+	}
+	for _, u := range gs.Unbonding {
+		if err := k.Unbonding.Set(ctx, unbondingKey(u), u); err != nil {
+			return err
+		}
+	}
+	if err := k.Carry.Set(ctx, gs.Carry); err != nil {
+		return err
+	}
+	if err := k.LastTickDay.Set(ctx, gs.LastTickDay); err != nil {
+		return err
+	}
+	return k.NextUnbondingID.Set(ctx, max(gs.NextUnbondingId, 1))
+}
+
+// ExportGenesis exports the whole module state.
+func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) {
+	gs := &types.GenesisState{}
+	var err error
+	if gs.Params, err = k.Params.Get(ctx); err != nil {
+		return nil, err
+	}
+	if gs.Carry, err = k.carry(ctx); err != nil {
+		return nil, err
+	}
+	if gs.LastTickDay, err = k.lastTick(ctx); err != nil {
+		return nil, err
+	}
+	if gs.NextUnbondingId, err = k.NextUnbondingID.Peek(ctx); err != nil {
+		return nil, err
+	}
+	if err := k.RoleStates.Walk(ctx, nil, func(_ int32, v types.RoleState) (bool, error) {
+		gs.Roles = append(gs.Roles, v)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.Nodes.Walk(ctx, nil, func(_ sdk.AccAddress, v types.Node) (bool, error) {
+		gs.Nodes = append(gs.Nodes, v)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.NodeRoles.Walk(ctx, nil, func(_ collections.Pair[sdk.AccAddress, int32], v types.NodeRoleState) (bool, error) {
+		gs.NodeRoles = append(gs.NodeRoles, v)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.Deltas.Walk(ctx, nil, func(key collections.Pair[int32, uint64], v types.RoleDelta) (bool, error) {
+		gs.Deltas = append(gs.Deltas, types.GenesisRoleDelta{Role: types.NodeRole(key.K1()), Day: key.K2(), Delta: v})
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.RoleDays.Walk(ctx, nil, func(_ collections.Pair[int32, uint64], v types.RoleDay) (bool, error) {
+		gs.RoleDays = append(gs.RoleDays, v)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.DayTicks.Walk(ctx, nil, func(_ uint64, v types.DayTick) (bool, error) {
+		gs.DayTicks = append(gs.DayTicks, v)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.Unbonding.Walk(ctx, nil, func(_ collections.Pair[int64, uint64], v types.UnbondingEntry) (bool, error) {
+		gs.Unbonding = append(gs.Unbonding, v)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	return gs, nil
+}

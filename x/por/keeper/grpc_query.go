@@ -1,0 +1,197 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+
+	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
+	"cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/query"
+
+	"github.com/aegis-chain/aegis/x/por/types"
+)
+
+var _ types.QueryServer = Querier{}
+
+// Querier serves the gRPC queries.
+type Querier struct{ Keeper }
+
+// NewQuerier returns the query server of k.
+func NewQuerier(k Keeper) Querier { return Querier{k} }
+
+func (q Querier) Params(ctx context.Context, _ *types.QueryParamsRequest) (*types.QueryParamsResponse, error) {
+	p, err := q.Keeper.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryParamsResponse{Params: p}, nil
+}
+
+func (q Querier) Node(ctx context.Context, req *types.QueryNodeRequest) (*types.QueryNodeResponse, error) {
+	if req == nil {
+		return nil, errorsmod.Wrap(types.ErrUnknownNode, "empty request")
+	}
+	op, err := parseOperator(req.Operator)
+	if err != nil {
+		return nil, err
+	}
+	node, err := q.getNode(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	res := &types.QueryNodeResponse{Node: node}
+	for _, r := range types.AllRoles {
+		nr, err := q.NodeRoles.Get(ctx, nodeRoleKey(op, r))
+		if errors.Is(err, collections.ErrNotFound) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		res.Roles = append(res.Roles, nr)
+	}
+	return res, nil
+}
+
+func (q Querier) Nodes(ctx context.Context, req *types.QueryNodesRequest) (*types.QueryNodesResponse, error) {
+	if req == nil {
+		req = &types.QueryNodesRequest{}
+	}
+	if req.Role == types.NODE_ROLE_UNSPECIFIED {
+		nodes, page, err := query.CollectionPaginate(ctx, q.Keeper.Nodes, req.Pagination,
+			func(_ sdk.AccAddress, n types.Node) (types.Node, error) { return n, nil })
+		if err != nil {
+			return nil, err
+		}
+		return &types.QueryNodesResponse{Nodes: nodes, Pagination: page}, nil
+	}
+	if !req.Role.Valid() {
+		return nil, errorsmod.Wrapf(types.ErrUnknownRole, "%d", req.Role)
+	}
+	nodes, page, err := query.CollectionPaginate(ctx, q.RoleSlots, req.Pagination,
+		func(key collections.Pair[int32, sdk.AccAddress], _ collections.NoValue) (types.Node, error) {
+			return q.Keeper.Nodes.Get(ctx, key.K2())
+		}, query.WithCollectionPaginationPairPrefix[int32, sdk.AccAddress](int32(req.Role)))
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryNodesResponse{Nodes: nodes, Pagination: page}, nil
+}
+
+func (q Querier) Role(ctx context.Context, req *types.QueryRoleRequest) (*types.QueryRoleResponse, error) {
+	if req == nil || !req.Role.Valid() {
+		return nil, errorsmod.Wrap(types.ErrUnknownRole, "role must be one of WORKER, DELEGATE, DA, SEQUENCER, OPERATOR")
+	}
+	params, err := q.Keeper.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := q.RoleStates.Get(ctx, int32(req.Role))
+	if err != nil {
+		return nil, err
+	}
+	res := &types.QueryRoleResponse{Params: params.Roles[req.Role-1], State: rs, NextPool: math.ZeroInt()}
+	last, err := q.lastTick(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if last > 0 {
+		if res.LastTick, err = q.RoleDays.Get(ctx, roleDayKey(req.Role, last)); err != nil {
+			return nil, err
+		}
+	} else {
+		res.LastTick = emptyRoleDay(req.Role)
+	}
+	if res.NextPool, err = q.nextPool(ctx, params, req.Role); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (q Querier) RoleDay(ctx context.Context, req *types.QueryRoleDayRequest) (*types.QueryRoleDayResponse, error) {
+	if req == nil || !req.Role.Valid() {
+		return nil, errorsmod.Wrap(types.ErrUnknownRole, "role must be one of WORKER, DELEGATE, DA, SEQUENCER, OPERATOR")
+	}
+	rd, err := q.RoleDays.Get(ctx, roleDayKey(req.Role, req.Day))
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, errorsmod.Wrapf(types.ErrNoTick, "no tick of %s on day %d", req.Role.Short(), req.Day)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryRoleDayResponse{RoleDay: rd}, nil
+}
+
+func (q Querier) Rewards(ctx context.Context, req *types.QueryRewardsRequest) (*types.QueryRewardsResponse, error) {
+	if req == nil {
+		return nil, errorsmod.Wrap(types.ErrUnknownNode, "empty request")
+	}
+	op, err := parseOperator(req.Operator)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := q.getNode(ctx, op); err != nil {
+		return nil, err
+	}
+	roles, total, err := q.PendingRewards(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryRewardsResponse{Roles: roles, Total: total}, nil
+}
+
+// Estimate computes the PoR of the given resources and the reward such a node would earn
+// at the next tick if it joined the role with the current totals (no reserve release):
+// floor(next_pool * (active+1) / slot_cap * eff / (total_eff + eff)).
+func (q Querier) Estimate(ctx context.Context, req *types.QueryEstimateRequest) (*types.QueryEstimateResponse, error) {
+	if req == nil || !req.Role.Valid() {
+		return nil, errorsmod.Wrap(types.ErrUnknownRole, "role must be one of WORKER, DELEGATE, DA, SEQUENCER, OPERATOR")
+	}
+	params, err := q.Keeper.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res := types.Resources{Compute: req.Compute, Storage: req.Storage, Bandwidth: req.Bandwidth}
+	if res.Max() > params.MaxResourceValue {
+		return nil, errorsmod.Wrapf(types.ErrValueTooLarge, "each value must be at most %d", params.MaxResourceValue)
+	}
+	rp := params.Roles[req.Role-1]
+	por := rp.ComputePoR(res)
+	out := &types.QueryEstimateResponse{Raw: por.Raw, Capped: por.Capped, Penalized: por.Penalized, Eff: por.Eff, DailyReward: math.ZeroInt()}
+	if !por.Eff.IsPositive() {
+		return out, nil
+	}
+	rs, err := q.RoleStates.Get(ctx, int32(req.Role))
+	if err != nil {
+		return nil, err
+	}
+	pool, err := q.nextPool(ctx, params, req.Role)
+	if err != nil {
+		return nil, err
+	}
+	active := min(rs.Count+1, rp.SlotCap)
+	share := math.LegacyNewDecFromInt(pool.Mul(math.NewIntFromUint64(active)).Quo(math.NewIntFromUint64(rp.SlotCap)))
+	out.DailyReward = share.Mul(por.Eff).Quo(rs.EffSum.Add(por.Eff)).TruncateInt()
+	return out, nil
+}
+
+// nextPool is the role's pool at the next tick: its allocation of the next issue plus carry.
+func (q Querier) nextPool(ctx context.Context, params types.Params, r types.NodeRole) (math.Int, error) {
+	_, amount, err := q.emission.NextIssue(ctx)
+	if err != nil {
+		return math.Int{}, err
+	}
+	carry, err := q.carry(ctx)
+	if err != nil {
+		return math.Int{}, err
+	}
+	pools, _ := splitByAllocation(amount.Add(carry), params)
+	return pools[r-1], nil
+}
+
+func emptyRoleDay(r types.NodeRole) types.RoleDay {
+	z := math.ZeroInt()
+	return types.RoleDay{Role: r, Pool: z, Release: z, Share: z, Distributed: z, Reserve: z, TotalEff: math.LegacyZeroDec(), Index: math.LegacyZeroDec()}
+}

@@ -1,0 +1,121 @@
+// Package keeper implements x/por: resource nodes, their reports, and the O(roles) daily
+// split of the emission across the role pools with lazily settled node rewards.
+package keeper
+
+import (
+	"context"
+	"errors"
+
+	"cosmossdk.io/collections"
+	corestore "cosmossdk.io/core/store"
+	"cosmossdk.io/math"
+
+	"github.com/cosmos/cosmos-sdk/codec"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/aegis-chain/aegis/x/por/types"
+)
+
+// Keeper holds the nodes, the role accumulators and the daily receipts.
+type Keeper struct {
+	cdc       codec.BinaryCodec
+	bank      types.BankKeeper
+	emission  types.EmissionKeeper
+	external  types.ExternalStake
+	authority string
+
+	Schema     collections.Schema
+	Params     collections.Item[types.Params]
+	RoleStates collections.Map[int32, types.RoleState]
+	Nodes      collections.Map[sdk.AccAddress, types.Node]
+	NodeRoles  collections.Map[collections.Pair[sdk.AccAddress, int32], types.NodeRoleState]
+	// RoleSlots indexes slot holders by role, for the paginated nodes-by-role query.
+	RoleSlots collections.KeySet[collections.Pair[int32, sdk.AccAddress]]
+	// Deltas are the changes to a role's running sums due at the start of a day's tick.
+	Deltas          collections.Map[collections.Pair[int32, uint64], types.RoleDelta]
+	RoleDays        collections.Map[collections.Pair[int32, uint64], types.RoleDay]
+	DayTicks        collections.Map[uint64, types.DayTick]
+	Carry           collections.Item[math.Int]
+	LastTickDay     collections.Item[uint64]
+	Unbonding       collections.Map[collections.Pair[int64, uint64], types.UnbondingEntry]
+	NextUnbondingID collections.Sequence
+}
+
+// NewKeeper builds the keeper. authority is the address allowed to update params and
+// slash nodes (the gov module account).
+func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ak types.AccountKeeper,
+	bank types.BankKeeper, emission types.EmissionKeeper, authority string,
+) Keeper {
+	for _, name := range []string{types.ModuleName, types.StakeAccount} {
+		if ak.GetModuleAddress(name) == nil {
+			panic("the " + name + " module account has not been set")
+		}
+	}
+	sb := collections.NewSchemaBuilder(storeService)
+	roleDay := collections.PairKeyCodec(collections.Int32Key, collections.Uint64Key)
+	k := Keeper{
+		cdc: cdc, bank: bank, emission: emission, authority: authority,
+		Params:          collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		RoleStates:      collections.NewMap(sb, types.RoleStatesKey, "role_states", collections.Int32Key, codec.CollValue[types.RoleState](cdc)),
+		Nodes:           collections.NewMap(sb, types.NodesKey, "nodes", sdk.AccAddressKey, codec.CollValue[types.Node](cdc)),
+		NodeRoles:       collections.NewMap(sb, types.NodeRolesKey, "node_roles", collections.PairKeyCodec(sdk.AccAddressKey, collections.Int32Key), codec.CollValue[types.NodeRoleState](cdc)),
+		RoleSlots:       collections.NewKeySet(sb, types.RoleSlotsKey, "role_slots", collections.PairKeyCodec(collections.Int32Key, sdk.AccAddressKey)),
+		Deltas:          collections.NewMap(sb, types.DeltasKey, "deltas", roleDay, codec.CollValue[types.RoleDelta](cdc)),
+		RoleDays:        collections.NewMap(sb, types.RoleDaysKey, "role_days", roleDay, codec.CollValue[types.RoleDay](cdc)),
+		DayTicks:        collections.NewMap(sb, types.DayTicksKey, "day_ticks", collections.Uint64Key, codec.CollValue[types.DayTick](cdc)),
+		Carry:           collections.NewItem(sb, types.CarryKey, "carry", sdk.IntValue),
+		LastTickDay:     collections.NewItem(sb, types.LastTickDayKey, "last_tick_day", collections.Uint64Value),
+		Unbonding:       collections.NewMap(sb, types.UnbondingKey, "unbonding", collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key), codec.CollValue[types.UnbondingEntry](cdc)),
+		NextUnbondingID: collections.NewSequence(sb, types.NextUnbondingIDKey, "next_unbonding_id"),
+	}
+	schema, err := sb.Build()
+	if err != nil {
+		panic(err)
+	}
+	k.Schema = schema
+	return k
+}
+
+// SetExternalStake plugs in another module's node stake (x/license). Set once at wiring.
+func (k *Keeper) SetExternalStake(e types.ExternalStake) {
+	if k.external != nil {
+		panic("por external stake already set")
+	}
+	k.external = e
+}
+
+// Authority is the address allowed to update params and slash nodes.
+func (k Keeper) Authority() string { return k.authority }
+
+// lastTick is the last day ticked (0 before the first tick).
+func (k Keeper) lastTick(ctx context.Context) (uint64, error) {
+	d, err := k.LastTickDay.Get(ctx)
+	if errors.Is(err, collections.ErrNotFound) {
+		return 0, nil
+	}
+	return d, err
+}
+
+func (k Keeper) carry(ctx context.Context) (math.Int, error) {
+	c, err := k.Carry.Get(ctx)
+	if errors.Is(err, collections.ErrNotFound) {
+		return math.ZeroInt(), nil
+	}
+	return c, err
+}
+
+// externalStake is the stake another module backs for operator (zero without one).
+func (k Keeper) externalStake(ctx context.Context, operator sdk.AccAddress) (math.Int, error) {
+	if k.external == nil {
+		return math.ZeroInt(), nil
+	}
+	return k.external.NodeStake(ctx, operator)
+}
+
+func nodeRoleKey(op sdk.AccAddress, r types.NodeRole) collections.Pair[sdk.AccAddress, int32] {
+	return collections.Join(op, int32(r))
+}
+
+func roleDayKey(r types.NodeRole, day uint64) collections.Pair[int32, uint64] {
+	return collections.Join(int32(r), day)
+}

@@ -1,0 +1,139 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
+	"cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/aegis-chain/aegis/x/por/types"
+)
+
+// getNode returns the node of operator or ErrUnknownNode.
+func (k Keeper) getNode(ctx context.Context, op sdk.AccAddress) (types.Node, error) {
+	n, err := k.Nodes.Get(ctx, op)
+	if errors.Is(err, collections.ErrNotFound) {
+		return n, errorsmod.Wrapf(types.ErrUnknownNode, "%s is not a registered node", op)
+	}
+	return n, err
+}
+
+// requiredStake is the sum of min_stake over roles.
+func requiredStake(params types.Params, roles []types.NodeRole) math.Int {
+	sum := math.ZeroInt()
+	for _, r := range roles {
+		sum = sum.Add(params.Roles[r-1].MinStake)
+	}
+	return sum
+}
+
+// checkStake fails unless escrowed plus external stake covers the roles' min_stake.
+func (k Keeper) checkStake(ctx context.Context, params types.Params, op sdk.AccAddress, stake math.Int, roles []types.NodeRole) error {
+	ext, err := k.externalStake(ctx, op)
+	if err != nil {
+		return err
+	}
+	need := requiredStake(params, roles)
+	if have := stake.Add(ext); have.LT(need) {
+		return errorsmod.Wrapf(types.ErrInsufficientStake, "roles %s need %s%s of stake, node has %s (escrowed %s, licenses %s)",
+			rolesString(roles), need, params.StakeDenom, have, stake, ext)
+	}
+	return nil
+}
+
+// takeSlot gives op a slot in role r, or ErrRoleFull.
+func (k Keeper) takeSlot(ctx context.Context, params types.Params, op sdk.AccAddress, r types.NodeRole) error {
+	rs, err := k.RoleStates.Get(ctx, int32(r))
+	if err != nil {
+		return err
+	}
+	if cap := params.Roles[r-1].SlotCap; rs.SlotsHeld >= cap {
+		return errorsmod.Wrapf(types.ErrRoleFull, "%s: all %d slots are held", r.Short(), cap)
+	}
+	rs.SlotsHeld++
+	if err := k.RoleStates.Set(ctx, int32(r), rs); err != nil {
+		return err
+	}
+	return k.RoleSlots.Set(ctx, collections.Join(int32(r), op))
+}
+
+// releaseSlot frees op's slot in role r.
+func (k Keeper) releaseSlot(ctx context.Context, op sdk.AccAddress, r types.NodeRole) error {
+	rs, err := k.RoleStates.Get(ctx, int32(r))
+	if err != nil {
+		return err
+	}
+	rs.SlotsHeld--
+	if err := k.RoleStates.Set(ctx, int32(r), rs); err != nil {
+		return err
+	}
+	return k.RoleSlots.Remove(ctx, collections.Join(int32(r), op))
+}
+
+// activateRole takes a slot in r and (re)starts op's state in it; earned rewards of an
+// earlier activation stay accrued.
+func (k Keeper) activateRole(ctx context.Context, params types.Params, op sdk.AccAddress, r types.NodeRole) error {
+	if err := k.takeSlot(ctx, params, op, r); err != nil {
+		return err
+	}
+	nr, err := k.NodeRoles.Get(ctx, nodeRoleKey(op, r))
+	switch {
+	case errors.Is(err, collections.ErrNotFound):
+		nr = newNodeRole(op.String(), r)
+	case err != nil:
+		return err
+	default:
+		fresh := newNodeRole(op.String(), r)
+		fresh.Accrued, fresh.SettledDay, fresh.Prev = nr.Accrued, nr.SettledDay, nr.Prev
+		nr = fresh
+	}
+	last, err := k.lastTick(ctx)
+	if err != nil {
+		return err
+	}
+	nr.SettledDay = max(nr.SettledDay, last)
+	return k.NodeRoles.Set(ctx, nodeRoleKey(op, r), nr)
+}
+
+// deactivateRole settles op's rewards in r, stops its report counting and frees the slot.
+func (k Keeper) deactivateRole(ctx context.Context, node *types.Node, op sdk.AccAddress, r types.NodeRole) error {
+	last, err := k.lastTick(ctx)
+	if err != nil {
+		return err
+	}
+	nr, err := k.NodeRoles.Get(ctx, nodeRoleKey(op, r))
+	if err != nil {
+		return err
+	}
+	if err := k.stopCounting(ctx, &nr, last); err != nil {
+		return err
+	}
+	nr.Active = false
+	if err := k.NodeRoles.Set(ctx, nodeRoleKey(op, r), nr); err != nil {
+		return err
+	}
+	node.Roles = slices.DeleteFunc(node.Roles, func(x types.NodeRole) bool { return x == r })
+	if err := k.releaseSlot(ctx, op, r); err != nil {
+		return err
+	}
+	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRoleDeactivated{Operator: op.String(), Role: r})
+}
+
+// sortRoles keeps a node's roles in role order.
+func sortRoles(roles []types.NodeRole) { slices.Sort(roles) }
+
+func rolesString(roles []types.NodeRole) string {
+	s := ""
+	for i, r := range roles {
+		if i > 0 {
+			s += ","
+		}
+		s += r.Short()
+	}
+	return s
+}

@@ -1,0 +1,83 @@
+package keeper
+
+import (
+	"context"
+	"slices"
+
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/aegis-chain/aegis/x/por/types"
+)
+
+// submitReport records a validated report for the current day d: each part replaces its
+// role's report, which then counts at the ticks of days d .. d+report_days-1.
+func (k Keeper) submitReport(ctx context.Context, params types.Params, op sdk.AccAddress, totals types.Resources, parts []types.RolePart) (uint64, error) {
+	node, err := k.getNode(ctx, op)
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range parts {
+		if !slices.Contains(node.Roles, p.Role) {
+			return 0, errorsmod.Wrapf(types.ErrRoleInactive, "%s is not active for %s", p.Role.Short(), node.Operator)
+		}
+	}
+	day, err := k.emission.CurrentDay(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if node.LastReportDay == day {
+		return 0, errorsmod.Wrapf(types.ErrDuplicateReport, "%s already reported on day %d", node.Operator, day)
+	}
+	last, err := k.lastTick(ctx)
+	if err != nil {
+		return 0, err
+	}
+
+	// Load and check every part's state before writing any, so an error changes nothing.
+	states := make([]types.NodeRoleState, len(parts))
+	for i, p := range parts {
+		if states[i], err = k.NodeRoles.Get(ctx, nodeRoleKey(op, p.Role)); err != nil {
+			return 0, err
+		}
+		// A replaced report that still has ticks to run goes to Prev; there is one Prev.
+		nr := states[i]
+		if day-1 > last && nr.FromDay != 0 && nr.Eff.IsPositive() && nr.ToDay > last && nr.Prev.FromDay != 0 && nr.Prev.ToDay > last {
+			return 0, errorsmod.Wrapf(types.ErrCatchingUp, "%s", p.Role.Short())
+		}
+	}
+
+	ev := types.EventReportAccepted{Operator: node.Operator, Day: day}
+	for i, p := range parts {
+		nr := &states[i]
+		if err := k.settle(ctx, nr, last); err != nil {
+			return 0, err
+		}
+		// The old report stops counting at today's tick. If ticks lag behind the clock
+		// (a halt being caught up), its ticks before today still have to run: keep it.
+		old, err := k.endSegment(ctx, p.Role, currentSegment(*nr), day-1)
+		if err != nil {
+			return 0, err
+		}
+		if old.FromDay != 0 && old.ToDay > last {
+			nr.Prev = old
+		}
+
+		por := params.Roles[p.Role-1].ComputePoR(p.Resources)
+		nr.Resources, nr.Raw, nr.Capped, nr.Penalized, nr.Eff = p.Resources, por.Raw, por.Capped, por.Penalized, por.Eff
+		nr.FromDay, nr.ToDay = day, day+uint64(params.ReportDays)-1
+		if err := k.startSegment(ctx, p.Role, currentSegment(*nr)); err != nil {
+			return 0, err
+		}
+		if err := k.NodeRoles.Set(ctx, nodeRoleKey(op, p.Role), *nr); err != nil {
+			return 0, err
+		}
+		ev.Roles = append(ev.Roles, types.RoleEff{Role: p.Role, Eff: por.Eff, Penalized: por.Penalized})
+	}
+	node.LastReportDay, node.LastReportTotals = day, totals
+	if err := k.Nodes.Set(ctx, op, node); err != nil {
+		return 0, err
+	}
+	return day, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&ev)
+}

@@ -1,0 +1,128 @@
+package keeper
+
+import (
+	"context"
+
+	errorsmod "cosmossdk.io/errors"
+	"cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/aegis-chain/aegis/x/por/types"
+)
+
+// PendingRewards is what a claim would pay now, per role: floor of the settled plus
+// lazily pending reward. It writes nothing.
+func (k Keeper) PendingRewards(ctx context.Context, op sdk.AccAddress) ([]types.RoleReward, math.Int, error) {
+	last, err := k.lastTick(ctx)
+	if err != nil {
+		return nil, math.Int{}, err
+	}
+	total := math.ZeroInt()
+	var out []types.RoleReward
+	for _, r := range types.AllRoles {
+		nr, err := k.NodeRoles.Get(ctx, nodeRoleKey(op, r))
+		if err != nil {
+			continue // never held this role
+		}
+		if err := k.settle(ctx, &nr, last); err != nil {
+			return nil, math.Int{}, err
+		}
+		amt := nr.Accrued.TruncateInt()
+		out = append(out, types.RoleReward{Role: r, Amount: amt})
+		total = total.Add(amt)
+	}
+	return out, total, nil
+}
+
+// claim settles every role of op and pays the whole uaegis of each to the withdraw
+// address; fractions stay accrued for the next claim.
+func (k Keeper) claim(ctx context.Context, op sdk.AccAddress) (sdk.Coins, error) {
+	node, err := k.getNode(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	last, err := k.lastTick(ctx)
+	if err != nil {
+		return nil, err
+	}
+	total := math.ZeroInt()
+	for _, r := range types.AllRoles {
+		key := nodeRoleKey(op, r)
+		nr, err := k.NodeRoles.Get(ctx, key)
+		if err != nil {
+			continue
+		}
+		if err := k.settle(ctx, &nr, last); err != nil {
+			return nil, err
+		}
+		pay := nr.Accrued.TruncateInt()
+		nr.Accrued = nr.Accrued.Sub(math.LegacyNewDecFromInt(pay))
+		total = total.Add(pay)
+		if err := k.NodeRoles.Set(ctx, key, nr); err != nil {
+			return nil, err
+		}
+	}
+	if !total.IsPositive() {
+		return nil, errorsmod.Wrapf(types.ErrNoRewards, "%s has nothing to claim", node.Operator)
+	}
+	to, err := sdk.AccAddressFromBech32(node.WithdrawAddress)
+	if err != nil {
+		return nil, err
+	}
+	coins := sdk.NewCoins(sdk.NewCoin(params.StakeDenom, total))
+	if err := k.bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, to, coins); err != nil {
+		return nil, err
+	}
+	return coins, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRewardsClaimed{
+		Operator: node.Operator, WithdrawAddress: node.WithdrawAddress, Amount: total,
+	})
+}
+
+// Slash takes fraction of op's escrowed stake (and, through ExternalStake, of its
+// license backing) into the role reserves, and deactivates all its roles after settling
+// them. Earned rewards are not slashed.
+func (k Keeper) Slash(ctx context.Context, op sdk.AccAddress, fraction math.LegacyDec, reason string) (math.Int, error) {
+	node, err := k.getNode(ctx, op)
+	if err != nil {
+		return math.Int{}, err
+	}
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return math.Int{}, err
+	}
+	for _, r := range append([]types.NodeRole(nil), node.Roles...) {
+		if err := k.deactivateRole(ctx, &node, op, r); err != nil {
+			return math.Int{}, err
+		}
+	}
+	slashed := math.LegacyNewDecFromInt(node.Stake).Mul(fraction).TruncateInt()
+	if slashed.IsPositive() {
+		coins := sdk.NewCoins(sdk.NewCoin(params.StakeDenom, slashed))
+		if err := k.bank.SendCoinsFromModuleToModule(ctx, types.StakeAccount, types.ModuleName, coins); err != nil {
+			return math.Int{}, err
+		}
+		node.Stake = node.Stake.Sub(slashed)
+	}
+	released := slashed
+	if k.external != nil {
+		ext, err := k.external.SlashNode(ctx, op, fraction)
+		if err != nil {
+			return math.Int{}, err
+		}
+		released = released.Add(ext)
+	}
+	if err := k.addToReserves(ctx, released); err != nil {
+		return math.Int{}, err
+	}
+	if err := k.Nodes.Set(ctx, op, node); err != nil {
+		return math.Int{}, err
+	}
+	return released, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventNodeSlashed{
+		Operator: node.Operator, Fraction: fraction, Slashed: released, Reason: reason,
+	})
+}

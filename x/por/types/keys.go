@@ -1,0 +1,27 @@
+package types
+
+import "cosmossdk.io/collections"
+
+const (
+	// ModuleName is the module's name, store key and reward account.
+	ModuleName = "por"
+	StoreKey   = ModuleName
+	// StakeAccount escrows node stake apart from rewards, so neither balance is ever
+	// mistaken for the other.
+	StakeAccount = "por_stake"
+)
+
+var (
+	ParamsKey          = collections.NewPrefix(0)
+	RoleStatesKey      = collections.NewPrefix(1)
+	NodesKey           = collections.NewPrefix(2)
+	NodeRolesKey       = collections.NewPrefix(3)
+	RoleSlotsKey       = collections.NewPrefix(4)
+	DeltasKey          = collections.NewPrefix(5)
+	RoleDaysKey        = collections.NewPrefix(6)
+	DayTicksKey        = collections.NewPrefix(7)
+	CarryKey           = collections.NewPrefix(8)
+	LastTickDayKey     = collections.NewPrefix(9)
+	UnbondingKey       = collections.NewPrefix(10)
+	NextUnbondingIDKey = collections.NewPrefix(11)
+)
