@@ -71,7 +71,9 @@ func (b *fakeBank) mint(module string, amt math.Int) {
 
 type fakeAccounts struct{}
 
-func (fakeAccounts) GetModuleAddress(name string) sdk.AccAddress { return authtypes.NewModuleAddress(name) }
+func (fakeAccounts) GetModuleAddress(name string) sdk.AccAddress {
+	return authtypes.NewModuleAddress(name)
+}
 
 // fakeClock is x/emission's day clock: the current day is set by the test.
 type fakeClock struct {
@@ -81,9 +83,11 @@ type fakeClock struct {
 	dayLenth time.Duration
 }
 
-func (c *fakeClock) CurrentDay(context.Context) (uint64, error)          { return c.day, nil }
-func (c *fakeClock) DayDuration(context.Context) (time.Duration, error)  { return c.dayLenth, nil }
-func (c *fakeClock) NextIssue(context.Context) (uint64, math.Int, error) { return c.nextDay, c.nextIss, nil }
+func (c *fakeClock) CurrentDay(context.Context) (uint64, error)         { return c.day, nil }
+func (c *fakeClock) DayDuration(context.Context) (time.Duration, error) { return c.dayLenth, nil }
+func (c *fakeClock) NextIssue(context.Context) (uint64, math.Int, error) {
+	return c.nextDay, c.nextIss, nil
+}
 
 // fixture is a por keeper on an in-memory store with a fake bank and clock.
 type fixture struct {
