@@ -60,7 +60,7 @@ func (k Keeper) submitReport(ctx context.Context, params types.Params, op sdk.Ac
 		if err != nil {
 			return 0, err
 		}
-		if old.FromDay != 0 && old.ToDay > last {
+		if old.FromDay != 0 && old.Eff.IsPositive() && old.ToDay > last {
 			nr.Prev = old
 		}
 

@@ -51,9 +51,9 @@ func (k Keeper) claim(ctx context.Context, op sdk.AccAddress) (sdk.Coins, error)
 		return nil, err
 	}
 	total := math.ZeroInt()
+	var settled []types.NodeRoleState
 	for _, r := range types.AllRoles {
-		key := nodeRoleKey(op, r)
-		nr, err := k.NodeRoles.Get(ctx, key)
+		nr, err := k.NodeRoles.Get(ctx, nodeRoleKey(op, r))
 		if err != nil {
 			continue
 		}
@@ -63,12 +63,16 @@ func (k Keeper) claim(ctx context.Context, op sdk.AccAddress) (sdk.Coins, error)
 		pay := nr.Accrued.TruncateInt()
 		nr.Accrued = nr.Accrued.Sub(math.LegacyNewDecFromInt(pay))
 		total = total.Add(pay)
-		if err := k.NodeRoles.Set(ctx, key, nr); err != nil {
-			return nil, err
-		}
+		settled = append(settled, nr)
 	}
+	// Nothing is written unless something is paid: a rejected claim changes nothing.
 	if !total.IsPositive() {
 		return nil, errorsmod.Wrapf(types.ErrNoRewards, "%s has nothing to claim", node.Operator)
+	}
+	for _, nr := range settled {
+		if err := k.NodeRoles.Set(ctx, nodeRoleKey(op, nr.Role), nr); err != nil {
+			return nil, err
+		}
 	}
 	to, err := sdk.AccAddressFromBech32(node.WithdrawAddress)
 	if err != nil {
