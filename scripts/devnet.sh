@@ -10,6 +10,7 @@ cd "$ROOT"
 HOME_DIR=${DEVNET_HOME:-$ROOT/.devnet}
 CHAIN_ID=${DEVNET_CHAIN_ID:-aegis-devnet-1}
 KEY=${DEVNET_KEY:-alice}
+NODE_KEY=node1
 BIN=$ROOT/build/aegisd
 DENOM=uaegis
 
@@ -30,6 +31,8 @@ if [[ ! -f "$HOME_DIR/config/genesis.json" ]]; then
   aegisd config set client keyring-backend test >/dev/null
   aegisd keys add "$KEY" --keyring-backend test --output json >"$HOME_DIR/$KEY.json" 2>&1
   aegisd genesis add-genesis-account "$KEY" 1000000000000000$DENOM --keyring-backend test
+  aegisd keys add "$NODE_KEY" --keyring-backend test --output json >"$HOME_DIR/$NODE_KEY.json" 2>&1
+  aegisd genesis add-genesis-account "$NODE_KEY" 1000000000000$DENOM --keyring-backend test
   aegisd genesis gentx "$KEY" 100000000000$DENOM --chain-id "$CHAIN_ID" --keyring-backend test >/dev/null 2>&1
   aegisd genesis collect-gentxs >/dev/null 2>&1
   "$ROOT/scripts/devnet-genesis.sh" "$BIN" "$HOME_DIR"
@@ -50,16 +53,35 @@ else
 fi
 
 ADDR=$(aegisd keys show "$KEY" -a --keyring-backend test)
+NODE_ADDR=$(aegisd keys show "$NODE_KEY" -a --keyring-backend test)
 cat <<INFO
 
   Aegis devnet  chain-id $CHAIN_ID   home $HOME_DIR
   test key      $KEY = $ADDR  (keyring-backend test)
+  resource node $NODE_KEY = $NODE_ADDR  (a container in all five roles)
 
   CometBFT RPC  http://localhost:26657    ./build/aegisd status --home $HOME_DIR
   REST (API)    http://localhost:1317     curl localhost:1317/cosmos/base/tendermint/v1beta1/blocks/latest
   swagger       http://localhost:1317/swagger/
   gRPC          localhost:9090            grpcurl -plaintext localhost:9090 list
 
+  Days last 20 seconds. Watch the emission and the node's rewards:
+    ./build/aegisd q emission status --home $HOME_DIR
+    ./build/aegisd q por rewards $NODE_ADDR --home $HOME_DIR
+    ./build/aegisd tx por claim --from $NODE_KEY --home $HOME_DIR -y
+
 INFO
 
-exec "$BIN" start --home "$HOME_DIR"
+"$BIN" start --home "$HOME_DIR" &
+NODE_PID=$!
+trap 'kill $NODE_PID 2>/dev/null; wait $NODE_PID' INT TERM
+
+# On a new chain, register the test resource node in every role and submit its report.
+for _ in $(seq 60); do
+  aegisd status >/dev/null 2>&1 && [[ $(aegisd status 2>/dev/null | grep -o '"latest_block_height":"[0-9]*"' | grep -o '[0-9]*') -ge 2 ]] && break
+  sleep 1
+done
+if ! aegisd q por node "$NODE_ADDR" >/dev/null 2>&1; then
+  "$ROOT/scripts/devnet-node.sh" "$BIN" "$HOME_DIR" "$NODE_KEY"
+fi
+wait $NODE_PID

@@ -30,7 +30,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 		Tx: &autocliv1.ServiceCommandDescriptor{
 			Service: types.Msg_serviceDesc.ServiceName,
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
-				{RpcMethod: "RegisterNode", Use: "register [moniker] [stake] --roles WORKER,DA", Short: "Register this key as a resource node, escrowing stake",
+				{RpcMethod: "RegisterNode", Use: "register [moniker] [stake] --roles worker --roles da", Short: "Register this key as a resource node, escrowing stake",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "moniker"}, {ProtoField: "stake"}}},
 				{RpcMethod: "ActivateRole", Use: "activate-role [role]", Short: "Take a slot in one more role",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "role"}}},

@@ -80,8 +80,8 @@ func (p Params) Validate() error {
 	if bps != TotalBps {
 		return errorsmod.Wrapf(ErrInvalidParams, "role allocations must sum to %d bps, got %d", TotalBps, bps)
 	}
-	if p.ReportDays == 0 || p.ReportDays > 30 {
-		return errorsmod.Wrapf(ErrInvalidParams, "report_days must be in [1, 30], got %d", p.ReportDays)
+	if p.ReportDays == 0 || p.ReportDays > 365 {
+		return errorsmod.Wrapf(ErrInvalidParams, "report_days must be in [1, 365], got %d", p.ReportDays)
 	}
 	if p.UnbondingDays > 365 {
 		return errorsmod.Wrapf(ErrInvalidParams, "unbonding_days must be at most 365, got %d", p.UnbondingDays)

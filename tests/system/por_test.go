@@ -1,0 +1,97 @@
+package system
+
+import (
+	"encoding/json"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestSystemNodeJourney is a resource operator's journey on a chain with 3-second days:
+// register in two roles, report, wait for the ticks, see rewards grow, claim, and receive
+// exactly the pending amount.
+func TestSystemNodeJourney(t *testing.T) {
+	skipIfShort(t)
+	c := NewChain(t, BuildBinary(t), "node1")
+	c.EditGenesis(func(s map[string]json.RawMessage) {
+		var gs map[string]any
+		require.NoError(t, json.Unmarshal(s["emission"], &gs))
+		gs["params"].(map[string]any)["day_seconds"] = "3"
+		s["emission"], _ = json.Marshal(gs)
+	})
+	node := c.KeyAddress("node1")
+	start := time.Now()
+	c.Start()
+	t.Logf("started after %s", time.Since(start))
+
+	res := c.Tx("tx", "por", "register", "node1", "20000000000uaegis", "--roles", "worker", "--roles", "da", "--from", "node1")
+	require.Zero(t, res.Code, res.RawLog)
+	res = c.Tx("tx", "por", "report", "--from", "node1",
+		"--totals", `{"compute":300,"storage":300,"bandwidth":200}`,
+		"--parts", `{"role":"NODE_ROLE_WORKER","resources":{"compute":150,"storage":100,"bandwidth":80}}`,
+		"--parts", `{"role":"NODE_ROLE_DA","resources":{"compute":60,"storage":150,"bandwidth":60}}`)
+	require.Zero(t, res.Code, res.RawLog)
+
+	var info struct {
+		Node struct {
+			Roles         []string `json:"roles"`
+			LastReportDay string   `json:"last_report_day"`
+		} `json:"node"`
+		Roles []struct {
+			Role string `json:"role"`
+			Eff  string `json:"eff"`
+		} `json:"roles"`
+	}
+	c.QueryJSON(&info, "por", "node", node)
+	require.Equal(t, []string{"NODE_ROLE_WORKER", "NODE_ROLE_DA"}, info.Node.Roles)
+	require.Len(t, info.Roles, 2)
+	for _, r := range info.Roles {
+		require.Equal(t, "300.000000000000000000", r.Eff, r.Role)
+	}
+
+	type rewards struct {
+		Total string `json:"total"`
+	}
+	var r rewards
+	deadline := time.Now().Add(40 * time.Second)
+	for time.Now().Before(deadline) {
+		c.QueryJSON(&r, "por", "rewards", node)
+		if v, _ := strconv.ParseInt(r.Total, 10, 64); v > 0 {
+			break
+		}
+		time.Sleep(time.Second)
+	}
+	require.NotEqual(t, "0", r.Total, "rewards did not grow")
+	t.Logf("rewards %s after %s", r.Total, time.Since(start))
+
+	claim := c.Tx("tx", "por", "claim", "--from", "node1")
+	require.Zero(t, claim.Code, claim.RawLog)
+	h, err := strconv.ParseInt(claim.Height, 10, 64)
+	require.NoError(t, err)
+	var pending rewards
+	c.QueryJSON(&pending, "por", "rewards", node, "--height", strconv.FormatInt(h-1, 10))
+	type balance struct {
+		Balance struct {
+			Amount string `json:"amount"`
+		} `json:"balance"`
+	}
+	var before, after balance
+	c.QueryJSON(&before, "bank", "balance", node, "uaegis", "--height", strconv.FormatInt(h-1, 10))
+	c.QueryJSON(&after, "bank", "balance", node, "uaegis", "--height", strconv.FormatInt(h, 10))
+	b, _ := strconv.ParseInt(before.Balance.Amount, 10, 64)
+	a, _ := strconv.ParseInt(after.Balance.Amount, 10, 64)
+	p, _ := strconv.ParseInt(pending.Total, 10, 64)
+	require.Positive(t, p)
+	require.Equal(t, p, a-b, "claim moves exactly the pending amount")
+
+	// The REST receipt of a tick is public.
+	var rd struct {
+		RoleDay struct {
+			Active string `json:"active"`
+		} `json:"role_day"`
+	}
+	c.GetJSON("/aegis/por/v1/roles/NODE_ROLE_WORKER/days/"+info.Node.LastReportDay, &rd)
+	require.Equal(t, "1", rd.RoleDay.Active)
+}
