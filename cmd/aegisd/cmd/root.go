@@ -78,6 +78,11 @@ func NewRootCmd() (*cobra.Command, error) {
 			if err := client.SetCmdClientContextHandler(clientCtx, cmd); err != nil {
 				return err
 			}
+			// Queries and txs are clients: binding the node's config files to their flags
+			// would feed app.toml sections into same-named flags (e.g. --storage).
+			if isClientCommand(cmd) {
+				return nil
+			}
 			appTemplate, appConfig := initAppConfig()
 			return server.InterceptConfigsPreRunHandler(cmd, appTemplate, appConfig, cmtcfg.DefaultConfig())
 		},
@@ -111,6 +116,16 @@ func NewRootCmd() (*cobra.Command, error) {
 		return nil, err
 	}
 	return rootCmd, nil
+}
+
+// isClientCommand reports whether cmd is under `aegisd query` or `aegisd tx`.
+func isClientCommand(cmd *cobra.Command) bool {
+	for c := cmd; c != nil && c.HasParent(); c = c.Parent() {
+		if c.Parent().Parent() == nil && (c.Name() == "query" || c.Name() == "tx") {
+			return true
+		}
+	}
+	return false
 }
 
 // initAppConfig sets the app.toml defaults: a zero minimum gas price in uaegis so a fresh
