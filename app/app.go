@@ -89,6 +89,9 @@ import (
 	"github.com/aegis-chain/aegis/x/por"
 	porkeeper "github.com/aegis-chain/aegis/x/por/keeper"
 	portypes "github.com/aegis-chain/aegis/x/por/types"
+	"github.com/aegis-chain/aegis/x/license"
+	licensekeeper "github.com/aegis-chain/aegis/x/license/keeper"
+	licensetypes "github.com/aegis-chain/aegis/x/license/types"
 )
 
 // maccPerms are the module accounts and what each may do with tokens.
@@ -102,6 +105,7 @@ var maccPerms = map[string][]string{
 	emissiontypes.ModuleName:            {authtypes.Minter},
 	portypes.ModuleName:                 nil,
 	portypes.StakeAccount:               nil,
+	licensetypes.ModuleName:             {authtypes.Minter, authtypes.Burner},
 }
 
 var _ servertypes.Application = (*App)(nil)
@@ -130,6 +134,7 @@ type App struct {
 
 	EmissionKeeper emissionkeeper.Keeper
 	PorKeeper      porkeeper.Keeper
+	LicenseKeeper  licensekeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -170,7 +175,7 @@ func New(
 		authtypes.StoreKey, banktypes.StoreKey, stakingtypes.StoreKey, distrtypes.StoreKey,
 		slashingtypes.StoreKey, govtypes.StoreKey, upgradetypes.StoreKey, feegrant.StoreKey,
 		evidencetypes.StoreKey, authzkeeper.StoreKey, consensustypes.StoreKey,
-		emissiontypes.StoreKey, portypes.StoreKey,
+		emissiontypes.StoreKey, portypes.StoreKey, licensetypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		return nil, err
@@ -201,7 +206,6 @@ func New(
 		app.StakingKeeper, authtypes.FeeCollectorName, govAuthority)
 	app.SlashingKeeper = slashingkeeper.NewKeeper(appCodec, legacyAmino, store(slashingtypes.StoreKey), app.StakingKeeper, govAuthority)
 	app.FeeGrantKeeper = feegrantkeeper.NewKeeper(appCodec, store(feegrant.StoreKey), app.AccountKeeper)
-	app.StakingKeeper.SetHooks(stakingtypes.NewMultiStakingHooks(app.DistrKeeper.Hooks(), app.SlashingKeeper.Hooks()))
 	app.AuthzKeeper = authzkeeper.NewKeeper(store(authzkeeper.StoreKey), appCodec, app.MsgServiceRouter(), app.AccountKeeper)
 
 	skipUpgradeHeights := map[int64]bool{}
@@ -220,7 +224,15 @@ func New(
 		app.AccountKeeper.AddressCodec(), runtime.ProvideCometInfoService())
 
 	app.EmissionKeeper = emissionkeeper.NewKeeper(appCodec, store(emissiontypes.StoreKey), app.AccountKeeper, app.BankKeeper)
+	// x/por and x/license refer to each other: licenses count as node stake, and
+	// liquidated license backing goes to the por reserves.
+	app.LicenseKeeper = licensekeeper.NewKeeper(appCodec, store(licensetypes.StoreKey), app.AccountKeeper, app.BankKeeper,
+		app.StakingKeeper, app.DistrKeeper, nil, govAuthority)
 	app.PorKeeper = porkeeper.NewKeeper(appCodec, store(portypes.StoreKey), app.AccountKeeper, app.BankKeeper, app.EmissionKeeper, govAuthority)
+	app.PorKeeper.SetExternalStake(app.LicenseKeeper)
+	app.LicenseKeeper.SetPorKeeper(app.PorKeeper)
+	app.StakingKeeper.SetHooks(stakingtypes.NewMultiStakingHooks(
+		app.DistrKeeper.Hooks(), app.SlashingKeeper.Hooks(), app.LicenseKeeper.Hooks()))
 	// Each day's issuance goes to x/por, which splits it across the role pools.
 	app.EmissionKeeper.SetDayDistributor(portypes.ModuleName, app.PorKeeper)
 
@@ -240,6 +252,7 @@ func New(
 		consensus.NewAppModule(appCodec, app.ConsensusParamsKeeper),
 		emission.NewAppModule(appCodec, app.EmissionKeeper),
 		por.NewAppModule(appCodec, app.PorKeeper),
+		license.NewAppModule(appCodec, app.LicenseKeeper, govAuthority),
 	)
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, map[string]module.AppModuleBasic{
 		genutiltypes.ModuleName: genutil.NewAppModuleBasic(genutiltypes.DefaultMessageValidator),
@@ -258,13 +271,14 @@ func New(
 	app.ModuleManager.SetOrderEndBlockers(
 		govtypes.ModuleName, stakingtypes.ModuleName, genutiltypes.ModuleName,
 		feegrant.ModuleName, banktypes.ModuleName, emissiontypes.ModuleName, portypes.ModuleName,
+		licensetypes.ModuleName, // after staking: completes license unbondings staking paid out
 	)
 	// genutil runs after staking (gentxs need the pools) and after auth (it needs its params).
 	genesisOrder := []string{
 		authtypes.ModuleName, banktypes.ModuleName, distrtypes.ModuleName, stakingtypes.ModuleName,
 		slashingtypes.ModuleName, govtypes.ModuleName, genutiltypes.ModuleName, evidencetypes.ModuleName,
 		authz.ModuleName, feegrant.ModuleName, upgradetypes.ModuleName, vestingtypes.ModuleName,
-		consensustypes.ModuleName, emissiontypes.ModuleName, portypes.ModuleName,
+		consensustypes.ModuleName, emissiontypes.ModuleName, portypes.ModuleName, licensetypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)
@@ -429,5 +443,8 @@ func BlockedAddresses() map[string]bool {
 		blocked[authtypes.NewModuleAddress(name).String()] = true
 	}
 	delete(blocked, authtypes.NewModuleAddress(govtypes.ModuleName).String())
+	// The license account delegates license stake: distribution must pay its staking
+	// rewards to it. Its accounting is kept by x/license, never read from its balance.
+	delete(blocked, authtypes.NewModuleAddress(licensetypes.ModuleName).String())
 	return blocked
 }

@@ -11,7 +11,7 @@ import (
 // registerUpgrades registers every handler in the upgrades registry and, when this binary
 // restarts at a planned upgrade height, installs that upgrade's store changes.
 func (app *App) registerUpgrades() error {
-	keepers := upgrades.Keepers{ModuleManager: app.ModuleManager, Configurator: app.configurator}
+	keepers := upgrades.Keepers{ModuleManager: app.ModuleManager, Configurator: app.configurator, LicenseKeeper: app.LicenseKeeper}
 	for _, u := range upgrades.All {
 		app.UpgradeKeeper.SetUpgradeHandler(u.Name, u.CreateHandler(keepers))
 	}

@@ -9,12 +9,15 @@ import (
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
+
+	licensekeeper "github.com/aegis-chain/aegis/x/license/keeper"
 )
 
 // Keepers is what an upgrade handler may touch. It grows as upgrades need more.
 type Keepers struct {
 	ModuleManager *module.Manager
 	Configurator  module.Configurator
+	LicenseKeeper licensekeeper.Keeper
 }
 
 // Upgrade is one named, planned software upgrade.
@@ -27,8 +30,8 @@ type Upgrade struct {
 	StoreUpgrades storetypes.StoreUpgrades
 }
 
-// All is the ordered list of upgrades this binary knows. Empty until the first upgrade.
-var All []Upgrade
+// All is the ordered list of upgrades this binary knows.
+var All = []Upgrade{V2Redemption}
 
 // RunMigrations is the handler most upgrades need: run every module's in-place migrations.
 func RunMigrations(k Keepers) upgradetypes.UpgradeHandler {

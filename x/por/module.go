@@ -1,5 +1,5 @@
-// Package emission is the x/por module: Proof-of-Resources node roles, reports and the daily split of
-// the emission across role pools, with lazily settled node rewards.
+// Package por is the x/por module: Proof-of-Resources node roles, reports and the daily
+// split of the emission across role pools, with lazily settled node rewards.
 package por
 
 import (

@@ -137,3 +137,27 @@ func rolesString(roles []types.NodeRole) string {
 	}
 	return s
 }
+
+// CheckStakeWithout fails if op's node would no longer cover its active roles' min_stake
+// with removed taken from its external (license) stake. Unregistered operators pass.
+func (k Keeper) CheckStakeWithout(ctx context.Context, op sdk.AccAddress, removed math.Int) error {
+	node, err := k.Nodes.Get(ctx, op)
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	ext, err := k.externalStake(ctx, op)
+	if err != nil {
+		return err
+	}
+	if need := requiredStake(params, node.Roles); node.Stake.Add(ext).Sub(removed).LT(need) {
+		return errorsmod.Wrapf(types.ErrInsufficientStake, "node %s needs %s for roles %s and would keep %s",
+			node.Operator, need, rolesString(node.Roles), node.Stake.Add(ext).Sub(removed))
+	}
+	return nil
+}

@@ -1,0 +1,49 @@
+package license
+
+import (
+	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
+
+	"github.com/aegis-chain/aegis/x/license/types"
+)
+
+// AutoCLIOptions builds `aegisd q license ...` and `aegisd tx license ...`.
+func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
+	ids := &autocliv1.PositionalArgDescriptor{ProtoField: "ids", Varargs: true}
+	return &autocliv1.ModuleOptions{
+		Query: &autocliv1.ServiceCommandDescriptor{
+			Service: types.Query_serviceDesc.ServiceName,
+			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
+				{RpcMethod: "Params", Use: "params", Short: "License parameters (stage, authority, stake equivalent, ...)"},
+				{RpcMethod: "License", Use: "license [id]", Short: "A license with its current backing",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}}},
+				{RpcMethod: "Licenses", Use: "licenses", Short: "Licenses, filtered by --owner, --operator, --validator or --node"},
+				{RpcMethod: "Supply", Use: "supply", Short: "Minted ever, active, liquidated, redeemed and the cap"},
+				{RpcMethod: "Commitment", Use: "commitment", Short: "SHA-256 over the sorted license set (equal on testnet and mainnet)"},
+				{RpcMethod: "Rewards", Use: "rewards [owner]", Short: "Staking rewards the owner's validator-bound licenses would claim",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "owner"}}},
+			},
+		},
+		Tx: &autocliv1.ServiceCommandDescriptor{
+			Service: types.Msg_serviceDesc.ServiceName,
+			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
+				{RpcMethod: "MintLicenses", Use: "mint [owner] [count]", Short: "Mint licenses (license authority, TESTNET only); sign with --from <authority>",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "owner"}, {ProtoField: "count"}}},
+				{RpcMethod: "TransferLicenses", Use: "transfer [to] [ids...]", Short: "Transfer unbound licenses",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "to"}, ids}},
+				{RpcMethod: "AuthorizeOperator", Use: "authorize-operator [operator] [ids...]", Short: "Let an operator bind and unbind licenses",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "operator"}, ids}},
+				{RpcMethod: "RevokeOperator", Use: "revoke-operator [ids...]", Short: "Clear the licenses' operator",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{ids}},
+				{RpcMethod: "BindToValidator", Use: "bind-validator [validator] [ids...]", Short: "Delegate stake_equivalent per license to a validator",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "validator"}, ids}},
+				{RpcMethod: "BindToNode", Use: "bind-node [node] [ids...]", Short: "Count the licenses as a resource node's stake",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "node"}, ids}},
+				{RpcMethod: "Unbind", Use: "unbind [ids...]", Short: "End the licenses' bindings", PositionalArgs: []*autocliv1.PositionalArgDescriptor{ids}},
+				{RpcMethod: "RedeemLicenses", Use: "redeem [ids...]", Short: "Burn licenses for stake_equivalent each (MAINNET, after the upgrade)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{ids}},
+				{RpcMethod: "ClaimLicenseRewards", Use: "claim-rewards", Short: "Claim the staking rewards of your validator-bound licenses"},
+				{RpcMethod: "UpdateParams", Skip: true}, // governance only
+			},
+		},
+	}
+}

@@ -1,0 +1,114 @@
+package keeper
+
+import (
+	"context"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/aegis-chain/aegis/x/license/types"
+	portypes "github.com/aegis-chain/aegis/x/por/types"
+)
+
+var _ portypes.ExternalStake = Keeper{}
+
+// nodeLicenses are the licenses bound to a node (few per node: each stands for a role's
+// minimum stake).
+func (k Keeper) nodeLicenses(ctx context.Context, node string) ([]types.License, error) {
+	iter, err := k.Licenses.Indexes.Binding.MatchExact(ctx, collections.Join(int32(types.BINDING_NODE), node))
+	if err != nil {
+		return nil, err
+	}
+	defer iter.Close()
+	var out []types.License
+	for ; iter.Valid(); iter.Next() {
+		id, err := iter.PrimaryKey()
+		if err != nil {
+			return nil, err
+		}
+		l, err := k.Licenses.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// NodeStake is the backing of the licenses bound to operator: x/por counts it as stake.
+func (k Keeper) NodeStake(ctx context.Context, operator sdk.AccAddress) (math.Int, error) {
+	ls, err := k.nodeLicenses(ctx, operator.String())
+	if err != nil {
+		return math.Int{}, err
+	}
+	sum := math.ZeroInt()
+	for _, l := range ls {
+		sum = sum.Add(l.Backing)
+	}
+	return sum, nil
+}
+
+// SlashNode applies a resource-node slash to the licenses bound to it. TESTNET: licenses
+// keep their full stake. MAINNET: each backing shrinks by fraction; the slashed part, and
+// the rest of any license that falls below the threshold (liquidated), are released to the
+// por account as network rewards.
+func (k Keeper) SlashNode(ctx context.Context, operator sdk.AccAddress, fraction math.LegacyDec) (math.Int, error) {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return math.Int{}, err
+	}
+	if params.Stage == types.STAGE_TESTNET {
+		return math.ZeroInt(), nil
+	}
+	ls, err := k.nodeLicenses(ctx, operator.String())
+	if err != nil {
+		return math.Int{}, err
+	}
+	released := math.ZeroInt()
+	floor := math.LegacyNewDecFromInt(params.StakeEquivalent).Mul(params.LiquidationThreshold)
+	var liquidated []uint64
+	for _, l := range ls {
+		left := math.LegacyNewDecFromInt(l.Backing).Mul(math.LegacyOneDec().Sub(fraction)).TruncateInt()
+		released = released.Add(l.Backing.Sub(left))
+		l.Backing = left
+		if math.LegacyNewDecFromInt(left).LT(floor) {
+			released = released.Add(left)
+			l.Backing, l.Status = math.ZeroInt(), types.STATUS_LIQUIDATED
+			l.Binding = types.Binding{RewardIndex: math.LegacyZeroDec()}
+			liquidated = append(liquidated, l.Id)
+		}
+		if err := k.Licenses.Set(ctx, l.Id, l); err != nil {
+			return math.Int{}, err
+		}
+	}
+	if len(liquidated) > 0 {
+		s, err := k.supply(ctx)
+		if err != nil {
+			return math.Int{}, err
+		}
+		s.Active -= uint64(len(liquidated))
+		s.Liquidated += uint64(len(liquidated))
+		if err := k.Supply.Set(ctx, s); err != nil {
+			return math.Int{}, err
+		}
+		if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventLicensesUnbound{
+			Kind: types.BINDING_NODE, Target: operator.String(), Ids: liquidated,
+		}); err != nil {
+			return math.Int{}, err
+		}
+	}
+	if released.IsPositive() {
+		// Node-bound licenses back stake virtually; their released backing becomes tokens
+		// of the por account here, as a validator-bound license's delegated tokens do.
+		coins := k.coins(params, released)
+		if err := k.bank.MintCoins(ctx, types.ModuleName, coins); err != nil {
+			return math.Int{}, err
+		}
+		if err := k.bank.SendCoinsFromModuleToModule(ctx, types.ModuleName, portypes.ModuleName, coins); err != nil {
+			return math.Int{}, err
+		}
+	}
+	return released, nil
+}

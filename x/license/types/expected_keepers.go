@@ -1,0 +1,45 @@
+package types
+
+import (
+	"context"
+	"time"
+
+	"cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+)
+
+// BankKeeper is what x/license needs from x/bank.
+type BankKeeper interface {
+	MintCoins(ctx context.Context, module string, amt sdk.Coins) error
+	BurnCoins(ctx context.Context, module string, amt sdk.Coins) error
+	SendCoinsFromModuleToAccount(ctx context.Context, module string, to sdk.AccAddress, amt sdk.Coins) error
+	SendCoinsFromModuleToModule(ctx context.Context, from, to string, amt sdk.Coins) error
+	GetBalance(ctx context.Context, addr sdk.AccAddress, denom string) sdk.Coin
+}
+
+// AccountKeeper is what x/license needs from x/auth.
+type AccountKeeper interface {
+	GetModuleAddress(name string) sdk.AccAddress
+}
+
+// StakingKeeper delegates and undelegates the license stake.
+type StakingKeeper interface {
+	GetValidator(ctx context.Context, addr sdk.ValAddress) (stakingtypes.Validator, error)
+	Delegate(ctx context.Context, delAddr sdk.AccAddress, bondAmt math.Int, tokenSrc stakingtypes.BondStatus, validator stakingtypes.Validator, subtractAccount bool) (math.LegacyDec, error)
+	Undelegate(ctx context.Context, delAddr sdk.AccAddress, valAddr sdk.ValAddress, sharesAmount math.LegacyDec) (time.Time, math.Int, error)
+	GetDelegation(ctx context.Context, delAddr sdk.AccAddress, valAddr sdk.ValAddress) (stakingtypes.Delegation, error)
+}
+
+// DistributionKeeper withdraws the staking rewards of the license stake.
+type DistributionKeeper interface {
+	WithdrawDelegationRewards(ctx context.Context, delAddr sdk.AccAddress, valAddr sdk.ValAddress) (sdk.Coins, error)
+}
+
+// PorKeeper is x/por: its reserves receive liquidated backing, and it checks a node's
+// stake before a license bound to it is unbound.
+type PorKeeper interface {
+	AddToReserves(ctx context.Context, fromModule string, amount math.Int) error
+	CheckStakeWithout(ctx context.Context, operator sdk.AccAddress, removed math.Int) error
+}

@@ -1,0 +1,29 @@
+package types
+
+import "cosmossdk.io/collections"
+
+const (
+	// ModuleName is the module's name, store key and the account that holds and
+	// delegates license stake.
+	ModuleName = "license"
+	StoreKey   = ModuleName
+
+	// MaxLicenses is the most licenses that can ever exist: a constant, not a parameter.
+	MaxLicenses = 48_000
+)
+
+var (
+	ParamsKey         = collections.NewPrefix(0)
+	LicensesKey       = collections.NewPrefix(1)
+	OwnerIndexKey     = collections.NewPrefix(2)
+	OperatorIndexKey  = collections.NewPrefix(3)
+	BindingIndexKey   = collections.NewPrefix(4)
+	MintedKey         = collections.NewPrefix(5)
+	SupplyKey         = collections.NewPrefix(6)
+	ValidatorsKey     = collections.NewPrefix(7)
+	CohortsKey        = collections.NewPrefix(8)
+	PendingBurnsKey   = collections.NewPrefix(9)
+	NextBurnIDKey     = collections.NewPrefix(10)
+	RestoreQueueKey   = collections.NewPrefix(11)
+	LiquidateQueueKey = collections.NewPrefix(12)
+)
