@@ -86,12 +86,12 @@ import (
 	"github.com/aegis-chain/aegis/x/emission"
 	emissionkeeper "github.com/aegis-chain/aegis/x/emission/keeper"
 	emissiontypes "github.com/aegis-chain/aegis/x/emission/types"
-	"github.com/aegis-chain/aegis/x/por"
-	porkeeper "github.com/aegis-chain/aegis/x/por/keeper"
-	portypes "github.com/aegis-chain/aegis/x/por/types"
 	"github.com/aegis-chain/aegis/x/license"
 	licensekeeper "github.com/aegis-chain/aegis/x/license/keeper"
 	licensetypes "github.com/aegis-chain/aegis/x/license/types"
+	"github.com/aegis-chain/aegis/x/por"
+	porkeeper "github.com/aegis-chain/aegis/x/por/keeper"
+	portypes "github.com/aegis-chain/aegis/x/por/types"
 )
 
 // maccPerms are the module accounts and what each may do with tokens.
