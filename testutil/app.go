@@ -69,6 +69,17 @@ func NewApp(t testing.TB) *app.App {
 // adjust the genesis first.
 func NewTestChain(t testing.TB, n int, mutate func(codec.JSONCodec, app.GenesisState)) *TestChain {
 	t.Helper()
+	return NewTestChainWithAccounts(t, n, func(cdc codec.JSONCodec, g app.GenesisState, _ []Account) {
+		if mutate != nil {
+			mutate(cdc, g)
+		}
+	})
+}
+
+// NewTestChainWithAccounts is NewTestChain with the funded accounts passed to mutate, for
+// genesis state that refers to them.
+func NewTestChainWithAccounts(t testing.TB, n int, mutate func(codec.JSONCodec, app.GenesisState, []Account)) *TestChain {
+	t.Helper()
 	a := NewApp(t)
 
 	valSet, err := simtestutil.CreateRandomValidatorSet()
@@ -94,7 +105,7 @@ func NewTestChain(t testing.TB, n int, mutate func(codec.JSONCodec, app.GenesisS
 	bankGenesis.DenomMetadata = []banktypes.Metadata{app.DenomMetadata()}
 	genesis[banktypes.ModuleName] = a.AppCodec().MustMarshalJSON(&bankGenesis)
 	if mutate != nil {
-		mutate(a.AppCodec(), genesis)
+		mutate(a.AppCodec(), genesis, accounts[1:])
 	}
 
 	c := &TestChain{T: t, App: a, Accounts: accounts[1:], Genesis: genesis, Time: GenesisTime, ValSet: valSet}

@@ -16,7 +16,9 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "Params", Use: "params", Short: "License parameters (stage, authority, stake equivalent, ...)"},
 				{RpcMethod: "License", Use: "license [id]", Short: "A license with its current backing",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}}},
-				{RpcMethod: "Licenses", Use: "licenses", Short: "Licenses, filtered by --owner, --operator, --validator or --node"},
+				{RpcMethod: "Licenses", Use: "licenses", Short: "Licenses, filtered by --owner, --operator, --validator or --bound-node",
+					// --node is the RPC endpoint flag of every query.
+					FlagOptions: map[string]*autocliv1.FlagOptions{"node": {Name: "bound-node", Usage: "resource node the licenses are bound to"}}},
 				{RpcMethod: "Supply", Use: "supply", Short: "Minted ever, active, liquidated, redeemed and the cap"},
 				{RpcMethod: "Commitment", Use: "commitment", Short: "SHA-256 over the sorted license set (equal on testnet and mainnet)"},
 				{RpcMethod: "Rewards", Use: "rewards [owner]", Short: "Staking rewards the owner's validator-bound licenses would claim",

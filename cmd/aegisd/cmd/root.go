@@ -27,6 +27,7 @@ import (
 	servertypes "github.com/cosmos/cosmos-sdk/server/types"
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/module"
 	authcmd "github.com/cosmos/cosmos-sdk/x/auth/client/cli"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	genutilcli "github.com/cosmos/cosmos-sdk/x/genutil/client/cli"
@@ -102,7 +103,7 @@ func NewRootCmd() (*cobra.Command, error) {
 	server.AddCommands(rootCmd, app.DefaultNodeHome, newApp, appExport, func(*cobra.Command) {})
 	rootCmd.AddCommand(
 		server.StatusCommand(),
-		genutilcli.Commands(tempApp.TxConfig(), basics, app.DefaultNodeHome),
+		genesisCommand(tempApp, basics),
 		queryCommand(),
 		txCommand(),
 		keys.Commands(),
@@ -206,4 +207,11 @@ func appExport(
 		}
 	}
 	return a.ExportAppStateAndValidators(forZeroHeight, jailAllowedAddrs, modulesToExport)
+}
+
+// genesisCommand is the SDK's genesis commands plus import-licenses.
+func genesisCommand(a *app.App, basics module.BasicManager) *cobra.Command {
+	cmd := genutilcli.Commands(a.TxConfig(), basics, app.DefaultNodeHome)
+	cmd.AddCommand(importLicensesCmd())
+	return cmd
 }

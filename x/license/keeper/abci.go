@@ -73,7 +73,9 @@ func (k Keeper) drain(ctx context.Context, q collections.Map[string, math.Int], 
 	return nil
 }
 
-// restore mints and re-delegates the license stake a TESTNET slash took.
+// restore mints and re-delegates what a TESTNET slash took from the license stake: the
+// shortfall of the delegation against the recorded backing (amt is the hook's estimate,
+// used when the delegation is gone).
 func (k Keeper) restore(ctx context.Context, params types.Params, val string, amt math.Int) error {
 	valAddr, err := sdk.ValAddressFromBech32(val)
 	if err != nil {
@@ -82,6 +84,14 @@ func (k Keeper) restore(ctx context.Context, params types.Params, val string, am
 	validator, err := k.staking.GetValidator(ctx, valAddr)
 	if err != nil {
 		return err
+	}
+	if vb, err := k.Validators.Get(ctx, val); err == nil {
+		if del, err := k.staking.GetDelegation(ctx, k.moduleAddr, valAddr); err == nil {
+			amt = vb.Tokens.Sub(validator.TokensFromShares(del.Shares).TruncateInt())
+		}
+	}
+	if !amt.IsPositive() {
+		return nil
 	}
 	if err := k.bank.MintCoins(ctx, types.ModuleName, k.coins(params, amt)); err != nil {
 		return err

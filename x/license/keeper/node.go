@@ -73,7 +73,7 @@ func (k Keeper) SlashNode(ctx context.Context, operator sdk.AccAddress, fraction
 		left := math.LegacyNewDecFromInt(l.Backing).Mul(math.LegacyOneDec().Sub(fraction)).TruncateInt()
 		released = released.Add(l.Backing.Sub(left))
 		l.Backing = left
-		if math.LegacyNewDecFromInt(left).LT(floor) {
+		if math.LegacyNewDecFromInt(left).LTE(floor) {
 			released = released.Add(left)
 			l.Backing, l.Status = math.ZeroInt(), types.STATUS_LIQUIDATED
 			l.Binding = types.Binding{RewardIndex: math.LegacyZeroDec()}

@@ -244,7 +244,9 @@ func (k Keeper) onValidatorSlashed(ctx context.Context, valAddr sdk.ValAddress, 
 		return err
 	}
 	for _, c := range cohorts {
-		if c.Liquidated || c.Count == 0 || vb.Ratio.Quo(c.RatioAtBind).GTE(threshold) {
+		// Liquidated at or below the threshold, so that a double-sign slash (5%) of a license
+		// at the default threshold (95%) liquidates it.
+		if c.Liquidated || c.Count == 0 || vb.Ratio.Quo(c.RatioAtBind).GT(threshold) {
 			continue
 		}
 		each := cohortBacking(params, vb, c)
