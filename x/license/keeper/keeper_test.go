@@ -169,7 +169,7 @@ func TestSlashOnTestnetKeepsLicensesWhole(t *testing.T) {
 	c.ok(c.DeliverMsgs(time.Second, owner, &types.MsgBindToValidator{Signer: owner.Address.String(), Ids: []uint64{1, 2}, Validator: val.OperatorAddress}))
 
 	slash(t, c, math.LegacyNewDecWithPrec(5, 2)) // double-sign sized
-	c.NextBlock(time.Second)                      // the EndBlocker restores the backing
+	c.NextBlock(time.Second)                     // the EndBlocker restores the backing
 	require.True(t, se.MulRaw(2).Sub(c.licenseDelegation(c.validator())).LTE(math.OneInt()), "restored to within share rounding")
 	for _, id := range []uint64{1, 2} {
 		l, err := c.querier().License(c.Context(), &types.QueryLicenseRequest{Id: id})

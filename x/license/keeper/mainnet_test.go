@@ -88,7 +88,7 @@ func TestMainnetDowntimeSlashesAccumulate(t *testing.T) {
 	owner := c.Accounts[1]
 	c.ok(c.DeliverMsgs(time.Second, owner, &types.MsgBindToValidator{Signer: owner.Address.String(), Ids: []uint64{1}, Validator: c.validator().OperatorAddress}))
 	downtime := math.LegacyNewDecWithPrec(1, 2) // 1% per slash
-	for i := 0; i < 5; i++ {                     // 0.99^5 = 0.951 > 0.95
+	for i := 0; i < 5; i++ {                    // 0.99^5 = 0.951 > 0.95
 		slash(t, c, downtime)
 		c.NextBlock(time.Second)
 		require.Equal(t, uint64(0), c.supply().Liquidated, "slash %d", i+1)
