@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Devnet-only genesis settings (short voting period; later modules add theirs here).
-# Usage: devnet-genesis.sh <aegisd binary> <home>
+# Usage: devnet-genesis.sh <aegisd binary> <home> [license authority key]
 set -euo pipefail
 BIN=$1 HOME_DIR=$2
 GEN="$HOME_DIR/config/genesis.json"
@@ -11,3 +11,9 @@ sed -i 's/"day_seconds": "[0-9]*"/"day_seconds": "20"/' "$GEN"
 # A devnet report counts for 100 (20-second) days, so one report keeps the test node
 # earning for half an hour without a reporting daemon.
 sed -i 's/"report_days": [0-9]*/"report_days": 100/' "$GEN"
+# The devnet is a TESTNET whose license authority is the test key, so licenses can be
+# minted from the CLI (on a real testnet it is the gov account or a dedicated DEV key).
+KEY_ADDR=$("$BIN" --home "$HOME_DIR" keys show "${3:-alice}" -a --keyring-backend test)
+# The gov module account's address: the first 20 bytes of sha256("gov").
+GOV_ADDR=$("$BIN" debug addr "$(printf gov | sha256sum | cut -c1-40)" | sed -n 's/^Bech32 Acc: //p')
+sed -i "s/\"authority\": \"$GOV_ADDR\"/\"authority\": \"$KEY_ADDR\"/" "$GEN"

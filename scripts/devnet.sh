@@ -35,7 +35,7 @@ if [[ ! -f "$HOME_DIR/config/genesis.json" ]]; then
   aegisd genesis add-genesis-account "$NODE_KEY" 1000000000000$DENOM --keyring-backend test
   aegisd genesis gentx "$KEY" 100000000000$DENOM --chain-id "$CHAIN_ID" --keyring-backend test >/dev/null 2>&1
   aegisd genesis collect-gentxs >/dev/null 2>&1
-  "$ROOT/scripts/devnet-genesis.sh" "$BIN" "$HOME_DIR"
+  "$ROOT/scripts/devnet-genesis.sh" "$BIN" "$HOME_DIR" "$KEY"
   aegisd genesis validate
 
   # Fast blocks, API + swagger, gRPC on the usual ports.
