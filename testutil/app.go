@@ -27,6 +27,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+	slashingtypes "github.com/cosmos/cosmos-sdk/x/slashing/types"
 
 	"github.com/aegis-chain/aegis/app"
 )
@@ -99,6 +100,17 @@ func NewTestChainWithAccounts(t testing.TB, n int, mutate func(codec.JSONCodec, 
 	}
 	genesis, err := simtestutil.GenesisStateWithValSet(a.AppCodec(), a.DefaultGenesis(), valSet, genAccs, balances...)
 	require.NoError(t, err)
+	// Validators sign blocks from genesis, so they need slashing signing infos.
+	var slashingGenesis slashingtypes.GenesisState
+	a.AppCodec().MustUnmarshalJSON(genesis[slashingtypes.ModuleName], &slashingGenesis)
+	for _, v := range valSet.Validators {
+		cons := sdk.ConsAddress(v.Address).String()
+		slashingGenesis.SigningInfos = append(slashingGenesis.SigningInfos, slashingtypes.SigningInfo{
+			Address:              cons,
+			ValidatorSigningInfo: slashingtypes.NewValidatorSigningInfo(sdk.ConsAddress(v.Address), 0, 0, time.Unix(0, 0).UTC(), false, 0),
+		})
+	}
+	genesis[slashingtypes.ModuleName] = a.AppCodec().MustMarshalJSON(&slashingGenesis)
 	// GenesisStateWithValSet rebuilds the bank genesis; put the denom metadata back.
 	var bankGenesis banktypes.GenesisState
 	a.AppCodec().MustUnmarshalJSON(genesis[banktypes.ModuleName], &bankGenesis)
@@ -139,11 +151,20 @@ func (c *TestChain) NextBlock(dt time.Duration, txs ...[]byte) *abci.ResponseFin
 	if c.App.LastBlockHeight() == 0 && c.initialHeight > 0 {
 		height = c.initialHeight
 	}
+	// Every validator signed the previous block, so distribution pays them their fees.
+	votes := make([]abci.VoteInfo, 0, len(c.ValSet.Validators))
+	for _, v := range c.ValSet.Validators {
+		votes = append(votes, abci.VoteInfo{
+			Validator:   abci.Validator{Address: v.Address, Power: v.VotingPower},
+			BlockIdFlag: cmtproto.BlockIDFlagCommit,
+		})
+	}
 	res, err := c.App.FinalizeBlock(&abci.RequestFinalizeBlock{
 		Height:             height,
 		Time:               c.Time,
 		Txs:                txs,
 		NextValidatorsHash: c.ValSet.Hash(),
+		DecidedLastCommit:  abci.CommitInfo{Round: 0, Votes: votes},
 	})
 	require.NoError(c.T, err)
 	_, err = c.App.Commit()
