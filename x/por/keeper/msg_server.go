@@ -162,20 +162,26 @@ func (m msgServer) DeactivateRole(ctx context.Context, msg *types.MsgDeactivateR
 	return &types.MsgDeactivateRoleResponse{}, m.Nodes.Set(ctx, op, node)
 }
 
-func (m msgServer) AddStake(ctx context.Context, msg *types.MsgAddStake) (*types.MsgAddStakeResponse, error) {
-	op, err := parseOperator(msg.Operator)
+// stakeChange checks a stake message's operator and amount and loads its node.
+func (m msgServer) stakeChange(ctx context.Context, operator string, coin sdk.Coin) (sdk.AccAddress, types.Params, math.Int, types.Node, error) {
+	op, err := parseOperator(operator)
 	if err != nil {
-		return nil, err
+		return nil, types.Params{}, math.Int{}, types.Node{}, err
 	}
 	params, err := m.Params.Get(ctx)
 	if err != nil {
-		return nil, err
+		return nil, types.Params{}, math.Int{}, types.Node{}, err
 	}
-	amount, err := stakeCoin(params, msg.Amount, false)
+	amount, err := stakeCoin(params, coin, false)
 	if err != nil {
-		return nil, err
+		return nil, types.Params{}, math.Int{}, types.Node{}, err
 	}
 	node, err := m.getNode(ctx, op)
+	return op, params, amount, node, err
+}
+
+func (m msgServer) AddStake(ctx context.Context, msg *types.MsgAddStake) (*types.MsgAddStakeResponse, error) {
+	op, _, amount, node, err := m.stakeChange(ctx, msg.Operator, msg.Amount)
 	if err != nil {
 		return nil, err
 	}
@@ -190,19 +196,7 @@ func (m msgServer) AddStake(ctx context.Context, msg *types.MsgAddStake) (*types
 }
 
 func (m msgServer) UnbondStake(ctx context.Context, msg *types.MsgUnbondStake) (*types.MsgUnbondStakeResponse, error) {
-	op, err := parseOperator(msg.Operator)
-	if err != nil {
-		return nil, err
-	}
-	params, err := m.Params.Get(ctx)
-	if err != nil {
-		return nil, err
-	}
-	amount, err := stakeCoin(params, msg.Amount, false)
-	if err != nil {
-		return nil, err
-	}
-	node, err := m.getNode(ctx, op)
+	op, params, amount, node, err := m.stakeChange(ctx, msg.Operator, msg.Amount)
 	if err != nil {
 		return nil, err
 	}
