@@ -1,7 +1,7 @@
 package types
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 
 	errorsmod "cosmossdk.io/errors"
@@ -25,8 +25,7 @@ func ParseRole(s string) (NodeRole, error) {
 	if v, ok := NodeRole_value["NODE_ROLE_"+u]; ok && NodeRole(v).Valid() {
 		return NodeRole(v), nil
 	}
-	var n int32
-	if _, err := fmt.Sscanf(u, "%d", &n); err == nil && NodeRole(n).Valid() {
+	if n, err := strconv.ParseInt(u, 10, 32); err == nil && NodeRole(n).Valid() {
 		return NodeRole(n), nil
 	}
 	return 0, errorsmod.Wrapf(ErrUnknownRole, "%q (want one of WORKER, DELEGATE, DA, SEQUENCER, OPERATOR)", s)
