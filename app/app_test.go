@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"testing"
 	"time"
 
@@ -10,10 +9,7 @@ import (
 
 	"cosmossdk.io/math"
 
-	abci "github.com/cometbft/cometbft/abci/types"
-
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
-	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
@@ -81,14 +77,11 @@ func TestExportImport(t *testing.T) {
 		c.NextBlock(5 * time.Second)
 	}
 
-	exported, err := c.App.ExportAppStateAndValidators(false, nil, nil)
-	require.NoError(t, err)
-	var genesis app.GenesisState
-	require.NoError(t, json.Unmarshal(exported.AppState, &genesis))
-
-	imported := importChain(t, exported.AppState, exported.Height)
-	again := importChain(t, exported.AppState, exported.Height)
-	require.Equal(t, imported.LastCommitID().Hash, again.LastCommitID().Hash, "imports of one export must agree")
+	importedChain, againChain := c.ExportAndImport(), c.ExportAndImport()
+	importedChain.NextBlock(0)
+	againChain.NextBlock(0)
+	imported := importedChain.App
+	require.Equal(t, imported.LastCommitID().Hash, againChain.App.LastCommitID().Hash, "imports of one export must agree")
 
 	ctxA, ctxB := c.Context(), imported.NewUncachedContext(false, c.Context().BlockHeader())
 	for _, acc := range c.Accounts {
@@ -109,24 +102,6 @@ func TestExportImport(t *testing.T) {
 	for _, name := range []string{banktypes.StoreKey, stakingtypes.StoreKey, distrtypes.StoreKey, govtypes.StoreKey} {
 		compareStores(t, name, ctxA.KVStore(c.App.GetKey(name)), ctxB.KVStore(imported.GetKey(name)), skip[name])
 	}
-}
-
-func importChain(t *testing.T, appState []byte, height int64) *app.App {
-	t.Helper()
-	a := testutil.NewApp(t)
-	_, err := a.InitChain(&abci.RequestInitChain{
-		ChainId:         testutil.ChainID,
-		Time:            testutil.GenesisTime,
-		ConsensusParams: simtestutil.DefaultConsensusParams,
-		AppStateBytes:   appState,
-		InitialHeight:   height,
-	})
-	require.NoError(t, err)
-	_, err = a.FinalizeBlock(&abci.RequestFinalizeBlock{Height: height, Time: testutil.GenesisTime})
-	require.NoError(t, err)
-	_, err = a.Commit()
-	require.NoError(t, err)
-	return a
 }
 
 func compareStores(t *testing.T, name string, a, b storetypes.KVStore, skipPrefixes [][]byte) {
