@@ -159,3 +159,14 @@ func (k Keeper) Backing(ctx context.Context, l types.License) (math.Int, bool, e
 	}
 	return cohortBacking(params, vb, c), false, nil
 }
+
+// mintedCount is the number of licenses ever minted (0 before the first).
+func (k Keeper) mintedCount(ctx context.Context) (uint64, error) {
+	n, err := k.Minted.Get(ctx)
+	if err != nil && !isNotFound(err) {
+		return 0, err
+	}
+	return n, nil
+}
+
+func isNotFound(err error) bool { return errors.Is(err, collections.ErrNotFound) }

@@ -2,9 +2,7 @@ package keeper
 
 import (
 	"context"
-	"errors"
 
-	"cosmossdk.io/collections"
 	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -81,13 +79,3 @@ func (k Keeper) claimRewards(ctx context.Context, owner sdk.AccAddress, pay bool
 	}
 	return amt, nil
 }
-
-func (k Keeper) mintedCount(ctx context.Context) (uint64, error) {
-	n, err := k.Minted.Get(ctx)
-	if err != nil && !isNotFound(err) {
-		return 0, err
-	}
-	return n, nil
-}
-
-func isNotFound(err error) bool { return errors.Is(err, collections.ErrNotFound) }
