@@ -443,8 +443,5 @@ func BlockedAddresses() map[string]bool {
 		blocked[authtypes.NewModuleAddress(name).String()] = true
 	}
 	delete(blocked, authtypes.NewModuleAddress(govtypes.ModuleName).String())
-	// The license account delegates license stake: distribution must pay its staking
-	// rewards to it. Its accounting is kept by x/license, never read from its balance.
-	delete(blocked, authtypes.NewModuleAddress(licensetypes.ModuleName).String())
 	return blocked
 }

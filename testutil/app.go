@@ -206,6 +206,8 @@ func (c *TestChain) ExportAndImport() *TestChain {
 	require.NoError(c.T, err)
 	var genesis app.GenesisState
 	require.NoError(c.T, json.Unmarshal(exported.AppState, &genesis))
+	// A chain must be able to restart from its own export: it passes genesis validation.
+	require.NoError(c.T, c.App.BasicModuleManager.ValidateGenesis(c.App.AppCodec(), c.App.TxConfig(), genesis), "exported genesis does not validate")
 
 	next := &TestChain{
 		T: c.T, App: NewApp(c.T), Accounts: c.Accounts, Genesis: genesis, Time: c.Time, ValSet: c.ValSet,

@@ -37,14 +37,11 @@ func (q Querier) License(ctx context.Context, req *types.QueryLicenseRequest) (*
 	if err != nil {
 		return nil, err
 	}
-	backing, liquidated, err := q.Backing(ctx, l)
+	backing, err := q.Backing(ctx, l)
 	if err != nil {
 		return nil, err
 	}
-	if liquidated {
-		l.Status = types.STATUS_LIQUIDATED
-	}
-	return &types.QueryLicenseResponse{License: l, Backing: backing}, nil
+	return &types.QueryLicenseResponse{License: l, Backing: backing, Account: types.LicenseAccount(l.Id).String()}, nil
 }
 
 // Licenses lists licenses by owner, operator, validator or node (at most one filter).
@@ -143,7 +140,10 @@ func (q Querier) Rewards(ctx context.Context, req *types.QueryRewardsRequest) (*
 	if err != nil {
 		return nil, errorsmod.Wrapf(types.ErrInvalidRequest, "owner %q: %v", req.Owner, err)
 	}
-	amt, err := q.claimRewards(ctx, owner, false)
+	// Withdraw on a branch that is thrown away: x/distribution computes exactly what a
+	// claim would pay.
+	branch, _ := sdk.UnwrapSDKContext(ctx).CacheContext()
+	amt, err := q.claimRewards(branch, owner)
 	if err != nil {
 		return nil, err
 	}

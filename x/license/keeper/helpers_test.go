@@ -31,8 +31,17 @@ type chain struct {
 
 func newChain(t testing.TB, stage types.Stage, mutate func(*types.GenesisState, []testutil.Account)) *chain {
 	t.Helper()
+	return newChainWithApp(t, stage, mutate, nil)
+}
+
+// newChainWithApp is newChain with appMutate adjusting the other modules' genesis.
+func newChainWithApp(t testing.TB, stage types.Stage, mutate func(*types.GenesisState, []testutil.Account), appMutate func(codec.JSONCodec, app.GenesisState)) *chain {
+	t.Helper()
 	var dev testutil.Account
 	c := testutil.NewTestChainWithAccounts(t, 4, func(cdc codec.JSONCodec, g app.GenesisState, accs []testutil.Account) {
+		if appMutate != nil {
+			appMutate(cdc, g)
+		}
 		var gs types.GenesisState
 		cdc.MustUnmarshalJSON(g[types.ModuleName], &gs)
 		gs.Params.Stage = stage
@@ -81,37 +90,59 @@ func (c *chain) supply() types.Supply {
 	return res.Supply
 }
 
-// licenseDelegation is the tokens the license account has delegated to val.
+// licenseDelegation is the tokens the licenses bound to val have delegated to it, each
+// from its own account.
 func (c *chain) licenseDelegation(val stakingtypes.Validator) math.Int {
 	c.T.Helper()
+	ctx := c.Context()
 	valAddr, err := sdk.ValAddressFromBech32(val.OperatorAddress)
 	require.NoError(c.T, err)
-	del, err := c.App.StakingKeeper.GetDelegation(c.Context(), authtypes.NewModuleAddress(types.ModuleName), valAddr)
-	if err != nil {
-		return math.ZeroInt()
-	}
-	v, err := c.App.StakingKeeper.GetValidator(c.Context(), valAddr)
+	v, err := c.App.StakingKeeper.GetValidator(ctx, valAddr)
 	require.NoError(c.T, err)
-	return v.TokensFromShares(del.Shares).TruncateInt()
+	sum := math.ZeroInt()
+	err = c.App.LicenseKeeper.Licenses.Walk(ctx, nil, func(id uint64, _ types.License) (bool, error) {
+		del, err := c.App.StakingKeeper.GetDelegation(ctx, types.LicenseAccount(id), valAddr)
+		if err == nil {
+			sum = sum.Add(v.TokensFromShares(del.Shares).TruncateInt())
+		}
+		return false, nil
+	})
+	require.NoError(c.T, err)
+	return sum
 }
 
-// checkBackingInvariant: tokens delegated by the license account equal the backing of the
-// licenses bound to validators (spec section 7), up to share-rounding of one uaegis.
+// checkBackingInvariant checks every license invariant of spec section 7 (see
+// Keeper.CheckInvariants) on the last committed block.
 func (c *chain) checkBackingInvariant() {
 	c.T.Helper()
-	ctx := c.Context()
-	vals, err := c.App.StakingKeeper.GetAllValidators(ctx)
+	require.NoError(c.T, c.App.LicenseKeeper.CheckInvariants(c.Context()))
+}
+
+// license returns a license as the License query shows it.
+func (c *chain) license(id uint64) *types.QueryLicenseResponse {
+	c.T.Helper()
+	res, err := c.querier().License(c.Context(), &types.QueryLicenseRequest{Id: id})
 	require.NoError(c.T, err)
-	for _, v := range vals {
-		sum := math.ZeroInt()
-		res, err := c.querier().Licenses(ctx, &types.QueryLicensesRequest{Validator: v.OperatorAddress})
-		require.NoError(c.T, err)
-		for _, l := range res.Licenses {
-			q, err := c.querier().License(ctx, &types.QueryLicenseRequest{Id: l.Id})
-			require.NoError(c.T, err)
-			sum = sum.Add(q.Backing)
-		}
-		got := c.licenseDelegation(v)
-		require.True(c.T, got.Sub(sum).Abs().LTE(math.OneInt()), "validator %s: delegated %s, bound backing %s", v.OperatorAddress, got, sum)
-	}
+	return res
+}
+
+// balance is addr's bond-denom balance.
+func (c *chain) balance(addr sdk.AccAddress) math.Int {
+	return c.App.BankKeeper.GetBalance(c.Context(), addr, app.BondDenom).Amount
+}
+
+// unbondingTime is the chain's staking unbonding time.
+func (c *chain) unbondingTime() time.Duration {
+	c.T.Helper()
+	params, err := c.App.StakingKeeper.GetParams(c.Context())
+	require.NoError(c.T, err)
+	return params.UnbondingTime
+}
+
+// payFees puts fees in the fee collector, which distribution hands to the validators'
+// delegators at the next block.
+func (c *chain) payFees(amount int64) {
+	c.T.Helper()
+	fees := sdk.NewCoins(sdk.NewCoin(app.BondDenom, math.NewInt(amount)))
+	require.NoError(c.T, c.App.BankKeeper.SendCoinsFromAccountToModule(c.Context(), c.Accounts[3].Address, authtypes.FeeCollectorName, fees))
 }

@@ -48,7 +48,9 @@ func newIndexes(sb *collections.SchemaBuilder) LicenseIndexes {
 	}
 }
 
-// Keeper holds the licenses and the per-validator aggregates.
+// Keeper holds the licenses. The stake behind validator-bound licenses lives in x/staking
+// (one delegation per license, from its own account) and their rewards in x/distribution;
+// this module keeps only what those do not: ownership, bindings, backing and the queues.
 type Keeper struct {
 	cdc          codec.BinaryCodec
 	bank         types.BankKeeper
@@ -58,43 +60,36 @@ type Keeper struct {
 	govAuthority string
 	moduleAddr   sdk.AccAddress
 
-	Schema       collections.Schema
-	Params       collections.Item[types.Params]
-	Licenses     *collections.IndexedMap[uint64, types.License, LicenseIndexes]
-	Minted       collections.Item[uint64]
-	Supply       collections.Item[types.Supply]
-	Validators   collections.Map[string, types.ValidatorBacking]
-	Cohorts      collections.Map[collections.Pair[string, uint64], types.Cohort]
-	PendingBurns collections.Map[collections.Pair[int64, uint64], types.PendingBurn]
-	NextBurnID   collections.Sequence
-	// RestoreQueue and LiquidateQueue carry slash consequences from the staking hook to
-	// this module's EndBlocker in the same block (delegating inside a slash is unsafe).
-	RestoreQueue   collections.Map[string, math.Int]
-	LiquidateQueue collections.Map[string, math.Int]
+	Schema   collections.Schema
+	Params   collections.Item[types.Params]
+	Licenses *collections.IndexedMap[uint64, types.License, LicenseIndexes]
+	Minted   collections.Item[uint64]
+	Supply   collections.Item[types.Supply]
+	// Unbonding orders the licenses whose stake is unbonding by completion time (unix
+	// nanoseconds), so the EndBlocker settles matured ones without a scan.
+	Unbonding collections.KeySet[collections.Pair[int64, uint64]]
+	// SlashScans are the validators slashed since their licenses were last checked, each
+	// with the next license id to check.
+	SlashScans collections.Map[string, uint64]
 }
 
 // NewKeeper builds the keeper; govAuthority may update params.
 func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ak types.AccountKeeper, bank types.BankKeeper,
 	staking types.StakingKeeper, distribution types.DistributionKeeper, por types.PorKeeper, govAuthority string,
 ) Keeper {
-	addr := ak.GetModuleAddress(types.ModuleName)
-	if addr == nil {
+	moduleAddr := ak.GetModuleAddress(types.ModuleName)
+	if moduleAddr == nil {
 		panic("the license module account has not been set")
 	}
 	sb := collections.NewSchemaBuilder(storeService)
 	k := Keeper{
-		cdc: cdc, bank: bank, staking: staking, distribution: distribution, por: por,
-		govAuthority: govAuthority, moduleAddr: addr,
-		Params:         collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
-		Licenses:       collections.NewIndexedMap(sb, types.LicensesKey, "licenses", collections.Uint64Key, codec.CollValue[types.License](cdc), newIndexes(sb)),
-		Minted:         collections.NewItem(sb, types.MintedKey, "minted", collections.Uint64Value),
-		Supply:         collections.NewItem(sb, types.SupplyKey, "supply", codec.CollValue[types.Supply](cdc)),
-		Validators:     collections.NewMap(sb, types.ValidatorsKey, "validators", collections.StringKey, codec.CollValue[types.ValidatorBacking](cdc)),
-		Cohorts:        collections.NewMap(sb, types.CohortsKey, "cohorts", collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.Cohort](cdc)),
-		PendingBurns:   collections.NewMap(sb, types.PendingBurnsKey, "pending_burns", collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key), codec.CollValue[types.PendingBurn](cdc)),
-		NextBurnID:     collections.NewSequence(sb, types.NextBurnIDKey, "next_burn_id"),
-		RestoreQueue:   collections.NewMap(sb, types.RestoreQueueKey, "restore_queue", collections.StringKey, sdk.IntValue),
-		LiquidateQueue: collections.NewMap(sb, types.LiquidateQueueKey, "liquidate_queue", collections.StringKey, sdk.IntValue),
+		cdc: cdc, bank: bank, staking: staking, distribution: distribution, por: por, govAuthority: govAuthority, moduleAddr: moduleAddr,
+		Params:     collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		Licenses:   collections.NewIndexedMap(sb, types.LicensesKey, "licenses", collections.Uint64Key, codec.CollValue[types.License](cdc), newIndexes(sb)),
+		Minted:     collections.NewItem(sb, types.MintedKey, "minted", collections.Uint64Value),
+		Supply:     collections.NewItem(sb, types.SupplyKey, "supply", codec.CollValue[types.Supply](cdc)),
+		Unbonding:  collections.NewKeySet(sb, types.UnbondingKey, "unbonding", collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
+		SlashScans: collections.NewMap(sb, types.SlashScansKey, "slash_scans", collections.StringKey, collections.Uint64Value),
 	}
 	schema, err := sb.Build()
 	if err != nil {
@@ -103,6 +98,9 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ak 
 	k.Schema = schema
 	return k
 }
+
+// GovAuthority is the account that may update the params (the gov module).
+func (k Keeper) GovAuthority() string { return k.govAuthority }
 
 // SetPorKeeper wires x/por after both keepers exist (they refer to each other).
 func (k *Keeper) SetPorKeeper(p types.PorKeeper) { k.por = p }
@@ -115,10 +113,26 @@ func (k Keeper) supply(ctx context.Context) (types.Supply, error) {
 	return s, err
 }
 
+// countStatus moves n licenses from ACTIVE to status in the supply counters.
+func (k Keeper) countStatus(ctx context.Context, status types.Status, n uint64) error {
+	s, err := k.supply(ctx)
+	if err != nil {
+		return err
+	}
+	s.Active -= n
+	switch status {
+	case types.STATUS_LIQUIDATED:
+		s.Liquidated += n
+	case types.STATUS_REDEEMED:
+		s.Redeemed += n
+	}
+	return k.Supply.Set(ctx, s)
+}
+
 func (k Keeper) getLicense(ctx context.Context, id uint64) (types.License, error) {
 	l, err := k.Licenses.Get(ctx, id)
 	if errors.Is(err, collections.ErrNotFound) {
-		return l, errorsmod.Wrapf(types.ErrUnknownLicense, "license %d", id)
+		return l, errorsmod.Wrapf(types.ErrUnknownLicense, "license %d does not exist", id)
 	}
 	return l, err
 }
@@ -127,37 +141,18 @@ func (k Keeper) coins(params types.Params, amt math.Int) sdk.Coins {
 	return sdk.NewCoins(sdk.NewCoin(params.BondDenom, amt))
 }
 
-// cohortBacking is the current backing of one license of a validator cohort:
-// stake_equivalent * ratio_now / ratio_at_bind, truncated.
-func cohortBacking(params types.Params, vb types.ValidatorBacking, c types.Cohort) math.Int {
-	if c.RatioAtBind.IsZero() {
-		return math.ZeroInt()
-	}
-	return math.LegacyNewDecFromInt(params.StakeEquivalent).Mul(vb.Ratio).Quo(c.RatioAtBind).TruncateInt()
-}
-
-// Backing is a license's current stake and whether its cohort was liquidated (a license
-// is finalized as LIQUIDATED lazily, the next time it is touched).
-func (k Keeper) Backing(ctx context.Context, l types.License) (math.Int, bool, error) {
+// Backing is a license's current stake: on MAINNET, for a validator-bound license, the
+// value of its delegation now (slashes lower it at once); otherwise its recorded backing
+// (TESTNET slashes are restored, and the delegation differs from it only by share rounding).
+func (k Keeper) Backing(ctx context.Context, l types.License) (math.Int, error) {
 	if l.Binding.Kind != types.BINDING_VALIDATOR {
-		return l.Backing, false, nil
+		return l.Backing, nil
 	}
 	params, err := k.Params.Get(ctx)
-	if err != nil {
-		return math.Int{}, false, err
+	if err != nil || params.Stage == types.STAGE_TESTNET {
+		return l.Backing, err
 	}
-	vb, err := k.Validators.Get(ctx, l.Binding.Target)
-	if err != nil {
-		return math.Int{}, false, err
-	}
-	c, err := k.Cohorts.Get(ctx, collections.Join(l.Binding.Target, l.Binding.Epoch))
-	if err != nil {
-		return math.Int{}, false, err
-	}
-	if c.Liquidated {
-		return math.ZeroInt(), true, nil
-	}
-	return cohortBacking(params, vb, c), false, nil
+	return k.delegated(ctx, l)
 }
 
 // mintedCount is the number of licenses ever minted (0 before the first).

@@ -26,7 +26,7 @@ func mainnetChain(t testing.TB, n uint64) *chain {
 		gs.Minted = n
 		for id := uint64(1); id <= n; id++ {
 			gs.Licenses = append(gs.Licenses, types.License{Id: id, Owner: accs[1].Address.String(), Status: types.STATUS_ACTIVE,
-				Binding: types.Binding{RewardIndex: math.LegacyZeroDec()}, Backing: math.ZeroInt()})
+				Backing: se})
 		}
 	})
 }
@@ -110,14 +110,7 @@ func TestRedemptionUpgrade(t *testing.T) {
 	res := c.DeliverMsgs(time.Second, owner, &types.MsgRedeemLicenses{Owner: owner.Address.String(), Ids: []uint64{1}})
 	require.Equal(t, types.ErrRedemptionOff.ABCICode(), res.Code, res.Log)
 
-	// Schedule the upgrade for the next height and run the block: the PreBlocker applies it.
-	ctx := c.Context()
-	plan := upgradetypes.Plan{Name: upgrades.V2RedemptionName, Height: ctx.BlockHeight() + 1}
-	require.NoError(t, c.App.UpgradeKeeper.ScheduleUpgrade(ctx, plan))
-	c.NextBlock(time.Second)
-	params, err := c.App.LicenseKeeper.Params.Get(c.Context())
-	require.NoError(t, err)
-	require.True(t, params.RedemptionEnabled)
+	enableRedemption(t, c)
 
 	before := c.App.BankKeeper.GetBalance(c.Context(), owner.Address, app.BondDenom).Amount
 	c.ok(c.DeliverMsgs(time.Second, owner, &types.MsgRedeemLicenses{Owner: owner.Address.String(), Ids: []uint64{1}}))
@@ -202,4 +195,16 @@ func TestBindToNode(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, se.String(), l.Backing.String())
 	require.Equal(t, types.STATUS_ACTIVE, l.License.Status)
+}
+
+// enableRedemption schedules the v2-redemption upgrade for the next height and runs that
+// block: the PreBlocker applies it.
+func enableRedemption(t testing.TB, c *chain) {
+	ctx := c.Context()
+	plan := upgradetypes.Plan{Name: upgrades.V2RedemptionName, Height: ctx.BlockHeight() + 1}
+	require.NoError(t, c.App.UpgradeKeeper.ScheduleUpgrade(ctx, plan))
+	c.NextBlock(time.Second)
+	params, err := c.App.LicenseKeeper.Params.Get(c.Context())
+	require.NoError(t, err)
+	require.True(t, params.RedemptionEnabled)
 }

@@ -2,11 +2,13 @@ package keeper
 
 import (
 	"context"
+	"time"
 
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
 	"github.com/aegis-chain/aegis/x/license/types"
 )
@@ -25,14 +27,14 @@ const maxIDsPerMsg = 1000
 func parseAddr(field, s string) (sdk.AccAddress, error) {
 	a, err := sdk.AccAddressFromBech32(s)
 	if err != nil {
-		return nil, errorsmod.Wrapf(types.ErrInvalidRequest, "%s %q: %v", field, s, err)
+		return nil, errorsmod.Wrapf(sdkerrors.ErrInvalidAddress, "%s %q: %v", field, s, err)
 	}
 	return a, nil
 }
 
-// loadLicenses loads ids (distinct, at most maxIDsPerMsg), finalizing lazily liquidated
-// ones, and checks that signer may act on each: the owner, or with operatorOK the
-// authorized operator. Only ACTIVE licenses are returned.
+// loadLicenses loads ids (distinct, at most maxIDsPerMsg) and checks that signer may act
+// on each: the owner, or with operatorOK the authorized operator. Only ACTIVE licenses are
+// returned.
 func (m msgServer) loadLicenses(ctx context.Context, signer string, ids []uint64, operatorOK bool) ([]types.License, error) {
 	if len(ids) == 0 || len(ids) > maxIDsPerMsg {
 		return nil, errorsmod.Wrapf(types.ErrInvalidRequest, "give 1 to %d license ids", maxIDsPerMsg)
@@ -51,21 +53,39 @@ func (m msgServer) loadLicenses(ctx context.Context, signer string, ids []uint64
 		if l.Owner != signer && !(operatorOK && l.Operator != "" && l.Operator == signer) {
 			return nil, errorsmod.Wrapf(types.ErrNotOwner, "%s may not act on license %d", signer, id)
 		}
-		if _, liquidated, err := m.Backing(ctx, l); err != nil {
-			return nil, err
-		} else if liquidated || l.Status != types.STATUS_ACTIVE {
-			return nil, errorsmod.Wrapf(types.ErrLicenseInactive, "license %d is %s", id, statusOf(l, liquidated))
+		if l.Status != types.STATUS_ACTIVE {
+			return nil, errorsmod.Wrapf(types.ErrLicenseInactive, "license %d is %s", id, l.Status)
 		}
 		out = append(out, l)
 	}
 	return out, nil
 }
 
-func statusOf(l types.License, liquidated bool) types.Status {
-	if liquidated {
-		return types.STATUS_LIQUIDATED
+// requireIdle checks that no license is bound or has stake still unbonding.
+func requireIdle(ls []types.License) error {
+	if err := requireUnbound(ls); err != nil {
+		return err
 	}
-	return l.Status
+	for _, l := range ls {
+		if l.UnbondingUntil != nil {
+			return errorsmod.Wrapf(types.ErrLicenseUnbonding, "license %d: its stake returns from %s at %s; bind it after that",
+				l.Id, l.UnbondingValidator, l.UnbondingUntil.Format(time.RFC3339))
+		}
+	}
+	return nil
+}
+
+// holder parses an address that is to own licenses: module accounts may not (their
+// rewards and payouts could not be paid to them).
+func (m msgServer) holder(field, s string) (sdk.AccAddress, error) {
+	a, err := parseAddr(field, s)
+	if err != nil {
+		return nil, err
+	}
+	if m.bank.BlockedAddr(a) {
+		return nil, errorsmod.Wrapf(types.ErrBlockedAddress, "%s %s is a module account", field, s)
+	}
+	return a, nil
 }
 
 func requireUnbound(ls []types.License) error {
@@ -96,20 +116,22 @@ func (m msgServer) MintLicenses(ctx context.Context, msg *types.MsgMintLicenses)
 	if params.Stage != types.STAGE_TESTNET {
 		return nil, errorsmod.Wrap(types.ErrWrongStage, "licenses are minted only on TESTNET; MAINNET licenses come from genesis")
 	}
-	if _, err := parseAddr("owner", msg.Owner); err != nil {
+	if _, err := m.holder("owner", msg.Owner); err != nil {
 		return nil, err
+	}
+	if msg.Count == 0 {
+		return nil, errorsmod.Wrap(types.ErrInvalidRequest, "count must be at least 1")
 	}
 	minted, err := m.mintedCount(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if msg.Count == 0 || msg.Count > types.MaxLicenses-minted {
+	if msg.Count > types.MaxLicenses-minted {
 		return nil, errorsmod.Wrapf(types.ErrCapExceeded, "count %d: %d of %d licenses minted, %d left", msg.Count, minted, types.MaxLicenses, types.MaxLicenses-minted)
 	}
 	height := sdk.UnwrapSDKContext(ctx).BlockHeight()
 	for id := minted + 1; id <= minted+msg.Count; id++ {
-		l := types.License{Id: id, Owner: msg.Owner, Status: types.STATUS_ACTIVE, MintedAt: height,
-			Binding: types.Binding{RewardIndex: math.LegacyZeroDec()}, Backing: math.ZeroInt()}
+		l := types.License{Id: id, Owner: msg.Owner, Status: types.STATUS_ACTIVE, MintedAt: height, Backing: params.StakeEquivalent}
 		if err := m.Licenses.Set(ctx, id, l); err != nil {
 			return nil, err
 		}
@@ -128,19 +150,32 @@ func (m msgServer) MintLicenses(ctx context.Context, msg *types.MsgMintLicenses)
 	return &types.MsgMintLicensesResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventLicensesMinted{Owner: msg.Owner, FirstId: minted + 1, Count: msg.Count})
 }
 
+// TransferLicenses hands licenses to a new owner. A validator-bound license stays bound:
+// the rewards it earned so far are paid to the previous owner, later ones to the new owner.
 func (m msgServer) TransferLicenses(ctx context.Context, msg *types.MsgTransferLicenses) (*types.MsgTransferLicensesResponse, error) {
-	if _, err := parseAddr("to", msg.To); err != nil {
+	to, err := m.holder("to", msg.To)
+	if err != nil {
 		return nil, err
 	}
 	ls, err := m.loadLicenses(ctx, msg.Owner, msg.Ids, false)
 	if err != nil {
 		return nil, err
 	}
-	if err := requireUnbound(ls); err != nil {
-		return nil, err
+	for _, l := range ls {
+		if l.Binding.Kind == types.BINDING_NODE {
+			return nil, errorsmod.Wrapf(types.ErrLicenseBound, "license %d backs node %s: unbind it first", l.Id, l.Binding.Target)
+		}
 	}
 	for _, l := range ls {
-		l.Owner, l.Operator = msg.To, "" // a new owner chooses its own operator
+		if _, err := m.withdrawRewards(ctx, l); err != nil {
+			return nil, err
+		}
+		l.Owner, l.Operator = to.String(), "" // a new owner chooses its own operator
+		if l.Binding.Kind == types.BINDING_VALIDATOR {
+			if err := m.setWithdrawAddr(ctx, l); err != nil {
+				return nil, err
+			}
+		}
 		if err := m.Licenses.Set(ctx, l.Id, l); err != nil {
 			return nil, err
 		}
@@ -178,7 +213,7 @@ func (m msgServer) BindToValidator(ctx context.Context, msg *types.MsgBindToVali
 	if err != nil {
 		return nil, err
 	}
-	if err := requireUnbound(ls); err != nil {
+	if err := requireIdle(ls); err != nil {
 		return nil, err
 	}
 	params, err := m.Params.Get(ctx)
@@ -199,16 +234,11 @@ func (m msgServer) BindToNode(ctx context.Context, msg *types.MsgBindToNode) (*t
 	if err != nil {
 		return nil, err
 	}
-	if err := requireUnbound(ls); err != nil {
-		return nil, err
-	}
-	params, err := m.Params.Get(ctx)
-	if err != nil {
+	if err := requireIdle(ls); err != nil {
 		return nil, err
 	}
 	for _, l := range ls {
-		l.Binding = types.Binding{Kind: types.BINDING_NODE, Target: msg.Node, RewardIndex: math.LegacyZeroDec()}
-		l.Backing = params.StakeEquivalent
+		l.Binding = types.Binding{Kind: types.BINDING_NODE, Target: msg.Node}
 		if err := m.Licenses.Set(ctx, l.Id, l); err != nil {
 			return nil, err
 		}
@@ -221,40 +251,67 @@ func (m msgServer) Unbind(ctx context.Context, msg *types.MsgUnbind) (*types.Msg
 	if err != nil {
 		return nil, err
 	}
+	for _, l := range ls {
+		if l.Binding.Kind == types.BINDING_NONE {
+			return nil, errorsmod.Wrapf(types.ErrLicenseNotBound, "license %d is not bound", l.Id)
+		}
+	}
 	params, err := m.Params.Get(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := m.unbind(ctx, params, ls, ""); err != nil {
+	if err := m.unbind(ctx, params, ls); err != nil {
 		return nil, err
 	}
 	return &types.MsgUnbindResponse{}, nil
 }
 
-// unbind ends the bindings of ls (all bound): validator bindings unbond, node bindings
-// are released if the node keeps enough stake for its roles.
-func (m msgServer) unbind(ctx context.Context, params types.Params, ls []types.License, payTo string) error {
-	var vals, nodes []types.License
-	removed := map[string]math.Int{}
-	var nodeOrder []string
-	for _, l := range ls {
-		switch l.Binding.Kind {
+// unbind ends the bindings of the bound licenses in ls (and returns them updated):
+// validator bindings start unbonding, node bindings end at once if the node keeps enough
+// stake for its roles.
+func (m msgServer) unbind(ctx context.Context, params types.Params, ls []types.License) error {
+	if err := m.checkNodeStake(ctx, ls); err != nil {
+		return err
+	}
+	ev := sdk.UnwrapSDKContext(ctx).EventManager()
+	for i := range ls {
+		l := &ls[i]
+		binding := l.Binding
+		switch binding.Kind {
 		case types.BINDING_VALIDATOR:
-			vals = append(vals, l)
+			if err := m.startUnbonding(ctx, params, l); err != nil {
+				return err
+			}
 		case types.BINDING_NODE:
-			if _, ok := removed[l.Binding.Target]; !ok {
-				removed[l.Binding.Target] = math.ZeroInt()
-				nodeOrder = append(nodeOrder, l.Binding.Target)
+			l.Binding = types.Binding{}
+			if err := m.Licenses.Set(ctx, l.Id, *l); err != nil {
+				return err
 			}
-			removed[l.Binding.Target] = removed[l.Binding.Target].Add(l.Backing)
-			nodes = append(nodes, l)
 		default:
-			if payTo == "" {
-				return errorsmod.Wrapf(types.ErrLicenseNotBound, "license %d", l.Id)
-			}
+			continue
+		}
+		if err := ev.EmitTypedEvent(&types.EventLicensesUnbound{Kind: binding.Kind, Target: binding.Target, Ids: []uint64{l.Id}}); err != nil {
+			return err
 		}
 	}
-	for _, node := range nodeOrder {
+	return nil
+}
+
+// checkNodeStake refuses to unbind node-bound licenses whose node needs their stake.
+func (m msgServer) checkNodeStake(ctx context.Context, ls []types.License) error {
+	removed := map[string]math.Int{}
+	var order []string
+	for _, l := range ls {
+		if l.Binding.Kind != types.BINDING_NODE {
+			continue
+		}
+		if _, ok := removed[l.Binding.Target]; !ok {
+			removed[l.Binding.Target] = math.ZeroInt()
+			order = append(order, l.Binding.Target)
+		}
+		removed[l.Binding.Target] = removed[l.Binding.Target].Add(l.Backing)
+	}
+	for _, node := range order {
 		op, err := sdk.AccAddressFromBech32(node)
 		if err != nil {
 			return err
@@ -263,26 +320,11 @@ func (m msgServer) unbind(ctx context.Context, params types.Params, ls []types.L
 			return errorsmod.Wrapf(types.ErrNodeStakeNeeded, "%v: deactivate roles or add stake first", err)
 		}
 	}
-	if len(vals) > 0 {
-		if err := m.unbindFromValidator(ctx, params, vals, payTo); err != nil {
-			return err
-		}
-	}
-	ev := sdk.UnwrapSDKContext(ctx).EventManager()
-	for _, group := range [][]types.License{vals, nodes} {
-		for _, l := range group {
-			if err := ev.EmitTypedEvent(&types.EventLicensesUnbound{Kind: l.Binding.Kind, Target: l.Binding.Target, Ids: []uint64{l.Id}}); err != nil {
-				return err
-			}
-			l.Binding, l.Backing = types.Binding{RewardIndex: math.LegacyZeroDec()}, math.ZeroInt()
-			if err := m.Licenses.Set(ctx, l.Id, l); err != nil {
-				return err
-			}
-		}
-	}
 	return nil
 }
 
+// RedeemLicenses burns licenses for stake_equivalent each. A license whose stake is (or
+// starts) unbonding from a validator pays when the unbonding completes; the others now.
 func (m msgServer) RedeemLicenses(ctx context.Context, msg *types.MsgRedeemLicenses) (*types.MsgRedeemLicensesResponse, error) {
 	params, err := m.Params.Get(ctx)
 	if err != nil {
@@ -299,35 +341,24 @@ func (m msgServer) RedeemLicenses(ctx context.Context, msg *types.MsgRedeemLicen
 	if err != nil {
 		return nil, err
 	}
-	// Validator-bound licenses pay after their unbonding; the others pay now.
-	if err := m.unbind(ctx, params, ls, msg.Owner); err != nil {
+	if err := m.unbind(ctx, params, ls); err != nil {
 		return nil, err
 	}
 	now := math.ZeroInt()
 	for _, l := range ls {
-		if l.Binding.Kind != types.BINDING_VALIDATOR {
+		if l.UnbondingUntil == nil {
 			now = now.Add(params.StakeEquivalent)
+			l.Backing = math.ZeroInt()
 		}
-		l.Status, l.Binding, l.Backing = types.STATUS_REDEEMED, types.Binding{RewardIndex: math.LegacyZeroDec()}, math.ZeroInt()
+		l.Status = types.STATUS_REDEEMED
 		if err := m.Licenses.Set(ctx, l.Id, l); err != nil {
 			return nil, err
 		}
 	}
-	if now.IsPositive() {
-		if err := m.bank.MintCoins(ctx, types.ModuleName, m.coins(params, now)); err != nil {
-			return nil, err
-		}
-		if err := m.bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, owner, m.coins(params, now)); err != nil {
-			return nil, err
-		}
-	}
-	s, err := m.supply(ctx)
-	if err != nil {
+	if err := m.burnAndPay(ctx, params, math.ZeroInt(), owner, now); err != nil {
 		return nil, err
 	}
-	s.Active -= uint64(len(ls))
-	s.Redeemed += uint64(len(ls))
-	if err := m.Supply.Set(ctx, s); err != nil {
+	if err := m.countStatus(ctx, types.STATUS_REDEEMED, uint64(len(ls))); err != nil {
 		return nil, err
 	}
 	return &types.MsgRedeemLicensesResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventLicensesRedeemed{
@@ -340,7 +371,7 @@ func (m msgServer) ClaimLicenseRewards(ctx context.Context, msg *types.MsgClaimL
 	if err != nil {
 		return nil, err
 	}
-	paid, err := m.claimRewards(ctx, owner, true)
+	paid, err := m.claimRewards(ctx, owner)
 	if err != nil {
 		return nil, err
 	}
@@ -363,6 +394,9 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 	}
 	if msg.Params.Stage != old.Stage {
 		return nil, errorsmod.Wrapf(types.ErrStageChange, "the stage is %s and is set only at genesis", old.Stage)
+	}
+	if msg.Params.RedemptionEnabled != old.RedemptionEnabled {
+		return nil, errorsmod.Wrap(types.ErrInvalidParams, "redemption_enabled is set only by the redemption software upgrade")
 	}
 	if !msg.Params.StakeEquivalent.Equal(old.StakeEquivalent) || msg.Params.BondDenom != old.BondDenom {
 		return nil, errorsmod.Wrap(types.ErrInvalidParams, "stake_equivalent and bond_denom back existing licenses and cannot change")

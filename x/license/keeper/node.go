@@ -52,8 +52,8 @@ func (k Keeper) NodeStake(ctx context.Context, operator sdk.AccAddress) (math.In
 
 // SlashNode applies a resource-node slash to the licenses bound to it. TESTNET: licenses
 // keep their full stake. MAINNET: each backing shrinks by fraction; the slashed part, and
-// the rest of any license that falls below the threshold (liquidated), are released to the
-// por account as network rewards.
+// the rest of any license that falls to the threshold (liquidated: burned and unbound), are
+// released to the por account as network rewards.
 func (k Keeper) SlashNode(ctx context.Context, operator sdk.AccAddress, fraction math.LegacyDec) (math.Int, error) {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
@@ -67,37 +67,27 @@ func (k Keeper) SlashNode(ctx context.Context, operator sdk.AccAddress, fraction
 		return math.Int{}, err
 	}
 	released := math.ZeroInt()
-	floor := math.LegacyNewDecFromInt(params.StakeEquivalent).Mul(params.LiquidationThreshold)
-	var liquidated []uint64
+	var liquidated uint64
 	for _, l := range ls {
 		left := math.LegacyNewDecFromInt(l.Backing).Mul(math.LegacyOneDec().Sub(fraction)).TruncateInt()
 		released = released.Add(l.Backing.Sub(left))
 		l.Backing = left
-		if math.LegacyNewDecFromInt(left).LTE(floor) {
+		if liquidating(params, left) {
+			if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventLicenseLiquidated{
+				Id: l.Id, Owner: l.Owner, Kind: types.BINDING_NODE, Target: l.Binding.Target, Backing: left,
+			}); err != nil {
+				return math.Int{}, err
+			}
 			released = released.Add(left)
-			l.Backing, l.Status = math.ZeroInt(), types.STATUS_LIQUIDATED
-			l.Binding = types.Binding{RewardIndex: math.LegacyZeroDec()}
-			liquidated = append(liquidated, l.Id)
+			l.Backing, l.Status, l.Binding = math.ZeroInt(), types.STATUS_LIQUIDATED, types.Binding{}
+			liquidated++
 		}
 		if err := k.Licenses.Set(ctx, l.Id, l); err != nil {
 			return math.Int{}, err
 		}
 	}
-	if len(liquidated) > 0 {
-		s, err := k.supply(ctx)
-		if err != nil {
-			return math.Int{}, err
-		}
-		s.Active -= uint64(len(liquidated))
-		s.Liquidated += uint64(len(liquidated))
-		if err := k.Supply.Set(ctx, s); err != nil {
-			return math.Int{}, err
-		}
-		if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventLicensesUnbound{
-			Kind: types.BINDING_NODE, Target: operator.String(), Ids: liquidated,
-		}); err != nil {
-			return math.Int{}, err
-		}
+	if err := k.countStatus(ctx, types.STATUS_LIQUIDATED, liquidated); err != nil {
+		return math.Int{}, err
 	}
 	if released.IsPositive() {
 		// Node-bound licenses back stake virtually; their released backing becomes tokens

@@ -10,72 +10,65 @@ import (
 	"github.com/aegis-chain/aegis/x/license/types"
 )
 
-// claimRewards pays (or, with pay false, only computes) the staking rewards of owner's
-// validator-bound licenses, withdrawing the validators' rewards first. Work is bounded by
-// the owner's licenses.
-func (k Keeper) claimRewards(ctx context.Context, owner sdk.AccAddress, pay bool) (math.Int, error) {
+// Staking rewards of a license are x/distribution's: they accrue on the license's own
+// delegation and are paid to its withdraw address, the owner, whenever the delegation
+// changes (bind, restore, unbind, liquidation, transfer, zero-height export) or is claimed
+// here. x/license keeps no reward ledger of its own.
+
+// ownerLicenses lists the ids of owner's licenses.
+func (k Keeper) ownerLicenses(ctx context.Context, owner sdk.AccAddress) ([]uint64, error) {
+	iter, err := k.Licenses.Indexes.Owner.MatchExact(ctx, owner)
+	if err != nil {
+		return nil, err
+	}
+	defer iter.Close()
+	var out []uint64
+	for ; iter.Valid(); iter.Next() {
+		id, err := iter.PrimaryKey()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+// claimRewards withdraws the staking rewards of owner's validator-bound licenses, which
+// x/distribution pays to owner, and returns the bond-denom total. Work is bounded by the
+// owner's licenses (and paid for in gas).
+func (k Keeper) claimRewards(ctx context.Context, owner sdk.AccAddress) (math.Int, error) {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
 		return math.Int{}, err
 	}
-	iter, err := k.Licenses.Indexes.Owner.MatchExact(ctx, owner)
+	ids, err := k.ownerLicenses(ctx, owner)
 	if err != nil {
 		return math.Int{}, err
 	}
-	var licenseIDs []uint64
-	for ; iter.Valid(); iter.Next() {
-		id, err := iter.PrimaryKey()
-		if err != nil {
-			iter.Close()
-			return math.Int{}, err
-		}
-		licenseIDs = append(licenseIDs, id)
-	}
-	iter.Close()
-
-	total := math.LegacyZeroDec()
-	refreshed := map[string]types.ValidatorBacking{}
-	for _, id := range licenseIDs {
+	total := math.ZeroInt()
+	for _, id := range ids {
 		l, err := k.Licenses.Get(ctx, id)
 		if err != nil {
 			return math.Int{}, err
 		}
-		if l.Status != types.STATUS_ACTIVE || l.Binding.Kind != types.BINDING_VALIDATOR {
-			continue
-		}
-		if _, liquidated, err := k.Backing(ctx, l); err != nil || liquidated {
-			if err != nil {
-				return math.Int{}, err
-			}
-			continue
-		}
-		vb, ok := refreshed[l.Binding.Target]
-		if !ok {
-			if vb, err = k.validatorBacking(ctx, l.Binding.Target); err != nil {
-				return math.Int{}, err
-			}
-			// Withdrawing also in a query is fine: a query's writes are discarded.
-			if err := k.refreshRewards(ctx, params, &vb); err != nil {
-				return math.Int{}, err
-			}
-			if err := k.Validators.Set(ctx, vb.Validator, vb); err != nil {
-				return math.Int{}, err
-			}
-			refreshed[l.Binding.Target] = vb
-		}
-		total = total.Add(vb.RewardIndex.Sub(l.Binding.RewardIndex))
-		if pay {
-			l.Binding.RewardIndex = vb.RewardIndex
-			if err := k.Licenses.Set(ctx, id, l); err != nil {
-				return math.Int{}, err
-			}
-		}
-	}
-	amt := total.TruncateInt()
-	if pay && amt.IsPositive() {
-		if err := k.bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, owner, k.coins(params, amt)); err != nil {
+		got, err := k.withdrawRewards(ctx, l)
+		if err != nil {
 			return math.Int{}, err
 		}
+		total = total.Add(got.AmountOf(params.BondDenom))
 	}
-	return amt, nil
+	return total, nil
+}
+
+// withdrawRewards has x/distribution pay a validator-bound license's rewards to its
+// withdraw address (the owner); other licenses earn no staking rewards.
+func (k Keeper) withdrawRewards(ctx context.Context, l types.License) (sdk.Coins, error) {
+	if l.Binding.Kind != types.BINDING_VALIDATOR {
+		return nil, nil
+	}
+	valAddr, err := sdk.ValAddressFromBech32(l.Binding.Target)
+	if err != nil {
+		return nil, err
+	}
+	return k.distribution.WithdrawDelegationRewards(ctx, types.LicenseAccount(l.Id), valAddr)
 }

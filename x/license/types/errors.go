@@ -19,4 +19,6 @@ var (
 	ErrNoRewards        = errorsmod.Register(ModuleName, 15, "no license rewards to claim")
 	ErrStageChange      = errorsmod.Register(ModuleName, 16, "the stage cannot change")
 	ErrNodeStakeNeeded  = errorsmod.Register(ModuleName, 17, "the node needs this stake")
+	ErrLicenseUnbonding = errorsmod.Register(ModuleName, 18, "license stake is unbonding")
+	ErrBlockedAddress   = errorsmod.Register(ModuleName, 19, "a module account cannot hold licenses")
 )

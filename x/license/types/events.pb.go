@@ -10,15 +10,19 @@ import (
 	_ "github.com/cosmos/cosmos-sdk/types/tx/amino"
 	_ "github.com/cosmos/gogoproto/gogoproto"
 	proto "github.com/cosmos/gogoproto/proto"
+	github_com_cosmos_gogoproto_types "github.com/cosmos/gogoproto/types"
+	_ "google.golang.org/protobuf/types/known/timestamppb"
 	io "io"
 	math "math"
 	math_bits "math/bits"
+	time "time"
 )
 
 // Reference imports to suppress errors if they are not otherwise used.
 var _ = proto.Marshal
 var _ = fmt.Errorf
 var _ = math.Inf
+var _ = time.Kitchen
 
 // This is a compile-time assertion to ensure that this generated file
 // is compatible with the proto package it is being compiled against.
@@ -326,25 +330,29 @@ func (m *EventLicensesUnbound) GetIds() []uint64 {
 	return nil
 }
 
-type EventLicensesLiquidated struct {
-	Validator string                `protobuf:"bytes,1,opt,name=validator,proto3" json:"validator,omitempty"`
-	Epoch     uint64                `protobuf:"varint,2,opt,name=epoch,proto3" json:"epoch,omitempty"`
-	Count     uint64                `protobuf:"varint,3,opt,name=count,proto3" json:"count,omitempty"`
-	Released  cosmossdk_io_math.Int `protobuf:"bytes,4,opt,name=released,proto3,customtype=cosmossdk.io/math.Int" json:"released"`
+// EventLicenseLiquidated: a MAINNET slash took the license's backing to or below the
+// liquidation threshold. The license is burned and unbound; backing (what is left) goes to
+// the x/por reserves, once its unbonding completes for a validator-bound license.
+type EventLicenseLiquidated struct {
+	Id      uint64                `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	Owner   string                `protobuf:"bytes,2,opt,name=owner,proto3" json:"owner,omitempty"`
+	Kind    BindingKind           `protobuf:"varint,3,opt,name=kind,proto3,enum=aegis.license.v1.BindingKind" json:"kind,omitempty"`
+	Target  string                `protobuf:"bytes,4,opt,name=target,proto3" json:"target,omitempty"`
+	Backing cosmossdk_io_math.Int `protobuf:"bytes,5,opt,name=backing,proto3,customtype=cosmossdk.io/math.Int" json:"backing"`
 }
 
-func (m *EventLicensesLiquidated) Reset()         { *m = EventLicensesLiquidated{} }
-func (m *EventLicensesLiquidated) String() string { return proto.CompactTextString(m) }
-func (*EventLicensesLiquidated) ProtoMessage()    {}
-func (*EventLicensesLiquidated) Descriptor() ([]byte, []int) {
+func (m *EventLicenseLiquidated) Reset()         { *m = EventLicenseLiquidated{} }
+func (m *EventLicenseLiquidated) String() string { return proto.CompactTextString(m) }
+func (*EventLicenseLiquidated) ProtoMessage()    {}
+func (*EventLicenseLiquidated) Descriptor() ([]byte, []int) {
 	return fileDescriptor_a99382f55e369c5e, []int{5}
 }
-func (m *EventLicensesLiquidated) XXX_Unmarshal(b []byte) error {
+func (m *EventLicenseLiquidated) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
 }
-func (m *EventLicensesLiquidated) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+func (m *EventLicenseLiquidated) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
 	if deterministic {
-		return xxx_messageInfo_EventLicensesLiquidated.Marshal(b, m, deterministic)
+		return xxx_messageInfo_EventLicenseLiquidated.Marshal(b, m, deterministic)
 	} else {
 		b = b[:cap(b)]
 		n, err := m.MarshalToSizedBuffer(b)
@@ -354,37 +362,44 @@ func (m *EventLicensesLiquidated) XXX_Marshal(b []byte, deterministic bool) ([]b
 		return b[:n], nil
 	}
 }
-func (m *EventLicensesLiquidated) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_EventLicensesLiquidated.Merge(m, src)
+func (m *EventLicenseLiquidated) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventLicenseLiquidated.Merge(m, src)
 }
-func (m *EventLicensesLiquidated) XXX_Size() int {
+func (m *EventLicenseLiquidated) XXX_Size() int {
 	return m.Size()
 }
-func (m *EventLicensesLiquidated) XXX_DiscardUnknown() {
-	xxx_messageInfo_EventLicensesLiquidated.DiscardUnknown(m)
+func (m *EventLicenseLiquidated) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventLicenseLiquidated.DiscardUnknown(m)
 }
 
-var xxx_messageInfo_EventLicensesLiquidated proto.InternalMessageInfo
+var xxx_messageInfo_EventLicenseLiquidated proto.InternalMessageInfo
 
-func (m *EventLicensesLiquidated) GetValidator() string {
+func (m *EventLicenseLiquidated) GetId() uint64 {
 	if m != nil {
-		return m.Validator
+		return m.Id
+	}
+	return 0
+}
+
+func (m *EventLicenseLiquidated) GetOwner() string {
+	if m != nil {
+		return m.Owner
 	}
 	return ""
 }
 
-func (m *EventLicensesLiquidated) GetEpoch() uint64 {
+func (m *EventLicenseLiquidated) GetKind() BindingKind {
 	if m != nil {
-		return m.Epoch
+		return m.Kind
 	}
-	return 0
+	return BINDING_NONE
 }
 
-func (m *EventLicensesLiquidated) GetCount() uint64 {
+func (m *EventLicenseLiquidated) GetTarget() string {
 	if m != nil {
-		return m.Count
+		return m.Target
 	}
-	return 0
+	return ""
 }
 
 type EventLicensesRedeemed struct {
@@ -485,9 +500,12 @@ func (m *EventLicenseRewardsClaimed) GetOwner() string {
 	return ""
 }
 
+// EventBackingRestored: on TESTNET the stake a slash took from a license's delegation was
+// minted and delegated again, so the license keeps its full weight.
 type EventBackingRestored struct {
-	Validator string                `protobuf:"bytes,1,opt,name=validator,proto3" json:"validator,omitempty"`
-	Amount    cosmossdk_io_math.Int `protobuf:"bytes,2,opt,name=amount,proto3,customtype=cosmossdk.io/math.Int" json:"amount"`
+	Id        uint64                `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	Validator string                `protobuf:"bytes,2,opt,name=validator,proto3" json:"validator,omitempty"`
+	Amount    cosmossdk_io_math.Int `protobuf:"bytes,3,opt,name=amount,proto3,customtype=cosmossdk.io/math.Int" json:"amount"`
 }
 
 func (m *EventBackingRestored) Reset()         { *m = EventBackingRestored{} }
@@ -523,11 +541,145 @@ func (m *EventBackingRestored) XXX_DiscardUnknown() {
 
 var xxx_messageInfo_EventBackingRestored proto.InternalMessageInfo
 
+func (m *EventBackingRestored) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
 func (m *EventBackingRestored) GetValidator() string {
 	if m != nil {
 		return m.Validator
 	}
 	return ""
+}
+
+// EventLicenseUnbondingCompleted: a license's stake came back from x/staking. amount is
+// what arrived; it was burned (unbind), burned with stake_equivalent paid to the owner
+// (redemption), or released to the x/por reserves (liquidation): see outcome.
+type EventLicenseUnbondingCompleted struct {
+	Id     uint64                `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	Amount cosmossdk_io_math.Int `protobuf:"bytes,2,opt,name=amount,proto3,customtype=cosmossdk.io/math.Int" json:"amount"`
+	// outcome is "burned", "redeemed" or "released".
+	Outcome string `protobuf:"bytes,3,opt,name=outcome,proto3" json:"outcome,omitempty"`
+}
+
+func (m *EventLicenseUnbondingCompleted) Reset()         { *m = EventLicenseUnbondingCompleted{} }
+func (m *EventLicenseUnbondingCompleted) String() string { return proto.CompactTextString(m) }
+func (*EventLicenseUnbondingCompleted) ProtoMessage()    {}
+func (*EventLicenseUnbondingCompleted) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a99382f55e369c5e, []int{9}
+}
+func (m *EventLicenseUnbondingCompleted) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventLicenseUnbondingCompleted) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventLicenseUnbondingCompleted.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventLicenseUnbondingCompleted) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventLicenseUnbondingCompleted.Merge(m, src)
+}
+func (m *EventLicenseUnbondingCompleted) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventLicenseUnbondingCompleted) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventLicenseUnbondingCompleted.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventLicenseUnbondingCompleted proto.InternalMessageInfo
+
+func (m *EventLicenseUnbondingCompleted) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+func (m *EventLicenseUnbondingCompleted) GetOutcome() string {
+	if m != nil {
+		return m.Outcome
+	}
+	return ""
+}
+
+// EventLicenseSetAside: an EndBlocker step for one license failed; its changes were rolled
+// back and it is retried later (at retry_at), so the block does not fail.
+type EventLicenseSetAside struct {
+	Id      uint64     `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	Step    string     `protobuf:"bytes,2,opt,name=step,proto3" json:"step,omitempty"`
+	Reason  string     `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	RetryAt *time.Time `protobuf:"bytes,4,opt,name=retry_at,json=retryAt,proto3,stdtime" json:"retry_at,omitempty"`
+}
+
+func (m *EventLicenseSetAside) Reset()         { *m = EventLicenseSetAside{} }
+func (m *EventLicenseSetAside) String() string { return proto.CompactTextString(m) }
+func (*EventLicenseSetAside) ProtoMessage()    {}
+func (*EventLicenseSetAside) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a99382f55e369c5e, []int{10}
+}
+func (m *EventLicenseSetAside) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventLicenseSetAside) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventLicenseSetAside.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventLicenseSetAside) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventLicenseSetAside.Merge(m, src)
+}
+func (m *EventLicenseSetAside) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventLicenseSetAside) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventLicenseSetAside.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventLicenseSetAside proto.InternalMessageInfo
+
+func (m *EventLicenseSetAside) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+func (m *EventLicenseSetAside) GetStep() string {
+	if m != nil {
+		return m.Step
+	}
+	return ""
+}
+
+func (m *EventLicenseSetAside) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+func (m *EventLicenseSetAside) GetRetryAt() *time.Time {
+	if m != nil {
+		return m.RetryAt
+	}
+	return nil
 }
 
 func init() {
@@ -536,54 +688,64 @@ func init() {
 	proto.RegisterType((*EventOperatorSet)(nil), "aegis.license.v1.EventOperatorSet")
 	proto.RegisterType((*EventLicensesBound)(nil), "aegis.license.v1.EventLicensesBound")
 	proto.RegisterType((*EventLicensesUnbound)(nil), "aegis.license.v1.EventLicensesUnbound")
-	proto.RegisterType((*EventLicensesLiquidated)(nil), "aegis.license.v1.EventLicensesLiquidated")
+	proto.RegisterType((*EventLicenseLiquidated)(nil), "aegis.license.v1.EventLicenseLiquidated")
 	proto.RegisterType((*EventLicensesRedeemed)(nil), "aegis.license.v1.EventLicensesRedeemed")
 	proto.RegisterType((*EventLicenseRewardsClaimed)(nil), "aegis.license.v1.EventLicenseRewardsClaimed")
 	proto.RegisterType((*EventBackingRestored)(nil), "aegis.license.v1.EventBackingRestored")
+	proto.RegisterType((*EventLicenseUnbondingCompleted)(nil), "aegis.license.v1.EventLicenseUnbondingCompleted")
+	proto.RegisterType((*EventLicenseSetAside)(nil), "aegis.license.v1.EventLicenseSetAside")
 }
 
 func init() { proto.RegisterFile("aegis/license/v1/events.proto", fileDescriptor_a99382f55e369c5e) }
 
 var fileDescriptor_a99382f55e369c5e = []byte{
-	// 597 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xb4, 0x54, 0x31, 0x6f, 0x13, 0x31,
-	0x18, 0x8d, 0x93, 0xb4, 0xb4, 0x1e, 0x50, 0x39, 0x52, 0xb8, 0x56, 0xca, 0x35, 0x64, 0x8a, 0x50,
-	0x73, 0x47, 0x80, 0x1d, 0x11, 0x04, 0x22, 0x22, 0x08, 0xe9, 0x0a, 0x0c, 0x2c, 0x95, 0x73, 0x76,
-	0x2e, 0x56, 0x72, 0x76, 0x6a, 0x3b, 0x29, 0xec, 0x4c, 0x4c, 0x4c, 0xec, 0x88, 0x85, 0x91, 0x21,
-	0x3f, 0xa2, 0x63, 0x15, 0x31, 0x20, 0x86, 0x0a, 0x25, 0x03, 0x7f, 0x03, 0x9d, 0xcf, 0x49, 0x39,
-	0x88, 0xa8, 0x08, 0x65, 0x39, 0xf9, 0x7d, 0xdf, 0xe7, 0x7b, 0xcf, 0x4f, 0xcf, 0x86, 0x45, 0x44,
-	0x42, 0x2a, 0xbd, 0x1e, 0x0d, 0x08, 0x93, 0xc4, 0x1b, 0xd6, 0x3c, 0x32, 0x24, 0x4c, 0x49, 0xb7,
-	0x2f, 0xb8, 0xe2, 0xd6, 0x86, 0x6e, 0xbb, 0xa6, 0xed, 0x0e, 0x6b, 0xdb, 0x97, 0x50, 0x44, 0x19,
-	0xf7, 0xf4, 0x37, 0x19, 0xda, 0xde, 0x0a, 0xb8, 0x8c, 0xb8, 0xdc, 0xd7, 0xc8, 0x4b, 0x80, 0x69,
-	0x15, 0x42, 0x1e, 0xf2, 0xa4, 0x1e, 0xaf, 0x4c, 0xd5, 0xf9, 0x8d, 0x74, 0x46, 0xa0, 0xfb, 0xe5,
-	0x21, 0xbc, 0x7c, 0x3f, 0x56, 0xd1, 0x4c, 0xaa, 0xf2, 0x31, 0x65, 0x8a, 0x60, 0xcb, 0x85, 0x2b,
-	0xfc, 0x90, 0x11, 0x61, 0x83, 0x12, 0xa8, 0xac, 0xd7, 0xed, 0xf1, 0xa8, 0x5a, 0x30, 0x6c, 0x77,
-	0x31, 0x16, 0x44, 0xca, 0x3d, 0x25, 0x28, 0x0b, 0xfd, 0x64, 0xcc, 0xda, 0x82, 0x6b, 0x6d, 0x2a,
-	0xa4, 0xda, 0xa7, 0xd8, 0xce, 0x96, 0x40, 0x25, 0xef, 0x5f, 0xd0, 0xb8, 0x81, 0xad, 0x02, 0x5c,
-	0x09, 0xf8, 0x80, 0x29, 0x3b, 0xa7, 0xeb, 0x09, 0x28, 0xbf, 0x06, 0xd0, 0x4e, 0x11, 0x3f, 0x15,
-	0x88, 0xc9, 0x36, 0x11, 0x82, 0x60, 0x6b, 0x17, 0xe6, 0xdb, 0x82, 0x47, 0x67, 0x92, 0xeb, 0x29,
-	0xab, 0x02, 0xb3, 0x8a, 0x6b, 0xd6, 0x3f, 0xcd, 0x66, 0x63, 0x8b, 0x61, 0x8e, 0x62, 0x69, 0xe7,
-	0x4a, 0xb9, 0x4a, 0xde, 0x8f, 0x97, 0xe5, 0x37, 0x00, 0x6e, 0x68, 0x19, 0x4f, 0xfa, 0x44, 0x20,
-	0xc5, 0xc5, 0x1e, 0x51, 0x7f, 0x7d, 0xf8, 0xdb, 0x70, 0x8d, 0x9b, 0xed, 0x67, 0xca, 0x98, 0x4f,
-	0x2e, 0x10, 0x73, 0x00, 0xad, 0x94, 0x25, 0x75, 0x3e, 0x60, 0xd8, 0xaa, 0xc1, 0x7c, 0x97, 0x32,
-	0xac, 0xc5, 0x5c, 0xbc, 0x59, 0x74, 0x7f, 0x8d, 0x89, 0x5b, 0xa7, 0x0c, 0x53, 0x16, 0x3e, 0xa2,
-	0x0c, 0xfb, 0x7a, 0xd4, 0xba, 0x02, 0x57, 0x15, 0x12, 0x21, 0x51, 0x89, 0x1c, 0xdf, 0xa0, 0x05,
-	0x94, 0x12, 0x16, 0x52, 0x94, 0xcf, 0x58, 0xeb, 0xff, 0x93, 0x7e, 0x06, 0xf0, 0x6a, 0x8a, 0xb5,
-	0x49, 0x0f, 0x06, 0x14, 0xa3, 0x38, 0x78, 0x77, 0xe0, 0xfa, 0x10, 0xf5, 0x62, 0xc0, 0x67, 0xfe,
-	0x5f, 0x1b, 0x8f, 0xaa, 0x45, 0x63, 0xe6, 0xf3, 0x59, 0x2f, 0xed, 0xea, 0xe9, 0x9e, 0x38, 0x6e,
-	0xa4, 0xcf, 0x83, 0x8e, 0x89, 0x61, 0x02, 0x16, 0x87, 0xd0, 0x6a, 0xc2, 0x35, 0x41, 0x7a, 0x04,
-	0x49, 0x82, 0xed, 0xbc, 0xe6, 0xba, 0x71, 0x74, 0xb2, 0x93, 0xf9, 0x7a, 0xb2, 0xb3, 0x99, 0xf0,
-	0x49, 0xdc, 0x75, 0x29, 0xf7, 0x22, 0xa4, 0x3a, 0x6e, 0x83, 0xa9, 0xf1, 0xa8, 0x0a, 0x8d, 0x90,
-	0x06, 0x53, 0x1f, 0xbf, 0x7f, 0xba, 0x0e, 0xfc, 0xf9, 0x1f, 0xca, 0x1f, 0x00, 0xdc, 0x4c, 0x1d,
-	0xcb, 0x27, 0x98, 0x90, 0x68, 0x89, 0xdb, 0x64, 0x2c, 0xcb, 0xce, 0x2d, 0xb3, 0x1e, 0xc2, 0x55,
-	0x14, 0xcd, 0x0f, 0xb0, 0x8c, 0x4e, 0xb3, 0xbf, 0xfc, 0x0e, 0xc0, 0xed, 0x9f, 0x55, 0xfa, 0xe4,
-	0x10, 0x09, 0x2c, 0xef, 0xf5, 0x10, 0x5d, 0x46, 0xea, 0xa9, 0xb0, 0xec, 0x3f, 0x0a, 0x7b, 0x0f,
-	0x4c, 0x16, 0xeb, 0x28, 0xe8, 0xc6, 0x0c, 0x44, 0x2a, 0x2e, 0xce, 0x23, 0x12, 0xe7, 0xa6, 0xb1,
-	0xfe, 0xe0, 0x68, 0xe2, 0x80, 0xe3, 0x89, 0x03, 0xbe, 0x4d, 0x1c, 0xf0, 0x76, 0xea, 0x64, 0x8e,
-	0xa7, 0x4e, 0xe6, 0xcb, 0xd4, 0xc9, 0xbc, 0xd8, 0x0d, 0xa9, 0xea, 0x0c, 0x5a, 0x6e, 0xc0, 0x23,
-	0x4f, 0x5f, 0x96, 0x6a, 0xd0, 0x41, 0x94, 0x25, 0x6b, 0xef, 0xe5, 0xfc, 0x01, 0x56, 0xaf, 0xfa,
-	0x44, 0xb6, 0x56, 0xf5, 0xe3, 0x7b, 0xeb, 0x47, 0x00, 0x00, 0x00, 0xff, 0xff, 0xe8, 0xd1, 0xbb,
-	0x8e, 0x13, 0x06, 0x00, 0x00,
+	// 733 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xb4, 0x95, 0x41, 0x4f, 0x13, 0x4d,
+	0x18, 0xc7, 0x3b, 0xdb, 0x85, 0xc2, 0xbc, 0x09, 0xe1, 0xdd, 0xb7, 0x90, 0xa5, 0x09, 0x5b, 0xde,
+	0x9e, 0x9a, 0x37, 0x74, 0xf7, 0x05, 0xbd, 0x79, 0x30, 0x94, 0x68, 0x44, 0x31, 0x26, 0x0b, 0x7a,
+	0xf0, 0x42, 0xa6, 0x9d, 0xe9, 0x32, 0xa1, 0x3b, 0x53, 0x66, 0xa6, 0x45, 0xee, 0x9e, 0xbc, 0xc8,
+	0xc1, 0xf8, 0x05, 0xbc, 0x78, 0xd4, 0x84, 0x0f, 0xc1, 0x91, 0x70, 0x32, 0x1e, 0xd0, 0xc0, 0xc1,
+	0xa3, 0x5f, 0xc1, 0xec, 0xec, 0xb4, 0xb4, 0xd2, 0x88, 0x56, 0xbc, 0x34, 0xf3, 0xcc, 0xf3, 0xcc,
+	0xfc, 0x7f, 0x7d, 0xf6, 0xf9, 0x67, 0xe0, 0x3c, 0x22, 0x11, 0x95, 0x41, 0x93, 0xd6, 0x09, 0x93,
+	0x24, 0xe8, 0x2c, 0x05, 0xa4, 0x43, 0x98, 0x92, 0x7e, 0x4b, 0x70, 0xc5, 0x9d, 0x69, 0x9d, 0xf6,
+	0x4d, 0xda, 0xef, 0x2c, 0x15, 0xfe, 0x46, 0x31, 0x65, 0x3c, 0xd0, 0xbf, 0x69, 0x51, 0x61, 0xae,
+	0xce, 0x65, 0xcc, 0xe5, 0x96, 0x8e, 0x82, 0x34, 0x30, 0xa9, 0x7c, 0xc4, 0x23, 0x9e, 0xee, 0x27,
+	0x2b, 0xb3, 0x5b, 0x8c, 0x38, 0x8f, 0x9a, 0x24, 0xd0, 0x51, 0xad, 0xdd, 0x08, 0x14, 0x8d, 0x89,
+	0x54, 0x28, 0x6e, 0x99, 0x02, 0xef, 0x12, 0x55, 0x97, 0x40, 0xe7, 0x4b, 0x1d, 0xf8, 0xcf, 0x9d,
+	0x04, 0x73, 0x3d, 0xdd, 0x95, 0x0f, 0x29, 0x53, 0x04, 0x3b, 0x3e, 0x1c, 0xe3, 0x7b, 0x8c, 0x08,
+	0x17, 0x2c, 0x80, 0xf2, 0x64, 0xd5, 0x3d, 0x39, 0xac, 0xe4, 0x0d, 0xce, 0x0a, 0xc6, 0x82, 0x48,
+	0xb9, 0xa1, 0x04, 0x65, 0x51, 0x98, 0x96, 0x39, 0x73, 0x70, 0xa2, 0x41, 0x85, 0x54, 0x5b, 0x14,
+	0xbb, 0xd6, 0x02, 0x28, 0xdb, 0x61, 0x4e, 0xc7, 0x6b, 0xd8, 0xc9, 0xc3, 0xb1, 0x3a, 0x6f, 0x33,
+	0xe5, 0x66, 0xf5, 0x7e, 0x1a, 0x94, 0x9e, 0x03, 0xe8, 0x0e, 0x08, 0x6f, 0x0a, 0xc4, 0x64, 0x83,
+	0x08, 0x41, 0xb0, 0xb3, 0x08, 0xed, 0x86, 0xe0, 0xf1, 0x95, 0xe2, 0xba, 0xca, 0x29, 0x43, 0x4b,
+	0x71, 0xad, 0xfa, 0xa3, 0x5a, 0x2b, 0xf9, 0x06, 0x30, 0x4b, 0xb1, 0x74, 0xb3, 0x0b, 0xd9, 0xb2,
+	0x1d, 0x26, 0xcb, 0xd2, 0x0b, 0x00, 0xa7, 0x35, 0xc6, 0xa3, 0x16, 0x11, 0x48, 0x71, 0xb1, 0x41,
+	0xd4, 0x2f, 0xff, 0xf9, 0x9b, 0x70, 0x82, 0x9b, 0xe3, 0x57, 0x62, 0xf4, 0x2a, 0x87, 0xc0, 0xec,
+	0x42, 0x67, 0xa0, 0x25, 0x55, 0xde, 0x66, 0xd8, 0x59, 0x82, 0xf6, 0x0e, 0x65, 0x58, 0xc3, 0x4c,
+	0x2d, 0xcf, 0xfb, 0xdf, 0xcf, 0x91, 0x5f, 0xa5, 0x0c, 0x53, 0x16, 0x3d, 0xa0, 0x0c, 0x87, 0xba,
+	0xd4, 0x99, 0x85, 0xe3, 0x0a, 0x89, 0x88, 0xa8, 0x14, 0x27, 0x34, 0xd1, 0x10, 0x49, 0x09, 0xf3,
+	0x03, 0x92, 0x8f, 0x59, 0xed, 0xcf, 0x8b, 0x7e, 0x05, 0x70, 0xb6, 0x5f, 0x75, 0x9d, 0xee, 0xb6,
+	0x29, 0x46, 0xc9, 0xdc, 0x4d, 0x41, 0x8b, 0xa6, 0xaa, 0x76, 0x68, 0xd1, 0xbe, 0x39, 0xb4, 0x7e,
+	0xee, 0x53, 0x74, 0xb9, 0xb3, 0xa3, 0x70, 0xdb, 0x03, 0xdc, 0xf7, 0x61, 0xae, 0x86, 0xea, 0x3b,
+	0x94, 0x45, 0xee, 0x98, 0x16, 0xff, 0xff, 0xe8, 0xb4, 0x98, 0xf9, 0x78, 0x5a, 0x9c, 0x49, 0x01,
+	0x24, 0xde, 0xf1, 0x29, 0x0f, 0x62, 0xa4, 0xb6, 0xfd, 0x35, 0xa6, 0x4e, 0x0e, 0x2b, 0xd0, 0x90,
+	0xad, 0x31, 0xf5, 0xf6, 0xcb, 0xbb, 0xff, 0x40, 0xd8, 0xbd, 0xa0, 0xf4, 0x06, 0xc0, 0x99, 0x81,
+	0x3e, 0x87, 0x04, 0x13, 0x12, 0x8f, 0x60, 0x34, 0xd3, 0x4d, 0xab, 0xd7, 0x4d, 0xe7, 0x1e, 0x1c,
+	0x47, 0x71, 0xcf, 0x60, 0xa3, 0x60, 0x9a, 0xf3, 0xa5, 0xd7, 0x00, 0x16, 0xfa, 0x29, 0x43, 0xb2,
+	0x87, 0x04, 0x96, 0xab, 0x4d, 0x44, 0x47, 0x41, 0xbd, 0x00, 0xb3, 0x7e, 0x13, 0xec, 0x3d, 0x30,
+	0x63, 0x5a, 0x4d, 0xfb, 0x19, 0x12, 0xa9, 0xb8, 0x18, 0x32, 0x2e, 0xb7, 0xe1, 0x64, 0x07, 0x35,
+	0x93, 0x59, 0xea, 0x59, 0xf1, 0xdf, 0x93, 0xc3, 0xca, 0xbc, 0xb9, 0xf8, 0x49, 0x37, 0x37, 0xc8,
+	0x7b, 0x71, 0xe6, 0x1a, 0x9b, 0xf9, 0x0a, 0x40, 0xaf, 0xbf, 0x99, 0x89, 0xb3, 0xf4, 0xe8, 0xad,
+	0xf2, 0xb8, 0xd5, 0x24, 0xc3, 0x86, 0xfd, 0xda, 0x1a, 0xe6, 0xb8, 0x30, 0xc7, 0xdb, 0xaa, 0xce,
+	0x63, 0x92, 0xfe, 0x8f, 0xb0, 0x1b, 0x96, 0x5e, 0x82, 0x41, 0xc7, 0x6f, 0x10, 0xb5, 0x22, 0x29,
+	0x26, 0x97, 0x60, 0x1c, 0x68, 0x4b, 0x45, 0x5a, 0xc6, 0xcc, 0x7a, 0x9d, 0x58, 0x45, 0x10, 0x24,
+	0x39, 0x33, 0xb7, 0x9a, 0xc8, 0xb9, 0x05, 0x27, 0x04, 0x51, 0x62, 0x7f, 0x0b, 0xa5, 0x26, 0xfa,
+	0x6b, 0xb9, 0xe0, 0xa7, 0x0f, 0x93, 0xdf, 0x7d, 0x98, 0xfc, 0xcd, 0xee, 0xc3, 0x54, 0xb5, 0x0f,
+	0x3e, 0x15, 0x41, 0x98, 0xd3, 0x27, 0x56, 0x54, 0xf5, 0xee, 0xd1, 0x99, 0x07, 0x8e, 0xcf, 0x3c,
+	0xf0, 0xf9, 0xcc, 0x03, 0x07, 0xe7, 0x5e, 0xe6, 0xf8, 0xdc, 0xcb, 0x7c, 0x38, 0xf7, 0x32, 0x4f,
+	0x17, 0x23, 0xaa, 0xb6, 0xdb, 0x35, 0xbf, 0xce, 0xe3, 0x40, 0x1b, 0xb9, 0x52, 0xdf, 0x46, 0x94,
+	0xa5, 0xeb, 0xe0, 0x59, 0xef, 0x51, 0x53, 0xfb, 0x2d, 0x22, 0x6b, 0xe3, 0x5a, 0xea, 0xc6, 0xb7,
+	0x00, 0x00, 0x00, 0xff, 0xff, 0x1a, 0x00, 0x4c, 0xb6, 0x88, 0x07, 0x00, 0x00,
 }
 
 func (m *EventLicensesMinted) Marshal() (dAtA []byte, err error) {
@@ -842,7 +1004,7 @@ func (m *EventLicensesUnbound) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
-func (m *EventLicensesLiquidated) Marshal() (dAtA []byte, err error) {
+func (m *EventLicenseLiquidated) Marshal() (dAtA []byte, err error) {
 	size := m.Size()
 	dAtA = make([]byte, size)
 	n, err := m.MarshalToSizedBuffer(dAtA[:size])
@@ -852,42 +1014,49 @@ func (m *EventLicensesLiquidated) Marshal() (dAtA []byte, err error) {
 	return dAtA[:n], nil
 }
 
-func (m *EventLicensesLiquidated) MarshalTo(dAtA []byte) (int, error) {
+func (m *EventLicenseLiquidated) MarshalTo(dAtA []byte) (int, error) {
 	size := m.Size()
 	return m.MarshalToSizedBuffer(dAtA[:size])
 }
 
-func (m *EventLicensesLiquidated) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+func (m *EventLicenseLiquidated) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	i := len(dAtA)
 	_ = i
 	var l int
 	_ = l
 	{
-		size := m.Released.Size()
+		size := m.Backing.Size()
 		i -= size
-		if _, err := m.Released.MarshalTo(dAtA[i:]); err != nil {
+		if _, err := m.Backing.MarshalTo(dAtA[i:]); err != nil {
 			return 0, err
 		}
 		i = encodeVarintEvents(dAtA, i, uint64(size))
 	}
 	i--
-	dAtA[i] = 0x22
-	if m.Count != 0 {
-		i = encodeVarintEvents(dAtA, i, uint64(m.Count))
+	dAtA[i] = 0x2a
+	if len(m.Target) > 0 {
+		i -= len(m.Target)
+		copy(dAtA[i:], m.Target)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Target)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if m.Kind != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Kind))
 		i--
 		dAtA[i] = 0x18
 	}
-	if m.Epoch != 0 {
-		i = encodeVarintEvents(dAtA, i, uint64(m.Epoch))
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Owner)))
 		i--
-		dAtA[i] = 0x10
+		dAtA[i] = 0x12
 	}
-	if len(m.Validator) > 0 {
-		i -= len(m.Validator)
-		copy(dAtA[i:], m.Validator)
-		i = encodeVarintEvents(dAtA, i, uint64(len(m.Validator)))
+	if m.Id != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Id))
 		i--
-		dAtA[i] = 0xa
+		dAtA[i] = 0x8
 	}
 	return len(dAtA) - i, nil
 }
@@ -1019,13 +1188,115 @@ func (m *EventBackingRestored) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 		i = encodeVarintEvents(dAtA, i, uint64(size))
 	}
 	i--
-	dAtA[i] = 0x12
+	dAtA[i] = 0x1a
 	if len(m.Validator) > 0 {
 		i -= len(m.Validator)
 		copy(dAtA[i:], m.Validator)
 		i = encodeVarintEvents(dAtA, i, uint64(len(m.Validator)))
 		i--
-		dAtA[i] = 0xa
+		dAtA[i] = 0x12
+	}
+	if m.Id != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventLicenseUnbondingCompleted) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventLicenseUnbondingCompleted) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventLicenseUnbondingCompleted) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Outcome) > 0 {
+		i -= len(m.Outcome)
+		copy(dAtA[i:], m.Outcome)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Outcome)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	{
+		size := m.Amount.Size()
+		i -= size
+		if _, err := m.Amount.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	if m.Id != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventLicenseSetAside) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventLicenseSetAside) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventLicenseSetAside) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.RetryAt != nil {
+		n11, err11 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(*m.RetryAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(*m.RetryAt):])
+		if err11 != nil {
+			return 0, err11
+		}
+		i -= n11
+		i = encodeVarintEvents(dAtA, i, uint64(n11))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Step) > 0 {
+		i -= len(m.Step)
+		copy(dAtA[i:], m.Step)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Step)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Id != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
 	}
 	return len(dAtA) - i, nil
 }
@@ -1154,23 +1425,27 @@ func (m *EventLicensesUnbound) Size() (n int) {
 	return n
 }
 
-func (m *EventLicensesLiquidated) Size() (n int) {
+func (m *EventLicenseLiquidated) Size() (n int) {
 	if m == nil {
 		return 0
 	}
 	var l int
 	_ = l
-	l = len(m.Validator)
+	if m.Id != 0 {
+		n += 1 + sovEvents(uint64(m.Id))
+	}
+	l = len(m.Owner)
 	if l > 0 {
 		n += 1 + l + sovEvents(uint64(l))
 	}
-	if m.Epoch != 0 {
-		n += 1 + sovEvents(uint64(m.Epoch))
+	if m.Kind != 0 {
+		n += 1 + sovEvents(uint64(m.Kind))
 	}
-	if m.Count != 0 {
-		n += 1 + sovEvents(uint64(m.Count))
+	l = len(m.Target)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
 	}
-	l = m.Released.Size()
+	l = m.Backing.Size()
 	n += 1 + l + sovEvents(uint64(l))
 	return n
 }
@@ -1218,12 +1493,57 @@ func (m *EventBackingRestored) Size() (n int) {
 	}
 	var l int
 	_ = l
+	if m.Id != 0 {
+		n += 1 + sovEvents(uint64(m.Id))
+	}
 	l = len(m.Validator)
 	if l > 0 {
 		n += 1 + l + sovEvents(uint64(l))
 	}
 	l = m.Amount.Size()
 	n += 1 + l + sovEvents(uint64(l))
+	return n
+}
+
+func (m *EventLicenseUnbondingCompleted) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovEvents(uint64(m.Id))
+	}
+	l = m.Amount.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	l = len(m.Outcome)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventLicenseSetAside) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovEvents(uint64(m.Id))
+	}
+	l = len(m.Step)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.RetryAt != nil {
+		l = github_com_cosmos_gogoproto_types.SizeOfStdTime(*m.RetryAt)
+		n += 1 + l + sovEvents(uint64(l))
+	}
 	return n
 }
 
@@ -2087,7 +2407,7 @@ func (m *EventLicensesUnbound) Unmarshal(dAtA []byte) error {
 	}
 	return nil
 }
-func (m *EventLicensesLiquidated) Unmarshal(dAtA []byte) error {
+func (m *EventLicenseLiquidated) Unmarshal(dAtA []byte) error {
 	l := len(dAtA)
 	iNdEx := 0
 	for iNdEx < l {
@@ -2110,15 +2430,34 @@ func (m *EventLicensesLiquidated) Unmarshal(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: EventLicensesLiquidated: wiretype end group for non-group")
+			return fmt.Errorf("proto: EventLicenseLiquidated: wiretype end group for non-group")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: EventLicensesLiquidated: illegal tag %d (wire type %d)", fieldNum, wire)
+			return fmt.Errorf("proto: EventLicenseLiquidated: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Validator", wireType)
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
 			}
 			var stringLen uint64
 			for shift := uint(0); ; shift += 7 {
@@ -2146,32 +2485,13 @@ func (m *EventLicensesLiquidated) Unmarshal(dAtA []byte) error {
 			if postIndex > l {
 				return io.ErrUnexpectedEOF
 			}
-			m.Validator = string(dAtA[iNdEx:postIndex])
+			m.Owner = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
-		case 2:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Epoch", wireType)
-			}
-			m.Epoch = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowEvents
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.Epoch |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
 		case 3:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Count", wireType)
+				return fmt.Errorf("proto: wrong wireType = %d for field Kind", wireType)
 			}
-			m.Count = 0
+			m.Kind = 0
 			for shift := uint(0); ; shift += 7 {
 				if shift >= 64 {
 					return ErrIntOverflowEvents
@@ -2181,14 +2501,14 @@ func (m *EventLicensesLiquidated) Unmarshal(dAtA []byte) error {
 				}
 				b := dAtA[iNdEx]
 				iNdEx++
-				m.Count |= uint64(b&0x7F) << shift
+				m.Kind |= BindingKind(b&0x7F) << shift
 				if b < 0x80 {
 					break
 				}
 			}
 		case 4:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Released", wireType)
+				return fmt.Errorf("proto: wrong wireType = %d for field Target", wireType)
 			}
 			var stringLen uint64
 			for shift := uint(0); ; shift += 7 {
@@ -2216,7 +2536,39 @@ func (m *EventLicensesLiquidated) Unmarshal(dAtA []byte) error {
 			if postIndex > l {
 				return io.ErrUnexpectedEOF
 			}
-			if err := m.Released.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+			m.Target = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Backing", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Backing.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex
@@ -2579,6 +2931,25 @@ func (m *EventBackingRestored) Unmarshal(dAtA []byte) error {
 		}
 		switch fieldNum {
 		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
 			if wireType != 2 {
 				return fmt.Errorf("proto: wrong wireType = %d for field Validator", wireType)
 			}
@@ -2610,6 +2981,109 @@ func (m *EventBackingRestored) Unmarshal(dAtA []byte) error {
 			}
 			m.Validator = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Amount.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventLicenseUnbondingCompleted) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventLicenseUnbondingCompleted: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventLicenseUnbondingCompleted: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		case 2:
 			if wireType != 2 {
 				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
@@ -2641,6 +3115,207 @@ func (m *EventBackingRestored) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			if err := m.Amount.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Outcome", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Outcome = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventLicenseSetAside) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventLicenseSetAside: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventLicenseSetAside: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Step", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Step = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RetryAt", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.RetryAt == nil {
+				m.RetryAt = new(time.Time)
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(m.RetryAt, dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

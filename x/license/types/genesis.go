@@ -2,18 +2,21 @@ package types
 
 import (
 	errorsmod "cosmossdk.io/errors"
+	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 )
 
 // DefaultGenesis is TESTNET with no licenses.
 func DefaultGenesis(authority string) *GenesisState {
-	return &GenesisState{Params: DefaultParams(authority), NextBurnId: 1}
+	return &GenesisState{Params: DefaultParams(authority)}
 }
 
-// Validate checks the params and the license set: at most 48,000, unique ids within the
-// minted count, valid addresses, on MAINNET nothing minted on this chain, and per-validator
-// counts that match the bound licenses.
+// Validate checks the params and every license on its own: at most 48,000, unique ids
+// within the minted count, addresses that parse, a binding and unbonding consistent with the
+// status, backing within (0, stake_equivalent] for active licenses, and on MAINNET nothing
+// minted on this chain. Facts about other modules (the delegation behind a validator-bound
+// license) are checked by the app's cross-module genesis checks.
 func (gs GenesisState) Validate() error {
 	if err := gs.Params.Validate(); err != nil {
 		return err
@@ -22,44 +25,87 @@ func (gs GenesisState) Validate() error {
 		return errorsmod.Wrapf(ErrInvalidGenesis, "at most %d licenses, got %d (minted %d)", MaxLicenses, len(gs.Licenses), gs.Minted)
 	}
 	seen := make(map[uint64]bool, len(gs.Licenses))
-	bound := map[string]uint64{}
 	for _, l := range gs.Licenses {
 		if l.Id == 0 || l.Id > gs.Minted {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "license id %d outside 1..minted (%d)", l.Id, gs.Minted)
+			return errorsmod.Wrapf(ErrInvalidGenesis, "license id %d outside 1..minted (%d): raise minted or renumber", l.Id, gs.Minted)
 		}
 		if seen[l.Id] {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "duplicate license id %d", l.Id)
+			return errorsmod.Wrapf(ErrInvalidGenesis, "license id %d appears twice", l.Id)
 		}
 		seen[l.Id] = true
-		if _, err := sdk.AccAddressFromBech32(l.Owner); err != nil {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "license %d owner: %v", l.Id, err)
-		}
-		if l.Operator != "" {
-			if _, err := sdk.AccAddressFromBech32(l.Operator); err != nil {
-				return errorsmod.Wrapf(ErrInvalidGenesis, "license %d operator: %v", l.Id, err)
-			}
-		}
-		if l.Status == STATUS_UNSPECIFIED {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "license %d has no status", l.Id)
-		}
-		if l.Backing.IsNil() || l.Backing.IsNegative() {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "license %d backing", l.Id)
-		}
-		if gs.Params.Stage == STAGE_MAINNET && l.MintedAt != 0 {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "license %d was minted at height %d: a MAINNET license comes only from genesis", l.Id, l.MintedAt)
-		}
-		if l.Binding.Kind == BINDING_VALIDATOR {
-			bound[l.Binding.Target]++
+		if err := l.validate(gs.Params); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "license %d: %v", l.Id, err)
 		}
 	}
-	for _, v := range gs.Validators {
-		if v.Count != bound[v.Validator] {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "validator %s: count %d but %d licenses bound", v.Validator, v.Count, bound[v.Validator])
+	scanned := map[string]bool{}
+	for _, s := range gs.SlashScans {
+		if _, err := sdk.ValAddressFromBech32(s.Validator); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "slash scan validator %q: %v", s.Validator, err)
 		}
-		delete(bound, v.Validator)
+		if scanned[s.Validator] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "slash scan of %s appears twice", s.Validator)
+		}
+		scanned[s.Validator] = true
 	}
-	for val, n := range bound {
-		return errorsmod.Wrapf(ErrInvalidGenesis, "%d licenses bound to %s without a validator record", n, val)
+	return nil
+}
+
+func (l License) validate(p Params) error {
+	if _, err := sdk.AccAddressFromBech32(l.Owner); err != nil {
+		return errorsmod.Wrapf(ErrInvalidGenesis, "owner %q: %v", l.Owner, err)
+	}
+	if l.Operator != "" {
+		if _, err := sdk.AccAddressFromBech32(l.Operator); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "operator %q: %v", l.Operator, err)
+		}
+	}
+	if p.Stage == STAGE_MAINNET && l.MintedAt != 0 {
+		return errorsmod.Wrapf(ErrInvalidGenesis, "minted at height %d: a MAINNET license comes only from genesis (minted_at 0)", l.MintedAt)
+	}
+	if l.Backing.IsNil() || l.Backing.IsNegative() || l.Backing.GT(p.StakeEquivalent) {
+		return errorsmod.Wrapf(ErrInvalidGenesis, "backing %v must be within 0..stake_equivalent (%s)", l.Backing, p.StakeEquivalent)
+	}
+	switch l.Binding.Kind {
+	case BINDING_NONE:
+		if l.Binding.Target != "" {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "unbound but with target %q", l.Binding.Target)
+		}
+	case BINDING_VALIDATOR:
+		if _, err := sdk.ValAddressFromBech32(l.Binding.Target); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "bound to validator %q: %v", l.Binding.Target, err)
+		}
+	case BINDING_NODE:
+		if _, err := sdk.AccAddressFromBech32(l.Binding.Target); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "bound to node %q: %v", l.Binding.Target, err)
+		}
+	default:
+		return errorsmod.Wrapf(ErrInvalidGenesis, "unknown binding kind %d", l.Binding.Kind)
+	}
+	if l.UnbondingUntil != nil {
+		if l.Binding.Kind != BINDING_NONE {
+			return errorsmod.Wrap(ErrInvalidGenesis, "bound while its stake is unbonding")
+		}
+		if _, err := sdk.ValAddressFromBech32(l.UnbondingValidator); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "unbonding from validator %q: %v", l.UnbondingValidator, err)
+		}
+	} else if l.UnbondingValidator != "" {
+		return errorsmod.Wrap(ErrInvalidGenesis, "unbonding_validator set without unbonding_until")
+	}
+	switch l.Status {
+	case STATUS_ACTIVE:
+		if !l.Backing.IsPositive() {
+			return errorsmod.Wrap(ErrInvalidGenesis, "an active license needs a positive backing")
+		}
+		if p.Stage == STAGE_MAINNET && l.Binding.Kind != BINDING_VALIDATOR && l.UnbondingUntil == nil &&
+			math.LegacyNewDecFromInt(l.Backing).LTE(math.LegacyNewDecFromInt(p.StakeEquivalent).Mul(p.LiquidationThreshold)) {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "backing %s is at or below the liquidation threshold: mark it LIQUIDATED", l.Backing)
+		}
+	case STATUS_LIQUIDATED, STATUS_REDEEMED:
+		if l.Binding.Kind != BINDING_NONE {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "%s but still bound to %s", l.Status, l.Binding.Target)
+		}
+	default:
+		return errorsmod.Wrapf(ErrInvalidGenesis, "status %d is not ACTIVE, LIQUIDATED or REDEEMED", l.Status)
 	}
 	return nil
 }

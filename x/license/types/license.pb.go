@@ -10,15 +10,19 @@ import (
 	_ "github.com/cosmos/cosmos-sdk/types/tx/amino"
 	_ "github.com/cosmos/gogoproto/gogoproto"
 	proto "github.com/cosmos/gogoproto/proto"
+	github_com_cosmos_gogoproto_types "github.com/cosmos/gogoproto/types"
+	_ "google.golang.org/protobuf/types/known/timestamppb"
 	io "io"
 	math "math"
 	math_bits "math/bits"
+	time "time"
 )
 
 // Reference imports to suppress errors if they are not otherwise used.
 var _ = proto.Marshal
 var _ = fmt.Errorf
 var _ = math.Inf
+var _ = time.Kitchen
 
 // This is a compile-time assertion to ensure that this generated file
 // is compatible with the proto package it is being compiled against.
@@ -200,10 +204,6 @@ type Binding struct {
 	Kind BindingKind `protobuf:"varint,1,opt,name=kind,proto3,enum=aegis.license.v1.BindingKind" json:"kind,omitempty"`
 	// target is the validator operator address or the node operator address.
 	Target string `protobuf:"bytes,2,opt,name=target,proto3" json:"target,omitempty"`
-	// epoch is the validator's slash epoch at binding (validator bindings).
-	Epoch uint64 `protobuf:"varint,3,opt,name=epoch,proto3" json:"epoch,omitempty"`
-	// reward_index is the validator's reward index at binding or last claim.
-	RewardIndex cosmossdk_io_math.LegacyDec `protobuf:"bytes,4,opt,name=reward_index,json=rewardIndex,proto3,customtype=cosmossdk.io/math.LegacyDec" json:"reward_index"`
 }
 
 func (m *Binding) Reset()         { *m = Binding{} }
@@ -253,14 +253,8 @@ func (m *Binding) GetTarget() string {
 	return ""
 }
 
-func (m *Binding) GetEpoch() uint64 {
-	if m != nil {
-		return m.Epoch
-	}
-	return 0
-}
-
-// License is one staking-equivalent license.
+// License is one staking-equivalent license. Each license stakes from its own account
+// (see LicenseAccount), so x/staking and x/distribution treat every holder separately.
 type License struct {
 	Id    uint64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
 	Owner string `protobuf:"bytes,2,opt,name=owner,proto3" json:"owner,omitempty"`
@@ -270,9 +264,16 @@ type License struct {
 	Binding  Binding `protobuf:"bytes,5,opt,name=binding,proto3" json:"binding"`
 	// minted_at is the block height of the mint (0 for licenses carried into a genesis).
 	MintedAt int64 `protobuf:"varint,6,opt,name=minted_at,json=mintedAt,proto3" json:"minted_at,omitempty"`
-	// backing is the license's stake when bound to a node (stake_equivalent less node
-	// slashes). A validator-bound license's backing follows its validator's cohort ratio.
+	// backing is the stake the license stands for: stake_equivalent less what slashes took
+	// on MAINNET. Unbinding and binding again never restore it. While the license is bound to
+	// a validator, its current backing is the value of its delegation (slashes lower it at
+	// once); this field is what it delegated.
 	Backing cosmossdk_io_math.Int `protobuf:"bytes,7,opt,name=backing,proto3,customtype=cosmossdk.io/math.Int" json:"backing"`
+	// unbonding_until is when the license's stake, undelegated from unbonding_validator,
+	// returns (unset when nothing is unbonding). It is then burned (unbind), paid out as
+	// stake_equivalent (REDEEMED) or released to the x/por reserves (LIQUIDATED).
+	UnbondingUntil     *time.Time `protobuf:"bytes,8,opt,name=unbonding_until,json=unbondingUntil,proto3,stdtime" json:"unbonding_until,omitempty"`
+	UnbondingValidator string     `protobuf:"bytes,9,opt,name=unbonding_validator,json=unbondingValidator,proto3" json:"unbonding_validator,omitempty"`
 }
 
 func (m *License) Reset()         { *m = License{} }
@@ -350,145 +351,18 @@ func (m *License) GetMintedAt() int64 {
 	return 0
 }
 
-// ValidatorBacking aggregates the licenses bound to one validator, so slashing and
-// rewards cost O(1) per validator, not per license.
-type ValidatorBacking struct {
-	Validator string `protobuf:"bytes,1,opt,name=validator,proto3" json:"validator,omitempty"`
-	// count is the number of licenses bound now.
-	Count uint64 `protobuf:"varint,2,opt,name=count,proto3" json:"count,omitempty"`
-	// tokens is the license stake delegated to the validator now.
-	Tokens cosmossdk_io_math.Int `protobuf:"bytes,3,opt,name=tokens,proto3,customtype=cosmossdk.io/math.Int" json:"tokens"`
-	// epoch increases with every slash; licenses bound in one epoch share a backing ratio.
-	Epoch uint64 `protobuf:"varint,4,opt,name=epoch,proto3" json:"epoch,omitempty"`
-	// ratio is the cumulative fraction of stake left after every slash (1 before any).
-	Ratio cosmossdk_io_math.LegacyDec `protobuf:"bytes,5,opt,name=ratio,proto3,customtype=cosmossdk.io/math.LegacyDec" json:"ratio"`
-	// reward_index is the staking reward per bound license accumulated so far.
-	RewardIndex cosmossdk_io_math.LegacyDec `protobuf:"bytes,6,opt,name=reward_index,json=rewardIndex,proto3,customtype=cosmossdk.io/math.LegacyDec" json:"reward_index"`
-}
-
-func (m *ValidatorBacking) Reset()         { *m = ValidatorBacking{} }
-func (m *ValidatorBacking) String() string { return proto.CompactTextString(m) }
-func (*ValidatorBacking) ProtoMessage()    {}
-func (*ValidatorBacking) Descriptor() ([]byte, []int) {
-	return fileDescriptor_1c747e138b0b0a70, []int{3}
-}
-func (m *ValidatorBacking) XXX_Unmarshal(b []byte) error {
-	return m.Unmarshal(b)
-}
-func (m *ValidatorBacking) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
-	if deterministic {
-		return xxx_messageInfo_ValidatorBacking.Marshal(b, m, deterministic)
-	} else {
-		b = b[:cap(b)]
-		n, err := m.MarshalToSizedBuffer(b)
-		if err != nil {
-			return nil, err
-		}
-		return b[:n], nil
-	}
-}
-func (m *ValidatorBacking) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_ValidatorBacking.Merge(m, src)
-}
-func (m *ValidatorBacking) XXX_Size() int {
-	return m.Size()
-}
-func (m *ValidatorBacking) XXX_DiscardUnknown() {
-	xxx_messageInfo_ValidatorBacking.DiscardUnknown(m)
-}
-
-var xxx_messageInfo_ValidatorBacking proto.InternalMessageInfo
-
-func (m *ValidatorBacking) GetValidator() string {
+func (m *License) GetUnbondingUntil() *time.Time {
 	if m != nil {
-		return m.Validator
+		return m.UnbondingUntil
+	}
+	return nil
+}
+
+func (m *License) GetUnbondingValidator() string {
+	if m != nil {
+		return m.UnbondingValidator
 	}
 	return ""
-}
-
-func (m *ValidatorBacking) GetCount() uint64 {
-	if m != nil {
-		return m.Count
-	}
-	return 0
-}
-
-func (m *ValidatorBacking) GetEpoch() uint64 {
-	if m != nil {
-		return m.Epoch
-	}
-	return 0
-}
-
-// Cohort is the licenses bound to a validator in one slash epoch.
-type Cohort struct {
-	Validator string `protobuf:"bytes,1,opt,name=validator,proto3" json:"validator,omitempty"`
-	Epoch     uint64 `protobuf:"varint,2,opt,name=epoch,proto3" json:"epoch,omitempty"`
-	Count     uint64 `protobuf:"varint,3,opt,name=count,proto3" json:"count,omitempty"`
-	// ratio_at_bind is the validator's ratio when the epoch began.
-	RatioAtBind cosmossdk_io_math.LegacyDec `protobuf:"bytes,4,opt,name=ratio_at_bind,json=ratioAtBind,proto3,customtype=cosmossdk.io/math.LegacyDec" json:"ratio_at_bind"`
-	Liquidated  bool                        `protobuf:"varint,5,opt,name=liquidated,proto3" json:"liquidated,omitempty"`
-}
-
-func (m *Cohort) Reset()         { *m = Cohort{} }
-func (m *Cohort) String() string { return proto.CompactTextString(m) }
-func (*Cohort) ProtoMessage()    {}
-func (*Cohort) Descriptor() ([]byte, []int) {
-	return fileDescriptor_1c747e138b0b0a70, []int{4}
-}
-func (m *Cohort) XXX_Unmarshal(b []byte) error {
-	return m.Unmarshal(b)
-}
-func (m *Cohort) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
-	if deterministic {
-		return xxx_messageInfo_Cohort.Marshal(b, m, deterministic)
-	} else {
-		b = b[:cap(b)]
-		n, err := m.MarshalToSizedBuffer(b)
-		if err != nil {
-			return nil, err
-		}
-		return b[:n], nil
-	}
-}
-func (m *Cohort) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_Cohort.Merge(m, src)
-}
-func (m *Cohort) XXX_Size() int {
-	return m.Size()
-}
-func (m *Cohort) XXX_DiscardUnknown() {
-	xxx_messageInfo_Cohort.DiscardUnknown(m)
-}
-
-var xxx_messageInfo_Cohort proto.InternalMessageInfo
-
-func (m *Cohort) GetValidator() string {
-	if m != nil {
-		return m.Validator
-	}
-	return ""
-}
-
-func (m *Cohort) GetEpoch() uint64 {
-	if m != nil {
-		return m.Epoch
-	}
-	return 0
-}
-
-func (m *Cohort) GetCount() uint64 {
-	if m != nil {
-		return m.Count
-	}
-	return 0
-}
-
-func (m *Cohort) GetLiquidated() bool {
-	if m != nil {
-		return m.Liquidated
-	}
-	return false
 }
 
 // Supply are the license counters.
@@ -504,7 +378,7 @@ func (m *Supply) Reset()         { *m = Supply{} }
 func (m *Supply) String() string { return proto.CompactTextString(m) }
 func (*Supply) ProtoMessage()    {}
 func (*Supply) Descriptor() ([]byte, []int) {
-	return fileDescriptor_1c747e138b0b0a70, []int{5}
+	return fileDescriptor_1c747e138b0b0a70, []int{3}
 }
 func (m *Supply) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -568,31 +442,26 @@ func (m *Supply) GetCap() uint64 {
 	return 0
 }
 
-// PendingBurn is license stake undelegated from a validator; when its unbonding completes
-// it is burned (unbind, redemption) or released to the x/por reserves (liquidation).
-type PendingBurn struct {
-	Id                 uint64                `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
-	CompletionTimeUnix int64                 `protobuf:"varint,2,opt,name=completion_time_unix,json=completionTimeUnix,proto3" json:"completion_time_unix,omitempty"`
-	Amount             cosmossdk_io_math.Int `protobuf:"bytes,3,opt,name=amount,proto3,customtype=cosmossdk.io/math.Int" json:"amount"`
-	// to_reserves sends the tokens to the x/por reserves instead of burning them.
-	ToReserves bool `protobuf:"varint,4,opt,name=to_reserves,json=toReserves,proto3" json:"to_reserves,omitempty"`
-	// pay_to receives stake_equivalent (redemption of a validator-bound license).
-	PayTo     string                `protobuf:"bytes,5,opt,name=pay_to,json=payTo,proto3" json:"pay_to,omitempty"`
-	PayAmount cosmossdk_io_math.Int `protobuf:"bytes,6,opt,name=pay_amount,json=payAmount,proto3,customtype=cosmossdk.io/math.Int" json:"pay_amount"`
+// SlashScan is a validator slashed since its licenses were last checked: the EndBlocker
+// walks its licenses a bounded number per block from next_id, restoring (TESTNET) or
+// liquidating (MAINNET) each one.
+type SlashScan struct {
+	Validator string `protobuf:"bytes,1,opt,name=validator,proto3" json:"validator,omitempty"`
+	NextId    uint64 `protobuf:"varint,2,opt,name=next_id,json=nextId,proto3" json:"next_id,omitempty"`
 }
 
-func (m *PendingBurn) Reset()         { *m = PendingBurn{} }
-func (m *PendingBurn) String() string { return proto.CompactTextString(m) }
-func (*PendingBurn) ProtoMessage()    {}
-func (*PendingBurn) Descriptor() ([]byte, []int) {
-	return fileDescriptor_1c747e138b0b0a70, []int{6}
+func (m *SlashScan) Reset()         { *m = SlashScan{} }
+func (m *SlashScan) String() string { return proto.CompactTextString(m) }
+func (*SlashScan) ProtoMessage()    {}
+func (*SlashScan) Descriptor() ([]byte, []int) {
+	return fileDescriptor_1c747e138b0b0a70, []int{4}
 }
-func (m *PendingBurn) XXX_Unmarshal(b []byte) error {
+func (m *SlashScan) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
 }
-func (m *PendingBurn) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+func (m *SlashScan) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
 	if deterministic {
-		return xxx_messageInfo_PendingBurn.Marshal(b, m, deterministic)
+		return xxx_messageInfo_SlashScan.Marshal(b, m, deterministic)
 	} else {
 		b = b[:cap(b)]
 		n, err := m.MarshalToSizedBuffer(b)
@@ -602,44 +471,30 @@ func (m *PendingBurn) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) 
 		return b[:n], nil
 	}
 }
-func (m *PendingBurn) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_PendingBurn.Merge(m, src)
+func (m *SlashScan) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_SlashScan.Merge(m, src)
 }
-func (m *PendingBurn) XXX_Size() int {
+func (m *SlashScan) XXX_Size() int {
 	return m.Size()
 }
-func (m *PendingBurn) XXX_DiscardUnknown() {
-	xxx_messageInfo_PendingBurn.DiscardUnknown(m)
+func (m *SlashScan) XXX_DiscardUnknown() {
+	xxx_messageInfo_SlashScan.DiscardUnknown(m)
 }
 
-var xxx_messageInfo_PendingBurn proto.InternalMessageInfo
+var xxx_messageInfo_SlashScan proto.InternalMessageInfo
 
-func (m *PendingBurn) GetId() uint64 {
+func (m *SlashScan) GetValidator() string {
 	if m != nil {
-		return m.Id
-	}
-	return 0
-}
-
-func (m *PendingBurn) GetCompletionTimeUnix() int64 {
-	if m != nil {
-		return m.CompletionTimeUnix
-	}
-	return 0
-}
-
-func (m *PendingBurn) GetToReserves() bool {
-	if m != nil {
-		return m.ToReserves
-	}
-	return false
-}
-
-func (m *PendingBurn) GetPayTo() string {
-	if m != nil {
-		return m.PayTo
+		return m.Validator
 	}
 	return ""
+}
+
+func (m *SlashScan) GetNextId() uint64 {
+	if m != nil {
+		return m.NextId
+	}
+	return 0
 }
 
 func init() {
@@ -649,83 +504,73 @@ func init() {
 	proto.RegisterType((*Params)(nil), "aegis.license.v1.Params")
 	proto.RegisterType((*Binding)(nil), "aegis.license.v1.Binding")
 	proto.RegisterType((*License)(nil), "aegis.license.v1.License")
-	proto.RegisterType((*ValidatorBacking)(nil), "aegis.license.v1.ValidatorBacking")
-	proto.RegisterType((*Cohort)(nil), "aegis.license.v1.Cohort")
 	proto.RegisterType((*Supply)(nil), "aegis.license.v1.Supply")
-	proto.RegisterType((*PendingBurn)(nil), "aegis.license.v1.PendingBurn")
+	proto.RegisterType((*SlashScan)(nil), "aegis.license.v1.SlashScan")
 }
 
 func init() { proto.RegisterFile("aegis/license/v1/license.proto", fileDescriptor_1c747e138b0b0a70) }
 
 var fileDescriptor_1c747e138b0b0a70 = []byte{
-	// 1062 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x56, 0xcd, 0x6e, 0x1b, 0x37,
-	0x10, 0xd6, 0xea, 0x67, 0x6d, 0x8d, 0xf3, 0xb3, 0x66, 0xed, 0x54, 0x71, 0x10, 0xc5, 0xd5, 0xc9,
-	0x30, 0x2a, 0xc9, 0x76, 0x8b, 0x1c, 0x5b, 0x48, 0xd6, 0x26, 0x55, 0xea, 0xc8, 0xee, 0x4a, 0x36,
-	0xd0, 0xf4, 0xb0, 0xa0, 0x76, 0x09, 0x89, 0x90, 0x96, 0xdc, 0xec, 0x52, 0x8a, 0xf5, 0x02, 0x6d,
-	0x8f, 0x7d, 0x86, 0xf6, 0xd2, 0x63, 0x0f, 0x7e, 0x85, 0x02, 0x39, 0x06, 0x3e, 0x15, 0x39, 0x04,
-	0x85, 0x7d, 0xe8, 0xb9, 0x7d, 0x82, 0x82, 0x4b, 0x4a, 0x56, 0xed, 0x04, 0x05, 0x9c, 0x5c, 0x04,
-	0xce, 0xc7, 0xe1, 0x37, 0xc3, 0x99, 0x8f, 0xa3, 0x85, 0x22, 0x26, 0x3d, 0x1a, 0x57, 0x87, 0xd4,
-	0x23, 0x2c, 0x26, 0xd5, 0xf1, 0xf6, 0x74, 0x59, 0x09, 0x23, 0x2e, 0x38, 0xb2, 0x92, 0xfd, 0xca,
-	0x14, 0x1c, 0x6f, 0xaf, 0x2d, 0xe3, 0x80, 0x32, 0x5e, 0x4d, 0x7e, 0x95, 0xd3, 0xda, 0x5d, 0x8f,
-	0xc7, 0x01, 0x8f, 0xdd, 0xc4, 0xaa, 0x2a, 0x43, 0x6f, 0xad, 0xf4, 0x78, 0x8f, 0x2b, 0x5c, 0xae,
-	0x14, 0x5a, 0xfa, 0x21, 0x03, 0xe6, 0x01, 0x8e, 0x70, 0x10, 0xa3, 0x32, 0xe4, 0x62, 0x81, 0x7b,
-	0xa4, 0x60, 0xac, 0x1b, 0x1b, 0xb7, 0x76, 0x3e, 0xae, 0x5c, 0x0e, 0x58, 0x69, 0xcb, 0x6d, 0x47,
-	0x79, 0xa1, 0x87, 0x90, 0xc7, 0x23, 0xd1, 0xe7, 0x11, 0x15, 0x93, 0x42, 0x7a, 0xdd, 0xd8, 0xc8,
-	0xd7, 0x0b, 0xa7, 0x27, 0xe5, 0x15, 0x1d, 0xb4, 0xe6, 0xfb, 0x11, 0x89, 0xe3, 0xb6, 0x88, 0x28,
-	0xeb, 0x39, 0x17, 0xae, 0xe8, 0x3b, 0xb0, 0x62, 0x81, 0x07, 0xc4, 0x25, 0xcf, 0x47, 0x74, 0x8c,
-	0x87, 0x84, 0x89, 0x42, 0x26, 0x39, 0xbe, 0xf5, 0xf2, 0xcd, 0x83, 0xd4, 0xeb, 0x37, 0x0f, 0x56,
-	0x15, 0x45, 0xec, 0x0f, 0x2a, 0x94, 0x57, 0x03, 0x2c, 0xfa, 0x95, 0x26, 0x13, 0xa7, 0x27, 0x65,
-	0xd0, 0xdc, 0x4d, 0x26, 0x7e, 0xfd, 0xeb, 0xb7, 0x4d, 0xc3, 0xb9, 0x9d, 0x30, 0xd9, 0x33, 0x22,
-	0x34, 0x80, 0xd5, 0x21, 0x7d, 0x3e, 0xa2, 0x3e, 0x16, 0x94, 0x33, 0x57, 0xf4, 0x23, 0x12, 0xf7,
-	0xf9, 0xd0, 0x2f, 0x64, 0x93, 0x08, 0x0f, 0x75, 0x84, 0x7b, 0x57, 0x23, 0xec, 0x91, 0x1e, 0xf6,
-	0x26, 0x0d, 0xe2, 0xcd, 0xc5, 0x69, 0x10, 0x4f, 0xc5, 0x59, 0x99, 0x23, 0xed, 0x4c, 0x39, 0x51,
-	0x19, 0x50, 0x44, 0x7c, 0x12, 0x84, 0x49, 0x2c, 0xc2, 0x70, 0x77, 0x48, 0xfc, 0x42, 0x6e, 0xdd,
-	0xd8, 0x58, 0x74, 0x96, 0x2f, 0x76, 0x6c, 0xb5, 0x81, 0xee, 0x03, 0x74, 0x39, 0xf3, 0x5d, 0x9f,
-	0x30, 0x1e, 0x14, 0x4c, 0x99, 0x90, 0x93, 0x97, 0x48, 0x43, 0x02, 0xa5, 0xdf, 0x0d, 0x58, 0xa8,
-	0x53, 0xe6, 0x53, 0xd6, 0x43, 0xdb, 0x90, 0x1d, 0x50, 0xe6, 0xeb, 0x4e, 0xdc, 0xbf, 0xda, 0x09,
-	0xed, 0xf8, 0x35, 0x65, 0xbe, 0x93, 0xb8, 0xa2, 0x3b, 0x60, 0x0a, 0x1c, 0xf5, 0x88, 0x50, 0xbd,
-	0x70, 0xb4, 0x85, 0x56, 0x20, 0x47, 0x42, 0xee, 0xf5, 0x93, 0x1a, 0x67, 0x1d, 0x65, 0xa0, 0x6f,
-	0xe1, 0x46, 0x44, 0x5e, 0xe0, 0xc8, 0x77, 0x29, 0xf3, 0xc9, 0xf1, 0x7b, 0x96, 0x67, 0x49, 0x71,
-	0x35, 0x25, 0x55, 0xe9, 0x75, 0x1a, 0x16, 0xf6, 0x54, 0xa6, 0xe8, 0x16, 0xa4, 0xa9, 0xba, 0x45,
-	0xd6, 0x49, 0x53, 0x1f, 0x55, 0x20, 0xc7, 0x5f, 0x30, 0x12, 0xfd, 0xaf, 0x5e, 0x94, 0x1b, 0xfa,
-	0x1c, 0x16, 0x79, 0x48, 0x22, 0x2c, 0x78, 0xa4, 0x35, 0xf2, 0xee, 0x23, 0x33, 0x4f, 0xb4, 0x05,
-	0x66, 0x2c, 0xb0, 0x18, 0xc5, 0xc9, 0xb5, 0x6e, 0xed, 0x14, 0xde, 0xaa, 0x64, 0x31, 0x8a, 0x1d,
-	0xed, 0x87, 0xbe, 0x80, 0x85, 0xae, 0xaa, 0x68, 0xd2, 0xbe, 0xa5, 0x9d, 0xbb, 0xef, 0x2c, 0x79,
-	0x3d, 0x2f, 0x8b, 0xa4, 0xee, 0x3d, 0x3d, 0x84, 0xee, 0x41, 0x3e, 0xa0, 0x4c, 0x10, 0xdf, 0xc5,
-	0x22, 0xe9, 0x6c, 0xc6, 0x59, 0x54, 0x40, 0x4d, 0xa0, 0x27, 0xb0, 0xd0, 0xc5, 0xde, 0x40, 0x92,
-	0x2f, 0x5c, 0x53, 0xe7, 0x53, 0x82, 0xd2, 0x3f, 0x69, 0xb0, 0x8e, 0xf0, 0x50, 0x4a, 0x91, 0x47,
-	0x75, 0x05, 0xa2, 0x2f, 0x21, 0x3f, 0x9e, 0x62, 0x49, 0xb1, 0xf3, 0xf5, 0x4f, 0x4e, 0x4f, 0xca,
-	0xf7, 0x35, 0xcb, 0xcc, 0xff, 0xd2, 0x93, 0x9c, 0x9d, 0x91, 0x1a, 0xf1, 0xf8, 0x88, 0x29, 0xe9,
-	0x64, 0x1d, 0x65, 0xa0, 0xaf, 0xc0, 0x14, 0x7c, 0x40, 0x58, 0x7c, 0xed, 0xe7, 0xa9, 0xcf, 0x5f,
-	0x68, 0x30, 0x3b, 0xaf, 0xc1, 0x3d, 0xc8, 0x45, 0xf2, 0x45, 0x25, 0x25, 0xbf, 0xbe, 0xf8, 0x14,
-	0xc9, 0x15, 0x45, 0x9b, 0x1f, 0x4e, 0xd1, 0x7f, 0x1b, 0x60, 0xee, 0xf2, 0x3e, 0x8f, 0xc4, 0x07,
-	0x29, 0xb5, 0x2a, 0x45, 0x7a, 0xbe, 0x14, 0xb3, 0x06, 0x64, 0xe6, 0x1b, 0xf0, 0x0c, 0x6e, 0x26,
-	0x77, 0x73, 0xb1, 0x70, 0xa5, 0xd2, 0xde, 0xfb, 0x95, 0x4a, 0xb2, 0x9a, 0x90, 0x42, 0x46, 0x45,
-	0x80, 0xe9, 0x4c, 0x9b, 0xcd, 0xac, 0x39, 0xa4, 0xf4, 0xbd, 0x01, 0x66, 0x7b, 0x14, 0x86, 0xc3,
-	0x89, 0x9c, 0x2c, 0x4a, 0xcb, 0xfa, 0x21, 0x6b, 0x4b, 0xe2, 0xd8, 0x13, 0x74, 0x4c, 0xf4, 0x5d,
-	0xb4, 0x75, 0x89, 0x5a, 0xdd, 0x68, 0x0e, 0x41, 0x6b, 0xb0, 0x28, 0x87, 0x23, 0x09, 0x88, 0xaf,
-	0x05, 0x31, 0xb3, 0x91, 0x05, 0x19, 0x0f, 0x87, 0x49, 0x3e, 0x59, 0x47, 0x2e, 0x4b, 0x3f, 0xa7,
-	0x61, 0xe9, 0x80, 0xa8, 0xa7, 0x37, 0x8a, 0xd8, 0x95, 0x91, 0xb2, 0x05, 0x2b, 0x1e, 0x0f, 0xc2,
-	0x21, 0x51, 0x03, 0x9f, 0x06, 0xc4, 0x1d, 0x31, 0x7a, 0x9c, 0xe4, 0x94, 0x71, 0xd0, 0xc5, 0x5e,
-	0x87, 0x06, 0xe4, 0x90, 0xd1, 0x63, 0xa9, 0x6b, 0x1c, 0xcc, 0xaa, 0x7d, 0x2d, 0x5d, 0xab, 0xf3,
-	0xe8, 0x01, 0x2c, 0x09, 0xee, 0x46, 0x24, 0x26, 0xd1, 0x98, 0xa8, 0x69, 0xb3, 0xe8, 0x80, 0xe0,
-	0x8e, 0x46, 0xd0, 0x2a, 0x98, 0x21, 0x9e, 0xb8, 0x42, 0x6b, 0xdc, 0xc9, 0x85, 0x78, 0xd2, 0xe1,
-	0x68, 0x1f, 0x40, 0xc2, 0x3a, 0x0b, 0xf3, 0x9a, 0x59, 0xe4, 0x43, 0x3c, 0xa9, 0x25, 0x14, 0x9b,
-	0x4f, 0x20, 0x97, 0xfc, 0x37, 0xa3, 0x55, 0x58, 0x6e, 0x77, 0x6a, 0x8f, 0x6d, 0xf7, 0xb0, 0xd5,
-	0x3e, 0xb0, 0x77, 0x9b, 0x8f, 0x9a, 0x76, 0xc3, 0x4a, 0xa1, 0x65, 0xb8, 0xa9, 0xe0, 0x8e, 0xdd,
-	0xee, 0xb4, 0xec, 0x8e, 0x65, 0x5c, 0x40, 0x4f, 0x6b, 0xcd, 0x96, 0x84, 0xd2, 0x6b, 0xd9, 0x1f,
-	0x7f, 0x29, 0xa6, 0x36, 0x09, 0x98, 0x6a, 0x3a, 0xa2, 0x3b, 0x80, 0xda, 0x9d, 0x5a, 0xe7, 0xb0,
-	0xfd, 0x56, 0x36, 0x89, 0xd7, 0x76, 0x3b, 0xcd, 0x23, 0xdb, 0x32, 0x74, 0x5c, 0x09, 0xed, 0x35,
-	0xbf, 0x39, 0x6c, 0x36, 0x6a, 0x1d, 0xbb, 0x61, 0xa5, 0xd1, 0x47, 0x70, 0x5b, 0xc3, 0x8e, 0xdd,
-	0xb0, 0xed, 0xa7, 0x76, 0xc3, 0xca, 0xe8, 0x30, 0x2d, 0x58, 0x9a, 0xfb, 0x13, 0x43, 0x16, 0xdc,
-	0xa8, 0x37, 0x5b, 0x8d, 0x66, 0xeb, 0xb1, 0xdb, 0xda, 0x6f, 0xd9, 0x56, 0x4a, 0x52, 0x4e, 0x91,
-	0xa3, 0xda, 0x9e, 0xa4, 0xdc, 0x77, 0x2c, 0xe3, 0xbf, 0x8e, 0x0d, 0x7b, 0x9a, 0x76, 0xfd, 0xd1,
-	0xcb, 0xb3, 0xa2, 0xf1, 0xea, 0xac, 0x68, 0xfc, 0x79, 0x56, 0x34, 0x7e, 0x3a, 0x2f, 0xa6, 0x5e,
-	0x9d, 0x17, 0x53, 0x7f, 0x9c, 0x17, 0x53, 0xcf, 0x3e, 0xed, 0x51, 0xd1, 0x1f, 0x75, 0x2b, 0x1e,
-	0x0f, 0xaa, 0xc9, 0x54, 0x2f, 0x7b, 0x7d, 0x4c, 0x99, 0x5a, 0x57, 0x8f, 0x67, 0x5f, 0x5c, 0x62,
-	0x12, 0x92, 0xb8, 0x6b, 0x26, 0xdf, 0x45, 0x9f, 0xfd, 0x1b, 0x00, 0x00, 0xff, 0xff, 0xb3, 0x8a,
-	0x4c, 0x82, 0x8f, 0x09, 0x00, 0x00,
+	// 935 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x9c, 0x55, 0x4f, 0x73, 0xdb, 0x44,
+	0x14, 0xb7, 0x62, 0xc5, 0x7f, 0xb6, 0x90, 0x28, 0xdb, 0xa4, 0x55, 0xd3, 0x89, 0x13, 0x72, 0xca,
+	0x64, 0xb0, 0xdc, 0x04, 0xa6, 0x47, 0x18, 0xbb, 0x52, 0x3b, 0x0a, 0xa9, 0x5b, 0x24, 0x25, 0x07,
+	0x38, 0x98, 0xb5, 0xb4, 0xc8, 0x3b, 0x91, 0x76, 0x5d, 0x69, 0x15, 0x9a, 0x2f, 0x00, 0x1c, 0xfb,
+	0x1d, 0xb8, 0x70, 0xe4, 0x90, 0x0f, 0xd1, 0x63, 0x27, 0x27, 0x86, 0x43, 0x61, 0x92, 0x03, 0x9f,
+	0x81, 0x1b, 0xb3, 0xbb, 0x92, 0x9d, 0xd2, 0x76, 0x60, 0xb8, 0x78, 0xf6, 0xfd, 0xde, 0x7b, 0xbf,
+	0xf7, 0x76, 0x7f, 0xef, 0x59, 0xa0, 0x83, 0x70, 0x4c, 0xf2, 0x5e, 0x42, 0x42, 0x4c, 0x73, 0xdc,
+	0x3b, 0xdd, 0xab, 0x8e, 0xd6, 0x34, 0x63, 0x9c, 0x41, 0x43, 0xfa, 0xad, 0x0a, 0x3c, 0xdd, 0x5b,
+	0x5f, 0x41, 0x29, 0xa1, 0xac, 0x27, 0x7f, 0x55, 0xd0, 0xfa, 0x9d, 0x90, 0xe5, 0x29, 0xcb, 0x47,
+	0xd2, 0xea, 0x29, 0xa3, 0x74, 0xad, 0xc6, 0x2c, 0x66, 0x0a, 0x17, 0xa7, 0x12, 0xdd, 0x8c, 0x19,
+	0x8b, 0x13, 0xdc, 0x93, 0xd6, 0xb8, 0xf8, 0xb6, 0xc7, 0x49, 0x8a, 0x73, 0x8e, 0xd2, 0xa9, 0x0a,
+	0xd8, 0xfe, 0xa1, 0x0e, 0x1a, 0x4f, 0x51, 0x86, 0xd2, 0x1c, 0x76, 0xc1, 0x62, 0xce, 0x51, 0x8c,
+	0x4d, 0x6d, 0x4b, 0xdb, 0x59, 0xda, 0xbf, 0x6d, 0xfd, 0xb3, 0x23, 0xcb, 0x17, 0x6e, 0x4f, 0x45,
+	0xc1, 0xfb, 0xa0, 0x8d, 0x0a, 0x3e, 0x61, 0x19, 0xe1, 0x67, 0xe6, 0xc2, 0x96, 0xb6, 0xd3, 0x1e,
+	0x98, 0x17, 0xe7, 0xdd, 0xd5, 0xb2, 0xab, 0x7e, 0x14, 0x65, 0x38, 0xcf, 0x7d, 0x9e, 0x11, 0x1a,
+	0x7b, 0xf3, 0x50, 0xf8, 0x35, 0x30, 0x72, 0x8e, 0x4e, 0xf0, 0x08, 0x3f, 0x2b, 0xc8, 0x29, 0x4a,
+	0x30, 0xe5, 0x66, 0x5d, 0xa6, 0xdf, 0x7b, 0xf9, 0x7a, 0xb3, 0xf6, 0xdb, 0xeb, 0xcd, 0x35, 0x45,
+	0x91, 0x47, 0x27, 0x16, 0x61, 0xbd, 0x14, 0xf1, 0x89, 0xe5, 0x52, 0x7e, 0x71, 0xde, 0x05, 0x25,
+	0xb7, 0x4b, 0xf9, 0xcf, 0x7f, 0xfe, 0xb2, 0xab, 0x79, 0xcb, 0x92, 0xc9, 0x99, 0x11, 0xc1, 0x13,
+	0xb0, 0x96, 0x90, 0x67, 0x05, 0x89, 0x10, 0x27, 0x8c, 0x8e, 0xf8, 0x24, 0xc3, 0xf9, 0x84, 0x25,
+	0x91, 0xa9, 0xcb, 0x0a, 0xf7, 0xcb, 0x0a, 0x77, 0xdf, 0xae, 0x70, 0x88, 0x63, 0x14, 0x9e, 0xd9,
+	0x38, 0xbc, 0x56, 0xc7, 0xc6, 0xa1, 0xaa, 0xb3, 0x7a, 0x8d, 0x34, 0xa8, 0x38, 0x61, 0x17, 0xc0,
+	0x0c, 0x47, 0x38, 0x9d, 0xca, 0x5a, 0x98, 0xa2, 0x71, 0x82, 0x23, 0x73, 0x71, 0x4b, 0xdb, 0x69,
+	0x79, 0x2b, 0x73, 0x8f, 0xa3, 0x1c, 0x70, 0x03, 0x80, 0x31, 0xa3, 0xd1, 0x28, 0xc2, 0x94, 0xa5,
+	0x66, 0x43, 0x34, 0xe4, 0xb5, 0x05, 0x62, 0x0b, 0x60, 0xfb, 0x1b, 0xd0, 0x1c, 0x10, 0x1a, 0x11,
+	0x1a, 0xc3, 0x3d, 0xa0, 0x9f, 0x10, 0x1a, 0x95, 0x42, 0x6c, 0xbc, 0x2d, 0x44, 0x19, 0xf8, 0x05,
+	0xa1, 0x91, 0x27, 0x43, 0xe1, 0x2d, 0xd0, 0xe0, 0x28, 0x8b, 0x31, 0x57, 0x52, 0x78, 0xa5, 0x75,
+	0xa0, 0xb7, 0xea, 0x86, 0x7e, 0xa0, 0xb7, 0x74, 0x63, 0x71, 0xfb, 0xaf, 0x3a, 0x68, 0x1e, 0x2a,
+	0x12, 0xb8, 0x04, 0x16, 0x88, 0x2a, 0xa0, 0x7b, 0x0b, 0x24, 0x82, 0x16, 0x58, 0x64, 0xdf, 0x51,
+	0x9c, 0xfd, 0xab, 0x92, 0x2a, 0x0c, 0x7e, 0x0a, 0x5a, 0x6c, 0x8a, 0x33, 0xc4, 0x59, 0x56, 0xaa,
+	0xf7, 0xfe, 0x94, 0x59, 0x24, 0xbc, 0x07, 0x1a, 0x39, 0x47, 0xbc, 0xc8, 0xa5, 0x1e, 0x4b, 0xfb,
+	0xe6, 0x3b, 0x67, 0x8c, 0x17, 0xb9, 0x57, 0xc6, 0xc1, 0xcf, 0x40, 0x73, 0xac, 0x2e, 0x2b, 0x1f,
+	0xf6, 0xc6, 0xfe, 0x9d, 0xf7, 0xbe, 0xc6, 0xa0, 0x2d, 0xd4, 0x55, 0x82, 0x55, 0x49, 0xf0, 0x2e,
+	0x68, 0xa7, 0x84, 0x72, 0x1c, 0x8d, 0x10, 0x97, 0x6f, 0x5e, 0xf7, 0x5a, 0x0a, 0xe8, 0x73, 0x78,
+	0x00, 0x9a, 0x63, 0x14, 0x9e, 0x08, 0xf2, 0xe6, 0xff, 0x9c, 0xc0, 0x8a, 0x00, 0xba, 0x60, 0xb9,
+	0xa0, 0x42, 0x4d, 0x42, 0xe3, 0x51, 0x41, 0x39, 0x49, 0xcc, 0x96, 0x6c, 0x78, 0xdd, 0x52, 0x3b,
+	0x68, 0x55, 0x3b, 0x68, 0x05, 0xd5, 0x0e, 0x0e, 0xf4, 0x17, 0xbf, 0x6f, 0x6a, 0xde, 0xd2, 0x2c,
+	0xf1, 0x48, 0xe4, 0x41, 0x0f, 0xdc, 0x9c, 0x53, 0x9d, 0xa2, 0x44, 0x0c, 0x1e, 0xcb, 0xcc, 0xb6,
+	0x6c, 0xf1, 0xa3, 0x8b, 0xf3, 0xee, 0x46, 0xd9, 0xc5, 0x71, 0xe5, 0x7b, 0xf3, 0xbd, 0xe1, 0x2c,
+	0x7b, 0x16, 0xb0, 0xfd, 0xbd, 0x06, 0x1a, 0x7e, 0x31, 0x9d, 0x26, 0x67, 0x62, 0x54, 0xd4, 0x0b,
+	0x94, 0xf2, 0x97, 0x96, 0xc0, 0x51, 0xc8, 0xc9, 0x29, 0x96, 0x33, 0xa0, 0x7b, 0xa5, 0x05, 0x3b,
+	0x00, 0x54, 0xe3, 0x8f, 0x23, 0x29, 0xb6, 0xee, 0x5d, 0x43, 0xe0, 0x3a, 0x68, 0x89, 0x61, 0xc7,
+	0x29, 0x56, 0x6b, 0xa6, 0x7b, 0x33, 0x1b, 0x1a, 0xa0, 0x1e, 0xa2, 0xa9, 0x94, 0x4e, 0xf7, 0xc4,
+	0x71, 0x1b, 0x83, 0xb6, 0x9f, 0xa0, 0x7c, 0xe2, 0x87, 0x88, 0xc2, 0xcf, 0x41, 0x7b, 0x7e, 0x3f,
+	0xed, 0xbf, 0xde, 0x6f, 0x9e, 0x03, 0x6f, 0x83, 0x26, 0xc5, 0xcf, 0xf9, 0x88, 0x44, 0x55, 0xd3,
+	0xc2, 0x74, 0xa3, 0xdd, 0x03, 0xb0, 0x28, 0xff, 0xad, 0xe0, 0x1a, 0x58, 0xf1, 0x83, 0xfe, 0x23,
+	0x67, 0x74, 0x34, 0xf4, 0x9f, 0x3a, 0x0f, 0xdc, 0x87, 0xae, 0x63, 0x1b, 0x35, 0xb8, 0x02, 0x3e,
+	0x54, 0x70, 0xe0, 0xf8, 0xc1, 0xd0, 0x09, 0x0c, 0x6d, 0x0e, 0x3d, 0xee, 0xbb, 0x43, 0x01, 0x2d,
+	0xac, 0xeb, 0x3f, 0xfe, 0xd4, 0xa9, 0xed, 0x62, 0xd0, 0x50, 0x53, 0x09, 0x6f, 0x01, 0xe8, 0x07,
+	0xfd, 0xe0, 0xc8, 0x7f, 0x27, 0x9b, 0xc0, 0xfb, 0x0f, 0x02, 0xf7, 0xd8, 0x31, 0xb4, 0xb2, 0xae,
+	0x80, 0x0e, 0xdd, 0x2f, 0x8f, 0x5c, 0xbb, 0x1f, 0x38, 0xb6, 0xb1, 0x00, 0x6f, 0x82, 0xe5, 0x12,
+	0xf6, 0x1c, 0xdb, 0x71, 0x1e, 0x3b, 0xb6, 0x51, 0x2f, 0xcb, 0x0c, 0xc1, 0x8d, 0x6b, 0x7b, 0x0d,
+	0x0d, 0xf0, 0xc1, 0xc0, 0x1d, 0xda, 0xee, 0xf0, 0xd1, 0x68, 0xf8, 0x64, 0xe8, 0x18, 0x35, 0x41,
+	0x59, 0x21, 0xc7, 0xfd, 0x43, 0x41, 0xf9, 0xc4, 0x33, 0xb4, 0x37, 0x03, 0x6d, 0xa7, 0x6a, 0x7b,
+	0xf0, 0xf0, 0xe5, 0x65, 0x47, 0x7b, 0x75, 0xd9, 0xd1, 0xfe, 0xb8, 0xec, 0x68, 0x2f, 0xae, 0x3a,
+	0xb5, 0x57, 0x57, 0x9d, 0xda, 0xaf, 0x57, 0x9d, 0xda, 0x57, 0x1f, 0xc7, 0x84, 0x4f, 0x8a, 0xb1,
+	0x15, 0xb2, 0xb4, 0x27, 0xb7, 0xa9, 0x1b, 0x4e, 0x10, 0xa1, 0xea, 0xdc, 0x7b, 0x3e, 0xfb, 0x48,
+	0xf1, 0xb3, 0x29, 0xce, 0xc7, 0x0d, 0x39, 0xb8, 0x9f, 0xfc, 0x1d, 0x00, 0x00, 0xff, 0xff, 0x09,
+	0xd1, 0x0a, 0x08, 0xc2, 0x06, 0x00, 0x00,
 }
 
 func (m *Params) Marshal() (dAtA []byte, err error) {
@@ -820,21 +665,6 @@ func (m *Binding) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
-	{
-		size := m.RewardIndex.Size()
-		i -= size
-		if _, err := m.RewardIndex.MarshalTo(dAtA[i:]); err != nil {
-			return 0, err
-		}
-		i = encodeVarintLicense(dAtA, i, uint64(size))
-	}
-	i--
-	dAtA[i] = 0x22
-	if m.Epoch != 0 {
-		i = encodeVarintLicense(dAtA, i, uint64(m.Epoch))
-		i--
-		dAtA[i] = 0x18
-	}
 	if len(m.Target) > 0 {
 		i -= len(m.Target)
 		copy(dAtA[i:], m.Target)
@@ -870,6 +700,23 @@ func (m *License) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.UnbondingValidator) > 0 {
+		i -= len(m.UnbondingValidator)
+		copy(dAtA[i:], m.UnbondingValidator)
+		i = encodeVarintLicense(dAtA, i, uint64(len(m.UnbondingValidator)))
+		i--
+		dAtA[i] = 0x4a
+	}
+	if m.UnbondingUntil != nil {
+		n1, err1 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(*m.UnbondingUntil, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(*m.UnbondingUntil):])
+		if err1 != nil {
+			return 0, err1
+		}
+		i -= n1
+		i = encodeVarintLicense(dAtA, i, uint64(n1))
+		i--
+		dAtA[i] = 0x42
+	}
 	{
 		size := m.Backing.Size()
 		i -= size
@@ -922,136 +769,6 @@ func (m *License) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
-func (m *ValidatorBacking) Marshal() (dAtA []byte, err error) {
-	size := m.Size()
-	dAtA = make([]byte, size)
-	n, err := m.MarshalToSizedBuffer(dAtA[:size])
-	if err != nil {
-		return nil, err
-	}
-	return dAtA[:n], nil
-}
-
-func (m *ValidatorBacking) MarshalTo(dAtA []byte) (int, error) {
-	size := m.Size()
-	return m.MarshalToSizedBuffer(dAtA[:size])
-}
-
-func (m *ValidatorBacking) MarshalToSizedBuffer(dAtA []byte) (int, error) {
-	i := len(dAtA)
-	_ = i
-	var l int
-	_ = l
-	{
-		size := m.RewardIndex.Size()
-		i -= size
-		if _, err := m.RewardIndex.MarshalTo(dAtA[i:]); err != nil {
-			return 0, err
-		}
-		i = encodeVarintLicense(dAtA, i, uint64(size))
-	}
-	i--
-	dAtA[i] = 0x32
-	{
-		size := m.Ratio.Size()
-		i -= size
-		if _, err := m.Ratio.MarshalTo(dAtA[i:]); err != nil {
-			return 0, err
-		}
-		i = encodeVarintLicense(dAtA, i, uint64(size))
-	}
-	i--
-	dAtA[i] = 0x2a
-	if m.Epoch != 0 {
-		i = encodeVarintLicense(dAtA, i, uint64(m.Epoch))
-		i--
-		dAtA[i] = 0x20
-	}
-	{
-		size := m.Tokens.Size()
-		i -= size
-		if _, err := m.Tokens.MarshalTo(dAtA[i:]); err != nil {
-			return 0, err
-		}
-		i = encodeVarintLicense(dAtA, i, uint64(size))
-	}
-	i--
-	dAtA[i] = 0x1a
-	if m.Count != 0 {
-		i = encodeVarintLicense(dAtA, i, uint64(m.Count))
-		i--
-		dAtA[i] = 0x10
-	}
-	if len(m.Validator) > 0 {
-		i -= len(m.Validator)
-		copy(dAtA[i:], m.Validator)
-		i = encodeVarintLicense(dAtA, i, uint64(len(m.Validator)))
-		i--
-		dAtA[i] = 0xa
-	}
-	return len(dAtA) - i, nil
-}
-
-func (m *Cohort) Marshal() (dAtA []byte, err error) {
-	size := m.Size()
-	dAtA = make([]byte, size)
-	n, err := m.MarshalToSizedBuffer(dAtA[:size])
-	if err != nil {
-		return nil, err
-	}
-	return dAtA[:n], nil
-}
-
-func (m *Cohort) MarshalTo(dAtA []byte) (int, error) {
-	size := m.Size()
-	return m.MarshalToSizedBuffer(dAtA[:size])
-}
-
-func (m *Cohort) MarshalToSizedBuffer(dAtA []byte) (int, error) {
-	i := len(dAtA)
-	_ = i
-	var l int
-	_ = l
-	if m.Liquidated {
-		i--
-		if m.Liquidated {
-			dAtA[i] = 1
-		} else {
-			dAtA[i] = 0
-		}
-		i--
-		dAtA[i] = 0x28
-	}
-	{
-		size := m.RatioAtBind.Size()
-		i -= size
-		if _, err := m.RatioAtBind.MarshalTo(dAtA[i:]); err != nil {
-			return 0, err
-		}
-		i = encodeVarintLicense(dAtA, i, uint64(size))
-	}
-	i--
-	dAtA[i] = 0x22
-	if m.Count != 0 {
-		i = encodeVarintLicense(dAtA, i, uint64(m.Count))
-		i--
-		dAtA[i] = 0x18
-	}
-	if m.Epoch != 0 {
-		i = encodeVarintLicense(dAtA, i, uint64(m.Epoch))
-		i--
-		dAtA[i] = 0x10
-	}
-	if len(m.Validator) > 0 {
-		i -= len(m.Validator)
-		copy(dAtA[i:], m.Validator)
-		i = encodeVarintLicense(dAtA, i, uint64(len(m.Validator)))
-		i--
-		dAtA[i] = 0xa
-	}
-	return len(dAtA) - i, nil
-}
-
 func (m *Supply) Marshal() (dAtA []byte, err error) {
 	size := m.Size()
 	dAtA = make([]byte, size)
@@ -1100,7 +817,7 @@ func (m *Supply) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
-func (m *PendingBurn) Marshal() (dAtA []byte, err error) {
+func (m *SlashScan) Marshal() (dAtA []byte, err error) {
 	size := m.Size()
 	dAtA = make([]byte, size)
 	n, err := m.MarshalToSizedBuffer(dAtA[:size])
@@ -1110,62 +827,27 @@ func (m *PendingBurn) Marshal() (dAtA []byte, err error) {
 	return dAtA[:n], nil
 }
 
-func (m *PendingBurn) MarshalTo(dAtA []byte) (int, error) {
+func (m *SlashScan) MarshalTo(dAtA []byte) (int, error) {
 	size := m.Size()
 	return m.MarshalToSizedBuffer(dAtA[:size])
 }
 
-func (m *PendingBurn) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+func (m *SlashScan) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	i := len(dAtA)
 	_ = i
 	var l int
 	_ = l
-	{
-		size := m.PayAmount.Size()
-		i -= size
-		if _, err := m.PayAmount.MarshalTo(dAtA[i:]); err != nil {
-			return 0, err
-		}
-		i = encodeVarintLicense(dAtA, i, uint64(size))
-	}
-	i--
-	dAtA[i] = 0x32
-	if len(m.PayTo) > 0 {
-		i -= len(m.PayTo)
-		copy(dAtA[i:], m.PayTo)
-		i = encodeVarintLicense(dAtA, i, uint64(len(m.PayTo)))
-		i--
-		dAtA[i] = 0x2a
-	}
-	if m.ToReserves {
-		i--
-		if m.ToReserves {
-			dAtA[i] = 1
-		} else {
-			dAtA[i] = 0
-		}
-		i--
-		dAtA[i] = 0x20
-	}
-	{
-		size := m.Amount.Size()
-		i -= size
-		if _, err := m.Amount.MarshalTo(dAtA[i:]); err != nil {
-			return 0, err
-		}
-		i = encodeVarintLicense(dAtA, i, uint64(size))
-	}
-	i--
-	dAtA[i] = 0x1a
-	if m.CompletionTimeUnix != 0 {
-		i = encodeVarintLicense(dAtA, i, uint64(m.CompletionTimeUnix))
+	if m.NextId != 0 {
+		i = encodeVarintLicense(dAtA, i, uint64(m.NextId))
 		i--
 		dAtA[i] = 0x10
 	}
-	if m.Id != 0 {
-		i = encodeVarintLicense(dAtA, i, uint64(m.Id))
+	if len(m.Validator) > 0 {
+		i -= len(m.Validator)
+		copy(dAtA[i:], m.Validator)
+		i = encodeVarintLicense(dAtA, i, uint64(len(m.Validator)))
 		i--
-		dAtA[i] = 0x8
+		dAtA[i] = 0xa
 	}
 	return len(dAtA) - i, nil
 }
@@ -1221,11 +903,6 @@ func (m *Binding) Size() (n int) {
 	if l > 0 {
 		n += 1 + l + sovLicense(uint64(l))
 	}
-	if m.Epoch != 0 {
-		n += 1 + sovLicense(uint64(m.Epoch))
-	}
-	l = m.RewardIndex.Size()
-	n += 1 + l + sovLicense(uint64(l))
 	return n
 }
 
@@ -1256,54 +933,13 @@ func (m *License) Size() (n int) {
 	}
 	l = m.Backing.Size()
 	n += 1 + l + sovLicense(uint64(l))
-	return n
-}
-
-func (m *ValidatorBacking) Size() (n int) {
-	if m == nil {
-		return 0
-	}
-	var l int
-	_ = l
-	l = len(m.Validator)
-	if l > 0 {
+	if m.UnbondingUntil != nil {
+		l = github_com_cosmos_gogoproto_types.SizeOfStdTime(*m.UnbondingUntil)
 		n += 1 + l + sovLicense(uint64(l))
 	}
-	if m.Count != 0 {
-		n += 1 + sovLicense(uint64(m.Count))
-	}
-	l = m.Tokens.Size()
-	n += 1 + l + sovLicense(uint64(l))
-	if m.Epoch != 0 {
-		n += 1 + sovLicense(uint64(m.Epoch))
-	}
-	l = m.Ratio.Size()
-	n += 1 + l + sovLicense(uint64(l))
-	l = m.RewardIndex.Size()
-	n += 1 + l + sovLicense(uint64(l))
-	return n
-}
-
-func (m *Cohort) Size() (n int) {
-	if m == nil {
-		return 0
-	}
-	var l int
-	_ = l
-	l = len(m.Validator)
+	l = len(m.UnbondingValidator)
 	if l > 0 {
 		n += 1 + l + sovLicense(uint64(l))
-	}
-	if m.Epoch != 0 {
-		n += 1 + sovLicense(uint64(m.Epoch))
-	}
-	if m.Count != 0 {
-		n += 1 + sovLicense(uint64(m.Count))
-	}
-	l = m.RatioAtBind.Size()
-	n += 1 + l + sovLicense(uint64(l))
-	if m.Liquidated {
-		n += 2
 	}
 	return n
 }
@@ -1332,29 +968,19 @@ func (m *Supply) Size() (n int) {
 	return n
 }
 
-func (m *PendingBurn) Size() (n int) {
+func (m *SlashScan) Size() (n int) {
 	if m == nil {
 		return 0
 	}
 	var l int
 	_ = l
-	if m.Id != 0 {
-		n += 1 + sovLicense(uint64(m.Id))
-	}
-	if m.CompletionTimeUnix != 0 {
-		n += 1 + sovLicense(uint64(m.CompletionTimeUnix))
-	}
-	l = m.Amount.Size()
-	n += 1 + l + sovLicense(uint64(l))
-	if m.ToReserves {
-		n += 2
-	}
-	l = len(m.PayTo)
+	l = len(m.Validator)
 	if l > 0 {
 		n += 1 + l + sovLicense(uint64(l))
 	}
-	l = m.PayAmount.Size()
-	n += 1 + l + sovLicense(uint64(l))
+	if m.NextId != 0 {
+		n += 1 + sovLicense(uint64(m.NextId))
+	}
 	return n
 }
 
@@ -1665,59 +1291,6 @@ func (m *Binding) Unmarshal(dAtA []byte) error {
 			}
 			m.Target = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
-		case 3:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Epoch", wireType)
-			}
-			m.Epoch = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowLicense
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.Epoch |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 4:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field RewardIndex", wireType)
-			}
-			var stringLen uint64
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowLicense
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				stringLen |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			intStringLen := int(stringLen)
-			if intStringLen < 0 {
-				return ErrInvalidLengthLicense
-			}
-			postIndex := iNdEx + intStringLen
-			if postIndex < 0 {
-				return ErrInvalidLengthLicense
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			if err := m.RewardIndex.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
-				return err
-			}
-			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipLicense(dAtA[iNdEx:])
@@ -1956,59 +1529,45 @@ func (m *License) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
-		default:
-			iNdEx = preIndex
-			skippy, err := skipLicense(dAtA[iNdEx:])
-			if err != nil {
-				return err
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field UnbondingUntil", wireType)
 			}
-			if (skippy < 0) || (iNdEx+skippy) < 0 {
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLicense
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
 				return ErrInvalidLengthLicense
 			}
-			if (iNdEx + skippy) > l {
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthLicense
+			}
+			if postIndex > l {
 				return io.ErrUnexpectedEOF
 			}
-			iNdEx += skippy
-		}
-	}
-
-	if iNdEx > l {
-		return io.ErrUnexpectedEOF
-	}
-	return nil
-}
-func (m *ValidatorBacking) Unmarshal(dAtA []byte) error {
-	l := len(dAtA)
-	iNdEx := 0
-	for iNdEx < l {
-		preIndex := iNdEx
-		var wire uint64
-		for shift := uint(0); ; shift += 7 {
-			if shift >= 64 {
-				return ErrIntOverflowLicense
+			if m.UnbondingUntil == nil {
+				m.UnbondingUntil = new(time.Time)
 			}
-			if iNdEx >= l {
-				return io.ErrUnexpectedEOF
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(m.UnbondingUntil, dAtA[iNdEx:postIndex]); err != nil {
+				return err
 			}
-			b := dAtA[iNdEx]
-			iNdEx++
-			wire |= uint64(b&0x7F) << shift
-			if b < 0x80 {
-				break
-			}
-		}
-		fieldNum := int32(wire >> 3)
-		wireType := int(wire & 0x7)
-		if wireType == 4 {
-			return fmt.Errorf("proto: ValidatorBacking: wiretype end group for non-group")
-		}
-		if fieldNum <= 0 {
-			return fmt.Errorf("proto: ValidatorBacking: illegal tag %d (wire type %d)", fieldNum, wire)
-		}
-		switch fieldNum {
-		case 1:
+			iNdEx = postIndex
+		case 9:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Validator", wireType)
+				return fmt.Errorf("proto: wrong wireType = %d for field UnbondingValidator", wireType)
 			}
 			var stringLen uint64
 			for shift := uint(0); ; shift += 7 {
@@ -2036,322 +1595,8 @@ func (m *ValidatorBacking) Unmarshal(dAtA []byte) error {
 			if postIndex > l {
 				return io.ErrUnexpectedEOF
 			}
-			m.Validator = string(dAtA[iNdEx:postIndex])
+			m.UnbondingValidator = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
-		case 2:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Count", wireType)
-			}
-			m.Count = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowLicense
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.Count |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 3:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Tokens", wireType)
-			}
-			var stringLen uint64
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowLicense
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				stringLen |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			intStringLen := int(stringLen)
-			if intStringLen < 0 {
-				return ErrInvalidLengthLicense
-			}
-			postIndex := iNdEx + intStringLen
-			if postIndex < 0 {
-				return ErrInvalidLengthLicense
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			if err := m.Tokens.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
-				return err
-			}
-			iNdEx = postIndex
-		case 4:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Epoch", wireType)
-			}
-			m.Epoch = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowLicense
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.Epoch |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 5:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Ratio", wireType)
-			}
-			var stringLen uint64
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowLicense
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				stringLen |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			intStringLen := int(stringLen)
-			if intStringLen < 0 {
-				return ErrInvalidLengthLicense
-			}
-			postIndex := iNdEx + intStringLen
-			if postIndex < 0 {
-				return ErrInvalidLengthLicense
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			if err := m.Ratio.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
-				return err
-			}
-			iNdEx = postIndex
-		case 6:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field RewardIndex", wireType)
-			}
-			var stringLen uint64
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowLicense
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				stringLen |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			intStringLen := int(stringLen)
-			if intStringLen < 0 {
-				return ErrInvalidLengthLicense
-			}
-			postIndex := iNdEx + intStringLen
-			if postIndex < 0 {
-				return ErrInvalidLengthLicense
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			if err := m.RewardIndex.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
-				return err
-			}
-			iNdEx = postIndex
-		default:
-			iNdEx = preIndex
-			skippy, err := skipLicense(dAtA[iNdEx:])
-			if err != nil {
-				return err
-			}
-			if (skippy < 0) || (iNdEx+skippy) < 0 {
-				return ErrInvalidLengthLicense
-			}
-			if (iNdEx + skippy) > l {
-				return io.ErrUnexpectedEOF
-			}
-			iNdEx += skippy
-		}
-	}
-
-	if iNdEx > l {
-		return io.ErrUnexpectedEOF
-	}
-	return nil
-}
-func (m *Cohort) Unmarshal(dAtA []byte) error {
-	l := len(dAtA)
-	iNdEx := 0
-	for iNdEx < l {
-		preIndex := iNdEx
-		var wire uint64
-		for shift := uint(0); ; shift += 7 {
-			if shift >= 64 {
-				return ErrIntOverflowLicense
-			}
-			if iNdEx >= l {
-				return io.ErrUnexpectedEOF
-			}
-			b := dAtA[iNdEx]
-			iNdEx++
-			wire |= uint64(b&0x7F) << shift
-			if b < 0x80 {
-				break
-			}
-		}
-		fieldNum := int32(wire >> 3)
-		wireType := int(wire & 0x7)
-		if wireType == 4 {
-			return fmt.Errorf("proto: Cohort: wiretype end group for non-group")
-		}
-		if fieldNum <= 0 {
-			return fmt.Errorf("proto: Cohort: illegal tag %d (wire type %d)", fieldNum, wire)
-		}
-		switch fieldNum {
-		case 1:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Validator", wireType)
-			}
-			var stringLen uint64
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowLicense
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				stringLen |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			intStringLen := int(stringLen)
-			if intStringLen < 0 {
-				return ErrInvalidLengthLicense
-			}
-			postIndex := iNdEx + intStringLen
-			if postIndex < 0 {
-				return ErrInvalidLengthLicense
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.Validator = string(dAtA[iNdEx:postIndex])
-			iNdEx = postIndex
-		case 2:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Epoch", wireType)
-			}
-			m.Epoch = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowLicense
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.Epoch |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 3:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Count", wireType)
-			}
-			m.Count = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowLicense
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.Count |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 4:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field RatioAtBind", wireType)
-			}
-			var stringLen uint64
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowLicense
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				stringLen |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			intStringLen := int(stringLen)
-			if intStringLen < 0 {
-				return ErrInvalidLengthLicense
-			}
-			postIndex := iNdEx + intStringLen
-			if postIndex < 0 {
-				return ErrInvalidLengthLicense
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			if err := m.RatioAtBind.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
-				return err
-			}
-			iNdEx = postIndex
-		case 5:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Liquidated", wireType)
-			}
-			var v int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowLicense
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				v |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			m.Liquidated = bool(v != 0)
 		default:
 			iNdEx = preIndex
 			skippy, err := skipLicense(dAtA[iNdEx:])
@@ -2518,7 +1763,7 @@ func (m *Supply) Unmarshal(dAtA []byte) error {
 	}
 	return nil
 }
-func (m *PendingBurn) Unmarshal(dAtA []byte) error {
+func (m *SlashScan) Unmarshal(dAtA []byte) error {
 	l := len(dAtA)
 	iNdEx := 0
 	for iNdEx < l {
@@ -2541,17 +1786,17 @@ func (m *PendingBurn) Unmarshal(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: PendingBurn: wiretype end group for non-group")
+			return fmt.Errorf("proto: SlashScan: wiretype end group for non-group")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: PendingBurn: illegal tag %d (wire type %d)", fieldNum, wire)
+			return fmt.Errorf("proto: SlashScan: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Validator", wireType)
 			}
-			m.Id = 0
+			var stringLen uint64
 			for shift := uint(0); ; shift += 7 {
 				if shift >= 64 {
 					return ErrIntOverflowLicense
@@ -2561,16 +1806,29 @@ func (m *PendingBurn) Unmarshal(dAtA []byte) error {
 				}
 				b := dAtA[iNdEx]
 				iNdEx++
-				m.Id |= uint64(b&0x7F) << shift
+				stringLen |= uint64(b&0x7F) << shift
 				if b < 0x80 {
 					break
 				}
 			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLicense
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLicense
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Validator = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field CompletionTimeUnix", wireType)
+				return fmt.Errorf("proto: wrong wireType = %d for field NextId", wireType)
 			}
-			m.CompletionTimeUnix = 0
+			m.NextId = 0
 			for shift := uint(0); ; shift += 7 {
 				if shift >= 64 {
 					return ErrIntOverflowLicense
@@ -2580,131 +1838,11 @@ func (m *PendingBurn) Unmarshal(dAtA []byte) error {
 				}
 				b := dAtA[iNdEx]
 				iNdEx++
-				m.CompletionTimeUnix |= int64(b&0x7F) << shift
+				m.NextId |= uint64(b&0x7F) << shift
 				if b < 0x80 {
 					break
 				}
 			}
-		case 3:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
-			}
-			var stringLen uint64
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowLicense
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				stringLen |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			intStringLen := int(stringLen)
-			if intStringLen < 0 {
-				return ErrInvalidLengthLicense
-			}
-			postIndex := iNdEx + intStringLen
-			if postIndex < 0 {
-				return ErrInvalidLengthLicense
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			if err := m.Amount.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
-				return err
-			}
-			iNdEx = postIndex
-		case 4:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ToReserves", wireType)
-			}
-			var v int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowLicense
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				v |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			m.ToReserves = bool(v != 0)
-		case 5:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field PayTo", wireType)
-			}
-			var stringLen uint64
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowLicense
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				stringLen |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			intStringLen := int(stringLen)
-			if intStringLen < 0 {
-				return ErrInvalidLengthLicense
-			}
-			postIndex := iNdEx + intStringLen
-			if postIndex < 0 {
-				return ErrInvalidLengthLicense
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.PayTo = string(dAtA[iNdEx:postIndex])
-			iNdEx = postIndex
-		case 6:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field PayAmount", wireType)
-			}
-			var stringLen uint64
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowLicense
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				stringLen |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			intStringLen := int(stringLen)
-			if intStringLen < 0 {
-				return ErrInvalidLengthLicense
-			}
-			postIndex := iNdEx + intStringLen
-			if postIndex < 0 {
-				return ErrInvalidLengthLicense
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			if err := m.PayAmount.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
-				return err
-			}
-			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipLicense(dAtA[iNdEx:])

@@ -1,0 +1,139 @@
+package keeper
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"cosmossdk.io/collections"
+
+	"cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/aegis-chain/aegis/x/license/types"
+)
+
+// CheckInvariants checks the license invariants of spec section 7 at the end of a block
+// and returns the first one broken. It reads every license: for tests and simulation, never
+// for a block.
+//
+//   - Supply counters equal the licenses by status; minted <= 48,000 and covers every id;
+//     no license minted on a MAINNET chain.
+//   - Backing: a validator-bound license has a delegation from its own account worth at
+//     most its backing (plus a uaegis of share rounding); on TESTNET, once its validator's
+//     slash scan is done, within a uaegis of it (restored); on MAINNET above the
+//     liquidation threshold. Unbound licenses
+//     delegate nothing. The license module account holds no stake between blocks.
+//   - Rewards: the withdraw address of every validator-bound license account is the owner,
+//     and no license account holds tokens except stake whose unbonding matured this block —
+//     so every staking reward earned by license stake was paid to an owner or is still owed
+//     by x/distribution.
+func (k Keeper) CheckInvariants(ctx context.Context) error {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	supply, err := k.supply(ctx)
+	if err != nil {
+		return err
+	}
+	minted, err := k.mintedCount(ctx)
+	if err != nil {
+		return err
+	}
+	if minted > types.MaxLicenses || supply.Minted != minted {
+		return fmt.Errorf("minted %d (supply says %d), cap %d", minted, supply.Minted, types.MaxLicenses)
+	}
+	now := sdk.UnwrapSDKContext(ctx).BlockTime()
+	var count types.Supply
+	var broken error
+	err = k.Licenses.Walk(ctx, nil, func(id uint64, l types.License) (bool, error) {
+		switch l.Status {
+		case types.STATUS_ACTIVE:
+			count.Active++
+		case types.STATUS_LIQUIDATED:
+			count.Liquidated++
+		case types.STATUS_REDEEMED:
+			count.Redeemed++
+		}
+		if id > minted || (params.Stage == types.STAGE_MAINNET && l.MintedAt != 0) {
+			broken = fmt.Errorf("license %d: id beyond minted %d or minted on MAINNET", id, minted)
+			return true, nil
+		}
+		broken = k.checkLicense(ctx, params, l, now)
+		return broken != nil, nil
+	})
+	if err != nil || broken != nil {
+		return firstErr(err, broken)
+	}
+	if count.Active != supply.Active || count.Liquidated != supply.Liquidated || count.Redeemed != supply.Redeemed {
+		return fmt.Errorf("supply %+v but licenses count %+v", supply, count)
+	}
+	if bal := k.bank.GetBalance(ctx, k.moduleAddr, params.BondDenom); bal.IsPositive() {
+		return fmt.Errorf("the license module account holds %s between blocks", bal)
+	}
+	return nil
+}
+
+func (k Keeper) checkLicense(ctx context.Context, params types.Params, l types.License, now time.Time) error {
+	acct := types.LicenseAccount(l.Id)
+	dels, err := k.staking.GetDelegatorDelegations(ctx, acct, 2)
+	if err != nil {
+		return err
+	}
+	bound := l.Binding.Kind == types.BINDING_VALIDATOR
+	if !bound && len(dels) > 0 || bound && (len(dels) != 1 || dels[0].ValidatorAddress != l.Binding.Target) {
+		return fmt.Errorf("license %d (%s %s) has delegations %v", l.Id, l.Binding.Kind, l.Binding.Target, dels)
+	}
+	if has, err := k.Unbonding.Has(ctx, collectionsKey(l)); err != nil || has != (l.UnbondingUntil != nil) {
+		return firstErr(err, fmt.Errorf("license %d: unbonding_until %v but queued %v", l.Id, l.UnbondingUntil, has))
+	}
+	if l.UnbondingUntil == nil || l.UnbondingUntil.After(now) {
+		if bal := k.bank.GetBalance(ctx, acct, params.BondDenom); bal.IsPositive() {
+			return fmt.Errorf("license %d account holds %s outside a matured unbonding", l.Id, bal)
+		}
+	}
+	if !bound {
+		return nil
+	}
+	withdraw, err := k.distribution.GetDelegatorWithdrawAddr(ctx, acct)
+	if err != nil || withdraw.String() != l.Owner {
+		return firstErr(err, fmt.Errorf("license %d rewards go to %s, owner is %s", l.Id, withdraw, l.Owner))
+	}
+	value, err := k.delegated(ctx, l)
+	if err != nil {
+		return err
+	}
+	// Share rounding can put a restored delegation one uaegis either side of the backing.
+	if value.GT(l.Backing.Add(math.OneInt())) {
+		return fmt.Errorf("license %d delegates %s, more than its backing %s", l.Id, value, l.Backing)
+	}
+	scanning, err := k.SlashScans.Has(ctx, l.Binding.Target)
+	if err != nil || scanning {
+		return err
+	}
+	if params.Stage == types.STAGE_TESTNET && l.Backing.Sub(value).GT(math.OneInt()) {
+		return fmt.Errorf("TESTNET license %d delegates %s, not restored to its backing %s", l.Id, value, l.Backing)
+	}
+	if params.Stage == types.STAGE_MAINNET && liquidating(params, value) {
+		return fmt.Errorf("MAINNET license %d delegates %s, at or below the threshold, and is not liquidated", l.Id, value)
+	}
+	return nil
+}
+
+func collectionsKey(l types.License) collections.Pair[int64, uint64] {
+	if l.UnbondingUntil == nil {
+		return collections.Join(int64(0), l.Id)
+	}
+	return unbondingKey(l)
+}
+
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
