@@ -202,7 +202,19 @@ func (c *TestChain) DeliverMsgs(dt time.Duration, from Account, msgs ...sdk.Msg)
 // height and the same clock, the way a chain restarts from an exported genesis.
 func (c *TestChain) ExportAndImport() *TestChain {
 	c.T.Helper()
-	exported, err := c.App.ExportAppStateAndValidators(false, nil, nil)
+	return c.exportAndImport(false)
+}
+
+// ExportZeroHeightAndImport is ExportAndImport through a zero-height export (the kind a
+// chain upgrade by genesis uses): rewards withdrawn, heights reset.
+func (c *TestChain) ExportZeroHeightAndImport() *TestChain {
+	c.T.Helper()
+	return c.exportAndImport(true)
+}
+
+func (c *TestChain) exportAndImport(zeroHeight bool) *TestChain {
+	c.T.Helper()
+	exported, err := c.App.ExportAppStateAndValidators(zeroHeight, nil, nil)
 	require.NoError(c.T, err)
 	var genesis app.GenesisState
 	require.NoError(c.T, json.Unmarshal(exported.AppState, &genesis))

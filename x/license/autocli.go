@@ -30,7 +30,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "MintLicenses", Use: "mint [owner] [count]", Short: "Mint licenses (license authority, TESTNET only); sign with --from <authority>",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "owner"}, {ProtoField: "count"}}},
-				{RpcMethod: "TransferLicenses", Use: "transfer [to] [ids...]", Short: "Transfer unbound licenses",
+				{RpcMethod: "TransferLicenses", Use: "transfer [to] [ids...]", Short: "Transfer licenses (not those backing a node); a validator-bound one stays bound and its rewards follow the owner",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "to"}, ids}},
 				{RpcMethod: "AuthorizeOperator", Use: "authorize-operator [operator] [ids...]", Short: "Let an operator bind and unbind licenses",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "operator"}, ids}},
