@@ -48,3 +48,12 @@ func ValidateRoles(roles []NodeRole) error {
 	}
 	return nil
 }
+
+// RolesString is a role list as WORKER,DA.
+func RolesString(roles []NodeRole) string {
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = r.Short()
+	}
+	return strings.Join(names, ",")
+}
