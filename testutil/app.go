@@ -202,24 +202,40 @@ func (c *TestChain) DeliverMsgs(dt time.Duration, from Account, msgs ...sdk.Msg)
 // height and the same clock, the way a chain restarts from an exported genesis.
 func (c *TestChain) ExportAndImport() *TestChain {
 	c.T.Helper()
+	appState, height := c.Export()
+	next, err := c.Import(appState, height)
+	require.NoError(c.T, err)
+	return next
+}
+
+// Export returns the chain's exported app state and the height it resumes at.
+func (c *TestChain) Export() (json.RawMessage, int64) {
+	c.T.Helper()
 	exported, err := c.App.ExportAppStateAndValidators(false, nil, nil)
 	require.NoError(c.T, err)
-	var genesis app.GenesisState
-	require.NoError(c.T, json.Unmarshal(exported.AppState, &genesis))
+	return exported.AppState, exported.Height
+}
 
+// Import boots a fresh app from appState at height, with this chain's clock, validators
+// and accounts. It returns InitChain's error (a refused genesis) rather than failing.
+func (c *TestChain) Import(appState json.RawMessage, height int64) (*TestChain, error) {
+	c.T.Helper()
+	var genesis app.GenesisState
+	if err := json.Unmarshal(appState, &genesis); err != nil {
+		return nil, err
+	}
 	next := &TestChain{
 		T: c.T, App: NewApp(c.T), Accounts: c.Accounts, Genesis: genesis, Time: c.Time, ValSet: c.ValSet,
-		initialHeight: exported.Height,
+		initialHeight: height,
 	}
-	_, err = next.App.InitChain(&abci.RequestInitChain{
+	_, err := next.App.InitChain(&abci.RequestInitChain{
 		ChainId:         ChainID,
 		Time:            c.Time,
 		ConsensusParams: simtestutil.DefaultConsensusParams,
-		AppStateBytes:   exported.AppState,
-		InitialHeight:   exported.Height,
+		AppStateBytes:   appState,
+		InitialHeight:   height,
 	})
-	require.NoError(c.T, err)
-	return next
+	return next, err
 }
 
 // Events returns the typed events of type T in a block result.

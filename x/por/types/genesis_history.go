@@ -66,10 +66,15 @@ func (gs GenesisState) validateHistory() error {
 			}
 		}
 	}
+	ticks := make(map[uint64]bool, len(gs.DayTicks))
 	for i, t := range gs.DayTicks {
 		if t.Day == 0 || t.Day > last || t.Amount.IsNil() || t.Amount.IsNegative() || t.Carry.IsNil() || t.Carry.IsNegative() {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "day_ticks[%d] (day %d): must be a ticked day (1..%d) with amounts set and not negative", i, t.Day, last)
 		}
+		if ticks[t.Day] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "day_ticks[%d]: day %d listed twice; keep one", i, t.Day)
+		}
+		ticks[t.Day] = true
 	}
 	return nil
 }
