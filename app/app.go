@@ -347,6 +347,10 @@ func (app *App) InitChainer(ctx sdk.Context, req *abci.RequestInitChain) (*abci.
 	if err := json.Unmarshal(req.AppStateBytes, &genesis); err != nil {
 		return nil, fmt.Errorf("decoding genesis app state: %w", err)
 	}
+	// Refuse a genesis that would boot into a halt, before any module stores it.
+	if err := ValidateGenesisCrossModule(app.appCodec, genesis); err != nil {
+		return nil, fmt.Errorf("invalid genesis: %w", err)
+	}
 	if err := app.UpgradeKeeper.SetModuleVersionMap(ctx, app.ModuleManager.GetVersionMap()); err != nil {
 		return nil, err
 	}

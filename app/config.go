@@ -20,6 +20,11 @@ const (
 
 	// CoinType is the BIP-44 coin type shared with the Cosmos Hub (118).
 	CoinType = 118
+
+	// DefaultMinGasPrices is the minimum gas price `aegisd init` writes to app.toml: a
+	// node refuses txs that pay less, so no validator runs a free mempool by default.
+	// At 0.025 uaegis per gas, a 200,000-gas tx costs 5,000 uaegis (0.005 AEGIS).
+	DefaultMinGasPrices = "0.025" + BondDenom
 )
 
 // DefaultNodeHome is where aegisd keeps its config and data unless --home says otherwise.

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Registers a devnet resource node in all five roles (one container) and submits a report
 # whose part for each role reaches the PoR cap (eff 300).
-# Usage: devnet-node.sh <aegisd binary> <home> <key>
+# Usage: devnet-node.sh <aegisd binary> <home> <key> [gas prices]
 set -euo pipefail
-BIN=$1 HOME_DIR=$2 KEY=$3
-tx() { "$BIN" --home "$HOME_DIR" tx por "$@" --from "$KEY" --keyring-backend test --gas auto --gas-adjustment 1.5 -y --output json >/dev/null; sleep 2; }
+BIN=$1 HOME_DIR=$2 KEY=$3 GAS_PRICES=${4:-0.025uaegis}
+tx() { "$BIN" --home "$HOME_DIR" tx por "$@" --from "$KEY" --keyring-backend test --gas auto --gas-adjustment 1.5 --gas-prices "$GAS_PRICES" -y --output json >/dev/null; sleep 2; }
 
 echo "Registering resource node $KEY in every role (stake 50,000 AEGIS)..."
 tx register "$KEY" 50000000000uaegis --roles worker --roles delegate --roles da --roles sequencer --roles operator

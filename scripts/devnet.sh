@@ -13,6 +13,8 @@ KEY=${DEVNET_KEY:-alice}
 NODE_KEY=node1
 BIN=$ROOT/build/aegisd
 DENOM=uaegis
+# Every tx pays at least the nodes' minimum gas price (aegisd init's default).
+GAS_PRICES=0.025$DENOM
 
 if [[ "${1:-}" == "--reset" ]]; then
   echo "Removing $HOME_DIR"
@@ -41,7 +43,8 @@ if [[ ! -f "$HOME_DIR/config/genesis.json" ]]; then
   # Fast blocks, API + swagger, gRPC on the usual ports.
   APP="$HOME_DIR/config/app.toml" CFG="$HOME_DIR/config/config.toml"
   sed -i 's/^timeout_commit = .*/timeout_commit = "1s"/' "$CFG"
-  sed -i 's/^minimum-gas-prices = .*/minimum-gas-prices = "0'$DENOM'"/' "$APP"
+  # The default minimum gas price of aegisd init, as on any real node: txs pay fees.
+  sed -i 's/^minimum-gas-prices = .*/minimum-gas-prices = "'$GAS_PRICES'"/' "$APP"
   sed -i '/^\[api\]/,/^\[/ s/^enable = .*/enable = true/' "$APP"
   sed -i '/^\[api\]/,/^\[/ s/^swagger = .*/swagger = true/' "$APP"
   sed -i '/^\[api\]/,/^\[/ s#^address = .*#address = "tcp://0.0.0.0:1317"#' "$APP"
@@ -68,7 +71,7 @@ cat <<INFO
   Days last 20 seconds. Watch the emission and the node's rewards:
     ./build/aegisd q emission status --home $HOME_DIR
     ./build/aegisd q por rewards $NODE_ADDR --home $HOME_DIR
-    ./build/aegisd tx por claim --from $NODE_KEY --home $HOME_DIR -y
+    ./build/aegisd tx por claim --from $NODE_KEY --home $HOME_DIR --gas auto --gas-prices $GAS_PRICES -y
 
 INFO
 
@@ -82,6 +85,6 @@ for _ in $(seq 60); do
   sleep 1
 done
 if ! aegisd q por node "$NODE_ADDR" >/dev/null 2>&1; then
-  "$ROOT/scripts/devnet-node.sh" "$BIN" "$HOME_DIR" "$NODE_KEY"
+  "$ROOT/scripts/devnet-node.sh" "$BIN" "$HOME_DIR" "$NODE_KEY" "$GAS_PRICES"
 fi
 wait $NODE_PID

@@ -129,11 +129,11 @@ func isClientCommand(cmd *cobra.Command) bool {
 	return false
 }
 
-// initAppConfig sets the app.toml defaults: a zero minimum gas price in uaegis so a fresh
-// node starts without hand edits (operators raise it in app.toml).
+// initAppConfig sets the app.toml defaults: a non-zero minimum gas price in uaegis, so a
+// validator that never edits app.toml does not run an open, free mempool.
 func initAppConfig() (string, any) {
 	srvCfg := serverconfig.DefaultConfig()
-	srvCfg.MinGasPrices = "0" + app.BondDenom
+	srvCfg.MinGasPrices = app.DefaultMinGasPrices
 	return serverconfig.DefaultConfigTemplate, *srvCfg
 }
 
@@ -209,9 +209,15 @@ func appExport(
 	return a.ExportAppStateAndValidators(forZeroHeight, jailAllowedAddrs, modulesToExport)
 }
 
-// genesisCommand is the SDK's genesis commands plus import-licenses.
+// genesisCommand is the SDK's genesis commands, with a validate that also runs the
+// cross-module checks, plus import-licenses.
 func genesisCommand(a *app.App, basics module.BasicManager) *cobra.Command {
 	cmd := genutilcli.Commands(a.TxConfig(), basics, app.DefaultNodeHome)
-	cmd.AddCommand(importLicensesCmd())
+	for _, c := range cmd.Commands() {
+		if c.Name() == "validate" {
+			cmd.RemoveCommand(c)
+		}
+	}
+	cmd.AddCommand(validateGenesisCmd(basics), importLicensesCmd())
 	return cmd
 }

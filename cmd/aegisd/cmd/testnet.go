@@ -130,7 +130,7 @@ host with distinct ports when --starting-ip-address is 127.0.0.1).`,
 	cmd.Flags().String(flagStartingIPAddr, "127.0.0.1", "IP of the first node; others count up (on 127.0.0.1 ports count up instead)")
 	cmd.Flags().Int(flagStartingP2PPort, 26656, "P2P port of the first node")
 	cmd.Flags().String(flags.FlagChainID, "", "chain ID (default aegis-testnet-1)")
-	cmd.Flags().String(server.FlagMinGasPrices, "0"+app.BondDenom, "minimum gas prices each validator accepts")
+	cmd.Flags().String(server.FlagMinGasPrices, app.DefaultMinGasPrices, "minimum gas prices each validator accepts")
 	cmd.Flags().String(flags.FlagKeyringBackend, keyring.BackendTest, "keyring backend of the operator keys")
 	cmd.Flags().String(flagAccountTokens, "1000000000000", "uaegis each validator operator account holds at genesis")
 	cmd.Flags().String(flagStakingTokens, "100000000000", "uaegis each validator self-delegates")

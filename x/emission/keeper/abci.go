@@ -3,6 +3,7 @@ package keeper
 import (
 	"context"
 
+	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -11,8 +12,10 @@ import (
 )
 
 // EndBlocker issues every day that has ended and was not issued yet, in order, at most
-// max_days_per_block per block; the rest follow in the next blocks. A block with no day
-// end costs three store reads.
+// max_days_per_block per block; the rest follow in the next blocks. Every day is handed to
+// the distributor, including days that issue 0 (a tiny schedule) and every day after the
+// schedule's last: the distributor's ticks must never skip a day. A block with no day end
+// costs three store reads.
 func (k Keeper) EndBlocker(ctx context.Context) error {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
@@ -23,16 +26,16 @@ func (k Keeper) EndBlocker(ctx context.Context) error {
 		return err
 	}
 	sched := params.Schedule()
-	ended := min(params.DaysEnded(sdk.UnwrapSDKContext(ctx).BlockTime()), sched.LastDay())
+	ended := params.DaysEnded(sdk.UnwrapSDKContext(ctx).BlockTime())
 	if ended <= last {
 		return nil
 	}
 	upTo := min(ended, last+uint64(params.MaxDaysPerBlock))
 
 	for day := last + 1; day <= upTo; day++ {
-		amount := sched.Issue(day)
+		amount := sched.Issue(day) // 0 on a zero day and after the schedule's last day
 		if err := k.issueDay(ctx, params.Denom, day, amount); err != nil {
-			return err
+			return errorsmod.Wrapf(err, "emission: issuing day %d (%s%s)", day, amount, params.Denom)
 		}
 		total = total.Add(amount)
 		if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventDayIssued{
@@ -47,20 +50,22 @@ func (k Keeper) EndBlocker(ctx context.Context) error {
 	return k.TotalIssued.Set(ctx, total)
 }
 
-// issueDay mints a day's amount and hands it to the distributor, if one is wired.
+// issueDay mints a day's amount (if any) and hands the day to the distributor, if one is
+// wired, whatever the amount.
 func (k Keeper) issueDay(ctx context.Context, denom string, day uint64, amount math.Int) error {
-	if !amount.IsPositive() {
-		return nil
-	}
-	coins := sdk.NewCoins(sdk.NewCoin(denom, amount))
-	if err := k.bank.MintCoins(ctx, types.ModuleName, coins); err != nil {
-		return err
+	if amount.IsPositive() {
+		coins := sdk.NewCoins(sdk.NewCoin(denom, amount))
+		if err := k.bank.MintCoins(ctx, types.ModuleName, coins); err != nil {
+			return err
+		}
+		if k.distributor != nil {
+			if err := k.bank.SendCoinsFromModuleToModule(ctx, types.ModuleName, k.distributorModule, coins); err != nil {
+				return err
+			}
+		}
 	}
 	if k.distributor == nil {
 		return nil
-	}
-	if err := k.bank.SendCoinsFromModuleToModule(ctx, types.ModuleName, k.distributorModule, coins); err != nil {
-		return err
 	}
 	return k.distributor.DistributeDay(ctx, day, amount)
 }

@@ -74,6 +74,12 @@ var genesisTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 // newFixture runs InitGenesis at genesisTime with day_seconds 100 and the given cap.
 func newFixture(t testing.TB, maxDays uint32, withDistributor bool) *fixture {
 	t.Helper()
+	return newFixtureWith(t, maxDays, withDistributor, nil)
+}
+
+// newFixtureWith is newFixture with a last change to the genesis.
+func newFixtureWith(t testing.TB, maxDays uint32, withDistributor bool, mutate func(*types.GenesisState)) *fixture {
+	t.Helper()
 	key := storetypes.NewKVStoreKey(types.StoreKey)
 	tctx := testutil.DefaultContextWithDB(t, key, storetypes.NewTransientStoreKey("transient"))
 	ctx := tctx.Ctx.WithBlockTime(genesisTime)
@@ -90,6 +96,9 @@ func newFixture(t testing.TB, maxDays uint32, withDistributor bool) *fixture {
 	gs := types.DefaultGenesis()
 	gs.Params.DaySeconds = 100
 	gs.Params.MaxDaysPerBlock = maxDays
+	if mutate != nil {
+		mutate(gs)
+	}
 	require.NoError(t, k.InitGenesis(ctx, *gs))
 	var err error
 	f.params, err = k.Params.Get(ctx)
@@ -189,16 +198,50 @@ func TestHaltCatchUp(t *testing.T) {
 func TestScheduleEndsExactly(t *testing.T) {
 	f := newFixture(t, 1000, false)
 	sched := types.DefaultSchedule()
-	for off := time.Duration(0); ; off += 50_000 * time.Second {
-		f.blockAt(t, off)
-		if last, _ := f.progress(t); last == sched.LastDay() {
-			break
-		}
+	// Blocks at the last day's end catch up 1000 days each until the schedule is issued.
+	for last := uint64(0); last < sched.LastDay(); last, _ = f.progress(t) {
+		f.blockAt(t, time.Duration(sched.LastDay())*100*time.Second)
 	}
-	require.Empty(t, f.blockAt(t, 10_000_000*time.Second), "nothing after the last day")
-	_, total := f.progress(t)
+	// Days keep ticking after the last day (1000 per block here), but nothing is minted.
+	events := f.blockAt(t, 10_000_000*time.Second)
+	require.Len(t, events, 1000, "every day after the last one still ticks")
+	for i, e := range events {
+		require.Equal(t, sched.LastDay()+1+uint64(i), e.Day)
+		require.True(t, e.Amount.IsZero(), "day %d issues nothing", e.Day)
+		require.Equal(t, "10000000000000000", e.Cumulative.String())
+		require.Equal(t, sched.Epochs+1, e.Epoch, "epoch N+1: after the schedule")
+	}
+	last, total := f.progress(t)
+	require.Equal(t, sched.LastDay()+1000, last)
 	require.Equal(t, "10000000000000000", total.String())
-	require.Equal(t, total.String(), f.bank.minted.String())
+	require.Equal(t, total.String(), f.bank.minted.String(), "nothing minted after the last day")
+}
+
+// tinySchedule is a test network's schedule: 10 uaegis over 5 epochs of 3 days, so most
+// days issue 0 (issue #10, item 1).
+func tinySchedule(g *types.GenesisState) { g.Params.Total, g.Params.EpochDays = math.NewInt(10), 3 }
+
+// TestEveryDayReachesTheDistributor: zero days and the days after the schedule's last day
+// are handed to the distributor like any other, once each and in order, so x/por's ticks
+// never skip a day (issue #10, items 1 and 2).
+func TestEveryDayReachesTheDistributor(t *testing.T) {
+	f := newFixtureWith(t, 4, true, tinySchedule)
+	sched := f.params.Schedule()
+	zeroDays := 0
+	for d := 1; d <= 25; d++ {
+		f.blockAt(t, time.Duration(d)*100*time.Second)
+	}
+	want := make([]uint64, 25)
+	for i := range want {
+		want[i] = uint64(i + 1)
+		if sched.Issue(want[i]).IsZero() {
+			zeroDays++
+		}
+		require.Equal(t, sched.Issue(want[i]).String(), f.dist.amounts[i].String(), "day %d", want[i])
+	}
+	require.Equal(t, want, f.dist.days)
+	require.Greater(t, zeroDays, 10, "the schedule must have zero days, inside it and after it")
+	require.Equal(t, "10", f.bank.balances["por"].String(), "the whole total, and nothing more, reached the distributor")
 }
 
 func TestGenesisValidate(t *testing.T) {
@@ -212,7 +255,9 @@ func TestGenesisValidate(t *testing.T) {
 		{"mid schedule", func(g *types.GenesisState) { g.LastDayIssued, g.TotalIssued = 100, sched.Cumulative(100) }, ""},
 		{"complete", func(g *types.GenesisState) { g.LastDayIssued, g.TotalIssued = 7305, sched.Total }, ""},
 		{"total mismatch", func(g *types.GenesisState) { g.LastDayIssued, g.TotalIssued = 100, sched.Cumulative(99) }, "total_issued"},
-		{"past last day", func(g *types.GenesisState) { g.LastDayIssued, g.TotalIssued = 7306, sched.Total }, "past the schedule"},
+		{"after the last day", func(g *types.GenesisState) { g.LastDayIssued, g.TotalIssued = 7306, sched.Total }, ""},
+		{"after the last day, total short", func(g *types.GenesisState) { g.LastDayIssued, g.TotalIssued = 7400, sched.Cumulative(7304) }, "set total_issued to 10000000000000000"},
+		{"beyond the clock", func(g *types.GenesisState) { g.LastDayIssued, g.TotalIssued = 1<<62, sched.Total }, "no day after"},
 		{"nil total issued", func(g *types.GenesisState) { g.TotalIssued = math.Int{} }, "total_issued"},
 		{"zero total", func(g *types.GenesisState) { g.Params.Total = math.ZeroInt() }, "total must be positive"},
 		{"zero epochs", func(g *types.GenesisState) { g.Params.Epochs = 0 }, "epochs"},

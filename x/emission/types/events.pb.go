@@ -26,10 +26,11 @@ var _ = math.Inf
 // proto package needs to be updated.
 const _ = proto.GoGoProtoPackageIsVersion3 // please upgrade the proto package
 
-// EventDayIssued is emitted once for every day issued.
+// EventDayIssued is emitted once for every day issued, including days that issue 0 and
+// the days after the schedule's last.
 type EventDayIssued struct {
 	Day uint64 `protobuf:"varint,1,opt,name=day,proto3" json:"day,omitempty"`
-	// epoch is 1-based.
+	// epoch is 1-based; epochs + 1 for the days after the schedule.
 	Epoch  uint32                `protobuf:"varint,2,opt,name=epoch,proto3" json:"epoch,omitempty"`
 	Amount cosmossdk_io_math.Int `protobuf:"bytes,3,opt,name=amount,proto3,customtype=cosmossdk.io/math.Int" json:"amount"`
 	// cumulative is the total issued by the end of this day.

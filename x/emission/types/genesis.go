@@ -16,11 +16,15 @@ func (gs GenesisState) Validate() error {
 		return err
 	}
 	s := gs.Params.Schedule()
-	if gs.LastDayIssued > s.LastDay() {
-		return errorsmod.Wrapf(ErrInvalidGenesis, "last_day_issued %d is past the schedule's last day %d", gs.LastDayIssued, s.LastDay())
+	// Days keep ticking (issuing 0) after the schedule's last day, so last_day_issued may
+	// pass it, but only as far as the block clock can count days.
+	if maxDay := gs.Params.MaxDay(); gs.LastDayIssued > maxDay {
+		return errorsmod.Wrapf(ErrInvalidGenesis, "last_day_issued %d: with day_seconds %d no day after %d can end; set it to at most %d",
+			gs.LastDayIssued, gs.Params.DaySeconds, maxDay, maxDay)
 	}
-	if gs.TotalIssued.IsNil() || !gs.TotalIssued.Equal(s.Cumulative(gs.LastDayIssued)) {
-		return errorsmod.Wrapf(ErrInvalidGenesis, "total_issued %s != cumulative(%d) = %s", gs.TotalIssued, gs.LastDayIssued, s.Cumulative(gs.LastDayIssued))
+	if want := s.Cumulative(gs.LastDayIssued); gs.TotalIssued.IsNil() || !gs.TotalIssued.Equal(want) {
+		return errorsmod.Wrapf(ErrInvalidGenesis, "total_issued %s != cumulative(%d) = %s; set total_issued to %s",
+			gs.TotalIssued, gs.LastDayIssued, want, want)
 	}
 	return nil
 }

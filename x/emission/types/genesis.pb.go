@@ -30,7 +30,8 @@ const _ = proto.GoGoProtoPackageIsVersion3 // please upgrade the proto package
 // exactly where it stopped.
 type GenesisState struct {
 	Params Params `protobuf:"bytes,1,opt,name=params,proto3" json:"params"`
-	// last_day_issued is the last day minted (0 before day 1 ends).
+	// last_day_issued is the last day issued and handed to x/por (0 before day 1 ends). It
+	// keeps growing after the schedule's last day: those days issue 0 but still tick.
 	LastDayIssued uint64 `protobuf:"varint,2,opt,name=last_day_issued,json=lastDayIssued,proto3" json:"last_day_issued,omitempty"`
 	// total_issued is everything minted so far; it must equal Cumulative(last_day_issued).
 	TotalIssued cosmossdk_io_math.Int `protobuf:"bytes,3,opt,name=total_issued,json=totalIssued,proto3,customtype=cosmossdk.io/math.Int" json:"total_issued"`

@@ -47,6 +47,12 @@ func (p Params) DaysEnded(t time.Time) uint64 {
 	return uint64(t.Sub(p.StartTime)/time.Second) / p.DaySeconds
 }
 
+// MaxDay is the last day whose end the block clock can reach: DaysEnded saturates with
+// time.Duration (~292 years after the start).
+func (p Params) MaxDay() uint64 {
+	return uint64(time.Duration(1<<63-1)/time.Second) / p.DaySeconds
+}
+
 // maxDaySeconds keeps every day end of the schedule inside time.Duration's range.
 const maxDaySeconds = uint64(365 * 86400)
 

@@ -42,20 +42,40 @@ func (k Keeper) EndBlocker(ctx context.Context) error {
 	iter.Close()
 
 	for _, e := range due {
-		op, err := sdk.AccAddressFromBech32(e.Operator)
-		if err != nil {
-			return err
-		}
-		coins := sdk.NewCoins(sdk.NewCoin(params.StakeDenom, e.Amount))
-		if err := k.bank.SendCoinsFromModuleToAccount(ctx, types.StakeAccount, op, coins); err != nil {
-			return err
-		}
 		if err := k.Unbonding.Remove(ctx, unbondingKey(e)); err != nil {
 			return err
 		}
-		if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventStakeReleased{Operator: e.Operator, Amount: e.Amount, Id: e.Id}); err != nil {
+		if err := k.release(ctx, params.StakeDenom, e); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// release pays a matured entry to its operator. A payout that fails (an address that no
+// longer parses, a transfer refused) must not fail the block: the entry is set aside,
+// still owed, with an event that names it and the cause.
+func (k Keeper) release(ctx context.Context, denom string, e types.UnbondingEntry) error {
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	payCtx, write := sdkCtx.CacheContext()
+	err := k.pay(payCtx, denom, e)
+	if err == nil {
+		write()
+		return sdkCtx.EventManager().EmitTypedEvent(&types.EventStakeReleased{Operator: e.Operator, Amount: e.Amount, Id: e.Id})
+	}
+	k.Logger(ctx).Error("unbonding entry set aside", "id", e.Id, "operator", e.Operator, "amount", e.Amount, "err", err)
+	if err := k.SetAside.Set(ctx, e.Id, e); err != nil {
+		return err
+	}
+	return sdkCtx.EventManager().EmitTypedEvent(&types.EventUnbondingSetAside{
+		Operator: e.Operator, Amount: e.Amount, Id: e.Id, Reason: err.Error(),
+	})
+}
+
+func (k Keeper) pay(ctx context.Context, denom string, e types.UnbondingEntry) error {
+	op, err := sdk.AccAddressFromBech32(e.Operator)
+	if err != nil {
+		return err
+	}
+	return k.bank.SendCoinsFromModuleToAccount(ctx, types.StakeAccount, op, sdk.NewCoins(sdk.NewCoin(denom, e.Amount)))
 }

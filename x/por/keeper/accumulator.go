@@ -33,7 +33,7 @@ func (k Keeper) addDelta(ctx context.Context, r types.NodeRole, day uint64, eff 
 // startSegment makes seg count at its ticks. Only segments with eff > 0 count: a node is
 // active at a tick only with a positive eff.
 func (k Keeper) startSegment(ctx context.Context, r types.NodeRole, seg types.Segment) error {
-	if seg.FromDay == 0 || !seg.Eff.IsPositive() {
+	if !seg.Counts() {
 		return nil
 	}
 	if err := k.addDelta(ctx, r, seg.FromDay, seg.Eff, 1); err != nil {
@@ -46,7 +46,7 @@ func (k Keeper) startSegment(ctx context.Context, r types.NodeRole, seg types.Se
 // start, so a segment not started yet is removed whole) and returns the shortened segment.
 // newTo must be at least the last tick: ticks already run cannot change.
 func (k Keeper) endSegment(ctx context.Context, r types.NodeRole, seg types.Segment, newTo uint64) (types.Segment, error) {
-	if seg.FromDay == 0 || !seg.Eff.IsPositive() || newTo >= seg.ToDay {
+	if !seg.Counts() || newTo >= seg.ToDay {
 		return seg, nil
 	}
 	newTo = max(newTo, seg.FromDay-1)
@@ -75,41 +75,14 @@ func (k Keeper) indexAt(ctx context.Context, r types.NodeRole, day uint64) (math
 	return rd.Index, err
 }
 
-// earned is what seg earned over the ticks after settledDay up to lastTick:
-// eff * (index[min(to, lastTick)] - index[max(settledDay, from-1)]).
-func (k Keeper) earned(ctx context.Context, r types.NodeRole, seg types.Segment, settledDay, lastTick uint64) (math.LegacyDec, error) {
-	if seg.FromDay == 0 || !seg.Eff.IsPositive() {
-		return math.LegacyZeroDec(), nil
-	}
-	upper, lower := min(seg.ToDay, lastTick), max(settledDay, seg.FromDay-1)
-	if upper <= lower {
-		return math.LegacyZeroDec(), nil
-	}
-	hi, err := k.indexAt(ctx, r, upper)
-	if err != nil {
-		return math.LegacyDec{}, err
-	}
-	lo, err := k.indexAt(ctx, r, lower)
-	if err != nil {
-		return math.LegacyDec{}, err
-	}
-	return seg.Eff.Mul(hi.Sub(lo)), nil
+// indexes reads the recorded reward indexes of the store.
+func (k Keeper) indexes(ctx context.Context) types.IndexAt {
+	return func(r types.NodeRole, day uint64) (math.LegacyDec, error) { return k.indexAt(ctx, r, day) }
 }
 
 // settle moves everything nr earned up to lastTick into nr.Accrued.
 func (k Keeper) settle(ctx context.Context, nr *types.NodeRoleState, lastTick uint64) error {
-	for _, seg := range []types.Segment{nr.Prev, currentSegment(*nr)} {
-		e, err := k.earned(ctx, nr.Role, seg, nr.SettledDay, lastTick)
-		if err != nil {
-			return err
-		}
-		nr.Accrued = nr.Accrued.Add(e)
-	}
-	if nr.Prev.FromDay != 0 && nr.Prev.ToDay <= lastTick {
-		nr.Prev = types.Segment{Eff: math.LegacyZeroDec()}
-	}
-	nr.SettledDay = max(nr.SettledDay, lastTick)
-	return nil
+	return nr.Settle(lastTick, k.indexes(ctx))
 }
 
 // stopCounting settles nr and ends all its counting after lastTick: the node no longer
@@ -130,9 +103,7 @@ func (k Keeper) stopCounting(ctx context.Context, nr *types.NodeRoleState, lastT
 	return nil
 }
 
-func currentSegment(nr types.NodeRoleState) types.Segment {
-	return types.Segment{Eff: nr.Eff, FromDay: nr.FromDay, ToDay: nr.ToDay}
-}
+func currentSegment(nr types.NodeRoleState) types.Segment { return nr.Current() }
 
 // newNodeRole is a node's fresh state in a role.
 func newNodeRole(op string, r types.NodeRole) types.NodeRoleState {

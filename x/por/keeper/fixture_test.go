@@ -26,8 +26,12 @@ const denom = "uaegis"
 
 var authority = authtypes.NewModuleAddress("gov").String()
 
-// fakeBank keeps uaegis balances of accounts and module accounts by address.
-type fakeBank struct{ bal map[string]math.Int }
+// fakeBank keeps uaegis balances of accounts and module accounts by address. Sends to
+// an address in refuse fail, as a send restriction or a blocked address would.
+type fakeBank struct {
+	bal    map[string]math.Int
+	refuse map[string]bool
+}
 
 func (b *fakeBank) get(addr string) math.Int {
 	if v, ok := b.bal[addr]; ok {
@@ -37,6 +41,9 @@ func (b *fakeBank) get(addr string) math.Int {
 }
 
 func (b *fakeBank) move(from, to string, amt sdk.Coins) error {
+	if b.refuse[to] {
+		return sdkerrors.ErrUnauthorized.Wrapf("%s refuses transfers", to)
+	}
 	a := amt.AmountOf(denom)
 	if b.get(from).LT(a) {
 		return sdkerrors.ErrInsufficientFunds.Wrapf("%s has %s, needs %s", from, b.get(from), a)
@@ -106,7 +113,7 @@ func newFixture(t testing.TB, mutate func(*types.GenesisState)) *fixture {
 	key := storetypes.NewKVStoreKey(types.StoreKey)
 	tctx := testutil.DefaultContextWithDB(t, key, storetypes.NewTransientStoreKey("transient_por"))
 	enc := moduletestutil.MakeTestEncodingConfig()
-	bank := &fakeBank{bal: map[string]math.Int{}}
+	bank := &fakeBank{bal: map[string]math.Int{}, refuse: map[string]bool{}}
 	clock := &fakeClock{day: 1, nextDay: 1, nextIss: math.NewInt(3532710693073), dayLenth: 100 * time.Second}
 	k := keeper.NewKeeper(enc.Codec, runtime.NewKVStoreService(key), fakeAccounts{}, bank, clock, authority)
 	gs := types.DefaultGenesis()

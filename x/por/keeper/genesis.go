@@ -66,6 +66,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 			return err
 		}
 	}
+	for _, u := range gs.SetAside {
+		if err := k.SetAside.Set(ctx, u.Id, u); err != nil {
+			return err
+		}
+	}
 	if err := k.Carry.Set(ctx, gs.Carry); err != nil {
 		return err
 	}
@@ -129,6 +134,12 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}
 	if err := k.Unbonding.Walk(ctx, nil, func(_ collections.Pair[int64, uint64], v types.UnbondingEntry) (bool, error) {
 		gs.Unbonding = append(gs.Unbonding, v)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.SetAside.Walk(ctx, nil, func(_ uint64, v types.UnbondingEntry) (bool, error) {
+		gs.SetAside = append(gs.SetAside, v)
 		return false, nil
 	}); err != nil {
 		return nil, err

@@ -53,8 +53,8 @@ func RewardLiabilities(ctx context.Context, k Keeper) (Liabilities, error) {
 	return l, nil
 }
 
-// StakeLiabilities is the escrowed stake of every node plus every unbonding entry: what
-// the por_stake account must hold.
+// StakeLiabilities is the escrowed stake of every node plus every unbonding entry, queued
+// or set aside: what the por_stake account must hold.
 func StakeLiabilities(ctx context.Context, k Keeper) (math.Int, error) {
 	sum := math.ZeroInt()
 	if err := k.Nodes.Walk(ctx, nil, func(_ sdk.AccAddress, n types.Node) (bool, error) {
@@ -63,7 +63,13 @@ func StakeLiabilities(ctx context.Context, k Keeper) (math.Int, error) {
 	}); err != nil {
 		return sum, err
 	}
-	err := k.Unbonding.Walk(ctx, nil, func(_ collections.Pair[int64, uint64], e types.UnbondingEntry) (bool, error) {
+	if err := k.Unbonding.Walk(ctx, nil, func(_ collections.Pair[int64, uint64], e types.UnbondingEntry) (bool, error) {
+		sum = sum.Add(e.Amount)
+		return false, nil
+	}); err != nil {
+		return sum, err
+	}
+	err := k.SetAside.Walk(ctx, nil, func(_ uint64, e types.UnbondingEntry) (bool, error) {
 		sum = sum.Add(e.Amount)
 		return false, nil
 	})

@@ -8,6 +8,7 @@ import (
 
 	"cosmossdk.io/collections"
 	corestore "cosmossdk.io/core/store"
+	"cosmossdk.io/log/v2"
 	"cosmossdk.io/math"
 
 	"github.com/cosmos/cosmos-sdk/codec"
@@ -39,6 +40,9 @@ type Keeper struct {
 	LastTickDay     collections.Item[uint64]
 	Unbonding       collections.Map[collections.Pair[int64, uint64], types.UnbondingEntry]
 	NextUnbondingID collections.Sequence
+	// SetAside are matured unbonding entries whose payout failed, by id: still owed, out
+	// of the queue so that they never fail a block.
+	SetAside collections.Map[uint64, types.UnbondingEntry]
 }
 
 // NewKeeper builds the keeper. authority is the address allowed to update params and
@@ -67,6 +71,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ak 
 		LastTickDay:     collections.NewItem(sb, types.LastTickDayKey, "last_tick_day", collections.Uint64Value),
 		Unbonding:       collections.NewMap(sb, types.UnbondingKey, "unbonding", collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key), codec.CollValue[types.UnbondingEntry](cdc)),
 		NextUnbondingID: collections.NewSequence(sb, types.NextUnbondingIDKey, "next_unbonding_id"),
+		SetAside:        collections.NewMap(sb, types.SetAsideKey, "set_aside", collections.Uint64Key, codec.CollValue[types.UnbondingEntry](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {
@@ -82,6 +87,11 @@ func (k *Keeper) SetExternalStake(e types.ExternalStake) {
 		panic("por external stake already set")
 	}
 	k.external = e
+}
+
+// Logger returns the module's logger.
+func (k Keeper) Logger(ctx context.Context) log.Logger {
+	return sdk.UnwrapSDKContext(ctx).Logger().With("module", "x/"+types.ModuleName)
 }
 
 // Authority is the address allowed to update params and slash nodes.

@@ -9,6 +9,7 @@ import (
 	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
 	"github.com/aegis-chain/aegis/x/por/types"
 )
@@ -26,7 +27,7 @@ const maxMonikerLen = 70
 func parseOperator(s string) (sdk.AccAddress, error) {
 	op, err := sdk.AccAddressFromBech32(s)
 	if err != nil {
-		return nil, errorsmod.Wrapf(types.ErrUnauthorized, "invalid operator address %q: %v", s, err)
+		return nil, errorsmod.Wrapf(sdkerrors.ErrInvalidAddress, "operator %q: %v; use the node's %s1... account address", s, err, sdk.GetConfig().GetBech32AccountAddrPrefix())
 	}
 	return op, nil
 }
@@ -235,10 +236,10 @@ func (m msgServer) SetWithdrawAddress(ctx context.Context, msg *types.MsgSetWith
 	}
 	to, err := sdk.AccAddressFromBech32(msg.WithdrawAddress)
 	if err != nil {
-		return nil, errorsmod.Wrapf(types.ErrBlockedAddress, "invalid withdraw address %q: %v", msg.WithdrawAddress, err)
+		return nil, errorsmod.Wrapf(sdkerrors.ErrInvalidAddress, "withdraw address %q: %v; use a %s1... account address", msg.WithdrawAddress, err, sdk.GetConfig().GetBech32AccountAddrPrefix())
 	}
 	if m.bank.BlockedAddr(to) {
-		return nil, errorsmod.Wrapf(types.ErrBlockedAddress, "%s is a module account", msg.WithdrawAddress)
+		return nil, errorsmod.Wrapf(types.ErrBlockedAddress, "%s is a module account; use an account address you control", msg.WithdrawAddress)
 	}
 	node, err := m.getNode(ctx, op)
 	if err != nil {

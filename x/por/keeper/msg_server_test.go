@@ -98,7 +98,7 @@ func TestMsgServerRejects(t *testing.T) {
 		{name: "register role 0", run: func(f *fixture) error { return register(f, "carol", "carol", ktUaegisInt(minStake), 0) }, err: types.ErrUnknownRole},
 		{name: "register role 6", run: func(f *fixture) error { return register(f, "carol", "carol", ktUaegisInt(minStake), 6) }, err: types.ErrUnknownRole},
 		{name: "register no role", run: func(f *fixture) error { return register(f, "carol", "carol", ktUaegisInt(minStake)) }, err: types.ErrUnknownRole},
-		{name: "register duplicate role", run: func(f *fixture) error { return register(f, "carol", "carol", ktUaegisInt(minStake.MulRaw(2)), w, w) }, err: types.ErrUnknownRole},
+		{name: "register duplicate role", run: func(f *fixture) error { return register(f, "carol", "carol", ktUaegisInt(minStake.MulRaw(2)), w, w) }, err: types.ErrDuplicateRole},
 		{name: "activate role 0", run: func(f *fixture) error { return activate(f, "alice", 0) }, err: types.ErrUnknownRole},
 		{name: "activate role 6", run: func(f *fixture) error { return activate(f, "alice", 6) }, err: types.ErrUnknownRole},
 		{name: "deactivate role 0", run: func(f *fixture) error { return deactivate(f, "alice", 0) }, err: types.ErrUnknownRole},
@@ -259,11 +259,11 @@ func TestMsgServerRejects(t *testing.T) {
 		},
 		{name: "withdraw to por module", run: func(f *fixture) error { return withdrawTo(f, "alice", modAddr(types.ModuleName)) }, err: types.ErrBlockedAddress},
 		{name: "withdraw to por_stake module", run: func(f *fixture) error { return withdrawTo(f, "alice", modAddr(types.StakeAccount)) }, err: types.ErrBlockedAddress},
-		{name: "withdraw to malformed address", run: func(f *fixture) error { return withdrawTo(f, "alice", "cosmos1notanaddress") }, err: types.ErrBlockedAddress},
+		{name: "withdraw to malformed address", run: func(f *fixture) error { return withdrawTo(f, "alice", "cosmos1notanaddress") }, err: sdkerrors.ErrInvalidAddress},
 		{name: "malformed operator", run: func(f *fixture) error {
 			_, err := f.msg.AddStake(f.ctx, &types.MsgAddStake{Operator: "not-bech32", Amount: ktUaegis(1)})
 			return err
-		}, err: types.ErrUnauthorized},
+		}, err: sdkerrors.ErrInvalidAddress},
 		{name: "register twice", run: func(f *fixture) error { return register(f, "alice", "alice", ktUaegisInt(minStake), w) }, err: types.ErrNodeExists},
 		{
 			name:  "claim twice",

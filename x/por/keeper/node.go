@@ -41,7 +41,7 @@ func (k Keeper) checkStake(ctx context.Context, params types.Params, op sdk.AccA
 	need := requiredStake(params, roles)
 	if have := stake.Add(ext); have.LT(need) {
 		return errorsmod.Wrapf(types.ErrInsufficientStake, "roles %s need %s%s of stake, node has %s (escrowed %s, licenses %s)",
-			rolesString(roles), need, params.StakeDenom, have, stake, ext)
+			types.RolesString(roles), need, params.StakeDenom, have, stake, ext)
 	}
 	return nil
 }
@@ -127,17 +127,6 @@ func (k Keeper) deactivateRole(ctx context.Context, node *types.Node, op sdk.Acc
 // sortRoles keeps a node's roles in role order.
 func sortRoles(roles []types.NodeRole) { slices.Sort(roles) }
 
-func rolesString(roles []types.NodeRole) string {
-	s := ""
-	for i, r := range roles {
-		if i > 0 {
-			s += ","
-		}
-		s += r.Short()
-	}
-	return s
-}
-
 // CheckStakeWithout fails if op's node would no longer cover its active roles' min_stake
 // with removed taken from its external (license) stake. Unregistered operators pass.
 func (k Keeper) CheckStakeWithout(ctx context.Context, op sdk.AccAddress, removed math.Int) error {
@@ -157,7 +146,7 @@ func (k Keeper) CheckStakeWithout(ctx context.Context, op sdk.AccAddress, remove
 	}
 	if need := requiredStake(params, node.Roles); node.Stake.Add(ext).Sub(removed).LT(need) {
 		return errorsmod.Wrapf(types.ErrInsufficientStake, "node %s needs %s for roles %s and would keep %s",
-			node.Operator, need, rolesString(node.Roles), node.Stake.Add(ext).Sub(removed))
+			node.Operator, need, types.RolesString(node.Roles), node.Stake.Add(ext).Sub(removed))
 	}
 	return nil
 }

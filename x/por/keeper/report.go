@@ -23,16 +23,16 @@ func (k Keeper) submitReport(ctx context.Context, params types.Params, op sdk.Ac
 			return 0, errorsmod.Wrapf(types.ErrRoleInactive, "%s is not active for %s", p.Role.Short(), node.Operator)
 		}
 	}
-	day, err := k.emission.CurrentDay(ctx)
+	last, err := k.lastTick(ctx)
+	if err != nil {
+		return 0, err
+	}
+	day, err := k.reportDay(ctx, last)
 	if err != nil {
 		return 0, err
 	}
 	if node.LastReportDay == day {
-		return 0, errorsmod.Wrapf(types.ErrDuplicateReport, "%s already reported on day %d", node.Operator, day)
-	}
-	last, err := k.lastTick(ctx)
-	if err != nil {
-		return 0, err
+		return 0, errorsmod.Wrapf(types.ErrDuplicateReport, "%s already reported on day %d; report again on day %d", node.Operator, day, day+1)
 	}
 
 	// Load and check every part's state before writing any, so an error changes nothing.
@@ -44,7 +44,7 @@ func (k Keeper) submitReport(ctx context.Context, params types.Params, op sdk.Ac
 		// A replaced report that still has ticks to run goes to Prev; there is one Prev.
 		nr := states[i]
 		if day-1 > last && nr.FromDay != 0 && nr.Eff.IsPositive() && nr.ToDay > last && nr.Prev.FromDay != 0 && nr.Prev.ToDay > last {
-			return 0, errorsmod.Wrapf(types.ErrCatchingUp, "%s", p.Role.Short())
+			return 0, errorsmod.Wrapf(types.ErrCatchingUp, "%s: ticks have run to day %d, today is day %d", p.Role.Short(), last, day)
 		}
 	}
 
@@ -80,4 +80,15 @@ func (k Keeper) submitReport(ctx context.Context, params types.Params, op sdk.Ac
 		return 0, err
 	}
 	return day, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&ev)
+}
+
+// reportDay is the day a report made now counts from: the day in progress, but never a day
+// already ticked (a genesis whose clock is behind its last tick), so a report always
+// counts at future ticks.
+func (k Keeper) reportDay(ctx context.Context, lastTick uint64) (uint64, error) {
+	day, err := k.emission.CurrentDay(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return max(day, lastTick+1), nil
 }

@@ -7,6 +7,7 @@ import (
 	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
 	"github.com/aegis-chain/aegis/x/por/types"
 )
@@ -76,7 +77,8 @@ func (k Keeper) claim(ctx context.Context, op sdk.AccAddress) (sdk.Coins, error)
 	}
 	to, err := sdk.AccAddressFromBech32(node.WithdrawAddress)
 	if err != nil {
-		return nil, err
+		return nil, errorsmod.Wrapf(sdkerrors.ErrInvalidAddress, "withdraw address %q of node %s: %v; set a new one with set-withdraw-address",
+			node.WithdrawAddress, node.Operator, err)
 	}
 	coins := sdk.NewCoins(sdk.NewCoin(params.StakeDenom, total))
 	if err := k.bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, to, coins); err != nil {

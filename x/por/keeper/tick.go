@@ -17,7 +17,9 @@ import (
 var _ emissiontypes.DayDistributor = Keeper{}
 
 // DistributeDay is the daily tick (spec section 4). x/emission has already moved the day's
-// issuance into the por module account. The cost is O(roles): each role applies the delta
+// issuance into the por module account. It runs for every day, also when amount is 0 (a
+// zero day, or any day after the schedule's last): reserves keep releasing and the
+// reports keep counting. The cost is O(roles): each role applies the delta
 // due today to its running sums, splits its pool between the active slots and the reserve,
 // and raises its reward index; nodes are settled lazily against the recorded index.
 func (k Keeper) DistributeDay(ctx context.Context, day uint64, amount math.Int) error {
@@ -26,7 +28,9 @@ func (k Keeper) DistributeDay(ctx context.Context, day uint64, amount math.Int) 
 		return err
 	}
 	if day != last+1 {
-		return fmt.Errorf("por tick for day %d out of order: last tick was day %d", day, last)
+		// Unreachable from a valid genesis: x/emission hands over every day, in order, and
+		// the genesis check makes its last_day_issued equal last_tick_day.
+		return fmt.Errorf("x/por: tick for day %d out of order: last tick was day %d (x/emission's last_day_issued must equal x/por's last_tick_day)", day, last)
 	}
 	params, err := k.Params.Get(ctx)
 	if err != nil {

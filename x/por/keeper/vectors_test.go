@@ -18,7 +18,7 @@ import (
 	"github.com/aegis-chain/aegis/x/por/types"
 )
 
-// The published vectors (../shared/spec/vectors.json beside the repo).
+// The published vectors, copied into the repository (testdata/vectors.json).
 type vectorFile struct {
 	PorExamples []struct {
 		Role                        string
@@ -66,12 +66,9 @@ type roleRec struct {
 func loadVectors(t testing.TB) vectorFile {
 	t.Helper()
 	_, file, _, _ := runtime.Caller(0)
-	path := filepath.Join(filepath.Dir(file), "..", "..", "..", "..", "shared", "spec", "vectors.json")
+	path := filepath.Join(filepath.Dir(file), "..", "..", "..", "testdata", "vectors.json")
 	bz, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		t.Skipf("published vectors not found at %s (they live in ../shared beside the repo)", path)
-	}
-	require.NoError(t, err)
+	require.NoError(t, err, "the spec vectors are part of the repository")
 	var v vectorFile
 	require.NoError(t, json.Unmarshal(bz, &v))
 	return v

@@ -20,9 +20,11 @@ var (
 	ErrInvalidFraction   = errorsmod.Register(ModuleName, 16, "invalid slash fraction")
 	ErrNoRewards         = errorsmod.Register(ModuleName, 17, "no rewards to claim")
 	ErrInvalidGenesis    = errorsmod.Register(ModuleName, 18, "invalid por genesis")
-	ErrScheduleEnded     = errorsmod.Register(ModuleName, 19, "the emission schedule has ended")
-	ErrInvalidMoniker    = errorsmod.Register(ModuleName, 20, "invalid moniker")
-	ErrNoTick            = errorsmod.Register(ModuleName, 21, "no tick recorded")
-	ErrCatchingUp        = errorsmod.Register(ModuleName, 22, "daily ticks are catching up after a halt; retry in the next block")
-	ErrBlockedAddress    = errorsmod.Register(ModuleName, 23, "address cannot receive rewards")
+	// Code 19 (ErrScheduleEnded) is retired: reports are never refused because the
+	// emission schedule ended.
+	ErrInvalidMoniker = errorsmod.Register(ModuleName, 20, "invalid moniker")
+	ErrNoTick         = errorsmod.Register(ModuleName, 21, "no tick recorded")
+	ErrCatchingUp     = errorsmod.Register(ModuleName, 22, "daily ticks are catching up after a halt; retry in the next block")
+	ErrBlockedAddress = errorsmod.Register(ModuleName, 23, "address cannot receive rewards")
+	ErrDuplicateRole  = errorsmod.Register(ModuleName, 24, "role listed more than once")
 )

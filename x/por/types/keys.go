@@ -24,4 +24,5 @@ var (
 	LastTickDayKey     = collections.NewPrefix(9)
 	UnbondingKey       = collections.NewPrefix(10)
 	NextUnbondingIDKey = collections.NewPrefix(11)
+	SetAsideKey        = collections.NewPrefix(12)
 )

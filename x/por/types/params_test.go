@@ -229,6 +229,10 @@ func TestValidateRoles(t *testing.T) {
 				require.NoError(t, err)
 				return
 			}
+			if tc.name == "duplicate" {
+				require.ErrorIs(t, err, types.ErrDuplicateRole)
+				return
+			}
 			require.ErrorIs(t, err, types.ErrUnknownRole)
 		})
 	}

@@ -39,12 +39,21 @@ func ValidateRoles(roles []NodeRole) error {
 	seen := map[NodeRole]bool{}
 	for _, r := range roles {
 		if !r.Valid() {
-			return errorsmod.Wrapf(ErrUnknownRole, "%d", r)
+			return errorsmod.Wrapf(ErrUnknownRole, "%d (want one of WORKER, DELEGATE, DA, SEQUENCER, OPERATOR)", r)
 		}
 		if seen[r] {
-			return errorsmod.Wrapf(ErrUnknownRole, "duplicate role %s", r.Short())
+			return errorsmod.Wrapf(ErrDuplicateRole, "%s; list each role once", r.Short())
 		}
 		seen[r] = true
 	}
 	return nil
+}
+
+// RolesString is a role list as WORKER,DA.
+func RolesString(roles []NodeRole) string {
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = r.Short()
+	}
+	return strings.Join(names, ",")
 }

@@ -1,0 +1,66 @@
+package app
+
+import (
+	"fmt"
+
+	licensetypes "github.com/aegis-chain/aegis/x/license/types"
+)
+
+// checkLicenseHolders: x/distribution pays a license's staking rewards to its owner and
+// redemption pays the owner; neither can pay a module account (bank refuses the send).
+func checkLicenseHolders(g *genesisSections) error {
+	blocked := BlockedAddresses()
+	for _, l := range g.license.Licenses {
+		if blocked[l.Owner] || blocked[l.Operator] {
+			return fmt.Errorf("x/license license %d: owner %s or operator %q is a module account; give it to an account", l.Id, l.Owner, l.Operator)
+		}
+	}
+	return nil
+}
+
+// checkLicenseDelegations: each license stakes from its own account. A validator-bound
+// license must have its delegation in x/staking (or unbinding it would fail), and every
+// delegation from a license account must belong to a license bound to that validator (or it
+// would be stake no license stands for).
+func checkLicenseDelegations(g *genesisSections) error {
+	want := map[string]licensetypes.License{} // license account -> validator-bound license
+	for _, l := range g.license.Licenses {
+		if l.Binding.Kind == licensetypes.BINDING_VALIDATOR {
+			want[licensetypes.LicenseAccount(l.Id).String()] = l
+		}
+	}
+	accounts := make(map[string]uint64, g.license.Minted)
+	for id := uint64(1); id <= g.license.Minted; id++ {
+		accounts[licensetypes.LicenseAccount(id).String()] = id
+	}
+	validators := map[string]bool{}
+	for _, v := range g.staking.Validators {
+		validators[v.OperatorAddress] = true
+	}
+	found := map[string]bool{}
+	for _, d := range g.staking.Delegations {
+		id, ok := accounts[d.DelegatorAddress]
+		if !ok {
+			continue
+		}
+		l, bound := want[d.DelegatorAddress]
+		if !bound || l.Binding.Target != d.ValidatorAddress || found[d.DelegatorAddress] {
+			return fmt.Errorf("x/staking delegation of license %d's account %s to %s has no license bound to that validator behind it; remove it or bind the license",
+				id, d.DelegatorAddress, d.ValidatorAddress)
+		}
+		found[d.DelegatorAddress] = true
+	}
+	for _, l := range g.license.Licenses {
+		acct := licensetypes.LicenseAccount(l.Id).String()
+		if l.Binding.Kind != licensetypes.BINDING_VALIDATOR {
+			continue
+		}
+		if !validators[l.Binding.Target] {
+			return fmt.Errorf("x/license license %d is bound to validator %s, which x/staking does not have; unbind it", l.Id, l.Binding.Target)
+		}
+		if !found[acct] {
+			return fmt.Errorf("x/license license %d is bound to %s but its account %s has no delegation there in x/staking; unbind it or add the delegation", l.Id, l.Binding.Target, acct)
+		}
+	}
+	return nil
+}

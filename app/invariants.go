@@ -1,0 +1,66 @@
+package app
+
+import (
+	"fmt"
+
+	"cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+
+	porkeeper "github.com/aegis-chain/aegis/x/por/keeper"
+	portypes "github.com/aegis-chain/aegis/x/por/types"
+)
+
+// CheckInvariants checks the section 7 invariants against the real bank balances: the
+// total issued is the schedule's cumulative amount (never above its total), the por
+// account holds the unclaimed rewards, reserves and carry (with less dust than node-role
+// pairs), the por_stake account holds exactly the stakes and the unbonding entries, no
+// role holds more slots than its cap, and the license invariants hold (see x/license's
+// Keeper.CheckInvariants). It walks every node and license: for tests and audits, never
+// for the state machine.
+func (app *App) CheckInvariants(ctx sdk.Context) error {
+	params, err := app.EmissionKeeper.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	last, total, err := app.EmissionKeeper.Progress(ctx)
+	if err != nil {
+		return err
+	}
+	sched := params.Schedule()
+	if want := sched.Cumulative(last); !total.Equal(want) || total.GT(sched.Total) {
+		return fmt.Errorf("emission: total issued %s after day %d, want cumulative %s (at most %s)", total, last, want, sched.Total)
+	}
+	if tick, err := app.PorKeeper.LastTickDay.Get(ctx); err == nil && tick != last {
+		return fmt.Errorf("por last tick %d != emission last day issued %d", tick, last)
+	}
+
+	balance := func(module string) math.Int {
+		return app.BankKeeper.GetBalance(ctx, authtypes.NewModuleAddress(module), params.Denom).Amount
+	}
+	owed, err := porkeeper.RewardLiabilities(ctx, app.PorKeeper)
+	if err != nil {
+		return err
+	}
+	if bal := balance(portypes.ModuleName); bal.LT(owed.Total) || bal.Sub(owed.Total).GT(math.NewInt(int64(owed.Pairs)+1)) {
+		return fmt.Errorf("por: balance %s, liabilities %s (rewards %s, reserves %s, carry %s), dust bound %d",
+			bal, owed.Total, owed.Rewards, owed.Reserves, owed.Carry, owed.Pairs+1)
+	}
+	stake, err := porkeeper.StakeLiabilities(ctx, app.PorKeeper)
+	if err != nil {
+		return err
+	}
+	if bal := balance(portypes.StakeAccount); !bal.Equal(stake) {
+		return fmt.Errorf("por_stake: balance %s, stakes and unbonding %s", bal, stake)
+	}
+	for _, inv := range []func(porkeeper.Keeper) func(sdk.Context) (string, bool){porkeeper.RewardInvariant, porkeeper.SlotInvariant} {
+		if msg, broken := inv(app.PorKeeper)(ctx); broken {
+			return fmt.Errorf("por: %s", msg)
+		}
+	}
+	if err := app.LicenseKeeper.CheckInvariants(ctx); err != nil {
+		return fmt.Errorf("license: %w", err)
+	}
+	return nil
+}

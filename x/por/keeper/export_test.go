@@ -1,0 +1,4 @@
+package keeper
+
+// UnbondingKey is the queue key of an entry, for tests that plant entries directly.
+var UnbondingKey = unbondingKey

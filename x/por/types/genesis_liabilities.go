@@ -1,0 +1,48 @@
+package types
+
+import "cosmossdk.io/math"
+
+// GenesisLiabilities are what a genesis state owes from the por accounts.
+type GenesisLiabilities struct {
+	// Rewards is the unclaimed rewards (settled plus pending at the last tick, floored per
+	// node-role), the reserves and the carry: what the por account must hold, plus dust
+	// below Pairs+1.
+	Rewards math.Int
+	// Pairs is the number of node-roles, the dust bound.
+	Pairs int
+	// Stake is the escrowed stakes plus the queued and set-aside unbonding entries:
+	// exactly what the por_stake account must hold.
+	Stake math.Int
+}
+
+// Liabilities computes what a validated genesis state owes, the way the keeper's
+// invariants do on a running chain.
+func (gs GenesisState) Liabilities() (GenesisLiabilities, error) {
+	index := make(map[roleDay]math.LegacyDec, len(gs.RoleDays))
+	for _, rd := range gs.RoleDays {
+		index[roleDay{rd.Role, rd.Day}] = rd.Index
+	}
+	indexAt := func(r NodeRole, day uint64) (math.LegacyDec, error) {
+		if idx, ok := index[roleDay{r, day}]; ok {
+			return idx, nil
+		}
+		return math.LegacyZeroDec(), nil
+	}
+	l := GenesisLiabilities{Rewards: gs.Carry, Pairs: len(gs.NodeRoles), Stake: math.ZeroInt()}
+	for _, nr := range gs.NodeRoles {
+		if err := nr.Settle(gs.LastTickDay, indexAt); err != nil {
+			return l, err
+		}
+		l.Rewards = l.Rewards.Add(nr.Accrued.TruncateInt())
+	}
+	for _, rs := range gs.Roles {
+		l.Rewards = l.Rewards.Add(rs.Reserve)
+	}
+	for _, n := range gs.Nodes {
+		l.Stake = l.Stake.Add(n.Stake)
+	}
+	for _, u := range append(append([]UnbondingEntry(nil), gs.Unbonding...), gs.SetAside...) {
+		l.Stake = l.Stake.Add(u.Amount)
+	}
+	return l, nil
+}
