@@ -111,11 +111,11 @@ func (c *chain) licenseDelegation(val stakingtypes.Validator) math.Int {
 	return sum
 }
 
-// checkBackingInvariant checks every license invariant of spec section 7 (see
-// Keeper.CheckInvariants) on the last committed block.
+// checkBackingInvariant checks every invariant of spec section 7 — the license ones (see
+// Keeper.CheckInvariants) and those of x/emission and x/por — on the last committed block.
 func (c *chain) checkBackingInvariant() {
 	c.T.Helper()
-	require.NoError(c.T, c.App.LicenseKeeper.CheckInvariants(c.Context()))
+	require.NoError(c.T, c.App.CheckInvariants(c.Context()))
 }
 
 // license returns a license as the License query shows it.
