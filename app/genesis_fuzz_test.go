@@ -24,12 +24,14 @@ import (
 	"github.com/aegis-chain/aegis/app"
 	"github.com/aegis-chain/aegis/testutil"
 	emissiontypes "github.com/aegis-chain/aegis/x/emission/types"
+	licensetypes "github.com/aegis-chain/aegis/x/license/types"
 	portypes "github.com/aegis-chain/aegis/x/por/types"
 )
 
-// fuzzBase is a genesis exported after real activity in x/emission and x/por: nodes in
-// several roles reporting over eight 10-second days, a claim, a deactivated role, a paid
-// and a queued unbonding entry, reports not yet ticked.
+// fuzzBase is a genesis exported after real activity in x/emission, x/por and x/license:
+// nodes in several roles reporting over eight 10-second days, a claim, a deactivated role,
+// a paid and a queued unbonding entry, reports not yet ticked; licenses bound to the
+// validator, to a node, unbonding and unbound.
 type fuzzBase struct {
 	appState json.RawMessage
 	height   int64
@@ -51,8 +53,9 @@ func baseGenesis(t *testing.T) fuzzBase {
 
 func buildBase(t *testing.T) fuzzBase {
 	const day = 10 * time.Second
-	c := testutil.NewTestChain(t, 3, func(cdc codec.JSONCodec, g app.GenesisState) {
+	c := testutil.NewTestChainWithAccounts(t, 3, func(cdc codec.JSONCodec, g app.GenesisState, accs []testutil.Account) {
 		editSection(t, cdc, g, emissiontypes.ModuleName, func(gs *emissiontypes.GenesisState) { gs.Params.DaySeconds = 10 })
+		editSection(t, cdc, g, licensetypes.ModuleName, func(gs *licensetypes.GenesisState) { gs.Params.Authority = accs[0].Address.String() })
 	})
 	a, b, n := c.Accounts[0], c.Accounts[1], c.Accounts[2]
 	w, del, da := portypes.NODE_ROLE_WORKER, portypes.NODE_ROLE_DELEGATE, portypes.NODE_ROLE_DA
@@ -72,6 +75,14 @@ func buildBase(t *testing.T) fuzzBase {
 	part := func(r portypes.NodeRole, c, s, bw uint64) portypes.RolePart {
 		return portypes.RolePart{Role: r, Resources: portypes.Resources{Compute: c, Storage: s, Bandwidth: bw}}
 	}
+	// Licenses: five to b, two bound to the validator (one then unbinding), one to node n.
+	val := c.App.StakingKeeper
+	vals, err := val.GetAllValidators(c.Context())
+	require.NoError(t, err)
+	deliver(a, &licensetypes.MsgMintLicenses{Authority: a.Address.String(), Owner: b.Address.String(), Count: 5})
+	deliver(b, &licensetypes.MsgBindToValidator{Signer: b.Address.String(), Ids: []uint64{1, 2, 3}, Validator: vals[0].OperatorAddress})
+	deliver(b, &licensetypes.MsgBindToNode{Signer: b.Address.String(), Ids: []uint64{4}, Node: n.Address.String()})
+	deliver(b, &licensetypes.MsgUnbind{Signer: b.Address.String(), Ids: []uint64{3}})
 	for d := 1; d <= 8; d++ {
 		report(a, part(w, 150, 100, 80), part(da, 40, 130, 50))
 		if d%2 == 1 {
@@ -100,9 +111,10 @@ func buildBase(t *testing.T) fuzzBase {
 
 // sections are the parts of the genesis the mutations edit.
 type sections struct {
-	em   emissiontypes.GenesisState
-	por  portypes.GenesisState
-	bank banktypes.GenesisState
+	em      emissiontypes.GenesisState
+	por     portypes.GenesisState
+	bank    banktypes.GenesisState
+	license licensetypes.GenesisState
 }
 
 // mutation edits the sections and says what it did ("" when it did nothing).
@@ -324,6 +336,42 @@ var mutations = []mutation{
 		return "por params"
 	},
 	func(r *rand.Rand, s *sections) string {
+		i := pick(r, len(s.license.Licenses))
+		l := &s.license.Licenses[i]
+		switch r.Intn(8) {
+		case 0:
+			l.Owner = garble(r)
+		case 1:
+			l.Binding.Target = []string{garble(r), l.Binding.Target, sdk.ValAddress([]byte("some-other-validator")).String()}[r.Intn(3)]
+		case 2:
+			l.Binding.Kind = licensetypes.BindingKind(r.Intn(4))
+		case 3:
+			l.Status = licensetypes.Status(r.Intn(4))
+		case 4:
+			l.Backing = l.Backing.AddRaw(r.Int63n(20_000_000_001) - 10_000_000_000)
+		case 5:
+			t := testutil.GenesisTime.Add(time.Duration(r.Intn(100)) * time.Second)
+			l.UnbondingUntil, l.UnbondingValidator = &t, []string{"", garble(r), l.Binding.Target}[r.Intn(3)]
+		case 6:
+			l.Id = uint64(r.Intn(8))
+		default:
+			s.license.Licenses = append(s.license.Licenses, *l)
+			return fmt.Sprintf("license licenses[%d] duplicated", i)
+		}
+		return fmt.Sprintf("license licenses[%d]", i)
+	},
+	func(r *rand.Rand, s *sections) string {
+		switch r.Intn(3) {
+		case 0:
+			s.license.Minted = uint64(r.Intn(8))
+		case 1:
+			s.license.Params.Stage = licensetypes.Stage(r.Intn(3))
+		default:
+			s.license.SlashScans = append(s.license.SlashScans, licensetypes.SlashScan{Validator: []string{garble(r), sdk.ValAddress([]byte("some-other-validator")).String()}[r.Intn(2)], NextId: uint64(r.Intn(5))})
+		}
+		return "license minted, stage or slash scans"
+	},
+	func(r *rand.Rand, s *sections) string {
 		module := []string{portypes.ModuleName, portypes.StakeAccount}[r.Intn(2)]
 		addr := authtypes.NewModuleAddress(module).String()
 		delta := sdk.NewInt64Coin(app.BondDenom, r.Int63n(5)+1)
@@ -360,6 +408,7 @@ func checkMutatedGenesis(t *testing.T, data []byte) {
 	require.NoError(t, cdc.UnmarshalJSON(genesis[emissiontypes.ModuleName], &s.em))
 	require.NoError(t, cdc.UnmarshalJSON(genesis[portypes.ModuleName], &s.por))
 	require.NoError(t, cdc.UnmarshalJSON(genesis["bank"], &s.bank))
+	require.NoError(t, cdc.UnmarshalJSON(genesis[licensetypes.ModuleName], &s.license))
 	var did []string
 	for n := 1 + r.Intn(3); n > 0; n-- {
 		if d := mutations[r.Intn(len(mutations))](r, &s); d != "" {
@@ -376,6 +425,9 @@ func checkMutatedGenesis(t *testing.T, data []byte) {
 	if genesis["bank"], err = cdc.MarshalJSON(&s.bank); err != nil {
 		return
 	}
+	if genesis[licensetypes.ModuleName], err = cdc.MarshalJSON(&s.license); err != nil {
+		return
+	}
 	what := strings.Join(did, "; ")
 
 	// What `aegisd genesis validate` runs.
@@ -385,7 +437,7 @@ func checkMutatedGenesis(t *testing.T, data []byte) {
 	}
 	if err != nil {
 		msg := err.Error()
-		require.True(t, strings.Contains(msg, "emission") || strings.Contains(msg, "por") || strings.Contains(msg, "bank"),
+		require.True(t, strings.Contains(msg, "emission") || strings.Contains(msg, "por") || strings.Contains(msg, "bank") || strings.Contains(msg, "license"),
 			"mutations [%s]: the error must name the module: %s", what, msg)
 		t.Logf("refused [%s]: %s", what, msg)
 		return
@@ -412,6 +464,8 @@ func checkMutatedGenesis(t *testing.T, data []byte) {
 					Parts: []portypes.RolePart{{Role: portypes.NODE_ROLE_WORKER, Resources: portypes.Resources{Compute: 150, Storage: 100, Bandwidth: 80}}},
 				})
 				next.DeliverMsgs(time.Second, acc, &portypes.MsgClaimRewards{Operator: acc.Address.String()})
+				next.DeliverMsgs(time.Second, acc, &licensetypes.MsgClaimLicenseRewards{Owner: acc.Address.String()})
+				next.DeliverMsgs(time.Second, acc, &licensetypes.MsgUnbind{Signer: acc.Address.String(), Ids: []uint64{uint64(i)}})
 			}
 		}
 		next.NextBlock(day) // fails on an EndBlocker error

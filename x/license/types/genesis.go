@@ -1,6 +1,9 @@
 package types
 
 import (
+	"errors"
+	"fmt"
+
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
 
@@ -52,60 +55,60 @@ func (gs GenesisState) Validate() error {
 
 func (l License) validate(p Params) error {
 	if _, err := sdk.AccAddressFromBech32(l.Owner); err != nil {
-		return errorsmod.Wrapf(ErrInvalidGenesis, "owner %q: %v", l.Owner, err)
+		return fmt.Errorf("owner %q: %v", l.Owner, err)
 	}
 	if l.Operator != "" {
 		if _, err := sdk.AccAddressFromBech32(l.Operator); err != nil {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "operator %q: %v", l.Operator, err)
+			return fmt.Errorf("operator %q: %v", l.Operator, err)
 		}
 	}
 	if p.Stage == STAGE_MAINNET && l.MintedAt != 0 {
-		return errorsmod.Wrapf(ErrInvalidGenesis, "minted at height %d: a MAINNET license comes only from genesis (minted_at 0)", l.MintedAt)
+		return fmt.Errorf("minted at height %d: a MAINNET license comes only from genesis (minted_at 0)", l.MintedAt)
 	}
 	if l.Backing.IsNil() || l.Backing.IsNegative() || l.Backing.GT(p.StakeEquivalent) {
-		return errorsmod.Wrapf(ErrInvalidGenesis, "backing %v must be within 0..stake_equivalent (%s)", l.Backing, p.StakeEquivalent)
+		return fmt.Errorf("backing %v must be within 0..stake_equivalent (%s)", l.Backing, p.StakeEquivalent)
 	}
 	switch l.Binding.Kind {
 	case BINDING_NONE:
 		if l.Binding.Target != "" {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "unbound but with target %q", l.Binding.Target)
+			return fmt.Errorf("unbound but with target %q", l.Binding.Target)
 		}
 	case BINDING_VALIDATOR:
 		if _, err := sdk.ValAddressFromBech32(l.Binding.Target); err != nil {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "bound to validator %q: %v", l.Binding.Target, err)
+			return fmt.Errorf("bound to validator %q: %v", l.Binding.Target, err)
 		}
 	case BINDING_NODE:
 		if _, err := sdk.AccAddressFromBech32(l.Binding.Target); err != nil {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "bound to node %q: %v", l.Binding.Target, err)
+			return fmt.Errorf("bound to node %q: %v", l.Binding.Target, err)
 		}
 	default:
-		return errorsmod.Wrapf(ErrInvalidGenesis, "unknown binding kind %d", l.Binding.Kind)
+		return fmt.Errorf("unknown binding kind %d", l.Binding.Kind)
 	}
 	if l.UnbondingUntil != nil {
 		if l.Binding.Kind != BINDING_NONE {
-			return errorsmod.Wrap(ErrInvalidGenesis, "bound while its stake is unbonding")
+			return errors.New("bound while its stake is unbonding")
 		}
 		if _, err := sdk.ValAddressFromBech32(l.UnbondingValidator); err != nil {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "unbonding from validator %q: %v", l.UnbondingValidator, err)
+			return fmt.Errorf("unbonding from validator %q: %v", l.UnbondingValidator, err)
 		}
 	} else if l.UnbondingValidator != "" {
-		return errorsmod.Wrap(ErrInvalidGenesis, "unbonding_validator set without unbonding_until")
+		return errors.New("unbonding_validator set without unbonding_until")
 	}
 	switch l.Status {
 	case STATUS_ACTIVE:
 		if !l.Backing.IsPositive() {
-			return errorsmod.Wrap(ErrInvalidGenesis, "an active license needs a positive backing")
+			return errors.New("an active license needs a positive backing")
 		}
 		if p.Stage == STAGE_MAINNET && l.Binding.Kind != BINDING_VALIDATOR && l.UnbondingUntil == nil &&
 			math.LegacyNewDecFromInt(l.Backing).LTE(math.LegacyNewDecFromInt(p.StakeEquivalent).Mul(p.LiquidationThreshold)) {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "backing %s is at or below the liquidation threshold: mark it LIQUIDATED", l.Backing)
+			return fmt.Errorf("backing %s is at or below the liquidation threshold: mark it LIQUIDATED", l.Backing)
 		}
 	case STATUS_LIQUIDATED, STATUS_REDEEMED:
 		if l.Binding.Kind != BINDING_NONE {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "%s but still bound to %s", l.Status, l.Binding.Target)
+			return fmt.Errorf("%s but still bound to %s", l.Status, l.Binding.Target)
 		}
 	default:
-		return errorsmod.Wrapf(ErrInvalidGenesis, "status %d is not ACTIVE, LIQUIDATED or REDEEMED", l.Status)
+		return fmt.Errorf("status %d is not ACTIVE, LIQUIDATED or REDEEMED", l.Status)
 	}
 	return nil
 }
