@@ -47,14 +47,13 @@ func (q Querier) Status(ctx context.Context, _ *types.QueryStatusRequest) (*type
 		NextDayAmount: math.ZeroInt(),
 	}
 	if now := sdk.UnwrapSDKContext(ctx).BlockTime(); !now.Before(params.StartTime) {
-		res.CurrentDay = min(params.DaysEnded(now)+1, sched.LastDay()+1)
+		res.CurrentDay = params.DaysEnded(now) + 1
 		res.CurrentEpoch = sched.EpochOf(res.CurrentDay) + 1
 	}
-	if last < sched.LastDay() {
-		res.NextDay = last + 1
-		res.NextDayEndTime = params.DayEnd(res.NextDay)
-		res.NextDayAmount = sched.Issue(res.NextDay)
-	}
+	// Every day is issued and ticked, also after the schedule's last day (issuing 0).
+	res.NextDay = last + 1
+	res.NextDayEndTime = params.DayEnd(res.NextDay)
+	res.NextDayAmount = sched.Issue(res.NextDay)
 	return res, nil
 }
 

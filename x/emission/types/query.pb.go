@@ -153,8 +153,8 @@ func (m *QueryStatusRequest) XXX_DiscardUnknown() {
 var xxx_messageInfo_QueryStatusRequest proto.InternalMessageInfo
 
 type QueryStatusResponse struct {
-	// current_day is the day in progress at the last block time (0 before the start;
-	// last_day + 1 after the schedule ended).
+	// current_day is the day in progress at the last block time (0 before the start). Days
+	// go on after the schedule's last day: they issue 0 and still tick x/por.
 	CurrentDay uint64 `protobuf:"varint,1,opt,name=current_day,json=currentDay,proto3" json:"current_day,omitempty"`
 	// current_epoch is the 1-based epoch of current_day (0 before the start, epochs + 1
 	// after the end).
@@ -164,7 +164,8 @@ type QueryStatusResponse struct {
 	TotalIssued cosmossdk_io_math.Int `protobuf:"bytes,4,opt,name=total_issued,json=totalIssued,proto3,customtype=cosmossdk.io/math.Int" json:"total_issued"`
 	// remaining is what the schedule has yet to issue.
 	Remaining cosmossdk_io_math.Int `protobuf:"bytes,5,opt,name=remaining,proto3,customtype=cosmossdk.io/math.Int" json:"remaining"`
-	// next_day is the next day to be issued (0 when the schedule is complete).
+	// next_day is the next day to be issued and ticked; after the schedule's last day it
+	// issues 0 (next_day_amount) but is still ticked.
 	NextDay uint64 `protobuf:"varint,6,opt,name=next_day,json=nextDay,proto3" json:"next_day,omitempty"`
 	// next_day_end_time is when next_day ends; the first block at or after it issues it.
 	NextDayEndTime time.Time             `protobuf:"bytes,7,opt,name=next_day_end_time,json=nextDayEndTime,proto3,stdtime" json:"next_day_end_time"`

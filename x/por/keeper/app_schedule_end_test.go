@@ -13,6 +13,7 @@ import (
 
 	"github.com/aegis-chain/aegis/app"
 	"github.com/aegis-chain/aegis/testutil"
+	emissionkeeper "github.com/aegis-chain/aegis/x/emission/keeper"
 	emissiontypes "github.com/aegis-chain/aegis/x/emission/types"
 	"github.com/aegis-chain/aegis/x/por/keeper"
 	"github.com/aegis-chain/aegis/x/por/types"
@@ -137,6 +138,15 @@ func TestScheduleEndAndBeyond(t *testing.T) {
 	_, totalIssued, err := c.App.EmissionKeeper.Progress(ctx)
 	require.NoError(t, err)
 	require.Equal(t, math.NewInt(total).String(), totalIssued.String(), "nothing minted after the schedule")
+
+	// The status query shows the days going on: day 26 in progress and next, issuing 0.
+	st, err := emissionkeeper.NewQuerier(c.App.EmissionKeeper).Status(ctx, &emissiontypes.QueryStatusRequest{})
+	require.NoError(t, err)
+	require.Equal(t, uint64(25), st.DaysIssued)
+	require.Equal(t, uint64(26), st.NextDay)
+	require.Equal(t, uint64(26), st.CurrentDay)
+	require.True(t, st.NextDayAmount.IsZero())
+	require.True(t, st.Remaining.IsZero())
 
 	// Day 17: the late node raises the active count above the high-water mark, so the
 	// reserve releases, although the day issues nothing.
