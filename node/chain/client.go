@@ -1,0 +1,287 @@
+// Package chain is aegis-node's link to the chain: gRPC queries, and transactions signed
+// by the node's hot key that act for the operator through x/authz (MsgExec) with fees paid
+// by the operator through x/feegrant.
+package chain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
+
+	"github.com/cosmos/cosmos-sdk/x/tx/signing"
+
+	"github.com/cosmos/cosmos-sdk/client"
+	clienttx "github.com/cosmos/cosmos-sdk/client/tx"
+	"github.com/cosmos/cosmos-sdk/codec"
+	"github.com/cosmos/cosmos-sdk/codec/address"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	"github.com/cosmos/cosmos-sdk/crypto/keyring"
+	"github.com/cosmos/cosmos-sdk/std"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	txtypes "github.com/cosmos/cosmos-sdk/types/tx"
+	authtx "github.com/cosmos/cosmos-sdk/x/auth/tx"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	"github.com/cosmos/cosmos-sdk/x/authz"
+	"github.com/cosmos/cosmos-sdk/x/feegrant"
+	"github.com/cosmos/gogoproto/proto"
+
+	emissiontypes "github.com/aegis-chain/aegis/x/emission/types"
+	portypes "github.com/aegis-chain/aegis/x/por/types"
+)
+
+// Encoding is the codec and tx config for the messages aegis-node sends and reads.
+type Encoding struct {
+	Registry codectypes.InterfaceRegistry
+	Codec    codec.Codec
+	TxConfig client.TxConfig
+}
+
+// NewEncoding registers the SDK's, x/authz's, x/feegrant's and x/por's types. The bech32
+// prefixes must be set in the SDK config first.
+func NewEncoding() (Encoding, error) {
+	cfg := sdk.GetConfig()
+	reg, err := codectypes.NewInterfaceRegistryWithOptions(codectypes.InterfaceRegistryOptions{
+		ProtoFiles: proto.HybridResolver,
+		SigningOptions: signing.Options{
+			AddressCodec:          address.Bech32Codec{Bech32Prefix: cfg.GetBech32AccountAddrPrefix()},
+			ValidatorAddressCodec: address.Bech32Codec{Bech32Prefix: cfg.GetBech32ValidatorAddrPrefix()},
+		},
+	})
+	if err != nil {
+		return Encoding{}, err
+	}
+	std.RegisterInterfaces(reg)
+	authtypes.RegisterInterfaces(reg)
+	authz.RegisterInterfaces(reg)
+	feegrant.RegisterInterfaces(reg)
+	portypes.RegisterInterfaces(reg)
+	cdc := codec.NewProtoCodec(reg)
+	return Encoding{Registry: reg, Codec: cdc, TxConfig: authtx.NewTxConfig(cdc, authtx.DefaultSignModes)}, nil
+}
+
+// Client queries the chain and sends the hot key's transactions.
+type Client struct {
+	enc       Encoding
+	conn      *grpc.ClientConn
+	keyring   keyring.Keyring
+	chainID   string
+	hotKey    string
+	HotAddr   sdk.AccAddress
+	Operator  sdk.AccAddress
+	gasPrices string
+	gasAdj    float64
+	// InclusionTimeout bounds the wait for a broadcast tx to be included in a block.
+	InclusionTimeout time.Duration
+}
+
+// Options are what Dial needs.
+type Options struct {
+	GRPC, ChainID, HotKey, Operator, GasPrices string
+	GasAdjustment                              float64
+}
+
+// Dial connects to the chain's gRPC endpoint (lazily: an unreachable chain fails the first
+// call, not Dial).
+func Dial(enc Encoding, kr keyring.Keyring, o Options) (*Client, error) {
+	rec, err := kr.Key(o.HotKey)
+	if err != nil {
+		return nil, fmt.Errorf("no key %q in the node's keyring: run `aegis-node init` (it creates the hot key): %w", o.HotKey, err)
+	}
+	hot, err := rec.GetAddress()
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{enc: enc, keyring: kr, chainID: o.ChainID, hotKey: o.HotKey, HotAddr: hot,
+		gasPrices: o.GasPrices, gasAdj: o.GasAdjustment, InclusionTimeout: 30 * time.Second}
+	if o.Operator != "" {
+		if c.Operator, err = sdk.AccAddressFromBech32(o.Operator); err != nil {
+			return nil, fmt.Errorf("operator %q: %w", o.Operator, err)
+		}
+	}
+	c.conn, err = grpc.NewClient(o.GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.ForceCodec(codec.NewProtoCodec(enc.Registry).GRPCCodec())))
+	if err != nil {
+		return nil, fmt.Errorf("gRPC address %q: %w", o.GRPC, err)
+	}
+	return c, nil
+}
+
+// Close closes the connection.
+func (c *Client) Close() error { return c.conn.Close() }
+
+// EmissionStatus is the day in progress and the next day to be issued.
+func (c *Client) EmissionStatus(ctx context.Context) (*emissiontypes.QueryStatusResponse, error) {
+	res, err := emissiontypes.NewQueryClient(c.conn).Status(ctx, &emissiontypes.QueryStatusRequest{})
+	return res, Unreachable(err)
+}
+
+// EmissionParams are the schedule's clock: start time and day length.
+func (c *Client) EmissionParams(ctx context.Context) (emissiontypes.Params, error) {
+	res, err := emissiontypes.NewQueryClient(c.conn).Params(ctx, &emissiontypes.QueryParamsRequest{})
+	if err != nil {
+		return emissiontypes.Params{}, Unreachable(err)
+	}
+	return res.Params, nil
+}
+
+// Node is the operator's node and its role states; ErrNotRegistered if there is none.
+func (c *Client) Node(ctx context.Context) (*portypes.QueryNodeResponse, error) {
+	res, err := portypes.NewQueryClient(c.conn).Node(ctx, &portypes.QueryNodeRequest{Operator: c.Operator.String()})
+	if status.Code(err) == codes.NotFound || (err != nil && strings.Contains(err.Error(), "not found")) {
+		return nil, fmt.Errorf("%w: %s is not a registered node: register it with `aegis-node register` (signed by the operator key)", ErrNotRegistered, c.Operator)
+	}
+	return res, Unreachable(err)
+}
+
+// Rewards are the operator's unclaimed rewards per role.
+func (c *Client) Rewards(ctx context.Context) (*portypes.QueryRewardsResponse, error) {
+	res, err := portypes.NewQueryClient(c.conn).Rewards(ctx, &portypes.QueryRewardsRequest{Operator: c.Operator.String()})
+	return res, Unreachable(err)
+}
+
+// PorParams are x/por's parameters (roles, minimums, caps).
+func (c *Client) PorParams(ctx context.Context) (portypes.Params, error) {
+	res, err := portypes.NewQueryClient(c.conn).Params(ctx, &portypes.QueryParamsRequest{})
+	if err != nil {
+		return portypes.Params{}, Unreachable(err)
+	}
+	return res.Params, nil
+}
+
+// Estimate is what a report of res in role would earn a day now.
+func (c *Client) Estimate(ctx context.Context, role portypes.NodeRole, res portypes.Resources) (*portypes.QueryEstimateResponse, error) {
+	out, err := portypes.NewQueryClient(c.conn).Estimate(ctx, &portypes.QueryEstimateRequest{Role: role, Compute: res.Compute, Storage: res.Storage, Bandwidth: res.Bandwidth})
+	return out, Unreachable(err)
+}
+
+// RoleDay is one role's receipt of one day.
+func (c *Client) RoleDay(ctx context.Context, role portypes.NodeRole, day uint64) (*portypes.QueryRoleDayResponse, error) {
+	res, err := portypes.NewQueryClient(c.conn).RoleDay(ctx, &portypes.QueryRoleDayRequest{Role: role, Day: day})
+	return res, Unreachable(err)
+}
+
+var (
+	// ErrUnreachable: the chain's gRPC endpoint did not answer.
+	ErrUnreachable = errors.New("chain unreachable")
+	// ErrNotRegistered: the operator has no node on chain.
+	ErrNotRegistered = errors.New("node not registered")
+	// ErrNoGrant: the operator has not authorized the hot key.
+	ErrNoGrant = errors.New("no authorization")
+	// ErrTxFailed: the tx was included but failed.
+	ErrTxFailed = errors.New("transaction failed")
+)
+
+// Unreachable marks transport failures as ErrUnreachable, so callers retry them.
+func Unreachable(err error) error {
+	if err == nil {
+		return nil
+	}
+	switch status.Code(err) {
+	case codes.Unavailable, codes.DeadlineExceeded:
+		return fmt.Errorf("%w (is the node's gRPC address right, and is it running?): %v", ErrUnreachable, err)
+	}
+	return err
+}
+
+// Exec sends msgs, each acting for the operator, in one MsgExec signed by the hot key, with
+// fees granted by the operator. It simulates for gas, broadcasts and waits for inclusion,
+// and returns the tx hash.
+func (c *Client) Exec(ctx context.Context, msgs ...sdk.Msg) (string, error) {
+	exec := authz.NewMsgExec(c.HotAddr, msgs)
+	return c.send(ctx, &exec)
+}
+
+func (c *Client) send(ctx context.Context, msgs ...sdk.Msg) (string, error) {
+	num, seq, err := c.account(ctx)
+	if err != nil {
+		return "", err
+	}
+	txf := clienttx.Factory{}.WithTxConfig(c.enc.TxConfig).WithKeybase(c.keyring).WithChainID(c.chainID).
+		WithAccountNumber(num).WithSequence(seq).WithGasAdjustment(c.gasAdj).WithFeeGranter(c.Operator).
+		WithSignMode(1) // SIGN_MODE_DIRECT
+	simBytes, err := txf.WithGasPrices("").BuildSimTx(msgs...)
+	if err != nil {
+		return "", err
+	}
+	sim, err := txtypes.NewServiceClient(c.conn).Simulate(ctx, &txtypes.SimulateRequest{TxBytes: simBytes})
+	if err != nil {
+		return "", c.explain(Unreachable(err))
+	}
+	txf = txf.WithGas(uint64(c.gasAdj * float64(sim.GasInfo.GasUsed))).WithGasPrices(c.gasPrices)
+	b, err := txf.BuildUnsignedTx(msgs...)
+	if err != nil {
+		return "", err
+	}
+	if err := clienttx.Sign(ctx, txf, c.hotKey, b, true); err != nil {
+		return "", err
+	}
+	bz, err := c.enc.TxConfig.TxEncoder()(b.GetTx())
+	if err != nil {
+		return "", err
+	}
+	res, err := txtypes.NewServiceClient(c.conn).BroadcastTx(ctx, &txtypes.BroadcastTxRequest{TxBytes: bz, Mode: txtypes.BroadcastMode_BROADCAST_MODE_SYNC})
+	if err != nil {
+		return "", Unreachable(err)
+	}
+	if res.TxResponse.Code != 0 {
+		return res.TxResponse.TxHash, c.explain(fmt.Errorf("%w: code %d: %s", ErrTxFailed, res.TxResponse.Code, res.TxResponse.RawLog))
+	}
+	return res.TxResponse.TxHash, c.waitIncluded(ctx, res.TxResponse.TxHash)
+}
+
+// waitIncluded polls for the tx until it is in a block.
+func (c *Client) waitIncluded(ctx context.Context, hash string) error {
+	ctx, cancel := context.WithTimeout(ctx, c.InclusionTimeout)
+	defer cancel()
+	for {
+		res, err := txtypes.NewServiceClient(c.conn).GetTx(ctx, &txtypes.GetTxRequest{Hash: hash})
+		if err == nil {
+			if res.TxResponse.Code != 0 {
+				return c.explain(fmt.Errorf("%w: code %d: %s", ErrTxFailed, res.TxResponse.Code, res.TxResponse.RawLog))
+			}
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("tx %s not included within %s: %w", hash, c.InclusionTimeout, ErrUnreachable)
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+// account returns the hot key's account number and sequence.
+func (c *Client) account(ctx context.Context) (uint64, uint64, error) {
+	res, err := authtypes.NewQueryClient(c.conn).Account(ctx, &authtypes.QueryAccountRequest{Address: c.HotAddr.String()})
+	if status.Code(err) == codes.NotFound {
+		return 0, 0, fmt.Errorf("%w: the hot key %s has no account yet: the operator's fee allowance creates it (run the `tx feegrant grant` command `aegis-node init` printed)", ErrNoGrant, c.HotAddr)
+	} else if err != nil {
+		return 0, 0, Unreachable(err)
+	}
+	var acc sdk.AccountI
+	if err := c.enc.Registry.UnpackAny(res.Account, &acc); err != nil {
+		return 0, 0, err
+	}
+	return acc.GetAccountNumber(), acc.GetSequence(), nil
+}
+
+// explain adds the fix to the errors a new operator meets.
+func (c *Client) explain(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "authorization not found"):
+		return fmt.Errorf("%w: the operator has not authorized the hot key %s: run the `tx authz grant` commands `aegis-node init` printed: %v", ErrNoGrant, c.HotAddr, err)
+	case strings.Contains(msg, "fee-grant not found") || strings.Contains(msg, "fee allowance"):
+		return fmt.Errorf("%w: no fee allowance from the operator to the hot key %s: run the `tx feegrant grant` command `aegis-node init` printed: %v", ErrNoGrant, c.HotAddr, err)
+	}
+	return err
+}

@@ -1,0 +1,112 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cosmos/cosmos-sdk/crypto/hd"
+	"github.com/cosmos/cosmos-sdk/crypto/keyring"
+
+	"github.com/aegis-chain/aegis/node/config"
+)
+
+const defaultTimeout = 30 * time.Second
+
+func initCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "init",
+		Short: "Write config.toml, create the hot key, and print the two commands to run with the operator key",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			home := homeOf(cmd)
+			c := config.Default()
+			f := cmd.Flags()
+			c.ChainID, _ = f.GetString("chain-id")
+			c.RPC, _ = f.GetString("node")
+			c.GRPC, _ = f.GetString("grpc")
+			c.Operator, _ = f.GetString("operator")
+			c.KeyringBackend, _ = f.GetString("keyring-backend")
+			c.GasPrices, _ = f.GetString("gas-prices")
+			c.Probe.DeclaredBandwidthMbps, _ = f.GetUint64("bandwidth-mbps")
+			roles, _ := f.GetStringSlice("roles")
+			c.Roles = equalShares(roles)
+			if err := c.Validate(); err != nil {
+				return err
+			}
+			kr, err := openKeyring(home, c.KeyringBackend, cmd.InOrStdin())
+			if err != nil {
+				return err
+			}
+			rec, err := kr.Key(c.HotKey)
+			if err != nil {
+				if rec, _, err = kr.NewMnemonic(c.HotKey, keyring.English, "m/44'/118'/0'/0/0", keyring.DefaultBIP39Passphrase, hd.Secp256k1); err != nil {
+					return fmt.Errorf("creating the hot key: %w", err)
+				}
+			}
+			hot, err := rec.GetAddress()
+			if err != nil {
+				return err
+			}
+			if err := config.Write(home, c); err != nil {
+				return err
+			}
+			printGrants(cmd.OutOrStdout(), home, c, hot.String())
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.String("chain-id", "", "the chain's id (required)")
+	f.String("node", "http://localhost:26657", "a chain node's CometBFT RPC URL")
+	f.String("grpc", "localhost:9090", "a chain node's gRPC address")
+	f.String("operator", "", "the node's operator address (the key that registers it and holds its stake)")
+	f.String("keyring-backend", "test", "keyring backend of the hot key (os, file, test)")
+	f.String("gas-prices", "0.025uaegis", "gas price the chain's nodes accept")
+	f.Uint64("bandwidth-mbps", 0, "declared bandwidth in Mbit/s when it cannot be measured")
+	f.StringSlice("roles", []string{"worker"}, "roles the node reports for; the resources are split equally")
+	_ = cmd.MarkFlagRequired("chain-id")
+	return cmd
+}
+
+// equalShares splits every resource equally across roles (the remainder unused).
+func equalShares(roles []string) []config.RoleShare {
+	out := make([]config.RoleShare, 0, len(roles))
+	for _, r := range roles {
+		pct := uint64(100 / max(len(roles), 1))
+		out = append(out, config.RoleShare{Role: strings.ToLower(strings.TrimSpace(r)), Compute: pct, Storage: pct, Bandwidth: pct})
+	}
+	return out
+}
+
+// printGrants prints the commands the operator runs once, on the machine that holds the
+// operator key: authz grants for reports and claims, and a fee allowance for MsgExec.
+func printGrants(w io.Writer, home string, c config.Config, hot string) {
+	op := c.Operator
+	if op == "" {
+		op = "<operator-address>"
+	}
+	common := fmt.Sprintf("--from %s --chain-id %s --node %s --gas auto --gas-adjustment 1.5 --gas-prices %s -y", op, c.ChainID, rpcURL(c.RPC), c.GasPrices)
+	fmt.Fprintf(w, `aegis-node initialised in %s
+  hot key  %s = %s (keyring-backend %s)
+
+Run these once with the OPERATOR key (on the machine that holds it), so the hot key can
+report and claim for the node and needs no funds of its own:
+
+  aegisd tx authz grant %s generic --msg-type /aegis.por.v1.MsgSubmitReport %s
+  aegisd tx authz grant %s generic --msg-type /aegis.por.v1.MsgClaimRewards %s
+  aegisd tx feegrant grant %s %s --allowed-messages /cosmos.authz.v1beta1.MsgExec %s
+
+Then start the daemon:  aegis-node run --home %s
+`, home, c.HotKey, hot, c.KeyringBackend, hot, common, hot, common, op, hot, common, home)
+}
+
+// rpcURL is the --node form aegisd expects (tcp:// or http://).
+func rpcURL(s string) string {
+	if strings.Contains(s, "://") {
+		return s
+	}
+	return "tcp://" + s
+}

@@ -1,0 +1,104 @@
+package reporter
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"cosmossdk.io/math"
+
+	"github.com/aegis-chain/aegis/node/chain"
+	portypes "github.com/aegis-chain/aegis/x/por/types"
+)
+
+// Metrics are the reporter's Prometheus figures. A nil *Metrics records nothing.
+type Metrics struct {
+	registry     *prometheus.Registry
+	lastDay      prometheus.Gauge
+	reports      prometheus.Counter
+	pendingGauge prometheus.Gauge
+	eff          *prometheus.GaugeVec
+	penalized    *prometheus.GaugeVec
+	failures     *prometheus.CounterVec
+}
+
+// NewMetrics registers the figures on a registry of their own.
+func NewMetrics() *Metrics {
+	m := &Metrics{
+		registry:     prometheus.NewRegistry(),
+		lastDay:      prometheus.NewGauge(prometheus.GaugeOpts{Name: "aegis_node_last_reported_day", Help: "The last chain day this node reported."}),
+		reports:      prometheus.NewCounter(prometheus.CounterOpts{Name: "aegis_node_reports_total", Help: "Reports submitted by this process."}),
+		pendingGauge: prometheus.NewGauge(prometheus.GaugeOpts{Name: "aegis_node_pending_rewards_uaegis", Help: "Unclaimed rewards at the last check."}),
+		eff:          prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "aegis_node_eff_por", Help: "Effective PoR of the latest report, per role."}, []string{"role"}),
+		penalized:    prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "aegis_node_penalized", Help: "1 if the latest report missed a minimum, per role."}, []string{"role"}),
+		failures:     prometheus.NewCounterVec(prometheus.CounterOpts{Name: "aegis_node_failures_total", Help: "Failed steps by cause."}, []string{"cause"}),
+	}
+	m.registry.MustRegister(m.lastDay, m.reports, m.pendingGauge, m.eff, m.penalized, m.failures)
+	return m
+}
+
+// Handler serves the metrics.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}
+
+func (m *Metrics) reported(day uint64) {
+	if m == nil {
+		return
+	}
+	m.lastDay.Set(float64(day))
+	m.reports.Inc()
+}
+
+func (m *Metrics) pending(amt math.Int) {
+	if m == nil || amt.IsNil() {
+		return
+	}
+	f, _ := math.LegacyNewDecFromInt(amt).Float64() // a metric, not consensus: a float is fine
+	m.pendingGauge.Set(f)
+}
+
+func (m *Metrics) observeNode(n *portypes.QueryNodeResponse) {
+	if m == nil || n == nil {
+		return
+	}
+	if n.Node.LastReportDay > 0 {
+		m.lastDay.Set(float64(n.Node.LastReportDay))
+	}
+	for _, rs := range n.Roles {
+		if rs.Eff.IsNil() {
+			continue
+		}
+		f, _ := rs.Eff.Float64()
+		m.eff.WithLabelValues(rs.Role.String()).Set(f)
+		p := 0.0
+		if rs.Penalized {
+			p = 1
+		}
+		m.penalized.WithLabelValues(rs.Role.String()).Set(p)
+	}
+}
+
+func (m *Metrics) failure(err error) {
+	if m == nil {
+		return
+	}
+	m.failures.WithLabelValues(Cause(err)).Inc()
+}
+
+// Cause names a failure for the failures metric.
+func Cause(err error) string {
+	switch {
+	case errors.Is(err, chain.ErrUnreachable):
+		return "unreachable"
+	case errors.Is(err, chain.ErrNoGrant):
+		return "no_grant"
+	case errors.Is(err, chain.ErrNotRegistered):
+		return "not_registered"
+	case errors.Is(err, chain.ErrTxFailed):
+		return "tx_failed"
+	}
+	return "other"
+}

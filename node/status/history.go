@@ -1,0 +1,93 @@
+package status
+
+import (
+	"context"
+	"sort"
+
+	"cosmossdk.io/math"
+
+	"github.com/aegis-chain/aegis/node/chain"
+	"github.com/aegis-chain/aegis/node/reporter"
+	portypes "github.com/aegis-chain/aegis/x/por/types"
+)
+
+// Point is one day of a role's chart: the node's eff PoR counting at that day's tick and
+// its reward, eff × the role's reward-index growth that day (the chain's daily receipt).
+type Point struct {
+	Day    uint64 `json:"day"`
+	Eff    string `json:"eff"`
+	Reward string `json:"reward_uaegis"`
+}
+
+// Series is one role's last days.
+type Series struct {
+	Role   string  `json:"role"`
+	Points []Point `json:"points"`
+}
+
+// History computes the node's daily eff and reward per role over the days lastDay-n+1 ..
+// lastDay from its own report history and the chain's per-day receipts.
+func History(ctx context.Context, c *chain.Client, history []reporter.DayEff, reportDays, lastDay, n uint64) ([]Series, error) {
+	byRole := map[string][]reporter.DayEff{}
+	for _, h := range history {
+		byRole[h.Role] = append(byRole[h.Role], h)
+	}
+	roles := make([]string, 0, len(byRole))
+	for r := range byRole {
+		roles = append(roles, r)
+	}
+	sort.Strings(roles)
+	first := uint64(1)
+	if lastDay > n {
+		first = lastDay - n + 1
+	}
+	var out []Series
+	for _, role := range roles {
+		rv, ok := portypes.NodeRole_value[role]
+		if !ok {
+			continue
+		}
+		s := Series{Role: role}
+		prev := math.LegacyZeroDec()
+		if first > 1 {
+			prev = index(ctx, c, portypes.NodeRole(rv), first-1)
+		}
+		for day := first; day <= lastDay; day++ {
+			idx := index(ctx, c, portypes.NodeRole(rv), day)
+			eff := effAt(byRole[role], day, reportDays)
+			reward := math.ZeroInt()
+			if idx.GT(prev) {
+				reward = eff.Mul(idx.Sub(prev)).TruncateInt()
+			}
+			s.Points = append(s.Points, Point{Day: day, Eff: eff.String(), Reward: reward.String()})
+			if idx.IsPositive() {
+				prev = idx
+			}
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// effAt is the eff of the latest report that counts at day's tick (made on day d with
+// d <= day <= d + reportDays - 1).
+func effAt(hs []reporter.DayEff, day, reportDays uint64) math.LegacyDec {
+	best, bestDay := math.LegacyZeroDec(), uint64(0)
+	for _, h := range hs {
+		if h.Day <= day && day < h.Day+max(reportDays, 1) && h.Day >= bestDay {
+			if e, err := math.LegacyNewDecFromStr(h.Eff); err == nil {
+				best, bestDay = e, h.Day
+			}
+		}
+	}
+	return best
+}
+
+// index is the role's reward index recorded at day's tick (zero when there is none).
+func index(ctx context.Context, c *chain.Client, role portypes.NodeRole, day uint64) math.LegacyDec {
+	res, err := c.RoleDay(ctx, role, day)
+	if err != nil || res.RoleDay.Index.IsNil() {
+		return math.LegacyZeroDec()
+	}
+	return res.RoleDay.Index
+}

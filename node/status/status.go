@@ -1,0 +1,132 @@
+// Package status computes how a resource node is doing — per role: slot, last report, eff
+// PoR, penalty and the minimums missed, pending and estimated rewards, the break-even token
+// price — and renders it as text, JSON and the status page `aegis-node run` serves.
+package status
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"cosmossdk.io/math"
+
+	"github.com/aegis-chain/aegis/node/chain"
+	portypes "github.com/aegis-chain/aegis/x/por/types"
+)
+
+// RoleStatus is how the node does in one role.
+type RoleStatus struct {
+	Role          string   `json:"role"`
+	SlotHeld      bool     `json:"slot_held"`
+	LastReportDay uint64   `json:"last_report_day"`
+	Eff           string   `json:"eff"`
+	Penalized     bool     `json:"penalized"`
+	MissedMinimum []string `json:"missed_minimum"`
+	Pending       string   `json:"pending_uaegis"`
+	EstDaily      string   `json:"est_daily_uaegis"`
+	EstMonthly    string   `json:"est_monthly_uaegis"`
+}
+
+// Status is the node's figures, as `status` prints them.
+type Status struct {
+	Operator      string       `json:"operator"`
+	CurrentDay    uint64       `json:"current_day"`
+	LastReportDay uint64       `json:"last_report_day"`
+	Pending       string       `json:"pending_uaegis"`
+	EstMonthly    string       `json:"est_monthly_uaegis"`
+	MonthlyCost   float64      `json:"monthly_cost,omitempty"`
+	BreakEven     string       `json:"break_even_price_per_aegis,omitempty"`
+	Roles         []RoleStatus `json:"roles"`
+}
+
+// Collect reads the node's figures from the chain.
+func Collect(ctx context.Context, c *chain.Client, monthlyCost float64) (*Status, error) {
+	es, err := c.EmissionStatus(ctx)
+	if err != nil {
+		return nil, err
+	}
+	node, err := c.Node(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rewards, err := c.Rewards(ctx)
+	if err != nil {
+		return nil, err
+	}
+	params, err := c.PorParams(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pending := map[portypes.NodeRole]math.Int{}
+	for _, r := range rewards.Roles {
+		pending[r.Role] = r.Amount
+	}
+	held := map[portypes.NodeRole]bool{}
+	for _, r := range node.Node.Roles {
+		held[r] = true
+	}
+	st := &Status{Operator: c.Operator.String(), CurrentDay: es.CurrentDay, LastReportDay: node.Node.LastReportDay,
+		Pending: rewards.Total.String(), MonthlyCost: monthlyCost}
+	monthly := math.ZeroInt()
+	for _, rs := range node.Roles {
+		est, err := c.Estimate(ctx, rs.Role, rs.Resources)
+		if err != nil {
+			return nil, err
+		}
+		p := pending[rs.Role]
+		if p.IsNil() {
+			p = math.ZeroInt()
+		}
+		daily := est.DailyReward
+		if !held[rs.Role] {
+			daily = math.ZeroInt()
+		}
+		monthly = monthly.Add(daily.MulRaw(30))
+		st.Roles = append(st.Roles, RoleStatus{
+			Role: strings.ToLower(strings.TrimPrefix(rs.Role.String(), "NODE_ROLE_")), SlotHeld: held[rs.Role],
+			LastReportDay: node.Node.LastReportDay, Eff: rs.Eff.String(), Penalized: rs.Penalized,
+			MissedMinimum: missed(params, rs), Pending: p.String(), EstDaily: daily.String(), EstMonthly: daily.MulRaw(30).String(),
+		})
+	}
+	st.EstMonthly = monthly.String()
+	if monthlyCost > 0 && monthly.IsPositive() {
+		aegis, _ := math.LegacyNewDecFromInt(monthly).QuoInt64(1_000_000).Float64() // display only
+		st.BreakEven = fmt.Sprintf("%.6f", monthlyCost/aegis)
+	}
+	return st, nil
+}
+
+// missed names the minimums the role's latest report fell short of.
+func missed(p portypes.Params, rs portypes.NodeRoleState) []string {
+	for _, rp := range p.Roles {
+		if rp.Role != rs.Role {
+			continue
+		}
+		var out []string
+		if rs.Resources.Compute < rp.MinCompute {
+			out = append(out, fmt.Sprintf("compute %d < %d", rs.Resources.Compute, rp.MinCompute))
+		}
+		if rs.Resources.Storage < rp.MinStorage {
+			out = append(out, fmt.Sprintf("storage %d < %d", rs.Resources.Storage, rp.MinStorage))
+		}
+		if rs.Resources.Bandwidth < rp.MinBandwidth {
+			out = append(out, fmt.Sprintf("bandwidth %d < %d", rs.Resources.Bandwidth, rp.MinBandwidth))
+		}
+		return out
+	}
+	return nil
+}
+
+// Print writes the status as a table.
+func (s *Status) Print(w io.Writer) {
+	fmt.Fprintf(w, "node %s   day %d   last report day %d   pending %s uaegis   est. %s uaegis/month\n",
+		s.Operator, s.CurrentDay, s.LastReportDay, s.Pending, s.EstMonthly)
+	if s.BreakEven != "" {
+		fmt.Fprintf(w, "break-even at %.2f a month: %s per AEGIS\n", s.MonthlyCost, s.BreakEven)
+	}
+	fmt.Fprintf(w, "%-10s %-5s %-12s %-9s %-14s %-14s %s\n", "ROLE", "SLOT", "EFF", "PENALTY", "PENDING", "EST/DAY", "MISSED")
+	for _, r := range s.Roles {
+		fmt.Fprintf(w, "%-10s %-5t %-12s %-9t %-14s %-14s %s\n", r.Role, r.SlotHeld, r.Eff, r.Penalized, r.Pending, r.EstDaily, strings.Join(r.MissedMinimum, ", "))
+	}
+}
