@@ -39,32 +39,42 @@ func skipIfShort(t *testing.T) {
 	}
 }
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
+var builds sync.Map // package path -> *built
+
+type built struct {
+	once sync.Once
+	path string
+	err  error
+}
 
 // BuildBinary compiles aegisd once per test binary and returns its path.
-func BuildBinary(t *testing.T) string {
+func BuildBinary(t *testing.T) string { return buildCmd(t, "aegisd") }
+
+// BuildNodeBinary compiles aegis-node once per test binary and returns its path.
+func BuildNodeBinary(t *testing.T) string { return buildCmd(t, "aegis-node") }
+
+// buildCmd compiles ./cmd/<name> once per test binary.
+func buildCmd(t *testing.T, name string) string {
 	t.Helper()
-	buildOnce.Do(func() {
+	v, _ := builds.LoadOrStore(name, &built{})
+	b := v.(*built)
+	b.once.Do(func() {
 		_, file, _, _ := runtime.Caller(0)
 		root := filepath.Join(filepath.Dir(file), "..", "..")
-		dir, err := os.MkdirTemp("", "aegisd-system")
+		dir, err := os.MkdirTemp("", name+"-system")
 		if err != nil {
-			buildErr = err
+			b.err = err
 			return
 		}
-		binPath = filepath.Join(dir, "aegisd")
-		cmd := exec.Command("go", "build", "-o", binPath, "./cmd/aegisd")
+		b.path = filepath.Join(dir, name)
+		cmd := exec.Command("go", "build", "-o", b.path, "./cmd/"+name)
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("building aegisd: %w: %s", err, out)
+			b.err = fmt.Errorf("building %s: %w: %s", name, err, out)
 		}
 	})
-	require.NoError(t, buildErr)
-	return binPath
+	require.NoError(t, b.err)
+	return b.path
 }
 
 func freeAddr(t *testing.T) string {

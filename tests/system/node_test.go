@@ -1,0 +1,209 @@
+package system
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	_ "github.com/aegis-chain/aegis/app" // sets the aegis bech32 prefixes the node config checks
+	"github.com/aegis-chain/aegis/node/config"
+	"github.com/aegis-chain/aegis/node/reporter"
+)
+
+// nodeDaemon is a running `aegis-node run`.
+type nodeDaemon struct {
+	cmd  *exec.Cmd
+	log  *bytes.Buffer
+	done chan struct{}
+}
+
+func startNode(t *testing.T, bin, home string) *nodeDaemon {
+	t.Helper()
+	d := &nodeDaemon{cmd: exec.Command(bin, "run", "--home", home), log: &bytes.Buffer{}, done: make(chan struct{})}
+	d.cmd.Stdout, d.cmd.Stderr = d.log, d.log
+	require.NoError(t, d.cmd.Start())
+	go func() { _ = d.cmd.Wait(); close(d.done) }()
+	t.Cleanup(func() { d.stop(t) })
+	return d
+}
+
+// stop sends SIGTERM and waits for a clean exit.
+func (d *nodeDaemon) stop(t *testing.T) {
+	if d.cmd.Process == nil {
+		return
+	}
+	_ = d.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-d.done:
+	case <-time.After(10 * time.Second):
+		_ = d.cmd.Process.Kill()
+		<-d.done
+		t.Errorf("aegis-node did not stop on SIGINT")
+	}
+}
+
+// lastReportDay is the node's last_report_day on chain.
+func lastReportDay(c *Chain, node string) uint64 {
+	var info struct {
+		Node struct {
+			LastReportDay string `json:"last_report_day"`
+		} `json:"node"`
+	}
+	c.QueryJSON(&info, "por", "node", node)
+	d, _ := strconv.ParseUint(info.Node.LastReportDay, 10, 64)
+	return d
+}
+
+// TestSystemAegisNode is a resource operator's journey with aegis-node on a chain with
+// 4-second days: init, the operator's grants, register, `run` reporting every day through
+// the hot key, status matching the chain, a restart with no double report and no missed
+// day, a chain stopped for a while and caught up, and the status page's figures.
+func TestSystemAegisNode(t *testing.T) {
+	skipIfShort(t)
+	nodeBin := BuildNodeBinary(t)
+	c := NewChain(t, BuildBinary(t), "node1")
+	c.EditGenesis(func(s map[string]json.RawMessage) {
+		var gs map[string]any
+		require.NoError(t, json.Unmarshal(s["emission"], &gs))
+		gs["params"].(map[string]any)["day_seconds"] = "4"
+		s["emission"], _ = json.Marshal(gs)
+	})
+	c.Start()
+	node := c.KeyAddress("node1")
+	res := c.Tx("tx", "por", "register", "node1", "20000000000uaegis", "--roles", "worker", "--roles", "da", "--from", "node1")
+	require.Zero(t, res.Code, res.RawLog)
+
+	// init: config and hot key; it prints the operator's three commands.
+	home := t.TempDir()
+	out, err := exec.Command(nodeBin, "init", "--home", home, "--chain-id", c.ChainID, "--node", "tcp://"+c.RPC,
+		"--grpc", c.GRPC, "--operator", node, "--bandwidth-mbps", "1000", "--roles", "worker,da").CombinedOutput()
+	require.NoError(t, err, string(out))
+	hot := regexp.MustCompile(`hot key\s+\S+ = (aegis1[0-9a-z]+)`).FindStringSubmatch(string(out))
+	require.Len(t, hot, 2, string(out))
+	for _, want := range []string{"tx authz grant " + hot[1] + " generic --msg-type /aegis.por.v1.MsgSubmitReport",
+		"tx feegrant grant " + node + " " + hot[1] + " --allowed-messages /cosmos.authz.v1beta1.MsgExec"} {
+		require.Contains(t, string(out), want)
+	}
+	cfg, err := config.Load(home)
+	require.NoError(t, err)
+	cfg.Listen.Metrics, cfg.Listen.Status = freeAddr(t), freeAddr(t)
+	require.NoError(t, config.Write(home, cfg))
+
+	// Without the grants, reports fail with a message that says what to run.
+	d := startNode(t, nodeBin, home)
+	require.Eventually(t, func() bool { return strings.Contains(d.log.String(), "aegis-node init") }, 20*time.Second, 200*time.Millisecond, d.log.String())
+	d.stop(t)
+
+	// The operator's grants, run as printed (here with the chain's client config).
+	for _, args := range [][]string{
+		{"tx", "authz", "grant", hot[1], "generic", "--msg-type", "/aegis.por.v1.MsgSubmitReport", "--from", "node1"},
+		{"tx", "authz", "grant", hot[1], "generic", "--msg-type", "/aegis.por.v1.MsgClaimRewards", "--from", "node1"},
+		{"tx", "feegrant", "grant", node, hot[1], "--allowed-messages", "/cosmos.authz.v1beta1.MsgExec", "--from", "node1"},
+	} {
+		res := c.Tx(args...)
+		require.Zero(t, res.Code, res.RawLog)
+	}
+
+	// run: every day is reported once, through the hot key.
+	seen := map[uint64]bool{}
+	watch := func(dur time.Duration) {
+		for end := time.Now().Add(dur); time.Now().Before(end); time.Sleep(500 * time.Millisecond) {
+			seen[lastReportDay(c, node)] = true
+		}
+	}
+	d = startNode(t, nodeBin, home)
+	watch(14 * time.Second)
+	first := lastReportDay(c, node)
+	require.GreaterOrEqual(t, len(seen), 3, "reports on several days: %v\n%s", seen, d.log.String())
+
+	// status agrees with the chain.
+	var st struct {
+		Pending string `json:"pending_uaegis"`
+		Roles   []struct {
+			Role string `json:"role"`
+		} `json:"roles"`
+	}
+	var rewards struct {
+		Total string `json:"total"`
+	}
+	require.Eventually(t, func() bool {
+		out, err := exec.Command(nodeBin, "status", "--home", home, "-o", "json").Output()
+		if err != nil || json.Unmarshal(out, &st) != nil {
+			return false
+		}
+		c.QueryJSON(&rewards, "por", "rewards", node)
+		return st.Pending == rewards.Total && st.Pending != "0"
+	}, 20*time.Second, 300*time.Millisecond, "status pending %s, chain %s", st.Pending, rewards.Total)
+	require.Len(t, st.Roles, 2)
+
+	// Restart: no day twice (the chain would refuse it; the daemon must not even try), no
+	// day missed.
+	d.stop(t)
+	require.Contains(t, d.log.String(), "aegis-node stopped")
+	d = startNode(t, nodeBin, home)
+	watch(10 * time.Second)
+	require.NotContains(t, d.log.String(), "already reported")
+	last := lastReportDay(c, node)
+	for day := first; day <= last; day++ {
+		require.True(t, seen[day], "day %d not reported (seen %v)\n%s", day, seen, d.log.String())
+	}
+	state, err := reporter.LoadState(home)
+	require.NoError(t, err)
+	require.Equal(t, last, state.LastReportedDay)
+
+	// The chain stops for a while: the daemon retries, then reports again once it is back.
+	c.Stop()
+	time.Sleep(6 * time.Second)
+	require.Contains(t, d.log.String(), "retrying")
+	c.Start()
+	before := lastReportDay(c, node)
+	require.Eventually(t, func() bool { return lastReportDay(c, node) > before }, 30*time.Second, 500*time.Millisecond, d.log.String())
+
+	// The status page and metrics show the chain's figures.
+	resp, err := http.Get("http://" + cfg.Listen.Status + "/status.json")
+	require.NoError(t, err)
+	var page struct {
+		Charts []struct {
+			Role   string `json:"role"`
+			Points []struct {
+				Day    uint64 `json:"day"`
+				Reward string `json:"reward_uaegis"`
+			} `json:"points"`
+		} `json:"charts"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&page))
+	resp.Body.Close()
+	require.Len(t, page.Charts, 2)
+	earned := false
+	for _, p := range page.Charts[0].Points {
+		earned = earned || (p.Reward != "0" && p.Reward != "")
+	}
+	require.True(t, earned, "the chart shows daily rewards: %+v", page.Charts[0])
+	resp, err = http.Get("http://" + cfg.Listen.Status + "/")
+	require.NoError(t, err)
+	html, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Contains(t, string(html), "<svg")
+	require.NotContains(t, string(html), "http://", "no external asset")
+	resp, err = http.Get("http://" + cfg.Listen.Metrics + "/metrics")
+	require.NoError(t, err)
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Contains(t, string(metrics), "aegis_node_last_reported_day")
+	require.Contains(t, string(metrics), `aegis_node_failures_total{cause="unreachable"}`)
+
+	// claim through the hot key pays the operator.
+	out, err = exec.Command(nodeBin, "claim", "--home", home).CombinedOutput()
+	require.NoError(t, err, string(out))
+	require.Contains(t, string(out), "claimed")
+}
