@@ -185,3 +185,21 @@ func TestProbeRespectsCancel(t *testing.T) {
 		t.Fatalf("Probe ran %s past a 100ms timeout", time.Since(start))
 	}
 }
+
+func TestBandwidthRespectsCancel(t *testing.T) {
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = measureBandwidth(ctx, silent.Addr().String(), 10*time.Second, 10*time.Second)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("measureBandwidth past its context = %v, want context.DeadlineExceeded", err)
+	}
+	if time.Since(start) > 5*time.Second {
+		t.Fatalf("measureBandwidth took %s to notice its context ended", time.Since(start))
+	}
+}

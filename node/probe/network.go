@@ -37,7 +37,11 @@ func measureBandwidth(ctx context.Context, peer string, timeout, d time.Duration
 	buf := make([]byte, 256<<10)
 	firstByte := time.AfterFunc(timeout, func() { body.Close() })
 	n, err := body.Read(buf)
-	if !firstByte.Stop() || (n == 0 && err != nil) {
+	stopped := firstByte.Stop()
+	if ctx.Err() != nil {
+		return 0, fmt.Errorf("probe: bandwidth test interrupted: %w", ctx.Err())
+	}
+	if !stopped || (n == 0 && err != nil) {
 		return 0, fmt.Errorf("probe: bandwidth peer %s sent nothing within %s; check the peer is up and serving data", peer, timeout)
 	}
 
