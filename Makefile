@@ -16,9 +16,11 @@ all: build
 
 build:
 	go build $(BUILD_FLAGS) -o $(BINDIR)/aegisd ./cmd/aegisd
+	go build -trimpath -o $(BINDIR)/aegis-node ./cmd/aegis-node
 
 install:
 	go install $(BUILD_FLAGS) ./cmd/aegisd
+	go install -trimpath ./cmd/aegis-node
 
 # The CI test command: vet + format check, every unit/integration test, and the system
 # journey against the real binary.
