@@ -161,6 +161,12 @@ func (c *Client) Estimate(ctx context.Context, role portypes.NodeRole, res porty
 	return out, Unreachable(err)
 }
 
+// Role is a role's parameters and state (slots held, reserve, ...).
+func (c *Client) Role(ctx context.Context, role portypes.NodeRole) (*portypes.QueryRoleResponse, error) {
+	res, err := portypes.NewQueryClient(c.conn).Role(ctx, &portypes.QueryRoleRequest{Role: role})
+	return res, Unreachable(err)
+}
+
 // RoleDay is one role's receipt of one day.
 func (c *Client) RoleDay(ctx context.Context, role portypes.NodeRole, day uint64) (*portypes.QueryRoleDayResponse, error) {
 	res, err := portypes.NewQueryClient(c.conn).RoleDay(ctx, &portypes.QueryRoleDayRequest{Role: role, Day: day})
@@ -195,16 +201,30 @@ func Unreachable(err error) error {
 // and returns the tx hash.
 func (c *Client) Exec(ctx context.Context, msgs ...sdk.Msg) (string, error) {
 	exec := authz.NewMsgExec(c.HotAddr, msgs)
-	return c.send(ctx, &exec)
+	return c.send(ctx, Signer{Keyring: c.keyring, Key: c.hotKey, Addr: c.HotAddr, FeeGranter: c.Operator}, &exec)
 }
 
-func (c *Client) send(ctx context.Context, msgs ...sdk.Msg) (string, error) {
-	num, seq, err := c.account(ctx)
+// Signer is a key that signs and pays for a transaction (FeeGranter, if set, pays).
+type Signer struct {
+	Keyring    keyring.Keyring
+	Key        string
+	Addr       sdk.AccAddress
+	FeeGranter sdk.AccAddress
+}
+
+// SendAs sends msgs signed by another key, paying its own fees: the operator's, for
+// registering the node or changing its roles.
+func (c *Client) SendAs(ctx context.Context, s Signer, msgs ...sdk.Msg) (string, error) {
+	return c.send(ctx, s, msgs...)
+}
+
+func (c *Client) send(ctx context.Context, s Signer, msgs ...sdk.Msg) (string, error) {
+	num, seq, err := c.account(ctx, s.Addr)
 	if err != nil {
 		return "", err
 	}
-	txf := clienttx.Factory{}.WithTxConfig(c.enc.TxConfig).WithKeybase(c.keyring).WithChainID(c.chainID).
-		WithAccountNumber(num).WithSequence(seq).WithGasAdjustment(c.gasAdj).WithFeeGranter(c.Operator).
+	txf := clienttx.Factory{}.WithTxConfig(c.enc.TxConfig).WithKeybase(s.Keyring).WithChainID(c.chainID).
+		WithAccountNumber(num).WithSequence(seq).WithGasAdjustment(c.gasAdj).WithFeeGranter(s.FeeGranter).
 		WithSignMode(1) // SIGN_MODE_DIRECT
 	simBytes, err := txf.WithGasPrices("").BuildSimTx(msgs...)
 	if err != nil {
@@ -219,7 +239,7 @@ func (c *Client) send(ctx context.Context, msgs ...sdk.Msg) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := clienttx.Sign(ctx, txf, c.hotKey, b, true); err != nil {
+	if err := clienttx.Sign(ctx, txf, s.Key, b, true); err != nil {
 		return "", err
 	}
 	bz, err := c.enc.TxConfig.TxEncoder()(b.GetTx())
@@ -256,11 +276,13 @@ func (c *Client) waitIncluded(ctx context.Context, hash string) error {
 	}
 }
 
-// account returns the hot key's account number and sequence.
-func (c *Client) account(ctx context.Context) (uint64, uint64, error) {
-	res, err := authtypes.NewQueryClient(c.conn).Account(ctx, &authtypes.QueryAccountRequest{Address: c.HotAddr.String()})
-	if status.Code(err) == codes.NotFound {
+// account returns an account's number and sequence.
+func (c *Client) account(ctx context.Context, addr sdk.AccAddress) (uint64, uint64, error) {
+	res, err := authtypes.NewQueryClient(c.conn).Account(ctx, &authtypes.QueryAccountRequest{Address: addr.String()})
+	if status.Code(err) == codes.NotFound && addr.Equals(c.HotAddr) {
 		return 0, 0, fmt.Errorf("%w: the hot key %s has no account yet: the operator's fee allowance creates it (run the `tx feegrant grant` command `aegis-node init` printed)", ErrNoGrant, c.HotAddr)
+	} else if status.Code(err) == codes.NotFound {
+		return 0, 0, fmt.Errorf("%s has no account on chain: fund it first", addr)
 	} else if err != nil {
 		return 0, 0, Unreachable(err)
 	}

@@ -38,7 +38,7 @@ Start with 'aegis-node init', run the two commands it prints with the operator k
 		SilenceUsage: true,
 	}
 	root.PersistentFlags().String(flagHome, filepath.Join(home, ".aegis-node"), "the node's home: config.toml, keyring, state")
-	root.AddCommand(initCmd(), probeCmd(), runCmd(), statusCmd(), claimCmd())
+	root.AddCommand(initCmd(), probeCmd(), runCmd(), statusCmd(), claimCmd(), registerCmd(), rolesCmd())
 	return root
 }
 

@@ -1,0 +1,38 @@
+package system
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// ensureChromium returns Debian's headless-capable chromium, installing the package when the
+// machine does not have it (CI runs as root on a fresh machine).
+func ensureChromium(t *testing.T) string {
+	t.Helper()
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	require.Zero(t, os.Geteuid(), "chromium is not installed and this is not root: apt-get install chromium")
+	for _, args := range [][]string{{"update", "-qq"}, {"install", "-y", "-qq", "chromium"}} {
+		cmd := exec.Command("apt-get", args...)
+		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "apt-get %v: %s", args, out)
+	}
+	p, err := exec.LookPath("chromium")
+	require.NoError(t, err)
+	return p
+}
+
+// headlessDOM loads url in headless chromium and returns the DOM it rendered.
+func headlessDOM(t *testing.T, url string) string {
+	t.Helper()
+	out, err := exec.Command(ensureChromium(t), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+t.TempDir(), "--dump-dom", url).Output()
+	require.NoError(t, err)
+	return string(out)
+}
