@@ -18,6 +18,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/x/tx/signing"
 
 	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/grpc/cmtservice"
 	clienttx "github.com/cosmos/cosmos-sdk/client/tx"
 	"github.com/cosmos/cosmos-sdk/codec"
 	"github.com/cosmos/cosmos-sdk/codec/address"
@@ -159,6 +160,18 @@ func (c *Client) PorParams(ctx context.Context) (portypes.Params, error) {
 func (c *Client) Estimate(ctx context.Context, role portypes.NodeRole, res portypes.Resources) (*portypes.QueryEstimateResponse, error) {
 	out, err := portypes.NewQueryClient(c.conn).Estimate(ctx, &portypes.QueryEstimateRequest{Role: role, Compute: res.Compute, Storage: res.Storage, Bandwidth: res.Bandwidth})
 	return out, Unreachable(err)
+}
+
+// LatestBlockTime is the time of the chain's latest block.
+func (c *Client) LatestBlockTime(ctx context.Context) (time.Time, error) {
+	res, err := cmtservice.NewServiceClient(c.conn).GetLatestBlock(ctx, &cmtservice.GetLatestBlockRequest{})
+	if err != nil {
+		return time.Time{}, Unreachable(err)
+	}
+	if res.SdkBlock == nil {
+		return time.Time{}, errors.New("the node returned no block")
+	}
+	return res.SdkBlock.Header.Time, nil
 }
 
 // Role is a role's parameters and state (slots held, reserve, ...).

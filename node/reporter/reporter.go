@@ -44,7 +44,9 @@ type Reporter struct {
 	Now func() time.Time
 	// MaxBackoff caps the wait between retries.
 	MaxBackoff time.Duration
-	jitter     time.Duration
+
+	jitter          time.Duration
+	clockCheckedDay uint64
 }
 
 // Offset is where in each day the node reports: derived from its address so 207,000 nodes
@@ -110,6 +112,7 @@ func (r *Reporter) Step(ctx context.Context) (time.Duration, error) {
 		return 0, err
 	}
 	r.Metrics.observeNode(node)
+	r.checkClock(ctx, day)
 	if r.jitter == 0 {
 		r.jitter = time.Duration(rand.Int64N(int64(max(dayLen/50, time.Millisecond)))) // off-chain: randomness is fine here
 	}
@@ -159,6 +162,31 @@ func (r *Reporter) Step(ctx context.Context) (time.Duration, error) {
 		r.Metrics.failure(err)
 	}
 	return r.untilOrPoll(nextDay, dayLen), nil
+}
+
+// ClockSkewLimit is how far the local clock may run from the chain's latest block before
+// the reporter warns: it places the node's report in the day by the local clock.
+const ClockSkewLimit = 2 * time.Minute
+
+// checkClock warns, once a day, when the local clock is off the chain's latest block time.
+func (r *Reporter) checkClock(ctx context.Context, day uint64) {
+	bt, ok := r.Chain.(interface {
+		LatestBlockTime(context.Context) (time.Time, error)
+	})
+	if !ok || r.clockCheckedDay == day {
+		return
+	}
+	chainTime, err := bt.LatestBlockTime(ctx)
+	if err != nil {
+		return
+	}
+	r.clockCheckedDay = day
+	switch skew := r.Now().Sub(chainTime); {
+	case skew < -ClockSkewLimit:
+		r.Log.Warn("the local clock is behind the chain's latest block: reports will come late in the day; sync the clock (NTP)", "behind_by", (-skew).String())
+	case skew > 30*ClockSkewLimit:
+		r.Log.Warn("the local clock is far ahead of the chain's latest block: either the chain is halted or this clock is wrong; check NTP", "ahead_by", skew.String())
+	}
 }
 
 // untilOrPoll waits until t, but looks again at least every tenth of a day (the chain's

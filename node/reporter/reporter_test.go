@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -133,4 +134,27 @@ func TestOffsetsSpread(t *testing.T) {
 	for i, n := range buckets {
 		require.Less(t, n, 2000, "bucket %d", i)
 	}
+}
+
+// skewedChain's latest block is five minutes ahead of the local clock.
+type skewedChain struct{ *fakeChain }
+
+func (s skewedChain) LatestBlockTime(context.Context) (time.Time, error) {
+	return s.now.Add(5 * time.Minute), nil
+}
+
+// TestClockFarOffWarns: a local clock behind the chain is reported once a day, with the fix.
+func TestClockFarOffWarns(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	now := start
+	f := &fakeChain{start: start, now: &now, dayLen: 100 * time.Second, reports: map[uint64]int{}}
+	r := newTestReporter(t, f)
+	r.Chain = skewedChain{f}
+	var logs strings.Builder
+	r.Log = slog.New(slog.NewTextHandler(&logs, nil))
+	for i := 0; i < 3; i++ {
+		_, err := r.Step(context.Background())
+		require.NoError(t, err)
+	}
+	require.Equal(t, 1, strings.Count(logs.String(), "sync the clock (NTP)"), logs.String())
 }
