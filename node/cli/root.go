@@ -93,3 +93,15 @@ func printOut(cmd *cobra.Command, v any, text func(io.Writer)) error {
 func withTimeout(cmd *cobra.Command) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(cmd.Context(), defaultTimeout)
 }
+
+// withClient connects, runs f with a bounded context, and closes the connection.
+func withClient(cmd *cobra.Command, f func(context.Context, config.Config, *chain.Client) error) error {
+	cfg, client, err := connect(cmd)
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+	ctx, cancel := withTimeout(cmd)
+	defer cancel()
+	return f(ctx, cfg, client)
+}

@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"context"
 	"io"
 
 	"github.com/spf13/cobra"
 
+	"github.com/aegis-chain/aegis/node/chain"
+	"github.com/aegis-chain/aegis/node/config"
 	"github.com/aegis-chain/aegis/node/status"
 )
 
@@ -14,19 +17,14 @@ func statusCmd() *cobra.Command {
 		Short: "Per role: slot, last report, eff PoR, penalty, pending and estimated rewards, break-even price",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, client, err := connect(cmd)
-			if err != nil {
-				return err
-			}
-			defer client.Close()
-			ctx, cancel := withTimeout(cmd)
-			defer cancel()
 			cost, _ := cmd.Flags().GetFloat64("monthly-cost")
-			st, err := status.Collect(ctx, client, cost)
-			if err != nil {
-				return err
-			}
-			return printOut(cmd, st, func(w io.Writer) { st.Print(w) })
+			return withClient(cmd, func(ctx context.Context, _ config.Config, client *chain.Client) error {
+				st, err := status.Collect(ctx, client, cost)
+				if err != nil {
+					return err
+				}
+				return printOut(cmd, st, func(w io.Writer) { st.Print(w) })
+			})
 		},
 	}
 	cmd.Flags().StringP(flagOutput, "o", "text", "text or json")

@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -277,6 +278,17 @@ func (c *Chain) EditGenesis(edit func(appState map[string]json.RawMessage)) {
 	require.NoError(c.t, err)
 	require.NoError(c.t, os.WriteFile(path, bz, 0o600))
 	c.MustRun("genesis", "validate")
+}
+
+// SetDaySeconds makes the chain's days last n seconds (before Start).
+func (c *Chain) SetDaySeconds(n int) {
+	c.t.Helper()
+	c.EditGenesis(func(s map[string]json.RawMessage) {
+		var gs map[string]any
+		require.NoError(c.t, json.Unmarshal(s["emission"], &gs))
+		gs["params"].(map[string]any)["day_seconds"] = strconv.Itoa(n)
+		s["emission"], _ = json.Marshal(gs)
+	})
 }
 
 // QueryJSON runs a query command with JSON output and decodes it into v.

@@ -1,7 +1,6 @@
 package system
 
 import (
-	"encoding/json"
 	"testing"
 	"time"
 
@@ -17,12 +16,7 @@ import (
 func TestSystemEmission(t *testing.T) {
 	skipIfShort(t)
 	c := NewChain(t, BuildBinary(t))
-	c.EditGenesis(func(s map[string]json.RawMessage) {
-		var gs map[string]any
-		require.NoError(t, json.Unmarshal(s["emission"], &gs))
-		gs["params"].(map[string]any)["day_seconds"] = "2"
-		s["emission"], _ = json.Marshal(gs)
-	})
+	c.SetDaySeconds(2)
 	c.Start()
 
 	var sched struct {

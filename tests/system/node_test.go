@@ -73,12 +73,7 @@ func TestSystemAegisNode(t *testing.T) {
 	skipIfShort(t)
 	nodeBin := BuildNodeBinary(t)
 	c := NewChain(t, BuildBinary(t), "node1")
-	c.EditGenesis(func(s map[string]json.RawMessage) {
-		var gs map[string]any
-		require.NoError(t, json.Unmarshal(s["emission"], &gs))
-		gs["params"].(map[string]any)["day_seconds"] = "4"
-		s["emission"], _ = json.Marshal(gs)
-	})
+	c.SetDaySeconds(4)
 	c.Start()
 	node := c.KeyAddress("node1")
 

@@ -1,7 +1,6 @@
 package system
 
 import (
-	"encoding/json"
 	"strconv"
 	"testing"
 	"time"
@@ -15,12 +14,7 @@ import (
 func TestSystemNodeJourney(t *testing.T) {
 	skipIfShort(t)
 	c := NewChain(t, BuildBinary(t), "node1")
-	c.EditGenesis(func(s map[string]json.RawMessage) {
-		var gs map[string]any
-		require.NoError(t, json.Unmarshal(s["emission"], &gs))
-		gs["params"].(map[string]any)["day_seconds"] = "3"
-		s["emission"], _ = json.Marshal(gs)
-	})
+	c.SetDaySeconds(3)
 	node := c.KeyAddress("node1")
 	start := time.Now()
 	c.Start()
