@@ -113,7 +113,7 @@ func (k Keeper) checkLicense(ctx context.Context, params types.Params, l types.L
 	if err != nil || scanning {
 		return err
 	}
-	if params.Stage == types.STAGE_TESTNET && l.Backing.Sub(value).GT(math.OneInt()) {
+	if params.Stage == types.STAGE_TESTNET && l.Backing.Sub(value).GT(math.OneInt()) && !k.noTokensLeft(ctx, l.Binding.Target) {
 		return fmt.Errorf("TESTNET license %d delegates %s, not restored to its backing %s", l.Id, value, l.Backing)
 	}
 	if params.Stage == types.STAGE_MAINNET && liquidating(params, value) {
@@ -136,4 +136,15 @@ func firstErr(errs ...error) error {
 		}
 	}
 	return nil
+}
+
+// noTokensLeft: a validator slashed to zero tokens cannot take delegations, so a TESTNET
+// restore to it is set aside (EventLicenseSetAside) rather than done.
+func (k Keeper) noTokensLeft(ctx context.Context, val string) bool {
+	valAddr, err := sdk.ValAddressFromBech32(val)
+	if err != nil {
+		return false
+	}
+	v, err := k.staking.GetValidator(ctx, valAddr)
+	return err == nil && v.InvalidExRate()
 }

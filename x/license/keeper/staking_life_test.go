@@ -335,3 +335,21 @@ func TestUnbondingLicenseRules(t *testing.T) {
 	require.Equal(t, types.STATUS_REDEEMED, c.license(1).License.Status)
 	c.checkBackingInvariant()
 }
+
+// A restore that cannot be done (the validator was slashed to zero tokens, so it takes no
+// delegation) is set aside with an event; the block does not fail, and the chain goes on.
+func TestImpossibleRestoreIsSetAside(t *testing.T) {
+	c := newChain(t, types.STAGE_TESTNET, nil)
+	owner := c.Accounts[1]
+	c.mint(owner.Address, 1)
+	c.bind(owner, c.validator().OperatorAddress, 1)
+	slash(t, c, math.LegacyOneDec())
+	res := c.NextBlock(time.Second)
+	aside := testutil.Events[*types.EventLicenseSetAside](t, res)
+	require.Len(t, aside, 1)
+	require.Equal(t, uint64(1), aside[0].Id)
+	require.Equal(t, "slash", aside[0].Step)
+	require.NotEmpty(t, aside[0].Reason)
+	c.NextBlock(time.Second)
+	c.checkBackingInvariant()
+}
