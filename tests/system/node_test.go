@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,13 +25,31 @@ import (
 // nodeDaemon is a running `aegis-node run`.
 type nodeDaemon struct {
 	cmd  *exec.Cmd
-	log  *bytes.Buffer
+	log  *syncBuffer
 	done chan struct{}
+}
+
+// syncBuffer is the daemon's output, written by exec's copier while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func startNode(t *testing.T, bin, home string) *nodeDaemon {
 	t.Helper()
-	d := &nodeDaemon{cmd: exec.Command(bin, "run", "--home", home), log: &bytes.Buffer{}, done: make(chan struct{})}
+	d := &nodeDaemon{cmd: exec.Command(bin, "run", "--home", home), log: &syncBuffer{}, done: make(chan struct{})}
 	d.cmd.Stdout, d.cmd.Stderr = d.log, d.log
 	require.NoError(t, d.cmd.Start())
 	go func() { _ = d.cmd.Wait(); close(d.done) }()
@@ -156,12 +175,14 @@ func TestSystemAegisNode(t *testing.T) {
 	watch(10 * time.Second)
 	require.NotContains(t, d.log.String(), "already reported")
 	last := lastReportDay(c, node)
+	seen[last] = true // reported after the watch's last look
 	for day := first; day <= last; day++ {
 		require.True(t, seen[day], "day %d not reported (seen %v)\n%s", day, seen, d.log.String())
 	}
-	state, err := reporter.LoadState(home)
-	require.NoError(t, err)
-	require.Equal(t, last, state.LastReportedDay)
+	require.Eventually(t, func() bool { // the state file is saved once the tx is included
+		state, err := reporter.LoadState(home)
+		return err == nil && state.LastReportedDay >= last
+	}, 10*time.Second, 200*time.Millisecond)
 
 	// The chain stops for a while: the daemon retries, then reports again once it is back.
 	c.Stop()
