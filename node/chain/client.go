@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
+	"cosmossdk.io/math"
 	"github.com/cosmos/cosmos-sdk/x/tx/signing"
 
 	"github.com/cosmos/cosmos-sdk/client"
@@ -34,6 +35,7 @@ import (
 	"github.com/cosmos/gogoproto/proto"
 
 	emissiontypes "github.com/aegis-chain/aegis/x/emission/types"
+	licensetypes "github.com/aegis-chain/aegis/x/license/types"
 	portypes "github.com/aegis-chain/aegis/x/por/types"
 )
 
@@ -172,6 +174,20 @@ func (c *Client) LatestBlockTime(ctx context.Context) (time.Time, error) {
 		return time.Time{}, errors.New("the node returned no block")
 	}
 	return res.SdkBlock.Header.Time, nil
+}
+
+// LicenseStake is the backing of the licenses bound to the operator's node (x/por counts it
+// as stake).
+func (c *Client) LicenseStake(ctx context.Context) (math.Int, error) {
+	res, err := licensetypes.NewQueryClient(c.conn).Licenses(ctx, &licensetypes.QueryLicensesRequest{Node: c.Operator.String()})
+	if err != nil {
+		return math.Int{}, Unreachable(err)
+	}
+	sum := math.ZeroInt()
+	for _, l := range res.Licenses {
+		sum = sum.Add(l.Backing)
+	}
+	return sum, nil
 }
 
 // Role is a role's parameters and state (slots held, reserve, ...).

@@ -166,7 +166,14 @@ func registerCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "stake: %s given, %s uaegis needed (licenses bound to the node count too)\n", stake, need)
+			licensed, err := client.LicenseStake(cmd.Context())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "stake: %s given + %suaegis of licenses bound to the node; the roles need %suaegis\n", stake, licensed, need)
+			if stake.Amount.Add(licensed).LT(need) {
+				return fmt.Errorf("stake too low: the roles need %suaegis; raise --stake or bind licenses to the node (aegisd tx license bind-node)", need)
+			}
 			if !confirm(cmd, cmd.OutOrStdout()) {
 				return fmt.Errorf("not sent")
 			}

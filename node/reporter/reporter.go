@@ -113,6 +113,9 @@ func (r *Reporter) Step(ctx context.Context) (time.Duration, error) {
 	}
 	r.Metrics.observeNode(node)
 	r.checkClock(ctx, day)
+	if rewards, err := r.Chain.Rewards(ctx); err == nil {
+		r.Metrics.pending(rewards.Total)
+	}
 	if r.jitter == 0 {
 		r.jitter = time.Duration(rand.Int64N(int64(max(dayLen/50, time.Millisecond)))) // off-chain: randomness is fine here
 	}

@@ -114,6 +114,9 @@ func TestSystemAegisNode(t *testing.T) {
 
 	// register, signed by the operator key (here in the chain's keyring), after a summary.
 	operatorKey := []string{"--from", "node1", "--keyring-dir", c.Home, "--keyring-backend", "test", "--yes"}
+	out, err = exec.Command(nodeBin, append([]string{"register", "--home", home, "--roles", "worker,da", "--stake", "1AEGIS"}, operatorKey...)...).CombinedOutput()
+	require.Error(t, err)
+	require.Contains(t, string(out), "stake too low: the roles need 20000000000uaegis")
 	out, err = exec.Command(nodeBin, append([]string{"register", "--home", home, "--roles", "worker,da", "--stake", "30000AEGIS"}, operatorKey...)...).CombinedOutput()
 	require.NoError(t, err, string(out))
 	for _, want := range []string{"SLOTS FREE", "worker", "100000 of 100000", "10000000000 uaegis", "registered " + node} {
