@@ -19,9 +19,11 @@ func checkLicenseHolders(g *genesisSections) error {
 }
 
 // checkLicenseDelegations: each license stakes from its own account. A validator-bound
-// license must have its delegation in x/staking (or unbinding it would fail), and every
+// license must have its delegation in x/staking (or unbinding it would fail), every
 // delegation from a license account must belong to a license bound to that validator (or it
-// would be stake no license stands for).
+// would be stake no license stands for), and an unbonding license must have its stake on its
+// way back (an unbonding entry, or tokens already returned), or settling it would find
+// nothing and, on MAINNET, liquidate it.
 func checkLicenseDelegations(g *genesisSections) error {
 	want := map[string]licensetypes.License{} // license account -> validator-bound license
 	for _, l := range g.license.Licenses {
@@ -50,8 +52,23 @@ func checkLicenseDelegations(g *genesisSections) error {
 		}
 		found[d.DelegatorAddress] = true
 	}
+	unbonding := map[string]bool{} // license account -> has an unbonding entry or returned tokens
+	for _, u := range g.staking.UnbondingDelegations {
+		if _, ok := accounts[u.DelegatorAddress]; ok && len(u.Entries) > 0 {
+			unbonding[u.DelegatorAddress] = true
+		}
+	}
+	for _, b := range g.bank.Balances {
+		if _, ok := accounts[b.Address]; ok && b.Coins.IsAllPositive() {
+			unbonding[b.Address] = true
+		}
+	}
 	for _, l := range g.license.Licenses {
 		acct := licensetypes.LicenseAccount(l.Id).String()
+		if l.UnbondingUntil != nil && l.Backing.IsPositive() && !unbonding[acct] {
+			return fmt.Errorf("x/license license %d is unbonding from %s but its account %s has no unbonding entry in x/staking nor tokens in x/bank; clear unbonding_until or add the entry",
+				l.Id, l.UnbondingValidator, acct)
+		}
 		if l.Binding.Kind != licensetypes.BINDING_VALIDATOR {
 			continue
 		}

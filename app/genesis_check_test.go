@@ -3,6 +3,7 @@ package app_test
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -96,6 +97,14 @@ func TestCrossModuleGenesisChecks(t *testing.T) {
 				gs.Delegations = append(gs.Delegations, stakingtypes.Delegation{DelegatorAddress: licensetypes.LicenseAccount(1).String(), ValidatorAddress: val, Shares: math.LegacyNewDec(5)})
 			})
 		}, []string{"delegation of license 1's account", "has no license bound to that validator"}},
+		{"license unbonding with nothing on its way back", func(g app.GenesisState) {
+			val := validatorOf(t, cdc, g)
+			editSection(t, cdc, g, licensetypes.ModuleName, func(gs *licensetypes.GenesisState) {
+				until := testutil.GenesisTime.Add(time.Hour)
+				gs.Minted, gs.Licenses = 1, []licensetypes.License{{Id: 1, Owner: c.Accounts[0].Address.String(), Status: licensetypes.STATUS_ACTIVE,
+					Backing: licensetypes.DefaultStakeEquivalent, UnbondingUntil: &until, UnbondingValidator: val}}
+			})
+		}, []string{"x/license license 1 is unbonding from", "no unbonding entry"}},
 		{"a module's own genesis is invalid", func(g app.GenesisState) {
 			editSection(t, cdc, g, portypes.ModuleName, func(gs *portypes.GenesisState) { gs.Carry = math.NewInt(-1) })
 		}, []string{"x/por genesis", "carry"}},
