@@ -33,6 +33,16 @@ test-unit:
 test-system:
 	go test -count=1 -timeout 15m -run 'System' ./tests/system/...
 
+# Each fuzz target for FUZZTIME (go test -fuzz runs one target at a time). Their seed
+# corpora already run in make test.
+FUZZTIME ?= 60s
+test-fuzz:
+	@set -e; for t in $$(grep -rhoE '^func Fuzz[A-Za-z0-9_]+' --include='*_test.go' . | sed 's/^func //'); do \
+	  pkg=$$(dirname $$(grep -rlE "^func $$t\(" --include='*_test.go' .)); \
+	  echo "== $$t ($$pkg, $(FUZZTIME))"; \
+	  go test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) ./$$pkg; \
+	done
+
 bench:
 	go test -run '^$$' -bench . -benchmem ./...
 
