@@ -4,6 +4,7 @@ package testutil
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand"
 	"testing"
 	"time"
@@ -21,6 +22,8 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
 	"github.com/cosmos/cosmos-sdk/codec"
+	cryptocodec "github.com/cosmos/cosmos-sdk/crypto/codec"
+	sdked25519 "github.com/cosmos/cosmos-sdk/crypto/keys/ed25519"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
@@ -81,16 +84,33 @@ func NewTestChain(t testing.TB, n int, mutate func(codec.JSONCodec, app.GenesisS
 // genesis state that refers to them.
 func NewTestChainWithAccounts(t testing.TB, n int, mutate func(codec.JSONCodec, app.GenesisState, []Account)) *TestChain {
 	t.Helper()
+	return NewSeededTestChain(t, n, 0, mutate)
+}
+
+// NewSeededTestChain is NewTestChainWithAccounts whose validator and account keys derive
+// from seed (random keys when seed is 0), so two chains driven the same way from the same
+// seed must reach the same app hash: the determinism tests rely on it.
+func NewSeededTestChain(t testing.TB, n int, seed int64, mutate func(codec.JSONCodec, app.GenesisState, []Account)) *TestChain {
+	t.Helper()
 	a := NewApp(t)
 
 	valSet, err := simtestutil.CreateRandomValidatorSet()
 	require.NoError(t, err)
+	if seed != 0 {
+		valKey := sdked25519.GenPrivKeyFromSecret([]byte(fmt.Sprintf("validator-%d", seed)))
+		pub, err := cryptocodec.ToCmtPubKeyInterface(valKey.PubKey())
+		require.NoError(t, err)
+		valSet = cmttypes.NewValidatorSet([]*cmttypes.Validator{cmttypes.NewValidator(pub, 1)})
+	}
 
 	accounts := make([]Account, n+1)
 	genAccs := make([]authtypes.GenesisAccount, n+1)
 	balances := make([]banktypes.Balance, n+1)
 	for i := range accounts {
 		pk := secp256k1.GenPrivKey()
+		if seed != 0 {
+			pk = secp256k1.GenPrivKeyFromSecret([]byte(fmt.Sprintf("account-%d-%d", seed, i)))
+		}
 		accounts[i] = Account{PrivKey: pk, Address: sdk.AccAddress(pk.PubKey().Address())}
 		genAccs[i] = authtypes.NewBaseAccount(accounts[i].Address, pk.PubKey(), uint64(i), 0)
 		balances[i] = banktypes.Balance{

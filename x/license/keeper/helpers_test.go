@@ -37,8 +37,14 @@ func newChain(t testing.TB, stage types.Stage, mutate func(*types.GenesisState, 
 // newChainWithApp is newChain with appMutate adjusting the other modules' genesis.
 func newChainWithApp(t testing.TB, stage types.Stage, mutate func(*types.GenesisState, []testutil.Account), appMutate func(codec.JSONCodec, app.GenesisState)) *chain {
 	t.Helper()
+	return newSeededChain(t, stage, 0, mutate, appMutate)
+}
+
+// newSeededChain is newChainWithApp with keys derived from seed (see testutil.NewSeededTestChain).
+func newSeededChain(t testing.TB, stage types.Stage, seed int64, mutate func(*types.GenesisState, []testutil.Account), appMutate func(codec.JSONCodec, app.GenesisState)) *chain {
+	t.Helper()
 	var dev testutil.Account
-	c := testutil.NewTestChainWithAccounts(t, 4, func(cdc codec.JSONCodec, g app.GenesisState, accs []testutil.Account) {
+	c := testutil.NewSeededTestChain(t, 4, seed, func(cdc codec.JSONCodec, g app.GenesisState, accs []testutil.Account) {
 		if appMutate != nil {
 			appMutate(cdc, g)
 		}

@@ -45,6 +45,27 @@ func TestRandomStakingLife(t *testing.T) {
 	require.Positive(t, total.Redeemed, "no license was ever redeemed")
 }
 
+// TestStakingLifeIsDeterministic: the same random staking life, run twice from the same
+// seed (keys, operations, clock), reaches the same app hash after every block — across a
+// restart from an export and on both stages (issue #12's determinism check, for x/license).
+func TestStakingLifeIsDeterministic(t *testing.T) {
+	blocks := 80
+	if testing.Short() {
+		blocks = 30
+	}
+	for _, seed := range []int64{3, 4} {
+		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
+			a, b := newLife(t, seed), newLife(t, seed)
+			for i := 0; i < blocks; i++ {
+				a.runBlock(i, blocks)
+				b.runBlock(i, blocks)
+				require.NotEmpty(t, a.App.LastCommitID().Hash)
+				require.Equal(t, a.App.LastCommitID().Hash, b.App.LastCommitID().Hash, "block %d", i)
+			}
+		})
+	}
+}
+
 // life is one random staking life.
 type life struct {
 	*chain
@@ -64,7 +85,7 @@ func newLife(t *testing.T, seed int64) *life {
 	if seed%2 == 0 {
 		stage = types.STAGE_MAINNET
 	}
-	c := newChainWithApp(t, stage, func(gs *types.GenesisState, accs []testutil.Account) {
+	c := newSeededChain(t, stage, seed, func(gs *types.GenesisState, accs []testutil.Account) {
 		if stage != types.STAGE_MAINNET {
 			return
 		}
@@ -83,7 +104,8 @@ func newLife(t *testing.T, seed int64) *life {
 	// in-process chains; slashes and jailing are applied directly).
 	for _, acc := range c.Accounts[2:4] {
 		valAddr := sdk.ValAddress(acc.Address)
-		msg, err := stakingtypes.NewMsgCreateValidator(valAddr.String(), ed25519.GenPrivKey().PubKey(),
+		consKey := ed25519.GenPrivKeyFromSecret([]byte(fmt.Sprintf("life-%d-%s", seed, valAddr)))
+		msg, err := stakingtypes.NewMsgCreateValidator(valAddr.String(), consKey.PubKey(),
 			sdk.NewCoin(app.BondDenom, math.NewInt(1_000_000_000)), stakingtypes.NewDescription("v", "", "", "", ""),
 			stakingtypes.NewCommissionRates(math.LegacyNewDecWithPrec(1, 1), math.LegacyOneDec(), math.LegacyNewDecWithPrec(1, 2)), math.OneInt())
 		require.NoError(t, err)
@@ -100,15 +122,21 @@ func newLife(t *testing.T, seed int64) *life {
 
 func (l *life) run(blocks int) {
 	for b := 0; b < blocks; b++ {
-		if l.stage == types.STAGE_MAINNET && !l.redemption && b == blocks/2 {
-			enableRedemption(l.T, l.chain)
-			l.redemption = true
-		}
-		l.step()
-		l.checkBackingInvariant()
-		if b%67 == 66 {
-			l.chain = l.restart()
-		}
+		l.runBlock(b, blocks)
+	}
+}
+
+// runBlock is block b of a life of blocks: the upgrade half-way on MAINNET, one random
+// step, the invariants, and a restart from an export every 67 blocks.
+func (l *life) runBlock(b, blocks int) {
+	if l.stage == types.STAGE_MAINNET && !l.redemption && b == blocks/2 {
+		enableRedemption(l.T, l.chain)
+		l.redemption = true
+	}
+	l.step()
+	l.checkBackingInvariant()
+	if b%67 == 66 {
+		l.chain = l.restart()
 	}
 }
 
