@@ -158,3 +158,35 @@ func TestClockFarOffWarns(t *testing.T) {
 	}
 	require.Equal(t, 1, strings.Count(logs.String(), "sync the clock (NTP)"), logs.String())
 }
+
+// claimingChain records claims; its rewards are 10 uaegis.
+type claimingChain struct {
+	*fakeChain
+	claims int
+}
+
+func (c *claimingChain) Exec(ctx context.Context, msgs ...sdk.Msg) (string, error) {
+	if _, ok := msgs[0].(*portypes.MsgClaimRewards); ok {
+		c.claims++
+		return "claim", nil
+	}
+	return c.fakeChain.Exec(ctx, msgs...)
+}
+
+// TestAutoClaim: after a report, rewards above the threshold are claimed, and not below it.
+func TestAutoClaim(t *testing.T) {
+	for _, tc := range []struct {
+		threshold int64
+		claims    int
+	}{{0, 0}, {5, 1}, {10, 0}} {
+		start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		now := start.Add(99 * time.Second)
+		cc := &claimingChain{fakeChain: &fakeChain{start: start, now: &now, dayLen: 100 * time.Second, reports: map[uint64]int{}}}
+		r := newTestReporter(t, cc.fakeChain)
+		r.Chain, r.AutoClaimAbove = cc, math.NewInt(tc.threshold)
+		_, err := r.Step(context.Background())
+		require.NoError(t, err)
+		require.Equal(t, 1, cc.reports[1])
+		require.Equal(t, tc.claims, cc.claims, "threshold %d", tc.threshold)
+	}
+}
