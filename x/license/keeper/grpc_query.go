@@ -138,7 +138,7 @@ func (q Querier) Rewards(ctx context.Context, req *types.QueryRewardsRequest) (*
 	}
 	owner, err := sdk.AccAddressFromBech32(req.Owner)
 	if err != nil {
-		return nil, errorsmod.Wrapf(types.ErrInvalidRequest, "owner %q: %v", req.Owner, err)
+		return nil, errorsmod.Wrapf(types.ErrInvalidRequest, "owner %q is not an address: %v", req.Owner, err)
 	}
 	// Withdraw on a branch that is thrown away: x/distribution computes exactly what a
 	// claim would pay.

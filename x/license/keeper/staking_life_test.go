@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"cosmossdk.io/math"
 
@@ -352,4 +354,16 @@ func TestImpossibleRestoreIsSetAside(t *testing.T) {
 	require.NotEmpty(t, aside[0].Reason)
 	c.NextBlock(time.Second)
 	c.checkBackingInvariant()
+}
+
+// Queries answer with gRPC status codes a client can act on: NotFound for a license that
+// does not exist (REST 404), InvalidArgument for a malformed address (REST 400).
+func TestQueryStatusCodes(t *testing.T) {
+	c := newChain(t, types.STAGE_TESTNET, nil)
+	_, err := c.querier().License(c.Context(), &types.QueryLicenseRequest{Id: 999})
+	require.Equal(t, codes.NotFound, status.Code(err), "%v", err)
+	_, err = c.querier().Rewards(c.Context(), &types.QueryRewardsRequest{Owner: "aegis1nope"})
+	require.Equal(t, codes.InvalidArgument, status.Code(err), "%v", err)
+	_, err = c.querier().Licenses(c.Context(), &types.QueryLicensesRequest{Owner: "x"})
+	require.Equal(t, codes.InvalidArgument, status.Code(err), "%v", err)
 }

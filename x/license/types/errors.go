@@ -1,19 +1,23 @@
 package types
 
-import errorsmod "cosmossdk.io/errors"
+import (
+	grpccodes "google.golang.org/grpc/codes"
+
+	errorsmod "cosmossdk.io/errors"
+)
 
 var (
 	ErrInvalidParams    = errorsmod.Register(ModuleName, 2, "invalid license params")
 	ErrUnauthorized     = errorsmod.Register(ModuleName, 3, "unauthorized")
 	ErrWrongStage       = errorsmod.Register(ModuleName, 4, "not allowed in this stage")
 	ErrCapExceeded      = errorsmod.Register(ModuleName, 5, "license cap exceeded")
-	ErrUnknownLicense   = errorsmod.Register(ModuleName, 6, "unknown license")
+	ErrUnknownLicense   = errorsmod.RegisterWithGRPCCode(ModuleName, 6, grpccodes.NotFound, "unknown license")
 	ErrNotOwner         = errorsmod.Register(ModuleName, 7, "not the owner")
 	ErrLicenseBound     = errorsmod.Register(ModuleName, 8, "license is bound")
 	ErrLicenseNotBound  = errorsmod.Register(ModuleName, 9, "license is not bound")
 	ErrLicenseInactive  = errorsmod.Register(ModuleName, 10, "license is not active")
 	ErrRedemptionOff    = errorsmod.Register(ModuleName, 11, "redemption is not enabled")
-	ErrInvalidRequest   = errorsmod.Register(ModuleName, 12, "invalid request")
+	ErrInvalidRequest   = errorsmod.RegisterWithGRPCCode(ModuleName, 12, grpccodes.InvalidArgument, "invalid request")
 	ErrInvalidGenesis   = errorsmod.Register(ModuleName, 13, "invalid license genesis")
 	ErrUnknownValidator = errorsmod.Register(ModuleName, 14, "unknown validator")
 	ErrNoRewards        = errorsmod.Register(ModuleName, 15, "no license rewards to claim")
