@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
@@ -36,7 +39,7 @@ func (q Querier) Node(ctx context.Context, req *types.QueryNodeRequest) (*types.
 	}
 	op, err := parseOperator(req.Operator)
 	if err != nil {
-		return nil, err
+		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
 	node, err := q.getNode(ctx, op)
 	if err != nil {
@@ -130,7 +133,7 @@ func (q Querier) Rewards(ctx context.Context, req *types.QueryRewardsRequest) (*
 	}
 	op, err := parseOperator(req.Operator)
 	if err != nil {
-		return nil, err
+		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
 	if _, err := q.getNode(ctx, op); err != nil {
 		return nil, err

@@ -1,18 +1,22 @@
 package types
 
-import errorsmod "cosmossdk.io/errors"
+import (
+	grpccodes "google.golang.org/grpc/codes"
+
+	errorsmod "cosmossdk.io/errors"
+)
 
 var (
 	ErrInvalidParams     = errorsmod.Register(ModuleName, 2, "invalid por params")
-	ErrUnknownNode       = errorsmod.Register(ModuleName, 3, "unknown node")
+	ErrUnknownNode       = errorsmod.RegisterWithGRPCCode(ModuleName, 3, grpccodes.NotFound, "unknown node")
 	ErrNodeExists        = errorsmod.Register(ModuleName, 4, "node already registered")
-	ErrUnknownRole       = errorsmod.Register(ModuleName, 5, "unknown role")
+	ErrUnknownRole       = errorsmod.RegisterWithGRPCCode(ModuleName, 5, grpccodes.InvalidArgument, "unknown role")
 	ErrRoleInactive      = errorsmod.Register(ModuleName, 6, "role not active for this node")
 	ErrRoleActive        = errorsmod.Register(ModuleName, 7, "role already active for this node")
 	ErrRoleFull          = errorsmod.Register(ModuleName, 8, "role has no free slot")
 	ErrDuplicateReport   = errorsmod.Register(ModuleName, 9, "node already reported today")
 	ErrPartsExceedTotals = errorsmod.Register(ModuleName, 10, "report parts exceed totals")
-	ErrValueTooLarge     = errorsmod.Register(ModuleName, 11, "resource value above the maximum")
+	ErrValueTooLarge     = errorsmod.RegisterWithGRPCCode(ModuleName, 11, grpccodes.InvalidArgument, "resource value above the maximum")
 	ErrInsufficientStake = errorsmod.Register(ModuleName, 12, "insufficient stake")
 	ErrUnauthorized      = errorsmod.Register(ModuleName, 13, "unauthorized")
 	ErrInvalidReport     = errorsmod.Register(ModuleName, 14, "invalid report")
@@ -23,7 +27,7 @@ var (
 	// Code 19 (ErrScheduleEnded) is retired: reports are never refused because the
 	// emission schedule ended.
 	ErrInvalidMoniker = errorsmod.Register(ModuleName, 20, "invalid moniker")
-	ErrNoTick         = errorsmod.Register(ModuleName, 21, "no tick recorded")
+	ErrNoTick         = errorsmod.RegisterWithGRPCCode(ModuleName, 21, grpccodes.NotFound, "no tick recorded")
 	ErrCatchingUp     = errorsmod.Register(ModuleName, 22, "daily ticks are catching up after a halt; retry in the next block")
 	ErrBlockedAddress = errorsmod.Register(ModuleName, 23, "address cannot receive rewards")
 	ErrDuplicateRole  = errorsmod.Register(ModuleName, 24, "role listed more than once")
