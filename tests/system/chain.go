@@ -150,16 +150,24 @@ func (c *Chain) Stop() {
 	if c.proc == nil || c.proc.Process == nil {
 		return
 	}
-	_ = c.proc.Process.Signal(os.Interrupt)
-	select {
-	case <-c.exited:
-	case <-time.After(15 * time.Second):
-		_ = c.proc.Process.Kill()
-		<-c.exited
-	}
+	interrupt(c.proc.Process, c.exited, 15*time.Second)
 	c.proc = nil
 	if c.logFile != nil {
 		_ = c.logFile.Close()
+	}
+}
+
+// interrupt sends SIGINT and waits for done; after wait it kills the process. It reports
+// whether the process stopped by itself.
+func interrupt(p *os.Process, done <-chan struct{}, wait time.Duration) bool {
+	_ = p.Signal(os.Interrupt)
+	select {
+	case <-done:
+		return true
+	case <-time.After(wait):
+		_ = p.Kill()
+		<-done
+		return false
 	}
 }
 

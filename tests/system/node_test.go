@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -57,17 +56,12 @@ func startNode(t *testing.T, bin, home string) *nodeDaemon {
 	return d
 }
 
-// stop sends SIGTERM and waits for a clean exit.
+// stop sends SIGINT and waits for a clean exit.
 func (d *nodeDaemon) stop(t *testing.T) {
 	if d.cmd.Process == nil {
 		return
 	}
-	_ = d.cmd.Process.Signal(os.Interrupt)
-	select {
-	case <-d.done:
-	case <-time.After(10 * time.Second):
-		_ = d.cmd.Process.Kill()
-		<-d.done
+	if !interrupt(d.cmd.Process, d.done, 10*time.Second) {
 		t.Errorf("aegis-node did not stop on SIGINT")
 	}
 }
