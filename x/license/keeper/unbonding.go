@@ -49,7 +49,9 @@ func (k Keeper) settleMatured(ctx context.Context, params types.Params, budget i
 			return 0, err
 		}
 		l, err := k.Licenses.Get(ctx, id)
-		if err != nil {
+		if isNotFound(err) {
+			continue // no such license: the entry is dropped (the event above names it)
+		} else if err != nil {
 			return 0, err
 		}
 		if err := k.markUnbonding(ctx, &l, retry, l.UnbondingValidator); err != nil {
