@@ -247,7 +247,26 @@ func (c *Client) SendAs(ctx context.Context, s Signer, msgs ...sdk.Msg) (string,
 	return c.send(ctx, s, msgs...)
 }
 
+// send signs and sends msgs, retrying a few times when the key's sequence moved under it
+// (the daemon and a `claim` share the hot key; a tx of one may land between the other's
+// account query and its broadcast).
 func (c *Client) send(ctx context.Context, s Signer, msgs ...sdk.Msg) (string, error) {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		var hash string
+		if hash, err = c.sendOnce(ctx, s, msgs...); err == nil || !strings.Contains(err.Error(), "account sequence mismatch") {
+			return hash, err
+		}
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+	return "", err
+}
+
+func (c *Client) sendOnce(ctx context.Context, s Signer, msgs ...sdk.Msg) (string, error) {
 	num, seq, err := c.account(ctx, s.Addr)
 	if err != nil {
 		return "", err
