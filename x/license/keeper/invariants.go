@@ -47,6 +47,7 @@ func (k Keeper) CheckInvariants(ctx context.Context) error {
 	}
 	now := sdk.UnwrapSDKContext(ctx).BlockTime()
 	var count types.Supply
+	var unbonding int
 	var broken error
 	err = k.Licenses.Walk(ctx, nil, func(id uint64, l types.License) (bool, error) {
 		switch l.Status {
@@ -56,6 +57,9 @@ func (k Keeper) CheckInvariants(ctx context.Context) error {
 			count.Liquidated++
 		case types.STATUS_REDEEMED:
 			count.Redeemed++
+		}
+		if l.UnbondingUntil != nil {
+			unbonding++
 		}
 		if id > minted || (params.Stage == types.STAGE_MAINNET && l.MintedAt != 0) {
 			broken = fmt.Errorf("license %d: id beyond minted %d or minted on MAINNET", id, minted)
@@ -69,6 +73,16 @@ func (k Keeper) CheckInvariants(ctx context.Context) error {
 	}
 	if count.Active != supply.Active || count.Liquidated != supply.Liquidated || count.Redeemed != supply.Redeemed {
 		return fmt.Errorf("supply %+v but licenses count %+v", supply, count)
+	}
+	queued := 0
+	if err := k.Unbonding.Walk(ctx, nil, func(collections.Pair[int64, uint64]) (bool, error) {
+		queued++
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	if queued != unbonding {
+		return fmt.Errorf("%d licenses are unbonding but the queue holds %d entries", unbonding, queued)
 	}
 	if bal := k.bank.GetBalance(ctx, k.moduleAddr, params.BondDenom); bal.IsPositive() {
 		return fmt.Errorf("the license module account holds %s between blocks", bal)
@@ -86,8 +100,10 @@ func (k Keeper) checkLicense(ctx context.Context, params types.Params, l types.L
 	if !bound && len(dels) > 0 || bound && (len(dels) != 1 || dels[0].ValidatorAddress != l.Binding.Target) {
 		return fmt.Errorf("license %d (%s %s) has delegations %v", l.Id, l.Binding.Kind, l.Binding.Target, dels)
 	}
-	if has, err := k.Unbonding.Has(ctx, collectionsKey(l)); err != nil || has != (l.UnbondingUntil != nil) {
-		return firstErr(err, fmt.Errorf("license %d: unbonding_until %v but queued %v", l.Id, l.UnbondingUntil, has))
+	if l.UnbondingUntil != nil {
+		if queued, err := k.Unbonding.Has(ctx, unbondingKey(l)); err != nil || !queued {
+			return firstErr(err, fmt.Errorf("license %d unbonds until %s but is not in the unbonding queue", l.Id, l.UnbondingUntil))
+		}
 	}
 	if l.UnbondingUntil == nil || l.UnbondingUntil.After(now) {
 		if bal := k.bank.GetBalance(ctx, acct, params.BondDenom); bal.IsPositive() {
@@ -120,13 +136,6 @@ func (k Keeper) checkLicense(ctx context.Context, params types.Params, l types.L
 		return fmt.Errorf("MAINNET license %d delegates %s, at or below the threshold, and is not liquidated", l.Id, value)
 	}
 	return nil
-}
-
-func collectionsKey(l types.License) collections.Pair[int64, uint64] {
-	if l.UnbondingUntil == nil {
-		return collections.Join(int64(0), l.Id)
-	}
-	return unbondingKey(l)
 }
 
 func firstErr(errs ...error) error {

@@ -63,10 +63,10 @@ func (m msgServer) loadLicenses(ctx context.Context, signer string, ids []uint64
 
 // requireIdle checks that no license is bound or has stake still unbonding.
 func requireIdle(ls []types.License) error {
-	if err := requireUnbound(ls); err != nil {
-		return err
-	}
 	for _, l := range ls {
+		if l.Binding.Kind != types.BINDING_NONE {
+			return errorsmod.Wrapf(types.ErrLicenseBound, "license %d is bound to %s", l.Id, l.Binding.Target)
+		}
 		if l.UnbondingUntil != nil {
 			return errorsmod.Wrapf(types.ErrLicenseUnbonding, "license %d: its stake returns from %s at %s; bind it after that",
 				l.Id, l.UnbondingValidator, l.UnbondingUntil.Format(time.RFC3339))
@@ -86,15 +86,6 @@ func (m msgServer) holder(field, s string) (sdk.AccAddress, error) {
 		return nil, errorsmod.Wrapf(types.ErrBlockedAddress, "%s %s is a module account", field, s)
 	}
 	return a, nil
-}
-
-func requireUnbound(ls []types.License) error {
-	for _, l := range ls {
-		if l.Binding.Kind != types.BINDING_NONE {
-			return errorsmod.Wrapf(types.ErrLicenseBound, "license %d is bound to %s", l.Id, l.Binding.Target)
-		}
-	}
-	return nil
 }
 
 func ids(ls []types.License) []uint64 {

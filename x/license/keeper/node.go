@@ -86,8 +86,10 @@ func (k Keeper) SlashNode(ctx context.Context, operator sdk.AccAddress, fraction
 			return math.Int{}, err
 		}
 	}
-	if err := k.countStatus(ctx, types.STATUS_LIQUIDATED, liquidated); err != nil {
-		return math.Int{}, err
+	if liquidated > 0 {
+		if err := k.countStatus(ctx, types.STATUS_LIQUIDATED, liquidated); err != nil {
+			return math.Int{}, err
+		}
 	}
 	if released.IsPositive() {
 		// Node-bound licenses back stake virtually; their released backing becomes tokens
