@@ -25,6 +25,7 @@ import (
 //     slash scan is done, within a uaegis of it (restored); on MAINNET above the
 //     liquidation threshold. Unbound licenses
 //     delegate nothing. The license module account holds no stake between blocks.
+//   - The unbonding queue holds exactly the licenses whose stake is unbonding.
 //   - Rewards: the withdraw address of every validator-bound license account is the owner,
 //     and no license account holds tokens except stake whose unbonding matured this block —
 //     so every staking reward earned by license stake was paid to an owner or is still owed
