@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
+
 	servertypes "github.com/cosmos/cosmos-sdk/server/types"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -17,7 +19,10 @@ import (
 // forZeroHeight the state is prepared to restart at height zero: rewards are withdrawn and
 // heights reset, so the exported file boots a new chain.
 func (app *App) ExportAppStateAndValidators(forZeroHeight bool, jailAllowedAddrs, modulesToExport []string) (servertypes.ExportedApp, error) {
-	ctx := app.NewContext(true)
+	// The context must carry the last height: x/distribution computes each delegation's
+	// rewards across the slashes recorded up to ctx's height, and at height 0 it would see
+	// none and find a slashed delegation worth more than its stake (a panic).
+	ctx := app.NewContextLegacy(true, cmtproto.Header{Height: app.LastBlockHeight()})
 
 	// The exported state starts at the next height, where CometBFT will call InitChain.
 	height := app.LastBlockHeight() + 1
@@ -164,9 +169,12 @@ func (app *App) resetStakingHeights(ctx sdk.Context, allowed map[string]bool) er
 	if err = errors.Join(err, iterErr); err != nil {
 		return err
 	}
+	// An unbonding entry restarts at height 1, the new chain's first block, not 0: it is
+	// still slashed only for infractions before it (none on the new chain), and its holder
+	// can still cancel it — x/staking refuses MsgCancelUnbondingDelegation for height 0.
 	err = app.StakingKeeper.IterateUnbondingDelegations(ctx, func(_ int64, ubd stakingtypes.UnbondingDelegation) bool {
 		for i := range ubd.Entries {
-			ubd.Entries[i].CreationHeight = 0
+			ubd.Entries[i].CreationHeight = 1
 		}
 		iterErr = app.StakingKeeper.SetUnbondingDelegation(ctx, ubd)
 		return iterErr != nil

@@ -1,8 +1,10 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 
+	"cosmossdk.io/collections"
 	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -64,3 +66,58 @@ func (app *App) CheckInvariants(ctx sdk.Context) error {
 	}
 	return nil
 }
+
+// BlockChecker checks the invariants after every block, with what only a sequence of
+// blocks shows: the last day issued never goes back, every day since the previous block
+// was ticked by x/por exactly once, in order (one receipt per day), and the licenses
+// minted never decrease.
+type BlockChecker struct {
+	app     *App
+	started bool
+	lastDay uint64
+	minted  uint64
+	blocks  int64
+}
+
+// NewBlockChecker starts checking app from its current state.
+func NewBlockChecker(app *App) *BlockChecker { return &BlockChecker{app: app} }
+
+// Check runs every invariant on ctx, the state a block leaves.
+func (c *BlockChecker) Check(ctx sdk.Context) error {
+	if err := c.app.CheckInvariants(ctx); err != nil {
+		return err
+	}
+	last, _, err := c.app.EmissionKeeper.Progress(ctx)
+	if err != nil {
+		return err
+	}
+	minted, err := c.app.LicenseKeeper.Minted.Get(ctx)
+	if err != nil && !errors.Is(err, collections.ErrNotFound) {
+		return err
+	}
+	if c.started {
+		if last < c.lastDay {
+			return fmt.Errorf("last day issued went back from %d to %d", c.lastDay, last)
+		}
+		if minted < c.minted {
+			return fmt.Errorf("licenses minted went back from %d to %d", c.minted, minted)
+		}
+		// Each day since the last check has its receipt: it ticked, once, in order (the
+		// tick refuses a day that is not the next one).
+		for day := c.lastDay + 1; day <= last; day++ {
+			ok, err := c.app.PorKeeper.DayTicks.Has(ctx, day)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("day %d was issued but x/por has no tick receipt for it", day)
+			}
+		}
+	}
+	c.started, c.lastDay, c.minted = true, last, minted
+	c.blocks++
+	return nil
+}
+
+// Blocks is the number of blocks checked.
+func (c *BlockChecker) Blocks() int64 { return c.blocks }
