@@ -14,10 +14,13 @@ import (
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/codec"
 	cdctypes "github.com/cosmos/cosmos-sdk/codec/types"
+	"github.com/cosmos/cosmos-sdk/testutil/simsx"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
+	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
 	"github.com/aegis-chain/aegis/x/por/keeper"
+	"github.com/aegis-chain/aegis/x/por/simulation"
 	"github.com/aegis-chain/aegis/x/por/types"
 )
 
@@ -31,6 +34,7 @@ var (
 	_ appmodule.AppModule        = AppModule{}
 	_ appmodule.HasEndBlocker    = AppModule{}
 	_ module.HasConsensusVersion = AppModule{}
+	_ module.AppModuleSimulation = AppModule{}
 )
 
 // AppModule is the x/emission module.
@@ -108,3 +112,38 @@ func (AppModule) ConsensusVersion() uint64 { return ConsensusVersion }
 
 // EndBlock releases matured unbonding stake.
 func (am AppModule) EndBlock(ctx context.Context) error { return am.keeper.EndBlocker(ctx) }
+
+// GenerateGenesisState writes a random genesis with hundreds of nodes for the simulation.
+func (AppModule) GenerateGenesisState(simState *module.SimulationState) {
+	simulation.RandomizedGenState(simState)
+}
+
+// RegisterStoreDecoder decodes the module's store for simulation diffs.
+func (am AppModule) RegisterStoreDecoder(sdr simtypes.StoreDecoderRegistry) {
+	sdr[types.StoreKey] = simtypes.NewStoreDecoderFuncFromCollectionsSchema(am.keeper.Schema)
+}
+
+// WeightedOperations is empty: the operations are registered by WeightedOperationsX.
+func (AppModule) WeightedOperations(module.SimulationState) []simtypes.WeightedOperation { return nil }
+
+// WeightedOperationsX registers a factory for every message a node operator sends, valid
+// ones and ones the keeper must refuse.
+func (am AppModule) WeightedOperationsX(weights simsx.WeightSource, reg simsx.Registry) {
+	k := am.keeper
+	reg.Add(weights.Get("msg_register_node", 40), simulation.MsgRegisterNodeFactory(k))
+	reg.Add(weights.Get("msg_register_node_full_role", 5), simulation.MsgRegisterNodeInFullRoleFactory(k))
+	reg.Add(weights.Get("msg_activate_role", 20), simulation.MsgActivateRoleFactory(k))
+	reg.Add(weights.Get("msg_deactivate_role", 10), simulation.MsgDeactivateRoleFactory(k))
+	reg.Add(weights.Get("msg_add_stake", 15), simulation.MsgAddStakeFactory(k))
+	reg.Add(weights.Get("msg_unbond_stake", 15), simulation.MsgUnbondStakeFactory(k))
+	reg.Add(weights.Get("msg_set_withdraw_address", 10), simulation.MsgSetWithdrawAddressFactory(k))
+	reg.Add(weights.Get("msg_submit_report", 100), simulation.MsgSubmitReportFactory(k))
+	reg.Add(weights.Get("msg_submit_report_invalid", 10), simulation.MsgSubmitReportInvalidFactory(k))
+	reg.Add(weights.Get("msg_claim_rewards", 40), simulation.MsgClaimRewardsFactory(k))
+}
+
+// ProposalMsgsX registers the governance messages: slashing a node and new params.
+func (am AppModule) ProposalMsgsX(weights simsx.WeightSource, reg simsx.Registry) {
+	reg.Add(weights.Get("msg_slash_node", 20), simulation.MsgSlashNodeFactory(am.keeper))
+	reg.Add(weights.Get("msg_update_params", 10), simulation.MsgUpdateParamsFactory(am.keeper))
+}

@@ -23,22 +23,13 @@ func (k Keeper) getNode(ctx context.Context, op sdk.AccAddress) (types.Node, err
 	return n, err
 }
 
-// requiredStake is the sum of min_stake over roles.
-func requiredStake(params types.Params, roles []types.NodeRole) math.Int {
-	sum := math.ZeroInt()
-	for _, r := range roles {
-		sum = sum.Add(params.Roles[r-1].MinStake)
-	}
-	return sum
-}
-
 // checkStake fails unless escrowed plus external stake covers the roles' min_stake.
 func (k Keeper) checkStake(ctx context.Context, params types.Params, op sdk.AccAddress, stake math.Int, roles []types.NodeRole) error {
 	ext, err := k.externalStake(ctx, op)
 	if err != nil {
 		return err
 	}
-	need := requiredStake(params, roles)
+	need := params.RequiredStake(roles)
 	if have := stake.Add(ext); have.LT(need) {
 		return errorsmod.Wrapf(types.ErrInsufficientStake, "roles %s need %s%s of stake, node has %s (escrowed %s, licenses %s)",
 			types.RolesString(roles), need, params.StakeDenom, have, stake, ext)
@@ -144,7 +135,7 @@ func (k Keeper) CheckStakeWithout(ctx context.Context, op sdk.AccAddress, remove
 	if err != nil {
 		return err
 	}
-	if need := requiredStake(params, node.Roles); node.Stake.Add(ext).Sub(removed).LT(need) {
+	if need := params.RequiredStake(node.Roles); node.Stake.Add(ext).Sub(removed).LT(need) {
 		return errorsmod.Wrapf(types.ErrInsufficientStake, "node %s needs %s for roles %s and would keep %s",
 			node.Operator, need, types.RolesString(node.Roles), node.Stake.Add(ext).Sub(removed))
 	}

@@ -92,3 +92,12 @@ func (k Keeper) reportDay(ctx context.Context, lastTick uint64) (uint64, error) 
 	}
 	return max(day, lastTick+1), nil
 }
+
+// ReportDay is the day a report sent now counts from (see reportDay).
+func (k Keeper) ReportDay(ctx context.Context) (uint64, error) {
+	last, err := k.lastTick(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return k.reportDay(ctx, last)
+}

@@ -150,3 +150,31 @@ func compareUint64(a, b uint64) int {
 	}
 	return 0
 }
+
+// SetDerived fills in what the nodes' state implies — each role's slots_held, the running
+// eff_sum and count of the reports counting at the next tick, and every later delta — so
+// that a genesis built from nodes and node-roles (a simulation, a load test, a migration)
+// validates. It replaces gs.Deltas and the roles' slot, eff and count fields.
+func (gs *GenesisState) SetDerived() {
+	d := gs.derive()
+	for i := range gs.Roles {
+		r := gs.Roles[i].Role
+		gs.Roles[i].SlotsHeld = d.slots[r]
+		gs.Roles[i].EffSum = d.effNext[r]
+		gs.Roles[i].Count = uint64(d.countNext[r])
+	}
+	keys := make([]roleDay, 0, len(d.deltas))
+	for k := range d.deltas {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b roleDay) int {
+		if a.r != b.r {
+			return int(a.r) - int(b.r)
+		}
+		return compareUint64(a.day, b.day)
+	})
+	gs.Deltas = gs.Deltas[:0]
+	for _, k := range keys {
+		gs.Deltas = append(gs.Deltas, GenesisRoleDelta{Role: k.r, Day: k.day, Delta: d.deltas[k]})
+	}
+}

@@ -123,3 +123,12 @@ func (rp RoleParams) Validate() error {
 	}
 	return nil
 }
+
+// RequiredStake is the stake that holding roles needs: the sum of their min_stake.
+func (p Params) RequiredStake(roles []NodeRole) math.Int {
+	sum := math.ZeroInt()
+	for _, r := range roles {
+		sum = sum.Add(p.Roles[r-1].MinStake)
+	}
+	return sum
+}
