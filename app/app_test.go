@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 	"time"
 
@@ -204,4 +205,18 @@ func mustValAddr(t *testing.T, s string) sdk.ValAddress {
 	v, err := sdk.ValAddressFromBech32(s)
 	require.NoError(t, err)
 	return v
+}
+
+// TestOnlyEmissionAndLicenseMint: the total supply can grow only through x/emission (the
+// schedule) and x/license (license stake, restores, releases and redemptions): no other
+// module account may mint.
+func TestOnlyEmissionAndLicenseMint(t *testing.T) {
+	var minters []string
+	for name, perms := range app.ModuleAccountPermissions() {
+		if slices.Contains(perms, authtypes.Minter) {
+			minters = append(minters, name)
+		}
+	}
+	slices.Sort(minters)
+	require.Equal(t, []string{"emission", "license"}, minters)
 }

@@ -64,6 +64,17 @@ func (app *App) CheckInvariants(ctx sdk.Context) error {
 	if err := app.LicenseKeeper.CheckInvariants(ctx); err != nil {
 		return fmt.Errorf("license: %w", err)
 	}
+	// The supply is exactly the tokens that exist: the sum of every balance.
+	sum := math.ZeroInt()
+	app.BankKeeper.IterateAllBalances(ctx, func(_ sdk.AccAddress, c sdk.Coin) bool {
+		if c.Denom == params.Denom {
+			sum = sum.Add(c.Amount)
+		}
+		return false
+	})
+	if supply := app.BankKeeper.GetSupply(ctx, params.Denom).Amount; !supply.Equal(sum) {
+		return fmt.Errorf("bank: supply %s%s but the balances sum to %s", supply, params.Denom, sum)
+	}
 	return nil
 }
 
