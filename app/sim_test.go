@@ -127,12 +127,13 @@ func stateFactory(a *app.App) simsx.SimStateFactory {
 	}
 }
 
-// runSeeds runs fn for each seed as a subtest. The SDK's simulation skips a run whose
+// runSeeds runs fn for each seed as a parallel subtest. The SDK's simulation skips a run whose
 // validator set empties; a skipped seed would pass while checking nothing, so it fails.
 func runSeeds(t *testing.T, fn func(t *testing.T, cfg simtypes.Config, seed int64)) {
 	cfg := simConfig(t)
 	for _, seed := range simSeeds(t) {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+			t.Parallel() // seeds are independent: use every core (-parallel)
 			defer func() {
 				if t.Skipped() {
 					t.Errorf("seed %d: the simulation stopped early (skipped) instead of running %d blocks", seed, cfg.NumBlocks)
