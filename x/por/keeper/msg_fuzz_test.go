@@ -128,9 +128,13 @@ func fuzzInt(r *rand.Rand) math.Int {
 
 // fuzzDec is a LegacyDec among nil, negative, zero, the edges of [0, 1] and huge values.
 func fuzzDec(r *rand.Rand) math.LegacyDec {
-	switch r.Intn(11) {
+	switch r.Intn(13) {
 	case 0:
 		return math.LegacyDec{}
+	case 11:
+		return math.LegacyNewDecFromInt(maxInt) // about the largest LegacyDec
+	case 12:
+		return math.LegacyNewDec(1_000_000_000).Add(math.LegacySmallestDec())
 	case 1:
 		return math.LegacyNewDecWithPrec(-r.Int63n(2000), 3)
 	case 2:
