@@ -3,6 +3,8 @@ package types
 import (
 	"errors"
 	"fmt"
+	gomath "math"
+	"time"
 
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
@@ -53,6 +55,9 @@ func (gs GenesisState) Validate() error {
 	return nil
 }
 
+// minQueueTime and maxQueueTime are the times the unbonding queue's UnixNano key can hold.
+var minQueueTime, maxQueueTime = time.Unix(0, gomath.MinInt64).UTC(), time.Unix(0, gomath.MaxInt64).UTC()
+
 func (l License) validate(p Params) error {
 	if _, err := sdk.AccAddressFromBech32(l.Owner); err != nil {
 		return fmt.Errorf("owner %q: %v", l.Owner, err)
@@ -87,6 +92,11 @@ func (l License) validate(p Params) error {
 	if l.UnbondingUntil != nil {
 		if l.Binding.Kind != BINDING_NONE {
 			return errors.New("bound while its stake is unbonding")
+		}
+		// The unbonding queue is keyed by UnixNano, which wraps outside these years: a
+		// license unbonding until 2300 would be settled at once, one until 1000 in 2153.
+		if u := *l.UnbondingUntil; u.Before(minQueueTime) || u.After(maxQueueTime) {
+			return fmt.Errorf("unbonding_until %s must be within %s and %s (the unbonding queue's nanosecond clock)", u, minQueueTime, maxQueueTime)
 		}
 		if _, err := sdk.ValAddressFromBech32(l.UnbondingValidator); err != nil {
 			return fmt.Errorf("unbonding from validator %q: %v", l.UnbondingValidator, err)

@@ -59,7 +59,11 @@ func (b *fakeBank) SendCoinsFromAccountToModule(_ context.Context, from sdk.AccA
 	return b.move(from.String(), modAddr(to), amt)
 }
 
+// SendCoinsFromModuleToAccount refuses a blocked recipient, as x/bank does.
 func (b *fakeBank) SendCoinsFromModuleToAccount(_ context.Context, from string, to sdk.AccAddress, amt sdk.Coins) error {
+	if b.BlockedAddr(to) {
+		return sdkerrors.ErrUnauthorized.Wrapf("%s is not allowed to receive funds", to)
+	}
 	return b.move(modAddr(from), to.String(), amt)
 }
 

@@ -2,6 +2,7 @@ package keeper_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -97,6 +98,27 @@ func TestGenesisValidateRefusesWhatWouldHalt(t *testing.T) {
 			gs.SetAside = append(gs.SetAside, gs.Unbonding[0])
 		}, []string{"set_aside[0]", "used twice"}},
 		{"settled after the last tick", func(gs *types.GenesisState) { gs.NodeRoles[0].SettledDay = 9 }, []string{"settled_day 9 is after the last tick 2"}},
+
+		// Found by FuzzPorGenesisValidate (issue #12): each passed and then overflowed, paid
+		// early, or panicked in Validate itself.
+		{"carry near 2^256 (the liabilities sum and the first tick overflowed)", func(gs *types.GenesisState) {
+			gs.Carry = maxInt
+		}, []string{"carry must be set, not negative and below 2^128"}},
+		{"a reserve near 2^256", func(gs *types.GenesisState) { gs.Roles[1].Reserve = maxInt }, []string{"roles[1] DELEGATE", "reserve below 2^128"}},
+		{"a stake near 2^256", func(gs *types.GenesisState) { gs.Nodes[nodeIdx(gs, "bob")].Stake = maxInt }, []string{"stake must be set, not negative and below 2^128"}},
+		{"an unbonding amount near 2^256", func(gs *types.GenesisState) { gs.Unbonding[0].Amount = maxInt }, []string{"unbonding[0]", "below 2^128"}},
+		{"a delta near LegacyDec's limit (Validate panicked adding it)", func(gs *types.GenesisState) {
+			gs.Deltas = append(gs.Deltas, types.GenesisRoleDelta{Role: w, Day: gs.LastTickDay + 1, Delta: types.RoleDelta{Eff: math.LegacyNewDecFromInt(maxInt)}})
+		}, []string{"eff must be set and within ±2^160"}},
+		{"an index near LegacyDec's limit (settlement overflowed)", func(gs *types.GenesisState) {
+			gs.Roles[0].Index = math.LegacyNewDecFromInt(maxInt)
+		}, []string{"roles[0] WORKER", "index at most 2^160"}},
+		{"an eff above any por_cap", func(gs *types.GenesisState) {
+			gs.NodeRoles[0].Prev = types.Segment{Eff: math.LegacyNewDec(types.MaxPorCap).Add(math.LegacySmallestDec())}
+		}, []string{"eff and prev.eff must be in [0, 1000000000]"}},
+		{"unbonding due after 2262 (its queue key wrapped: paid at once)", func(gs *types.GenesisState) {
+			gs.Unbonding[0].CompletionTime = time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)
+		}, []string{"unbonding[0] id", "completion_time 2300-01-01", "the queue's nanosecond clock"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -276,6 +276,14 @@ func TestMsgServerRejects(t *testing.T) {
 		// earned. Harmless on chain (a failed tx's writes are discarded) but it breaks the
 		// "a rejected message changes nothing" contract of NewMsgServerImpl.
 		{name: "claim with nothing to claim", run: func(f *fixture) error { return claim(f, "idle") }, err: types.ErrNoRewards},
+		// Found by FuzzPorGenesisValidate (issue #12): a refused payout (a genesis withdraw
+		// address the bank blocks) used to leave the node-roles settled and zeroed.
+		{
+			name:  "claim whose payout the bank refuses",
+			setup: func(t *testing.T, f *fixture) { f.bank.refuse[op(f, "alice")] = true },
+			run:   func(f *fixture) error { return claim(f, "alice") },
+			err:   sdkerrors.ErrUnauthorized,
+		},
 	}
 
 	for _, c := range cases {

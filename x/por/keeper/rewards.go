@@ -66,14 +66,10 @@ func (k Keeper) claim(ctx context.Context, op sdk.AccAddress) (sdk.Coins, error)
 		total = total.Add(pay)
 		settled = append(settled, nr)
 	}
-	// Nothing is written unless something is paid: a rejected claim changes nothing.
+	// Nothing is written unless something is paid: a rejected claim changes nothing, also
+	// when the payout is refused (a withdraw address the bank blocks).
 	if !total.IsPositive() {
 		return nil, errorsmod.Wrapf(types.ErrNoRewards, "%s has nothing to claim", node.Operator)
-	}
-	for _, nr := range settled {
-		if err := k.NodeRoles.Set(ctx, nodeRoleKey(op, nr.Role), nr); err != nil {
-			return nil, err
-		}
 	}
 	to, err := sdk.AccAddressFromBech32(node.WithdrawAddress)
 	if err != nil {
@@ -83,6 +79,11 @@ func (k Keeper) claim(ctx context.Context, op sdk.AccAddress) (sdk.Coins, error)
 	coins := sdk.NewCoins(sdk.NewCoin(params.StakeDenom, total))
 	if err := k.bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, to, coins); err != nil {
 		return nil, err
+	}
+	for _, nr := range settled {
+		if err := k.NodeRoles.Set(ctx, nodeRoleKey(op, nr.Role), nr); err != nil {
+			return nil, err
+		}
 	}
 	return coins, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRewardsClaimed{
 		Operator: node.Operator, WithdrawAddress: node.WithdrawAddress, Amount: total,

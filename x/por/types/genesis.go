@@ -1,9 +1,30 @@
 package types
 
 import (
+	"math/big"
+
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
 )
+
+// maxAmountBits bounds every amount of the state and min_stake below 2^128 uaegis (about
+// 3.4e32 AEGIS), far above any supply: sums over every entry and the tick's products
+// (reserve times slots, pool times bps) then stay far inside math.Int's 256 bits. A carry
+// or reserve near 2^256 used to pass and overflow the liabilities check or the first tick.
+const maxAmountBits = 128
+
+// maxDec bounds the eff sums, deltas, reward indexes and accrued rewards (2^160): with
+// effs at most MaxPorCap, eff times an index difference stays inside LegacyDec's range,
+// and so does any sum of them.
+var maxDec = math.LegacyNewDecFromBigInt(new(big.Int).Lsh(big.NewInt(1), 160))
+
+// validAmount reports whether x is set, not negative and below 2^128.
+func validAmount(x math.Int) bool {
+	return !x.IsNil() && !x.IsNegative() && x.BigIntMut().BitLen() <= maxAmountBits
+}
+
+// validDec reports whether x is set, not negative and at most 2^160.
+func validDec(x math.LegacyDec) bool { return !x.IsNil() && !x.IsNegative() && x.LTE(maxDec) }
 
 // DefaultGenesis is the default params with empty role accumulators.
 func DefaultGenesis() *GenesisState {
@@ -29,8 +50,8 @@ func (gs GenesisState) Validate() error {
 	if err := gs.Params.Validate(); err != nil {
 		return err
 	}
-	if gs.Carry.IsNil() || gs.Carry.IsNegative() {
-		return errorsmod.Wrap(ErrInvalidGenesis, "carry must be set and not negative")
+	if !validAmount(gs.Carry) {
+		return errorsmod.Wrap(ErrInvalidGenesis, "carry must be set, not negative and below 2^128")
 	}
 	if err := gs.validateRoles(); err != nil {
 		return err
@@ -65,8 +86,8 @@ func (gs GenesisState) validateRoles() error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "roles[%d] %s: slots_held %d or high_water %d above slot_cap %d",
 				i, rs.Role.Short(), rs.SlotsHeld, rs.HighWater, cap)
 		}
-		if rs.Reserve.IsNil() || rs.Reserve.IsNegative() || rs.EffSum.IsNil() || rs.EffSum.IsNegative() || rs.Index.IsNil() || rs.Index.IsNegative() {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "roles[%d] %s: reserve, eff_sum and index must be set and not negative", i, rs.Role.Short())
+		if !validAmount(rs.Reserve) || !validDec(rs.EffSum) || !validDec(rs.Index) {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "roles[%d] %s: reserve, eff_sum and index must be set and not negative; reserve below 2^128, eff_sum and index at most 2^160", i, rs.Role.Short())
 		}
 	}
 	return nil

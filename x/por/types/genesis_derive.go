@@ -84,8 +84,8 @@ func (gs GenesisState) validateDerived() error {
 		switch {
 		case !gd.Role.Valid():
 			return errorsmod.Wrapf(ErrInvalidGenesis, "deltas[%d]: unknown role %d", i, gd.Role)
-		case gd.Delta.Eff.IsNil():
-			return errorsmod.Wrapf(ErrInvalidGenesis, "deltas[%d] (%s, day %d): eff must be set", i, gd.Role.Short(), gd.Day)
+		case gd.Delta.Eff.IsNil() || gd.Delta.Eff.Abs().GT(maxDec):
+			return errorsmod.Wrapf(ErrInvalidGenesis, "deltas[%d] (%s, day %d): eff must be set and within ±2^160", i, gd.Role.Short(), gd.Day)
 		case gd.Day < next:
 			return errorsmod.Wrapf(ErrInvalidGenesis, "deltas[%d] (%s, day %d): day %d is already ticked (last tick %d); remove it", i, gd.Role.Short(), gd.Day, gd.Day, gs.LastTickDay)
 		}

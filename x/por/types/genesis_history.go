@@ -19,8 +19,8 @@ func (gs GenesisState) validateHistory() error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "role_days[%d]: unknown role %d", i, rd.Role)
 		case rd.Day == 0 || rd.Day > last:
 			return errorsmod.Wrapf(ErrInvalidGenesis, "role_days[%d] (%s, day %d): only days 1..last_tick_day %d are ticked; remove it", i, rd.Role.Short(), rd.Day, last)
-		case rd.Index.IsNil() || rd.Index.IsNegative():
-			return errorsmod.Wrapf(ErrInvalidGenesis, "role_days[%d] (%s, day %d): index must be set and not negative", i, rd.Role.Short(), rd.Day)
+		case !validDec(rd.Index):
+			return errorsmod.Wrapf(ErrInvalidGenesis, "role_days[%d] (%s, day %d): index must be set, not negative and at most 2^160", i, rd.Role.Short(), rd.Day)
 		}
 		if _, dup := index[k]; dup {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "role_days[%d] (%s, day %d): listed twice; keep one", i, rd.Role.Short(), rd.Day)

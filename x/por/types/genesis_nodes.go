@@ -1,7 +1,11 @@
 package types
 
 import (
+	"math"
+	"time"
+
 	errorsmod "cosmossdk.io/errors"
+	sdkmath "cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 )
@@ -20,8 +24,8 @@ func (gs GenesisState) validateNodes() (map[string]Node, error) {
 			return nil, errorsmod.Wrapf(ErrInvalidGenesis, "nodes[%d] %s: withdraw_address %q is not an account address (%v); set it to the operator",
 				i, n.Operator, n.WithdrawAddress, err)
 		}
-		if n.Stake.IsNil() || n.Stake.IsNegative() {
-			return nil, errorsmod.Wrapf(ErrInvalidGenesis, "nodes[%d] %s: stake must be set and not negative", i, n.Operator)
+		if !validAmount(n.Stake) {
+			return nil, errorsmod.Wrapf(ErrInvalidGenesis, "nodes[%d] %s: stake must be set, not negative and below 2^128", i, n.Operator)
 		}
 		for j, r := range n.Roles {
 			if !r.Valid() {
@@ -76,8 +80,9 @@ func (gs GenesisState) validateNodeRoles(nodes map[string]Node) error {
 				return at("%s must be set", d.name)
 			}
 		}
-		if nr.Eff.IsNegative() || nr.Accrued.IsNegative() || nr.Prev.Eff.IsNegative() {
-			return at("eff, accrued and prev.eff must not be negative")
+		maxEff := sdkmath.LegacyNewDec(MaxPorCap)
+		if nr.Eff.IsNegative() || nr.Prev.Eff.IsNegative() || nr.Eff.GT(maxEff) || nr.Prev.Eff.GT(maxEff) || !validDec(nr.Accrued) {
+			return at("eff and prev.eff must be in [0, %d] (no report earns more than por_cap), accrued not negative and at most 2^160", MaxPorCap)
 		}
 		cur := nr.Current()
 		for _, s := range []struct {
@@ -109,6 +114,9 @@ func (gs GenesisState) validateNodeRoles(nodes map[string]Node) error {
 	return nil
 }
 
+// minQueueTime and maxQueueTime are the times the unbonding queue's UnixNano key can hold.
+var minQueueTime, maxQueueTime = time.Unix(0, math.MinInt64).UTC(), time.Unix(0, math.MaxInt64).UTC()
+
 // validateUnbonding checks the queued and set-aside unbonding entries: ids unique and
 // issued, amounts positive; a queued entry's operator must parse (it is paid when it
 // matures), a set-aside one is kept as it is.
@@ -126,13 +134,19 @@ func (gs GenesisState) validateUnbonding() error {
 				return errorsmod.Wrapf(ErrInvalidGenesis, "%s[%d]: id %d used twice; give each entry its own id", list.name, i, u.Id)
 			}
 			ids[u.Id] = true
-			if u.Amount.IsNil() || !u.Amount.IsPositive() {
-				return errorsmod.Wrapf(ErrInvalidGenesis, "%s[%d] id %d: amount must be positive", list.name, i, u.Id)
+			if !validAmount(u.Amount) || u.Amount.IsZero() {
+				return errorsmod.Wrapf(ErrInvalidGenesis, "%s[%d] id %d: amount must be positive and below 2^128", list.name, i, u.Id)
 			}
 			if list.name == "unbonding" {
 				if _, err := sdk.AccAddressFromBech32(u.Operator); err != nil {
 					return errorsmod.Wrapf(ErrInvalidGenesis, "unbonding[%d] id %d: operator %q is not an account address (%v); it could never be paid: fix the address",
 						i, u.Id, u.Operator, err)
+				}
+				// The queue is ordered by UnixNano, which wraps outside these years: an
+				// entry due in 2300 would be paid at once.
+				if u.CompletionTime.Before(minQueueTime) || u.CompletionTime.After(maxQueueTime) {
+					return errorsmod.Wrapf(ErrInvalidGenesis, "unbonding[%d] id %d: completion_time %s must be within %s and %s (the queue's nanosecond clock)",
+						i, u.Id, u.CompletionTime, minQueueTime, maxQueueTime)
 				}
 			}
 		}

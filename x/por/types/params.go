@@ -17,6 +17,8 @@ const (
 	MaxResourceValueLimit = 1_000_000_000_000_000
 	// TotalBps is what the role allocations must sum to.
 	TotalBps = 10_000
+	// MaxPorCap bounds por_cap, and so every eff a report can earn.
+	MaxPorCap = 1_000_000_000
 )
 
 // DefaultMinStake is the stake each active role needs by default: 10,000 AEGIS, the
@@ -112,14 +114,14 @@ func (rp RoleParams) Validate() error {
 			return fail("%s must be in [0, 1000000]", [...]string{"weight_compute", "weight_storage", "weight_bandwidth"}[i])
 		}
 	}
-	if rp.PorCap.IsNil() || !rp.PorCap.IsPositive() || rp.PorCap.GT(math.LegacyNewDec(1_000_000_000)) {
+	if rp.PorCap.IsNil() || !rp.PorCap.IsPositive() || rp.PorCap.GT(math.LegacyNewDec(MaxPorCap)) {
 		return fail("por_cap must be in (0, 1e9]")
 	}
 	if rp.Penalty.IsNil() || !rp.Penalty.IsPositive() || rp.Penalty.GT(math.LegacyOneDec()) {
 		return fail("penalty must be in (0, 1]")
 	}
-	if rp.MinStake.IsNil() || rp.MinStake.IsNegative() {
-		return fail("min_stake must not be negative")
+	if !validAmount(rp.MinStake) {
+		return fail("min_stake must be set, not negative and below 2^128")
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package types_test
 
 import (
+	"math/big"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -53,6 +54,13 @@ func TestParamsValidate(t *testing.T) {
 		{"nil penalty", func(p *types.Params) { p.Roles[1].Penalty = math.LegacyDec{} }, types.ErrInvalidParams},
 		{"negative min_stake", func(p *types.Params) { p.Roles[0].MinStake = math.NewInt(-1) }, types.ErrInvalidParams},
 		{"nil min_stake", func(p *types.Params) { p.Roles[0].MinStake = math.Int{} }, types.ErrInvalidParams},
+		// Two roles' min_stake near 2^256 overflowed the stake a node needs (issue #12).
+		{"min_stake 2^128", func(p *types.Params) {
+			p.Roles[0].MinStake = math.NewIntFromBigInt(new(big.Int).Lsh(big.NewInt(1), 128))
+		}, types.ErrInvalidParams},
+		{"min_stake 2^128-1", func(p *types.Params) {
+			p.Roles[0].MinStake = math.NewIntFromBigInt(new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 128), big.NewInt(1)))
+		}, nil},
 		{"zero report_days", func(p *types.Params) { p.ReportDays = 0 }, types.ErrInvalidParams},
 		{"report_days above 365", func(p *types.Params) { p.ReportDays = 366 }, types.ErrInvalidParams},
 		{"unbonding_days above 365", func(p *types.Params) { p.UnbondingDays = 366 }, types.ErrInvalidParams},
