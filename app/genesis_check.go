@@ -115,10 +115,15 @@ func checkDenomsAgree(g *genesisSections) error {
 }
 
 // checkPorPayees: a withdraw address or an unbonding operator that is a module account
-// could never be paid (bank refuses sends to blocked addresses).
+// could never be paid (bank refuses sends to blocked addresses), and a module account (gov
+// included) cannot run a node, as MsgRegisterNode refuses.
 func checkPorPayees(g *genesisSections) error {
 	blocked := BlockedAddresses()
+	gov := authtypes.NewModuleAddress(govtypes.ModuleName).String()
 	for i, n := range g.por.Nodes {
+		if blocked[n.Operator] || n.Operator == gov {
+			return fmt.Errorf("x/por nodes[%d]: operator %s is a module account; a node is run from an account address", i, n.Operator)
+		}
 		if blocked[n.WithdrawAddress] {
 			return fmt.Errorf("x/por nodes[%d] %s: withdraw_address %s is a module account; set it to the operator", i, n.Operator, n.WithdrawAddress)
 		}
@@ -149,9 +154,9 @@ func checkPorBalances(g *genesisSections) error {
 		}
 		return math.ZeroInt()
 	}
-	if bal, dust := balance(portypes.ModuleName), math.NewInt(int64(owed.Pairs)+1); bal.LT(owed.Rewards) || bal.Sub(owed.Rewards).GT(dust) {
-		return fmt.Errorf("x/bank balance of the por account %s is %s%s, but x/por owes %s%s in rewards, reserves and carry (plus at most %s of dust); fix the balance or the x/por state",
-			authtypes.NewModuleAddress(portypes.ModuleName), bal, denom, owed.Rewards, denom, dust)
+	if bal, dust := balance(portypes.ModuleName), math.NewInt(int64(owed.Pairs)+1); bal.LT(owed.RewardsMin) || bal.Sub(owed.Rewards).GT(dust) {
+		return fmt.Errorf("x/bank balance of the por account %s is %s%s, but x/por owes %s%s in rewards (their exact sum rounded up), reserves and carry, and may hold at most %s%s; fix the balance or the x/por state",
+			authtypes.NewModuleAddress(portypes.ModuleName), bal, denom, owed.RewardsMin, denom, owed.Rewards.Add(dust), denom)
 	}
 	if bal := balance(portypes.StakeAccount); !bal.Equal(owed.Stake) {
 		return fmt.Errorf("x/bank balance of the por_stake account %s is %s%s, but x/por's stakes and unbonding entries sum to %s%s; make them equal",

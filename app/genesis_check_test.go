@@ -71,6 +71,12 @@ func TestCrossModuleGenesisChecks(t *testing.T) {
 				gs.Supply = gs.Supply.Add(sdkCoins(5)...)
 			})
 		}, []string{"por_stake account", "is 5uaegis", "sum to 0uaegis"}},
+		{"node run by the governance account", func(g app.GenesisState) {
+			gov := authtypes.NewModuleAddress("gov").String()
+			editSection(t, cdc, g, portypes.ModuleName, func(gs *portypes.GenesisState) {
+				gs.Nodes = []portypes.Node{{Operator: gov, Moniker: "m", WithdrawAddress: c.Accounts[0].Address.String(), Stake: math.ZeroInt()}}
+			})
+		}, []string{"x/por nodes[0]: operator", "is a module account"}},
 		{"unbonding paid to a module account", func(g app.GenesisState) {
 			editSection(t, cdc, g, portypes.ModuleName, func(gs *portypes.GenesisState) {
 				gs.Unbonding = []portypes.UnbondingEntry{{Operator: porAddr, Amount: math.NewInt(5), Id: 1, CompletionTime: testutil.GenesisTime}}
@@ -105,6 +111,20 @@ func TestCrossModuleGenesisChecks(t *testing.T) {
 					Backing: licensetypes.DefaultStakeEquivalent, UnbondingUntil: &until, UnbondingValidator: val}}
 			})
 		}, []string{"x/license license 1 is unbonding from", "no unbonding entry"}},
+		{"por rewards' dust not funded (1.2 uaegis owed, 0 held)", func(g app.GenesisState) {
+			// Two retired node-roles each owed 0.6 uaegis: their floors sum to 0, but together
+			// they are owed 1.2, which a later tick makes claimable.
+			editSection(t, cdc, g, portypes.ModuleName, func(gs *portypes.GenesisState) {
+				for _, a := range []sdk.AccAddress{c.Accounts[0].Address, sdk.AccAddress("another-node-operator")} {
+					op := a.String()
+					gs.Nodes = append(gs.Nodes, portypes.Node{Operator: op, Moniker: "m", WithdrawAddress: op, Stake: math.ZeroInt()})
+					gs.NodeRoles = append(gs.NodeRoles, portypes.NodeRoleState{
+						Operator: op, Role: portypes.NODE_ROLE_WORKER, Raw: math.LegacyZeroDec(), Capped: math.LegacyZeroDec(),
+						Eff: math.LegacyZeroDec(), Accrued: math.LegacyNewDecWithPrec(6, 1), Prev: portypes.Segment{Eff: math.LegacyZeroDec()},
+					})
+				}
+			})
+		}, []string{"balance of the por account", "owes 2uaegis in rewards (their exact sum rounded up)"}},
 		{"a module's own genesis is invalid", func(g app.GenesisState) {
 			editSection(t, cdc, g, portypes.ModuleName, func(gs *portypes.GenesisState) { gs.Carry = math.NewInt(-1) })
 		}, []string{"x/por genesis", "carry"}},

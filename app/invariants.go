@@ -45,9 +45,9 @@ func (app *App) CheckInvariants(ctx sdk.Context) error {
 	if err != nil {
 		return err
 	}
-	if bal := balance(portypes.ModuleName); bal.LT(owed.Total) || bal.Sub(owed.Total).GT(math.NewInt(int64(owed.Pairs)+1)) {
-		return fmt.Errorf("por: balance %s, liabilities %s (rewards %s, reserves %s, carry %s), dust bound %d",
-			bal, owed.Total, owed.Rewards, owed.Reserves, owed.Carry, owed.Pairs+1)
+	if bal := balance(portypes.ModuleName); bal.LT(owed.Minimum) || bal.Sub(owed.Total).GT(math.NewInt(int64(owed.Pairs)+1)) {
+		return fmt.Errorf("por: balance %s, liabilities %s (rewards %s floored, %s at least, reserves %s, carry %s), dust bound %d",
+			bal, owed.Total, owed.Rewards, owed.Minimum, owed.Reserves, owed.Carry, owed.Pairs+1)
 	}
 	stake, err := porkeeper.StakeLiabilities(ctx, app.PorKeeper)
 	if err != nil {

@@ -18,12 +18,16 @@ type Liabilities struct {
 	Rewards, Reserves, Carry, Total math.Int
 	// Pairs is the number of (node, role) states: the dust bound of the spec.
 	Pairs int
+	// Minimum is what the por account must at least hold: the rewards' exact sum rounded
+	// up (the floored rewards' dust becomes claimable as rewards grow), reserves, carry.
+	Minimum math.Int
 }
 
 // RewardLiabilities walks every node-role. It is for invariants and tests, never for
 // the state machine.
 func RewardLiabilities(ctx context.Context, k Keeper) (Liabilities, error) {
 	l := Liabilities{Rewards: math.ZeroInt(), Reserves: math.ZeroInt()}
+	exact := math.LegacyZeroDec()
 	last, err := k.lastTick(ctx)
 	if err != nil {
 		return l, err
@@ -33,6 +37,7 @@ func RewardLiabilities(ctx context.Context, k Keeper) (Liabilities, error) {
 			return true, err
 		}
 		l.Rewards = l.Rewards.Add(nr.Accrued.TruncateInt())
+		exact = exact.Add(nr.Accrued)
 		l.Pairs++
 		return false, nil
 	})
@@ -50,6 +55,7 @@ func RewardLiabilities(ctx context.Context, k Keeper) (Liabilities, error) {
 		return l, err
 	}
 	l.Total = l.Rewards.Add(l.Reserves).Add(l.Carry)
+	l.Minimum = exact.Ceil().TruncateInt().Add(l.Reserves).Add(l.Carry)
 	return l, nil
 }
 

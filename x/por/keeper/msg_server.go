@@ -48,6 +48,11 @@ func (m msgServer) RegisterNode(ctx context.Context, msg *types.MsgRegisterNode)
 	if err != nil {
 		return nil, err
 	}
+	// A module account cannot run a node: its balance is another module's liabilities
+	// (escrowing it as stake would strand them), and no key can sign its reports.
+	if m.bank.BlockedAddr(op) || msg.Operator == m.authority {
+		return nil, errorsmod.Wrapf(types.ErrBlockedAddress, "operator %s is a module account; register with an account address you control", msg.Operator)
+	}
 	if len(msg.Moniker) == 0 || len(msg.Moniker) > maxMonikerLen {
 		return nil, errorsmod.Wrapf(types.ErrInvalidMoniker, "moniker must be 1 to %d bytes", maxMonikerLen)
 	}

@@ -205,6 +205,14 @@ func TestMsgServerRejects(t *testing.T) {
 		},
 
 		// Stake.
+		{name: "register the por module account", run: func(f *fixture) error {
+			_, err := f.msg.RegisterNode(f.ctx, &types.MsgRegisterNode{Operator: modAddr(types.ModuleName), Moniker: "m", Roles: []types.NodeRole{w}, Stake: ktUaegisInt(minStake)})
+			return err
+		}, err: types.ErrBlockedAddress},
+		{name: "register the governance account", run: func(f *fixture) error {
+			_, err := f.msg.RegisterNode(f.ctx, &types.MsgRegisterNode{Operator: authority, Moniker: "m", Roles: []types.NodeRole{w}, Stake: ktUaegisInt(minStake)})
+			return err
+		}, err: types.ErrBlockedAddress},
 		{name: "register below min stake", run: func(f *fixture) error { return register(f, "carol", "carol", ktUaegisInt(minStake.SubRaw(1)), w) }, err: types.ErrInsufficientStake},
 		{name: "register two roles with one stake", run: func(f *fixture) error {
 			return register(f, "carol", "carol", ktUaegisInt(minStake.MulRaw(2).SubRaw(1)), w, da)

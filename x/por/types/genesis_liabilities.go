@@ -10,6 +10,10 @@ type GenesisLiabilities struct {
 	Rewards math.Int
 	// Pairs is the number of node-roles, the dust bound.
 	Pairs int
+	// RewardsMin is what the por account must at least hold: the rewards' exact sum
+	// rounded up, the reserves and the carry. A balance between the floored Rewards and
+	// this is short: the floored dust becomes claimable as the rewards grow.
+	RewardsMin math.Int
 	// Stake is the escrowed stakes plus the queued and set-aside unbonding entries:
 	// exactly what the por_stake account must hold.
 	Stake math.Int
@@ -29,14 +33,18 @@ func (gs GenesisState) Liabilities() (GenesisLiabilities, error) {
 		return math.LegacyZeroDec(), nil
 	}
 	l := GenesisLiabilities{Rewards: gs.Carry, Pairs: len(gs.NodeRoles), Stake: math.ZeroInt()}
+	exact := math.LegacyZeroDec()
 	for _, nr := range gs.NodeRoles {
 		if err := nr.Settle(gs.LastTickDay, indexAt); err != nil {
 			return l, err
 		}
 		l.Rewards = l.Rewards.Add(nr.Accrued.TruncateInt())
+		exact = exact.Add(nr.Accrued)
 	}
+	l.RewardsMin = gs.Carry.Add(exact.Ceil().TruncateInt())
 	for _, rs := range gs.Roles {
 		l.Rewards = l.Rewards.Add(rs.Reserve)
+		l.RewardsMin = l.RewardsMin.Add(rs.Reserve)
 	}
 	for _, n := range gs.Nodes {
 		l.Stake = l.Stake.Add(n.Stake)
