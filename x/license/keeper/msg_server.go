@@ -366,5 +366,12 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 	if !msg.Params.StakeEquivalent.Equal(old.StakeEquivalent) || msg.Params.BondDenom != old.BondDenom {
 		return nil, errorsmod.Wrap(types.ErrInvalidParams, "stake_equivalent and bond_denom back existing licenses and cannot change")
 	}
+	// A license is liquidated when a slash takes it to the threshold; nothing re-checks the
+	// others when the threshold moves, so on MAINNET it may only come down (a raise would
+	// leave licenses at or below it active, and their export an invalid genesis).
+	if old.Stage == types.STAGE_MAINNET && msg.Params.LiquidationThreshold.GT(old.LiquidationThreshold) {
+		return nil, errorsmod.Wrapf(types.ErrInvalidParams, "liquidation_threshold can only be lowered on MAINNET (it is %s): licenses at or below a higher one would stay active",
+			old.LiquidationThreshold)
+	}
 	return &types.MsgUpdateParamsResponse{}, m.Params.Set(ctx, msg.Params)
 }
