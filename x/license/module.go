@@ -138,8 +138,13 @@ func (am AppModule) RegisterStoreDecoder(sdr simtypes.StoreDecoderRegistry) {
 // WeightedOperationsX.
 func (AppModule) WeightedOperations(module.SimulationState) []simtypes.WeightedOperation { return nil }
 
-// WeightedOperationsX registers a factory for every user message (MsgUpdateParams is
-// governance's). It needs WithSimulationKeepers.
+// ProposalMsgsX registers the governance proposals' params update.
+func (am AppModule) ProposalMsgsX(weights simsx.WeightSource, reg simsx.Registry) {
+	reg.Add(weights.Get("msg_license_update_params", 100), simulation.MsgUpdateParamsFactory(am.keeper))
+}
+
+// WeightedOperationsX registers a factory for every user message (MsgUpdateParams comes
+// through governance proposals: ProposalMsgsX). It needs WithSimulationKeepers.
 func (am AppModule) WeightedOperationsX(weights simsx.WeightSource, reg simsx.Registry) {
 	if am.simStaking == nil || am.simPor == nil {
 		panic("x/license simulation: call WithSimulationKeepers when wiring the module")

@@ -7,6 +7,7 @@ import (
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
+	"cosmossdk.io/math"
 
 	"github.com/cosmos/cosmos-sdk/testutil/simsx"
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -397,4 +398,27 @@ func MsgClaimLicenseRewardsFactory(k keeper.Keeper) simsx.SimMsgFactoryX {
 		}
 		return []simsx.SimAccount{owner}, &types.MsgClaimLicenseRewards{Owner: owner.AddressBech32}, handler
 	})
+}
+
+// MsgUpdateParamsFactory is a governance proposal's params update: the current params with
+// another liquidation threshold (on MAINNET a lower one) and, sometimes, a simulation
+// account as license authority (the stage, stake equivalent, bond denom and redemption
+// cannot change). Another proposal may pass first and make it invalid: gov then fails it.
+func MsgUpdateParamsFactory(k keeper.Keeper) simsx.SimMsgFactoryFn[*types.MsgUpdateParams] {
+	return func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgUpdateParams) {
+		p, ok := params(ctx, k, reporter)
+		if !ok {
+			return nil, nil
+		}
+		r := testData.Rand()
+		if p.Stage == types.STAGE_MAINNET {
+			p.LiquidationThreshold = p.LiquidationThreshold.MulInt64(int64(50 + r.Intn(51))).QuoInt64(100)
+		} else {
+			p.LiquidationThreshold = math.LegacyNewDecWithPrec(int64(50+r.Intn(51)), 2)
+		}
+		if r.Intn(3) == 0 {
+			p.Authority = testData.AnyAccount(reporter).AddressBech32
+		}
+		return nil, &types.MsgUpdateParams{Authority: k.GovAuthority(), Params: p}
+	}
 }

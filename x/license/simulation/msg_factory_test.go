@@ -17,6 +17,7 @@ import (
 
 	"github.com/aegis-chain/aegis/app"
 	"github.com/aegis-chain/aegis/testutil"
+	"github.com/aegis-chain/aegis/x/license/keeper"
 	"github.com/aegis-chain/aegis/x/license/simulation"
 	"github.com/aegis-chain/aegis/x/license/types"
 	porkeeper "github.com/aegis-chain/aegis/x/por/keeper"
@@ -62,33 +63,46 @@ func newFactoryChain(t *testing.T, stage types.Stage) *factoryChain {
 	return f
 }
 
-// run has f build a message from the chain's state with randomness seed, delivers it and
-// checks the outcome is the one f predicted. It returns the message (nil when f skipped).
-func (c *factoryChain) run(f simsx.SimMsgFactoryX, seed int64) sdk.Msg {
-	t := c.t
+// build has f build a message from the chain's state with randomness seed; it returns the
+// proposed signers and the message (nil when f skipped).
+func (c *factoryChain) build(f simsx.SimMsgFactoryX, seed int64) ([]simsx.SimAccount, sdk.Msg) {
 	ctx := c.Context()
-	r := rand.New(rand.NewSource(seed))
 	accs := make([]simtypes.Account, len(c.Accounts))
-	byAddr := map[string]testutil.Account{}
 	for i, a := range c.Accounts {
 		accs[i] = simtypes.Account{PrivKey: a.PrivKey, PubKey: a.PrivKey.PubKey(), Address: a.Address, AddressBech32: a.Address.String()}
-		byAddr[a.Address.String()] = a
 	}
-	testData := simsx.NewChainDataSource(ctx, r, c.App.AccountKeeper, c.App.BankKeeper, c.App.AccountKeeper.AddressCodec(), accs...)
+	testData := simsx.NewChainDataSource(ctx, rand.New(rand.NewSource(seed)), c.App.AccountKeeper, c.App.BankKeeper,
+		c.App.AccountKeeper.AddressCodec(), accs...)
 	reporter := simsx.NewBasicSimulationReporter().WithScope(f.MsgType())
 	signers, msg := f.Create()(ctx, testData, reporter)
 	if reporter.IsSkipped() {
-		require.Nil(t, msg)
+		require.Nil(c.t, msg)
+		return nil, nil
+	}
+	require.NotNil(c.t, msg)
+	return signers, msg
+}
+
+// run builds a message with f, delivers it signed by its one signer and checks the outcome
+// is the one f predicted. It returns the message (nil when f skipped).
+func (c *factoryChain) run(f simsx.SimMsgFactoryX, seed int64) sdk.Msg {
+	signers, msg := c.build(f, seed)
+	if msg == nil {
 		return nil
 	}
-	require.NotNil(t, msg)
-	require.Len(t, signers, 1)
-	res := c.DeliverMsgs(time.Second, byAddr[signers[0].AddressBech32], msg)
+	require.Len(c.t, signers, 1)
+	var from testutil.Account
+	for _, a := range c.Accounts {
+		if a.Address.Equals(signers[0].Address) {
+			from = a
+		}
+	}
+	res := c.DeliverMsgs(time.Second, from, msg)
 	var err error
 	if res.Code != 0 {
 		err = errorsmod.ABCIError(res.Codespace, res.Code, res.Log)
 	}
-	require.NoError(t, f.DeliveryResultHandler()(err), "%T %v", msg, msg)
+	require.NoError(c.t, f.DeliveryResultHandler()(err), "%T %v", msg, msg)
 	return msg
 }
 
@@ -166,6 +180,14 @@ func TestFactoriesPredictDelivery(t *testing.T) {
 			}
 			for _, msg := range want {
 				require.Positive(t, delivered[sdk.MsgTypeURL(msg)], "%T never delivered", msg)
+			}
+
+			// Governance's params updates (proposals execute through the Msg service).
+			for i := int64(0); i < 20; i++ {
+				_, m := c.build(simulation.MsgUpdateParamsFactory(k), i)
+				msg := m.(*types.MsgUpdateParams)
+				_, err := keeper.NewMsgServerImpl(k).UpdateParams(c.Context(), msg)
+				require.NoError(t, err, "%v", msg.Params)
 			}
 		})
 	}
