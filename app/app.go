@@ -257,7 +257,8 @@ func New(
 		consensus.NewAppModule(appCodec, app.ConsensusParamsKeeper),
 		emission.NewAppModule(appCodec, app.EmissionKeeper),
 		por.NewAppModule(appCodec, app.PorKeeper),
-		license.NewAppModule(appCodec, app.LicenseKeeper, govAuthority),
+		license.NewAppModule(appCodec, app.LicenseKeeper, govAuthority).
+			WithSimulationKeepers(app.StakingKeeper, porkeeper.NewQuerier(app.PorKeeper)),
 	)
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, map[string]module.AppModuleBasic{
 		genutiltypes.ModuleName: genutil.NewAppModuleBasic(genutiltypes.DefaultMessageValidator),

@@ -14,10 +14,13 @@ import (
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/codec"
 	cdctypes "github.com/cosmos/cosmos-sdk/codec/types"
+	"github.com/cosmos/cosmos-sdk/testutil/simsx"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
+	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
 	"github.com/aegis-chain/aegis/x/license/keeper"
+	"github.com/aegis-chain/aegis/x/license/simulation"
 	"github.com/aegis-chain/aegis/x/license/types"
 )
 
@@ -31,6 +34,7 @@ var (
 	_ appmodule.AppModule        = AppModule{}
 	_ appmodule.HasEndBlocker    = AppModule{}
 	_ module.HasConsensusVersion = AppModule{}
+	_ module.AppModuleSimulation = AppModule{}
 )
 
 // AppModule is the x/license module.
@@ -38,6 +42,9 @@ type AppModule struct {
 	cdc       codec.Codec
 	keeper    keeper.Keeper
 	authority string
+	// Read by the simulation's message factories only (see WithSimulationKeepers).
+	simStaking simulation.StakingKeeper
+	simPor     simulation.PorKeeper
 }
 
 // NewAppModule returns the module for k; authority (gov) is the default license authority.
@@ -47,6 +54,13 @@ func NewAppModule(cdc codec.Codec, k keeper.Keeper, authority string) AppModule 
 
 func (AppModule) IsOnePerModuleType() {}
 func (AppModule) IsAppModule()        {}
+
+// WithSimulationKeepers gives the simulation's message factories what they read outside
+// x/license: the validators and the x/por nodes licenses bind to.
+func (am AppModule) WithSimulationKeepers(sk simulation.StakingKeeper, pk simulation.PorKeeper) AppModule {
+	am.simStaking, am.simPor = sk, pk
+	return am
+}
 
 // Name returns the module name.
 func (AppModule) Name() string { return types.ModuleName }
@@ -109,3 +123,41 @@ func (AppModule) ConsensusVersion() uint64 { return ConsensusVersion }
 
 // EndBlock acts on the block's slashes and settles matured license unbondings.
 func (am AppModule) EndBlock(ctx context.Context) error { return am.keeper.EndBlocker(ctx) }
+
+// GenerateGenesisState writes a random license genesis for the simulation.
+func (AppModule) GenerateGenesisState(simState *module.SimulationState) {
+	simulation.RandomizedGenState(simState)
+}
+
+// RegisterStoreDecoder decodes the module's store for simulation diffs.
+func (am AppModule) RegisterStoreDecoder(sdr simtypes.StoreDecoderRegistry) {
+	sdr[types.StoreKey] = simtypes.NewStoreDecoderFuncFromCollectionsSchema(am.keeper.Schema)
+}
+
+// WeightedOperations is empty: the operations are the message factories of
+// WeightedOperationsX.
+func (AppModule) WeightedOperations(module.SimulationState) []simtypes.WeightedOperation { return nil }
+
+// ProposalMsgsX registers the governance proposals' params update.
+func (am AppModule) ProposalMsgsX(weights simsx.WeightSource, reg simsx.Registry) {
+	reg.Add(weights.Get("msg_license_update_params", 100), simulation.MsgUpdateParamsFactory(am.keeper))
+}
+
+// WeightedOperationsX registers a factory for every user message (MsgUpdateParams comes
+// through governance proposals: ProposalMsgsX). It needs WithSimulationKeepers.
+func (am AppModule) WeightedOperationsX(weights simsx.WeightSource, reg simsx.Registry) {
+	if am.simStaking == nil || am.simPor == nil {
+		panic("x/license simulation: call WithSimulationKeepers when wiring the module")
+	}
+	k := am.keeper
+	reg.Add(weights.Get("msg_mint_licenses", 20), simulation.MsgMintLicensesFactory(k))
+	reg.Add(weights.Get("msg_mint_licenses_rejected", 5), simulation.MsgMintLicensesRejectedFactory(k))
+	reg.Add(weights.Get("msg_transfer_licenses", 20), simulation.MsgTransferLicensesFactory(k))
+	reg.Add(weights.Get("msg_authorize_operator", 15), simulation.MsgAuthorizeOperatorFactory(k))
+	reg.Add(weights.Get("msg_revoke_operator", 10), simulation.MsgRevokeOperatorFactory(k))
+	reg.Add(weights.Get("msg_bind_to_validator", 50), simulation.MsgBindToValidatorFactory(k, am.simStaking))
+	reg.Add(weights.Get("msg_bind_to_node", 25), simulation.MsgBindToNodeFactory(k, am.simPor))
+	reg.Add(weights.Get("msg_unbind", 40), simulation.MsgUnbindFactory(k))
+	reg.Add(weights.Get("msg_redeem_licenses", 15), simulation.MsgRedeemLicensesFactory(k))
+	reg.Add(weights.Get("msg_claim_license_rewards", 20), simulation.MsgClaimLicenseRewardsFactory(k))
+}

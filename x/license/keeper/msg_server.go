@@ -261,7 +261,7 @@ func (m msgServer) Unbind(ctx context.Context, msg *types.MsgUnbind) (*types.Msg
 // validator bindings start unbonding, node bindings end at once if the node keeps enough
 // stake for its roles.
 func (m msgServer) unbind(ctx context.Context, params types.Params, ls []types.License) error {
-	if err := m.checkNodeStake(ctx, ls); err != nil {
+	if err := m.CheckNodeStake(ctx, ls); err != nil {
 		return err
 	}
 	ev := sdk.UnwrapSDKContext(ctx).EventManager()
@@ -283,32 +283,6 @@ func (m msgServer) unbind(ctx context.Context, params types.Params, ls []types.L
 		}
 		if err := ev.EmitTypedEvent(&types.EventLicensesUnbound{Kind: binding.Kind, Target: binding.Target, Ids: []uint64{l.Id}}); err != nil {
 			return err
-		}
-	}
-	return nil
-}
-
-// checkNodeStake refuses to unbind node-bound licenses whose node needs their stake.
-func (m msgServer) checkNodeStake(ctx context.Context, ls []types.License) error {
-	removed := map[string]math.Int{}
-	var order []string
-	for _, l := range ls {
-		if l.Binding.Kind != types.BINDING_NODE {
-			continue
-		}
-		if _, ok := removed[l.Binding.Target]; !ok {
-			removed[l.Binding.Target] = math.ZeroInt()
-			order = append(order, l.Binding.Target)
-		}
-		removed[l.Binding.Target] = removed[l.Binding.Target].Add(l.Backing)
-	}
-	for _, node := range order {
-		op, err := sdk.AccAddressFromBech32(node)
-		if err != nil {
-			return err
-		}
-		if err := m.por.CheckStakeWithout(ctx, op, removed[node]); err != nil {
-			return errorsmod.Wrapf(types.ErrNodeStakeNeeded, "%v: deactivate roles or add stake first", err)
 		}
 	}
 	return nil
@@ -391,6 +365,13 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 	}
 	if !msg.Params.StakeEquivalent.Equal(old.StakeEquivalent) || msg.Params.BondDenom != old.BondDenom {
 		return nil, errorsmod.Wrap(types.ErrInvalidParams, "stake_equivalent and bond_denom back existing licenses and cannot change")
+	}
+	// A license is liquidated when a slash takes it to the threshold; nothing re-checks the
+	// others when the threshold moves, so on MAINNET it may only come down (a raise would
+	// leave licenses at or below it active, and their export an invalid genesis).
+	if old.Stage == types.STAGE_MAINNET && msg.Params.LiquidationThreshold.GT(old.LiquidationThreshold) {
+		return nil, errorsmod.Wrapf(types.ErrInvalidParams, "liquidation_threshold can only be lowered on MAINNET (it is %s): licenses at or below a higher one would stay active",
+			old.LiquidationThreshold)
 	}
 	return &types.MsgUpdateParamsResponse{}, m.Params.Set(ctx, msg.Params)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -103,4 +104,32 @@ func (k Keeper) SlashNode(ctx context.Context, operator sdk.AccAddress, fraction
 		}
 	}
 	return released, nil
+}
+
+// CheckNodeStake refuses to unbind the node-bound licenses of ls (others are ignored)
+// when a node needs their stake for its active roles (ErrNodeStakeNeeded). Unbind and
+// redemption check it before the first write.
+func (k Keeper) CheckNodeStake(ctx context.Context, ls []types.License) error {
+	removed := map[string]math.Int{}
+	var order []string
+	for _, l := range ls {
+		if l.Binding.Kind != types.BINDING_NODE {
+			continue
+		}
+		if _, ok := removed[l.Binding.Target]; !ok {
+			removed[l.Binding.Target] = math.ZeroInt()
+			order = append(order, l.Binding.Target)
+		}
+		removed[l.Binding.Target] = removed[l.Binding.Target].Add(l.Backing)
+	}
+	for _, node := range order {
+		op, err := sdk.AccAddressFromBech32(node)
+		if err != nil {
+			return err
+		}
+		if err := k.por.CheckStakeWithout(ctx, op, removed[node]); err != nil {
+			return errorsmod.Wrapf(types.ErrNodeStakeNeeded, "%v: deactivate roles or add stake first", err)
+		}
+	}
+	return nil
 }

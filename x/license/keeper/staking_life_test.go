@@ -287,6 +287,46 @@ func TestGovernanceCannotEnableRedemption(t *testing.T) {
 	require.False(t, got.RedemptionEnabled)
 }
 
+// Governance cannot raise the liquidation threshold on MAINNET: nothing re-checks licenses
+// when it moves, so a license slashed to between the old and the new threshold would stay
+// active (the backing invariant broken) and the export would not validate ("mark it
+// LIQUIDATED"). Lowering it, and any change on TESTNET, is allowed.
+func TestGovernanceCannotRaiseLiquidationThreshold(t *testing.T) {
+	update := func(c *chain, threshold math.LegacyDec) error {
+		params, err := c.App.LicenseKeeper.Params.Get(c.Context())
+		require.NoError(t, err)
+		params.LiquidationThreshold = threshold
+		_, err = keeper.NewMsgServerImpl(c.App.LicenseKeeper).UpdateParams(c.Context(), &types.MsgUpdateParams{
+			Authority: c.App.LicenseKeeper.GovAuthority(), Params: params,
+		})
+		c.NextBlock(time.Second)
+		return err
+	}
+	c := mainnetChain(t, 2)
+	owner := c.Accounts[1]
+	c.ok(c.DeliverMsgs(time.Second, owner, &types.MsgBindToValidator{Signer: owner.Address.String(), Ids: []uint64{1}, Validator: c.validator().OperatorAddress}))
+	slash(t, c, math.LegacyNewDecWithPrec(3, 2)) // license 1 keeps 97%, above the 95% threshold
+	c.NextBlock(time.Second)
+
+	for _, raised := range []string{"0.98", "1"} {
+		require.ErrorIs(t, update(c, math.LegacyMustNewDecFromStr(raised)), types.ErrInvalidParams, raised)
+	}
+	got, err := c.App.LicenseKeeper.Params.Get(c.Context())
+	require.NoError(t, err)
+	require.Equal(t, "0.950000000000000000", got.LiquidationThreshold.String())
+	c.checkBackingInvariant()
+
+	require.NoError(t, update(c, math.LegacyMustNewDecFromStr("0.9")))
+	c.checkBackingInvariant()
+	gs, err := c.App.LicenseKeeper.ExportGenesis(c.Context())
+	require.NoError(t, err)
+	require.NoError(t, gs.Validate())
+	require.Equal(t, uint64(0), c.supply().Liquidated)
+
+	testnet := newChain(t, types.STAGE_TESTNET, nil)
+	require.NoError(t, update(testnet, math.LegacyMustNewDecFromStr("0.99")))
+}
+
 // A validator-bound license can change hands: the rewards it earned before go to the
 // previous owner, those after to the new one, and it stays bound.
 func TestTransferBoundLicense(t *testing.T) {
