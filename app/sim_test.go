@@ -32,6 +32,7 @@ import (
 	authzkeeper "github.com/cosmos/cosmos-sdk/x/authz/keeper"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	simcli "github.com/cosmos/cosmos-sdk/x/simulation/client/cli"
+	slashingtypes "github.com/cosmos/cosmos-sdk/x/slashing/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	"github.com/aegis-chain/aegis/app"
@@ -207,8 +208,24 @@ func TestAppImportExport(t *testing.T) {
 					simtestutil.GetSimulationLog(name, decoders, diffA, diffB))
 				tb.Logf("store %s: equal after export → import", name)
 			}
+			sameMissedBlocks(tb, a, b, ctxA, ctxB)
 		})
 	})
+}
+
+// sameMissedBlocks: every validator's missed blocks are the same in both apps.
+func sameMissedBlocks(tb testing.TB, a, b *app.App, ctxA, ctxB sdk.Context) {
+	n := 0
+	require.NoError(tb, a.SlashingKeeper.IterateValidatorSigningInfos(ctxA, func(addr sdk.ConsAddress, _ slashingtypes.ValidatorSigningInfo) bool {
+		missedA, err := a.SlashingKeeper.GetValidatorMissedBlocks(ctxA, addr)
+		require.NoError(tb, err)
+		missedB, err := b.SlashingKeeper.GetValidatorMissedBlocks(ctxB, addr)
+		require.NoError(tb, err)
+		require.Equal(tb, missedA, missedB, "validator %s: missed blocks differ after export → import", addr)
+		n++
+		return false
+	}))
+	tb.Logf("missed blocks of %d validators: equal after export → import", n)
 }
 
 // TestAppSimulationAfterImport: a simulation, a zero-height export, and a second simulation
