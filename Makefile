@@ -8,9 +8,10 @@ LDFLAGS     := -X github.com/cosmos/cosmos-sdk/version.Name=aegis \
                -X github.com/cosmos/cosmos-sdk/version.AppName=aegisd \
                -X github.com/cosmos/cosmos-sdk/version.Version=$(VERSION) \
                -X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
-BUILD_FLAGS := -ldflags '$(LDFLAGS)'
+# -trimpath: errors and stack traces name module paths, not this machine's directories.
+BUILD_FLAGS := -trimpath -ldflags '$(LDFLAGS)'
 
-.PHONY: all build install test test-unit test-system test-fuzz sim sim-short bench lint fmt proto-gen proto-check devnet devnet-reset clean
+.PHONY: all build install test test-unit test-system test-fuzz sim sim-short bench lint fmt proto-gen proto-check devnet devnet-reset devnet-detach devnet-stop clean
 
 all: build
 
@@ -84,6 +85,12 @@ devnet:
 
 devnet-reset:
 	bash scripts/devnet.sh --reset
+
+devnet-detach:
+	bash scripts/devnet.sh --detach
+
+devnet-stop:
+	bash scripts/devnet.sh --stop
 
 clean:
 	rm -rf $(BINDIR)
