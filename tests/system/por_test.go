@@ -22,10 +22,33 @@ func TestSystemNodeJourney(t *testing.T) {
 
 	res := c.Tx("tx", "por", "register", "node1", "20000000000uaegis", "--roles", "worker", "--roles", "da", "--from", "node1")
 	require.Zero(t, res.Code, res.RawLog)
+
+	// Nothing to claim before the node has reported: the CLI simulates the claim and
+	// refuses it without sending it, rather than printing code 0 for a tx that fails in
+	// the block and costs its fee.
+	seq := func() string {
+		var acc struct {
+			Account struct {
+				Value struct {
+					Sequence string `json:"sequence"`
+				} `json:"value"`
+			} `json:"account"`
+		}
+		c.QueryJSON(&acc, "auth", "account", node)
+		return acc.Account.Value.Sequence
+	}
+	seqBefore := seq()
+	_, errOut, err := c.Run("tx", "por", "claim", "--from", "node1", "-y", "--keyring-backend", "test", "--node", "tcp://"+c.RPC)
+	require.Error(t, err)
+	require.Contains(t, errOut, "nothing was sent")
+	require.Contains(t, errOut, "has nothing to claim")
+	require.Equal(t, seqBefore, seq(), "the refused claim was not broadcast")
+
+	// Roles as users spell them: worker and da.
 	res = c.Tx("tx", "por", "report", "--from", "node1",
 		"--totals", `{"compute":300,"storage":300,"bandwidth":200}`,
-		"--parts", `{"role":"NODE_ROLE_WORKER","resources":{"compute":150,"storage":100,"bandwidth":80}}`,
-		"--parts", `{"role":"NODE_ROLE_DA","resources":{"compute":60,"storage":150,"bandwidth":60}}`)
+		"--parts", `{"role":"worker","resources":{"compute":150,"storage":100,"bandwidth":80}}`,
+		"--parts", `{"role":"da","resources":{"compute":60,"storage":150,"bandwidth":60}}`)
 	require.Zero(t, res.Code, res.RawLog)
 
 	var info struct {
@@ -86,6 +109,14 @@ func TestSystemNodeJourney(t *testing.T) {
 			Active string `json:"active"`
 		} `json:"role_day"`
 	}
-	c.GetJSON("/aegis/por/v1/roles/NODE_ROLE_WORKER/days/"+info.Node.LastReportDay, &rd)
+	c.GetJSON("/aegis/por/v1/roles/worker/days/"+info.Node.LastReportDay, &rd)
 	require.Equal(t, "1", rd.RoleDay.Active)
+	var nodes struct {
+		Nodes []struct {
+			Operator string `json:"operator"`
+		} `json:"nodes"`
+	}
+	c.GetJSON("/aegis/por/v1/nodes?role=da", &nodes)
+	require.Len(t, nodes.Nodes, 1)
+	require.Equal(t, node, nodes.Nodes[0].Operator)
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // AutoCLIOptions builds `aegisd q por ...` and `aegisd tx por ...` from the services.
-// Roles are given by name (WORKER, DELEGATE, DA, SEQUENCER, OPERATOR) or enum name.
+// Roles are spelled worker, delegate, da, sequencer, operator (see types/roles.go).
 func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 	return &autocliv1.ModuleOptions{
 		Query: &autocliv1.ServiceCommandDescriptor{
@@ -28,7 +28,8 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
-			Service: types.Msg_serviceDesc.ServiceName,
+			Service:              types.Msg_serviceDesc.ServiceName,
+			EnhanceCustomCommand: true, // adds these to GetTxCmd's report and claim
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "RegisterNode", Use: "register [moniker] [stake] --roles worker --roles da", Short: "Register this key as a resource node, escrowing stake",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "moniker"}, {ProtoField: "stake"}}},
@@ -42,9 +43,8 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "amount"}}},
 				{RpcMethod: "SetWithdrawAddress", Use: "set-withdraw-address [address]", Short: "Set where claimed rewards go",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "withdraw_address"}}},
-				{RpcMethod: "SubmitReport", Use: "report", Short: "Submit today's resource report (--totals and --parts as JSON)",
-					Example: `aegisd tx por report --totals '{"compute":150,"storage":100,"bandwidth":80}' --parts '{"role":"NODE_ROLE_WORKER","resources":{"compute":150,"storage":100,"bandwidth":80}}' --from node1`},
-				{RpcMethod: "ClaimRewards", Use: "claim", Short: "Claim every role's rewards to the withdraw address"},
+				{RpcMethod: "SubmitReport", Skip: true}, // client/cli: roles as users spell them, simulated first
+				{RpcMethod: "ClaimRewards", Skip: true}, // client/cli: simulated first
 				{RpcMethod: "SlashNode", Skip: true},    // governance only
 				{RpcMethod: "UpdateParams", Skip: true}, // governance only
 			},

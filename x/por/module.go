@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	gwruntime "github.com/grpc-ecosystem/grpc-gateway/runtime"
+	"github.com/spf13/cobra"
 
 	"cosmossdk.io/core/appmodule"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/module"
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
+	"github.com/aegis-chain/aegis/x/por/client/cli"
 	"github.com/aegis-chain/aegis/x/por/keeper"
 	"github.com/aegis-chain/aegis/x/por/simulation"
 	"github.com/aegis-chain/aegis/x/por/types"
@@ -37,7 +39,7 @@ var (
 	_ module.AppModuleSimulation = AppModule{}
 )
 
-// AppModule is the x/emission module.
+// AppModule is the x/por module.
 type AppModule struct {
 	cdc    codec.Codec
 	keeper keeper.Keeper
@@ -68,6 +70,10 @@ func (AppModule) RegisterGRPCGatewayRoutes(clientCtx client.Context, mux *gwrunt
 		panic(err)
 	}
 }
+
+// GetTxCmd is `aegisd tx por`: report and claim are hand-written (client/cli); autocli
+// adds the other messages (EnhanceCustomCommand).
+func (AppModule) GetTxCmd() *cobra.Command { return cli.GetTxCmd() }
 
 // RegisterServices registers the Msg and Query services.
 func (am AppModule) RegisterServices(cfg module.Configurator) {

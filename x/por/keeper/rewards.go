@@ -69,7 +69,10 @@ func (k Keeper) claim(ctx context.Context, op sdk.AccAddress) (sdk.Coins, error)
 	// Nothing is written unless something is paid: a rejected claim changes nothing, also
 	// when the payout is refused (a withdraw address the bank blocks).
 	if !total.IsPositive() {
-		return nil, errorsmod.Wrapf(types.ErrNoRewards, "%s has nothing to claim", node.Operator)
+		if last == 0 {
+			return nil, errorsmod.Wrapf(types.ErrNoRewards, "%s has nothing to claim yet: rewards accrue when a day ends, and no day has ended on this chain (see q emission status)", node.Operator)
+		}
+		return nil, errorsmod.Wrapf(types.ErrNoRewards, "%s has nothing to claim: rewards accrue at each day's tick for the days its reports count (last tick: day %d)", node.Operator, last)
 	}
 	to, err := sdk.AccAddressFromBech32(node.WithdrawAddress)
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 
+	golangproto "github.com/golang/protobuf/proto" //nolint:staticcheck // grpc-gateway v1 reads enums from this registry
+
 	errorsmod "cosmossdk.io/errors"
 )
 
@@ -15,6 +17,24 @@ func (r NodeRole) Valid() bool { return r >= NODE_ROLE_WORKER && r <= NODE_ROLE_
 
 // Short is the role's name without the enum prefix (WORKER, DA, ...).
 func (r NodeRole) Short() string { return strings.TrimPrefix(r.String(), "NODE_ROLE_") }
+
+// A role is spelled `worker`, `delegate`, `da`, `sequencer` or `operator` wherever a user
+// types it: CLI arguments (autocli takes exactly these), the JSON of `tx por report
+// --parts`, REST paths and filters (/aegis/por/v1/roles/worker, ?role=worker). The enum
+// name (NODE_ROLE_WORKER) and the number stay accepted; output keeps the enum name.
+//
+// The JSON and REST decoders look names up in the enum's value map, so the short
+// spellings are added to it, and the map is registered where grpc-gateway v1 reads query
+// parameters (the golang/protobuf registry, which gogoproto does not fill). Lookups only:
+// NodeRole_name, and so every output, is unchanged.
+func init() {
+	for _, r := range AllRoles {
+		short := r.Short()
+		NodeRole_value[strings.ToLower(short)] = int32(r)
+		NodeRole_value[short] = int32(r)
+	}
+	golangproto.RegisterEnum("aegis.por.v1.NodeRole", NodeRole_name, NodeRole_value)
+}
 
 // ParseRole accepts WORKER, worker, NODE_ROLE_WORKER or the number.
 func ParseRole(s string) (NodeRole, error) {

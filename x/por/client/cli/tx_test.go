@@ -1,0 +1,50 @@
+package cli_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/cosmos/cosmos-sdk/codec"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+
+	"github.com/aegis-chain/aegis/x/por/client/cli"
+	"github.com/aegis-chain/aegis/x/por/types"
+)
+
+func TestParseReport(t *testing.T) {
+	cdc := codec.NewProtoCodec(codectypes.NewInterfaceRegistry())
+	const totals = `{"compute":300,"storage":250,"bandwidth":200}`
+	worker := `{"role":"worker","resources":{"compute":150,"storage":100,"bandwidth":80}}`
+
+	msg, err := cli.ParseReport(cdc, "aegis1op", totals, []string{worker, `{"role":"NODE_ROLE_DA","resources":{"compute":"60","storage":150}}`})
+	require.NoError(t, err)
+	require.Equal(t, &types.MsgSubmitReport{
+		Operator: "aegis1op",
+		Totals:   types.Resources{Compute: 300, Storage: 250, Bandwidth: 200},
+		Parts: []types.RolePart{
+			{Role: types.NODE_ROLE_WORKER, Resources: types.Resources{Compute: 150, Storage: 100, Bandwidth: 80}},
+			{Role: types.NODE_ROLE_DA, Resources: types.Resources{Compute: 60, Storage: 150}},
+		},
+	}, msg)
+
+	for _, tc := range []struct {
+		name, totals string
+		parts        []string
+		err          string
+	}{
+		{"no totals", "", []string{worker}, "--totals is required"},
+		{"no parts", totals, nil, "at least one --parts"},
+		{"misspelt field", `{"compte":300}`, []string{worker}, `unknown field "compte"`},
+		{"unknown role", totals, []string{`{"role":"gpu"}`}, `unknown value "gpu"`},
+		{"role left out", totals, []string{`{"resources":{"compute":1}}`}, "role must be one of worker"},
+		{"same role twice", totals, []string{worker, worker}, "two parts for WORKER"},
+		{"parts above totals", `{"compute":1,"storage":250,"bandwidth":200}`, []string{worker}, "parts sum to compute 150"},
+		{"not JSON", totals, []string{"worker=150"}, "--parts worker=150"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := cli.ParseReport(cdc, "aegis1op", tc.totals, tc.parts)
+			require.ErrorContains(t, err, tc.err)
+		})
+	}
+}
