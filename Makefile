@@ -11,7 +11,7 @@ LDFLAGS     := -X github.com/cosmos/cosmos-sdk/version.Name=aegis \
 # -trimpath: errors and stack traces name module paths, not this machine's directories.
 BUILD_FLAGS := -trimpath -ldflags '$(LDFLAGS)'
 
-.PHONY: all build install test test-unit test-system test-fuzz sim sim-short bench lint fmt proto-gen proto-check devnet devnet-reset devnet-detach devnet-stop clean
+.PHONY: all build install test test-unit test-system test-fuzz sim sim-short bench lint fmt proto-gen proto-check devnet devnet-reset devnet-detach devnet-stop localnet localnet-stop localnet-status clean
 
 all: build
 
@@ -91,6 +91,17 @@ devnet-detach:
 
 devnet-stop:
 	bash scripts/devnet.sh --stop
+
+# Four validators and a full node as separate aegisd processes, plus resource nodes run by
+# aegis-node, in ./.localnet (scripts/localnet.sh --help).
+localnet:
+	bash scripts/localnet.sh start
+
+localnet-stop:
+	bash scripts/localnet.sh stop
+
+localnet-status:
+	bash scripts/localnet.sh status
 
 clean:
 	rm -rf $(BINDIR)

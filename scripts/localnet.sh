@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# A real Aegis network on one machine: four validators and one full node, each its own
+# `aegisd` process with its own ports and log, plus resource nodes run by `aegis-node`.
+#
+# Usage: scripts/localnet.sh start [--reset] | stop | status
+#   start    build, create the network on first run, start every process (make localnet)
+#   --reset  delete the network first
+#   stop     stop every process of the network (make localnet-stop)
+#   status   each node's height and app hash (make localnet-status)
+# Env: LOCALNET_HOME (./.localnet), LOCALNET_CHAIN_ID (aegis-localnet-1),
+#      LOCALNET_DAY_SECONDS (15), LOCALNET_RESOURCE_NODES (2).
+#
+# Layout of LOCALNET_HOME:
+#   node0..node3/aegisd  validator homes (from `aegisd testnet init-files`); node<i> listens
+#                        on RPC 26657+10i, P2P 26656+10i, REST 1317+10i, gRPC 9090+10i
+#   full/aegisd          a full node (no validator), offset 40: RPC 26697, REST 1357, ...
+#   keys                 a test keyring: authority (license authority), owner1, owner2
+#                        (license holders), res1.. (resource node operators)
+#   res1..               aegis-node homes (hot keys, config.toml, state)
+#   logs/<name>.log      every process's log; pids/<name>.pid its pid
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+NET=${LOCALNET_HOME:-$ROOT/.localnet}
+CHAIN_ID=${LOCALNET_CHAIN_ID:-aegis-localnet-1}
+DAY_SECONDS=${LOCALNET_DAY_SECONDS:-15}
+RES_NODES=${LOCALNET_RESOURCE_NODES:-2}
+BIN=$ROOT/build/aegisd
+NODE_BIN=$ROOT/build/aegis-node
+KEYS=$NET/keys
+GAS=(--gas auto --gas-adjustment 1.5 --gas-prices 0.025uaegis)
+VALIDATORS=(node0 node1 node2 node3)
+
+die() { printf 'localnet: %s\n' "$*" >&2; exit 1; }
+home_of() { if [[ $1 == full ]]; then echo "$NET/full/aegisd"; else echo "$NET/$1/aegisd"; fi; }
+offset_of() { if [[ $1 == full ]]; then echo 40; else echo $((${1#node} * 10)); fi; }
+rpc_of() { echo "tcp://127.0.0.1:$((26657 + $(offset_of "$1")))"; }
+pid_alive() { [[ -f $NET/pids/$1.pid ]] && kill -0 "$(cat "$NET/pids/$1.pid")" 2>/dev/null; }
+aegisd_at() { local n=$1; shift; "$BIN" --home "$(home_of "$n")" "$@"; }
+keys() { "$BIN" keys --keyring-backend test --keyring-dir "$KEYS" "$@"; }
+addr() { keys show "$1" -a; }
+status_json() { curl -s --max-time 2 "http://127.0.0.1:$((26657 + $(offset_of "$1")))/status" 2>/dev/null || true; }
+height() { status_json "$1" | sed -n 's/.*"latest_block_height":"\([0-9]*\)".*/\1/p' | grep . || echo 0; }
+apphash() { status_json "$1" | sed -n 's/.*"latest_app_hash":"\([0-9A-F]*\)".*/\1/p'; }
+
+# tx FROM_NODE ARGS...: sign with the shared keyring, wait for inclusion, fail on a bad code.
+tx() {
+  local n=$1; shift
+  local out hash code
+  out=$("$BIN" tx "$@" --keyring-backend test --keyring-dir "$KEYS" --chain-id "$CHAIN_ID" \
+    --node "$(rpc_of "$n")" "${GAS[@]}" -y -o json 2>&1 | grep -v "^gas estimate" || true)
+  hash=$(sed -n 's/.*"txhash":"\([0-9A-F]*\)".*/\1/p' <<<"$out")
+  [[ -n $hash ]] || die "tx $* was not accepted: $out"
+  for _ in $(seq 30); do
+    if out=$("$BIN" q tx "$hash" --node "$(rpc_of "$n")" -o json 2>/dev/null); then
+      code=$(grep -o '"code":[0-9]*' <<<"$out" | head -1 | cut -d: -f2)
+      [[ ${code:-0} == 0 ]] || die "tx $* failed: $out"
+      return 0
+    fi
+    sleep 1
+  done
+  die "tx $* was not included in 30 s"
+}
+
+start_proc() { # name cmd...
+  local name=$1; shift
+  pid_alive "$name" && return 0
+  setsid "$@" >>"$NET/logs/$name.log" 2>&1 </dev/null &
+  echo $! >"$NET/pids/$name.pid"
+}
+
+stop_all() {
+  local f pid
+  shopt -s nullglob
+  for f in "$NET"/pids/*.pid; do
+    pid=$(cat "$f")
+    kill "$pid" 2>/dev/null || true
+  done
+  for f in "$NET"/pids/*.pid; do
+    pid=$(cat "$f")
+    for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
+    rm -f "$f"
+  done
+}
+
+print_status() {
+  printf '%-6s %-8s %-8s %s\n' NODE PID HEIGHT APP_HASH
+  for n in "${VALIDATORS[@]}" full; do
+    local pid=-
+    pid_alive "$n" && pid=$(cat "$NET/pids/$n.pid")
+    printf '%-6s %-8s %-8s %s\n' "$n" "$pid" "$(height "$n")" "$(apphash "$n")"
+  done
+  for ((i = 1; i <= RES_NODES; i++)); do
+    local pid=-
+    pid_alive "res$i" && pid=$(cat "$NET/pids/res$i.pid")
+    printf '%-6s %-8s (aegis-node, log %s)\n' "res$i" "$pid" "$NET/logs/res$i.log"
+  done
+}
+
+create() {
+  echo "Creating $CHAIN_ID in $NET (4 validators, 1 full node)"
+  mkdir -p "$NET"
+  "$BIN" testnet init-files --v 4 --output-dir "$NET" --chain-id "$CHAIN_ID" --commit-timeout 1s \
+    --starting-ip-address 127.0.0.1 >/dev/null 2>&1
+  local g0 gen
+  g0=$(home_of node0)
+  for k in authority owner1 owner2 $(for ((i = 1; i <= RES_NODES; i++)); do echo "res$i"; done); do
+    keys add "$k" --output json >"$NET/keys-$k.json" 2>&1
+    aegisd_at node0 genesis add-genesis-account "$(addr "$k")" 1000000000000uaegis >/dev/null
+  done
+  gen=$g0/config/genesis.json
+  # Short days and a short vote, so days tick and an upgrade passes within a test; the license
+  # authority is the authority key (the chain is a license TESTNET).
+  sed -i 's/"day_seconds": "[0-9]*"/"day_seconds": "'"$DAY_SECONDS"'"/' "$gen"
+  sed -i 's/"voting_period": "[^"]*"/"voting_period": "20s"/; s/"expedited_voting_period": "[^"]*"/"expedited_voting_period": "10s"/' "$gen"
+  local gov_addr
+  gov_addr=$("$BIN" debug addr "$(printf gov | sha256sum | cut -c1-40)" | sed -n 's/^Bech32 Acc: //p')
+  sed -i "s/\"authority\": \"$gov_addr\"/\"authority\": \"$(addr authority)\"/" "$gen"
+  # Downtime slashing within a minute: a validator offline for 20 of the last 40 blocks is
+  # jailed (the SDK's default window is 100 blocks at 50%).
+  sed -i 's/"signed_blocks_window": "[0-9]*"/"signed_blocks_window": "40"/; s/"downtime_jail_duration": "[^"]*"/"downtime_jail_duration": "60s"/' "$gen"
+  aegisd_at node0 genesis validate >/dev/null
+  for n in node1 node2 node3; do cp "$gen" "$(home_of "$n")/config/genesis.json"; done
+
+  # The full node: same genesis, peers with every validator, ports at offset 40.
+  local fh peers=""
+  fh=$(home_of full)
+  "$BIN" init full --chain-id "$CHAIN_ID" --home "$fh" >/dev/null 2>&1
+  cp "$gen" "$fh/config/genesis.json"
+  for n in "${VALIDATORS[@]}"; do
+    peers+="$("$BIN" comet show-node-id --home "$(home_of "$n")")@127.0.0.1:$((26656 + $(offset_of "$n"))),"
+  done
+  local cfg=$fh/config/config.toml app=$fh/config/app.toml
+  sed -i 's#^persistent_peers = .*#persistent_peers = "'"${peers%,}"'"#; s/^allow_duplicate_ip = .*/allow_duplicate_ip = true/' "$cfg"
+  sed -i 's/^timeout_commit = .*/timeout_commit = "1s"/; s#^pprof_laddr = .*#pprof_laddr = ""#' "$cfg"
+  sed -i '/^\[rpc\]/,/^\[/ s#^laddr = .*#laddr = "tcp://127.0.0.1:26697"#' "$cfg"
+  sed -i '/^\[p2p\]/,/^\[/ s#^laddr = .*#laddr = "tcp://127.0.0.1:26696"#' "$cfg"
+  sed -i '/^\[api\]/,/^\[/ s/^enable = .*/enable = true/; /^\[api\]/,/^\[/ s#^address = .*#address = "tcp://127.0.0.1:1357"#' "$app"
+  sed -i '/^\[grpc\]/,/^\[/ s#^address = .*#address = "127.0.0.1:9130"#' "$app"
+  sed -i 's/^minimum-gas-prices = .*/minimum-gas-prices = "0.025uaegis"/' "$app"
+  # Validators and the full node keep every block and state, so a node can join by block
+  # sync from any of them and queries at past heights work.
+  for n in "${VALIDATORS[@]}" full; do
+    sed -i 's/^pruning = .*/pruning = "nothing"/' "$(home_of "$n")/config/app.toml"
+  done
+}
+
+# setup: licenses and resource nodes, once, on a running network.
+setup() {
+  echo "Minting licenses: 4 to owner1, 2 to owner2"
+  tx node0 license mint "$(addr owner1)" 4 --from authority
+  tx node0 license mint "$(addr owner2)" 2 --from authority
+  for ((i = 1; i <= RES_NODES; i++)); do
+    local n=res$i h=$NET/res$i out hot v
+    v=node$(((i - 1) % 4))
+    echo "Resource node $n (aegis-node, reporting to $v)"
+    out=$("$NODE_BIN" init --home "$h" --chain-id "$CHAIN_ID" --node "http://127.0.0.1:$((26657 + $(offset_of "$v")))" \
+      --grpc "127.0.0.1:$((9090 + $(offset_of "$v")))" --operator "$(addr "$n")" --bandwidth-mbps 1000 --roles worker,da 2>&1)
+    hot=$(sed -n 's/.*hot key[[:space:]]*[^ ]* = \(aegis1[0-9a-z]*\).*/\1/p' <<<"$out" | head -1)
+    [[ -n $hot ]] || die "aegis-node init printed no hot key: $out"
+    sed -i '/^\[listen\]/,/^\[/ s#^metrics = .*#metrics = "127.0.0.1:'$((26680 + 10 * i))'"#' "$h/config.toml"
+    sed -i '/^\[listen\]/,/^\[/ s#^status = .*#status = "127.0.0.1:'$((26681 + 10 * i))'"#' "$h/config.toml"
+    "$NODE_BIN" register --home "$h" --roles worker,da --stake 30000AEGIS --moniker "$n" \
+      --from "$n" --keyring-dir "$KEYS" --keyring-backend test --yes >>"$NET/logs/$n.log" 2>&1 ||
+      die "aegis-node register $n failed; see $NET/logs/$n.log"
+    tx "$v" authz grant "$hot" generic --msg-type /aegis.por.v1.MsgSubmitReport --from "$n"
+    tx "$v" authz grant "$hot" generic --msg-type /aegis.por.v1.MsgClaimRewards --from "$n"
+    tx "$v" feegrant grant "$(addr "$n")" "$hot" --allowed-messages /cosmos.authz.v1beta1.MsgExec --from "$n"
+  done
+  touch "$NET/.setup-done"
+}
+
+cmd=${1:-start}
+shift || true
+case $cmd in
+  start) ;;
+  stop) stop_all; echo "localnet: stopped"; exit 0 ;;
+  status) [[ -d $NET ]] || die "no localnet in $NET (make localnet)"; print_status; exit 0 ;;
+  -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) die "unknown command $cmd (start, stop, status)" ;;
+esac
+[[ ${1:-} == --reset ]] && { stop_all 2>/dev/null || true; rm -rf "$NET"; }
+
+for n in "${VALIDATORS[@]}" full; do
+  pid_alive "$n" && die "the localnet is already running ($n: pid $(cat "$NET/pids/$n.pid")); make localnet-stop first"
+done
+echo "Building aegisd and aegis-node..."
+make -s build
+[[ -f $(home_of node0)/config/genesis.json ]] || create
+mkdir -p "$NET/logs" "$NET/pids"
+
+for n in "${VALIDATORS[@]}" full; do start_proc "$n" "$BIN" start --home "$(home_of "$n")"; done
+echo "Waiting for blocks..."
+for _ in $(seq 120); do
+  ok=1
+  for n in "${VALIDATORS[@]}" full; do [[ $(height "$n") -ge 2 ]] || ok=0; done
+  [[ $ok == 1 ]] && break
+  sleep 1
+done
+[[ $ok == 1 ]] || { print_status; die "not every node reached height 2; see $NET/logs"; }
+
+[[ -f $NET/.setup-done ]] || setup
+for ((i = 1; i <= RES_NODES; i++)); do start_proc "res$i" "$NODE_BIN" run --home "$NET/res$i"; done
+
+echo
+print_status
+cat <<INFO
+
+  Aegis localnet $CHAIN_ID in $NET (logs in $NET/logs)
+  validators node0..node3: RPC 26657/26667/26677/26687, REST 1317/1327/1337/1347, gRPC 9090/9100/9110/9120
+  full node: RPC 26697, REST 1357, gRPC 9130
+  keys: ./build/aegisd keys list --keyring-backend test --keyring-dir $KEYS
+  validator operator keys: $NET/node<i>/aegisd (key node<i>, keyring-backend test)
+
+  make localnet-status   heights and app hashes        make localnet-stop   stop everything
+INFO
