@@ -187,6 +187,10 @@ esac
 for n in "${VALIDATORS[@]}" full; do
   pid_alive "$n" && die "the localnet is already running ($n: pid $(cat "$NET/pids/$n.pid")); make localnet-stop first"
 done
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for port in 26657 26667 26677 26687 26697 1317 1327 1337 1347 1357 9090 9100 9110 9120 9130; do
+  port_busy "$port" && die "port $port is in use by another program (a devnet, or another localnet?); stop it first"
+done
 echo "Building aegisd and aegis-node..."
 make -s build
 [[ -f $(home_of node0)/config/genesis.json ]] || create
