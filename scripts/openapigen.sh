@@ -107,7 +107,7 @@ if [[ "$CMD" == check ]]; then
       echo "openapigen: run 'make openapi' (scripts/openapigen.sh) and commit the result."
       if [[ -f "$DOC" ]]; then
         echo "openapigen: diff (committed -> generated), first 40 lines:"
-        diff -u "$DOC" "$FINAL" | head -n 40 | sed 's/^/    /'
+        diff -u "$DOC" "$FINAL" | head -n "${OPENAPI_DIFF_LINES:-40}" | sed 's/^/    /'
       else
         echo "openapigen: $DOC does not exist."
       fi
