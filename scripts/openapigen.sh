@@ -21,7 +21,8 @@
 #        gen   writes client/openapi/openapi.yaml
 #        check regenerates into a temp dir and fails if the committed document differs
 # Env:   OPENAPIV2_VERSION overrides the protoc-gen-openapiv2 pin; PROTO_FRONTEND and the
-#        pins of scripts/protolib.sh apply as for protocgen.sh.
+#        pins of scripts/protolib.sh apply as for protocgen.sh; OPENAPI_DIFF_LINES (40)
+#        is how much of the diff check prints.
 set -euo pipefail
 
 LOG_NAME=openapigen

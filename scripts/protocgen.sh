@@ -28,7 +28,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/protolib.sh" # cds to the repo root
 CMD="${1:-gen}"
 case "$CMD" in
   gen | lint) ;;
-  -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "usage: $0 [gen|lint]" >&2; exit 2 ;;
 esac
 

@@ -200,7 +200,8 @@ type Options struct {
 }
 
 // NewServer wires a's API server: the tx, CometBFT and node gRPC services (as the node
-// registers them at start) and a.RegisterAPIRoutes.
+// registers them at start) and a.RegisterAPIRoutes. Call it once per app: the services
+// cannot be registered twice.
 func NewServer(a *app.App, opts Options) *Server {
 	rec := &recordingComet{}
 	if opts.Live {
