@@ -11,7 +11,7 @@ LDFLAGS     := -X github.com/cosmos/cosmos-sdk/version.Name=aegis \
 # -trimpath: errors and stack traces name module paths, not this machine's directories.
 BUILD_FLAGS := -trimpath -ldflags '$(LDFLAGS)'
 
-.PHONY: all build install test test-unit test-system test-fuzz sim sim-short bench lint fmt proto-gen proto-check devnet devnet-reset devnet-detach devnet-stop localnet localnet-stop localnet-status clean
+.PHONY: all build install test test-unit test-system test-fuzz sim sim-short bench lint fmt proto-gen proto-check openapi devnet devnet-reset devnet-detach devnet-stop localnet localnet-stop localnet-status clean
 
 all: build
 
@@ -77,8 +77,15 @@ fmt:
 proto-gen:
 	bash scripts/protocgen.sh
 
+# Fails if the generated Go code or the OpenAPI document is stale (fix: make openapi,
+# which also runs proto-gen).
 proto-check:
 	bash scripts/protocheck.sh
+
+# The OpenAPI document aegisd serves at /swagger/ (client/openapi/openapi.yaml): the
+# routes are probed from the compiled app, so the Go code is regenerated first.
+openapi: proto-gen
+	bash scripts/openapigen.sh
 
 devnet:
 	bash scripts/devnet.sh

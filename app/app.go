@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/http"
+	"strings"
 
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/cosmos/gogoproto/proto"
@@ -84,6 +86,7 @@ import (
 	upgradekeeper "github.com/cosmos/cosmos-sdk/x/upgrade/keeper"
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
 
+	"github.com/aegis-chain/aegis/client/openapi"
 	"github.com/aegis-chain/aegis/x/emission"
 	emissionkeeper "github.com/aegis-chain/aegis/x/emission/keeper"
 	emissiontypes "github.com/aegis-chain/aegis/x/emission/types"
@@ -412,16 +415,26 @@ func (app *App) AutoCliOpts() autocli.AppOptions {
 	}
 }
 
-// RegisterAPIRoutes registers the REST (grpc-gateway) routes and swagger.
+// RegisterAPIRoutes registers the REST (grpc-gateway) routes and, when api.swagger is on,
+// swagger-ui at /swagger/ with the Aegis OpenAPI document (client/openapi) rather than the
+// SDK's stock one, which lacks the Aegis modules and lists modules Aegis does not run.
+// client/openapi's tests check the document against exactly these routes.
 func (app *App) RegisterAPIRoutes(apiSvr *api.Server, apiConfig config.APIConfig) {
 	clientCtx := apiSvr.ClientCtx
 	authtx.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 	cmtservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 	nodeservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 	app.BasicModuleManager.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
-	if err := server.RegisterSwaggerAPI(clientCtx, apiSvr.Router, apiConfig.Swagger); err != nil {
-		app.Logger().Error("registering swagger API", "err", err)
+	if !apiConfig.Swagger {
+		return
 	}
+	swagger, err := openapi.Handler()
+	if err != nil {
+		app.Logger().Error("registering swagger API", "err", err)
+		return
+	}
+	apiSvr.Router.Handle(strings.TrimSuffix(openapi.Prefix, "/"), http.RedirectHandler(openapi.Prefix, http.StatusMovedPermanently))
+	apiSvr.Router.PathPrefix(openapi.Prefix).Handler(swagger)
 }
 
 // RegisterTxService serves the tx simulation and broadcast gRPC service.

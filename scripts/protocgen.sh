@@ -18,92 +18,22 @@
 # Env:   PROTO_FRONTEND=auto|buf|protoc  (default auto: buf, falling back to
 #        Debian's protoc via apt-get if buf cannot be installed)
 #        BUF_VERSION, GOGOPROTO_VERSION, GRPC_GATEWAY_VERSION,
-#        COSMOS_SDK_VERSION, COSMOS_PROTO_VERSION override the pins below.
+#        COSMOS_SDK_VERSION, COSMOS_PROTO_VERSION override the pins (scripts/protolib.sh).
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+LOG_NAME=protocgen
+# shellcheck source=scripts/protolib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/protolib.sh" # cds to the repo root
 
 CMD="${1:-gen}"
 case "$CMD" in
   gen | lint) ;;
-  -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "usage: $0 [gen|lint]" >&2; exit 2 ;;
 esac
 
-log() { printf 'protocgen: %s\n' "$*" >&2; }
-die() { printf 'protocgen: ERROR: %s\n' "$*" >&2; exit 1; }
-
-command -v go >/dev/null 2>&1 || die "go is not on PATH"
-[[ -f go.mod ]] || die "no go.mod in $ROOT"
-
-PROTO_DIR=proto
-PROTO_NS=aegis # proto/aegis/**, `package aegis.*`
-TOOLS_BIN="$ROOT/build/tools/bin"
 WS_REL=build/proto-ws # buf workspace (regenerated every run)
 WS="$ROOT/$WS_REL"
-PROTO_FRONTEND="${PROTO_FRONTEND:-auto}"
-
-MODULE="$(awk '$1 == "module" { print $2; exit }' go.mod)"
-[[ -n "$MODULE" ]] || die "cannot read the module path from go.mod"
-
-# gomod_dep MODPATH -> effective "path@version" from go.mod (require, then any
-# replace of that path), "LOCAL:<dir>" for a filesystem replace, or nothing.
-gomod_dep() {
-  awk -v want="$1" '
-    { sub(/\/\/.*/, "") }
-    /^[ \t]*(require|replace)[ \t]*\([ \t]*$/ { blk = $1; next }
-    blk != "" && /^[ \t]*\)[ \t]*$/ { blk = ""; next }
-    {
-      n = split($0, f, /[ \t]+/); i = 1
-      while (i <= n && f[i] == "") i++
-      kw = blk
-      if (f[i] == "require" || f[i] == "replace") { kw = f[i]; i++ }
-      if (kw == "require" && f[i] == want && f[i+1] ~ /^v/) req = f[i+1]
-      if (kw == "replace" && f[i] == want) {
-        j = i + 1; if (f[j] != "=>") j++
-        if (f[j] == "=>") { rp = f[j+1]; rv = f[j+2] }
-      }
-    }
-    END {
-      if (rp != "") { if (rv ~ /^v/) print rp "@" rv; else print "LOCAL:" rp }
-      else if (req != "") print want "@" req
-    }' go.mod
-}
-
-# dep_spec MODPATH DEFAULT_VERSION [OVERRIDE] -> path@version (or LOCAL:dir)
-dep_spec() {
-  local mod=$1 def=$2 override=${3:-} got
-  if [[ -n "$override" ]]; then echo "$mod@$override"; return; fi
-  got="$(gomod_dep "$mod")"
-  echo "${got:-$mod@$def}"
-}
-
-# Pins. Module versions follow go.mod when it requires the module (so a
-# cosmos-sdk/gogoproto bump in go.mod moves the protos/plugins with it).
-BUF_VERSION="${BUF_VERSION:-v1.72.0}" # newest buf whose go.mod needs only go >= 1.25.10
-SDK_SPEC="$(dep_spec github.com/cosmos/cosmos-sdk v0.55.0 "${COSMOS_SDK_VERSION:-}")"
-GOGO_SPEC="$(dep_spec github.com/cosmos/gogoproto v1.7.2 "${GOGOPROTO_VERSION:-}")"
-CPROTO_SPEC="$(dep_spec github.com/cosmos/cosmos-proto v1.0.0-beta.5 "${COSMOS_PROTO_VERSION:-}")"
-GW_SPEC="$(dep_spec github.com/grpc-ecosystem/grpc-gateway v1.16.0 "${GRPC_GATEWAY_VERSION:-}")"
-
-# Plugins are installed from the upstream module paths at the version go.mod
-# requires (a fork replace of gogoproto cannot be `go install`ed by path).
-ver_of() {
-  local s
-  s="$(gomod_dep "$1")"
-  if [[ "$s" == "$1@"* ]]; then echo "${s#*@}"; else echo "$2"; fi
-}
-GOGOPROTO_TOOL_VERSION="${GOGOPROTO_VERSION:-$(ver_of github.com/cosmos/gogoproto v1.7.2)}"
-GRPC_GATEWAY_TOOL_VERSION="${GRPC_GATEWAY_VERSION:-$(ver_of github.com/grpc-ecosystem/grpc-gateway v1.16.0)}"
-
-SCRATCH="$(mktemp -d "${TMPDIR:-/tmp}/protocgen.XXXXXX")"
-cleanup() { chmod -R u+w "$SCRATCH" 2>/dev/null || true; rm -rf "$SCRATCH"; }
-trap cleanup EXIT
-
-# Run go outside this module (no go.mod/go.sum of ours is read or written)
-# and without user GOFLAGS (e.g. -mod=vendor) that break `pkg@version`.
-gox() { (cd "$SCRATCH" && GOFLAGS='' GOWORK=off "$@"); }
 
 # ---------------------------------------------------------------------------
 # generated-file bookkeeping
@@ -155,109 +85,14 @@ if [[ ${#PROTO_FILES[@]} -eq 0 ]]; then
 fi
 
 # ---------------------------------------------------------------------------
-# tools
-
-# install_tool BIN PKG VERSION: go install PKG@VERSION into build/tools/bin,
-# unless the stamp already records exactly that.
-install_tool() {
-  local bin=$1 pkg=$2 ver=$3 stamp="$TOOLS_BIN/.$1.version"
-  if [[ -x "$TOOLS_BIN/$bin" && -f "$stamp" && "$(cat "$stamp")" == "$pkg@$ver" ]]; then
-    return 0
-  fi
-  log "installing $pkg@$ver -> build/tools/bin/$bin"
-  mkdir -p "$TOOLS_BIN"
-  rm -f "$stamp"
-  gox env GOBIN="$TOOLS_BIN" go install "$pkg@$ver" || return 1
-  printf '%s\n' "$pkg@$ver" >"$stamp"
-}
-
-ensure_protoc() {
-  if command -v protoc >/dev/null 2>&1; then return 0; fi
-  command -v apt-get >/dev/null 2>&1 || die "protoc is missing and apt-get is not available"
-  local sudo=()
-  if [[ $(id -u) -ne 0 ]]; then
-    command -v sudo >/dev/null 2>&1 || die "protoc is missing; need root or sudo to apt-get install protobuf-compiler"
-    sudo=(sudo)
-  fi
-  log "installing protoc (Debian protobuf-compiler) with apt-get"
-  "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends protobuf-compiler >/dev/null
-}
+# tools, and the third-party protos staged into build/proto-ws
 
 install_tool protoc-gen-gocosmos github.com/cosmos/gogoproto/protoc-gen-gocosmos "$GOGOPROTO_TOOL_VERSION"
 install_tool protoc-gen-grpc-gateway github.com/grpc-ecosystem/grpc-gateway/protoc-gen-grpc-gateway "$GRPC_GATEWAY_TOOL_VERSION"
-
-case "$PROTO_FRONTEND" in
-  buf) install_tool buf github.com/bufbuild/buf/cmd/buf "$BUF_VERSION" || die "could not install buf $BUF_VERSION" ;;
-  protoc) ensure_protoc ;;
-  auto)
-    if install_tool buf github.com/bufbuild/buf/cmd/buf "$BUF_VERSION"; then
-      PROTO_FRONTEND=buf
-    else
-      log "WARNING: buf $BUF_VERSION could not be installed; falling back to protoc"
-      PROTO_FRONTEND=protoc
-      ensure_protoc
-    fi
-    ;;
-  *) die "PROTO_FRONTEND must be auto, buf or protoc (got '$PROTO_FRONTEND')" ;;
-esac
+select_frontend
 [[ "$CMD" == lint && "$PROTO_FRONTEND" != buf ]] && die "lint needs buf (PROTO_FRONTEND=$PROTO_FRONTEND)"
-export PATH="$TOOLS_BIN:$PATH"
 
-# ---------------------------------------------------------------------------
-# third-party protos from the Go module cache -> build/proto-ws/third_party
-
-# mod_dir SPEC -> directory of path@version in the module cache (downloaded
-# through the Go proxy if needed), or the local replace dir.
-mod_dir() {
-  local spec=$1 json dir
-  if [[ "$spec" == LOCAL:* ]]; then
-    dir="${spec#LOCAL:}"
-    [[ "$dir" == /* ]] || dir="$ROOT/$dir"
-    [[ -d "$dir" ]] || die "replace directory $dir does not exist"
-    echo "$dir"
-    return
-  fi
-  json="$(gox go mod download -json "$spec" 2>&1)" || die "go mod download $spec failed: $json"
-  dir="$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
-  [[ -n "$dir" && -d "$dir" ]] || die "no module directory for $spec: $json"
-  echo "$dir"
-}
-
-# stage SRC_ROOT DEST SUBPATH...: copy only *.proto files, keeping layout
-stage() {
-  local src=$1 dest=$2
-  shift 2
-  mkdir -p "$dest"
-  for p in "$@"; do [[ -e "$src/$p" ]] || die "missing $src/$p"; done
-  (cd "$src" && find "$@" -type f -name '*.proto' -print0 | tar --null -cf - -T -) | tar -C "$dest" -xf -
-}
-
-if [[ -d "$WS" ]]; then chmod -R u+w "$WS"; rm -rf "$WS"; fi
-mkdir -p "$WS"
-SDK_DIR="$(mod_dir "$SDK_SPEC")"
-GOGO_DIR="$(mod_dir "$GOGO_SPEC")"
-CPROTO_DIR="$(mod_dir "$CPROTO_SPEC")"
-GW_DIR="$(mod_dir "$GW_SPEC")"
-stage "$SDK_DIR/proto" "$WS/third_party" amino cosmos tendermint # also cosmos/msg/v1, cosmos/base/...
-stage "$GOGO_DIR" "$WS/third_party" gogoproto                    # gogoproto/gogo.proto
-stage "$CPROTO_DIR/proto" "$WS/third_party" cosmos_proto          # cosmos_proto/cosmos.proto
-stage "$GW_DIR/third_party/googleapis" "$WS/third_party" google   # google/api/*, google/rpc/*
-stage "$GOGO_DIR/protobuf" "$WS/wkt" google                       # WKT, protoc fallback only
-chmod -R u+w "$WS"
-ln -s ../../"$PROTO_DIR" "$WS/proto"
-printf 'version: v1\ndirectories:\n  - proto\n  - third_party\n' >"$WS/buf.work.yaml"
-
-for imp in gogoproto/gogo.proto cosmos_proto/cosmos.proto cosmos/msg/v1/msg.proto amino/amino.proto \
-  google/api/annotations.proto google/api/http.proto cosmos/base/query/v1beta1/pagination.proto \
-  cosmos/base/v1beta1/coin.proto; do
-  [[ -f "$WS/third_party/$imp" ]] || die "third-party import $imp not found in staged protos"
-done
-for imp in timestamp duration any empty; do
-  [[ -f "$WS/wkt/google/protobuf/$imp.proto" ]] || die "well-known type google/protobuf/$imp.proto not found"
-done
-
-export BUF_CACHE_DIR="$ROOT/build/tools/buf-cache"
+stage_workspace "$WS_REL"
 
 if [[ "$CMD" == lint ]]; then
   buf lint "$WS_REL" --path "$WS_REL/proto/$PROTO_NS"

@@ -6,6 +6,10 @@
 # Regenerates in place: if the committed code is current, the tree is left
 # exactly as it was; otherwise it exits 1 and leaves the regenerated files in
 # the work tree so `git diff` shows (and `git add` fixes) the difference.
+#
+# Then checks the OpenAPI document client/openapi/openapi.yaml the same way,
+# except that it regenerates into a temp dir (scripts/openapigen.sh check): the
+# fix is `make openapi`.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,7 +35,9 @@ fi
 changes="$(git status --porcelain --untracked-files=all -- "${paths[@]}" |
   grep -E '\.pb(\.gw)?\.go"?$' || true)"
 
+go_ok=1
 if [[ -n "$changes" ]]; then
+  go_ok=0
   {
     echo "protocheck: FAILED: generated protobuf code differs from what is committed."
     echo "protocheck: run 'scripts/protocgen.sh' (make proto-gen) and commit the result."
@@ -43,6 +49,12 @@ if [[ -n "$changes" ]]; then
     echo "protocheck: git diff --stat (tracked generated files; untracked ones are '??' above):"
     git --no-pager diff --stat "${base[@]}" -- "${changed[@]}" | sed 's/^/    /'
   } >&2
-  exit 1
+else
+  echo "protocheck: OK - generated protobuf code is up to date"
 fi
-echo "protocheck: OK - generated protobuf code is up to date"
+
+# After the Go code (regenerated above): the document's routes are probed from it.
+openapi_ok=1
+"$ROOT/scripts/openapigen.sh" check || openapi_ok=0
+
+[[ $go_ok == 1 && $openapi_ok == 1 ]] || exit 1
