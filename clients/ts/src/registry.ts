@@ -51,7 +51,7 @@ export const aegisTypes: ReadonlyArray<[string, GeneratedType]> = [...porTypes, 
  * A CosmJS Registry of the default Stargate Msg types (bank, staking, distribution, gov, ...)
  * and every Aegis Msg, for SIGN_MODE_DIRECT signing:
  *
- *   SigningStargateClient.createWithSigner(comet, wallet, { registry: aegisRegistry(), gasPrice })
+ *   await SigningStargateClient.createWithSigner(comet, wallet, { registry: aegisRegistry(), gasPrice })
  *
  * Aegis Msgs have no amino converters here, so sign with a direct signer
  * (DirectSecp256k1HdWallet, Keplr's getOfflineSigner), not an amino-only one.

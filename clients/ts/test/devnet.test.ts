@@ -125,7 +125,7 @@ before(async () => {
     const wallet = await DirectSecp256k1HdWallet.fromMnemonic(k.mnemonic, { prefix: "aegis" });
     const [account] = await wallet.getAccounts();
     assert.equal(account.address, k.address, `${name}: the wallet derives the keyring's address`);
-    const client = SigningStargateClient.createWithSigner(comet, wallet, { registry: aegisRegistry(), gasPrice: GAS_PRICE });
+    const client = await SigningStargateClient.createWithSigner(comet, wallet, { registry: aegisRegistry(), gasPrice: GAS_PRICE });
     keys[name] = { address: account.address, client };
   }
 });
@@ -171,7 +171,7 @@ test("typed queries: emission status and params, the devnet's resource node", as
   passedTests++;
 });
 
-test("node1 signs MsgSubmitReport (DIRECT, via the registry) on a later day than its last report", async () => {
+test("node1 signs MsgSubmitReport (DIRECT, via the registry) on a later day than its last report", async (t) => {
   const operator = keys.node1.address;
   const { node } = await q.por.node({ operator });
   const day = await waitFor(`a day after node1's last report (day ${node!.lastReportDay})`, (DAY_SECONDS + 30) * 1000, async () => {
@@ -207,6 +207,7 @@ test("node1 signs MsgSubmitReport (DIRECT, via the registry) on a later day than
   assert.ok(reported >= day, `reported on day ${reported}`);
   assert.equal(eventAttrs(res, "aegis.por.v1.EventReportAccepted").day, String(reported));
 
+  t.diagnostic(`reported on day ${reported} at height ${res.height} (previous report day ${node!.lastReportDay})`);
   const after = await q.por.node({ operator });
   assert.equal(after.node!.lastReportDay, reported);
   assert.deepEqual(after.node!.lastReportTotals, { compute: 600n, storage: 500n, bandwidth: 500n });
@@ -217,7 +218,7 @@ test("node1 signs MsgSubmitReport (DIRECT, via the registry) on a later day than
   passedTests++;
 });
 
-test("node1 claims exactly the pending rewards it queried right after a day tick", async () => {
+test("node1 claims exactly the pending rewards it queried right after a day tick", async (t) => {
   const operator = keys.node1.address;
   for (let attempt = 1; ; attempt++) {
     // Right after a tick (rewards only change at ticks, in the EndBlocker)...
@@ -240,7 +241,7 @@ test("node1 claims exactly the pending rewards it queried right after a day tick
     const daysIssued = (await atClaim.emission.status({})).daysIssued;
     if (daysIssued !== ticked.daysIssued) {
       assert.ok(attempt < 3, "a day tick ran between the query and the claim three times in a row");
-      console.error(`(a tick ran between the query at height ${ticked.h} and the claim at ${res.height}; again)`);
+      t.diagnostic(`a tick ran between the query at height ${ticked.h} and the claim at ${res.height}; again`);
       continue;
     }
     assert.equal(BigInt((await atClaim.por.rewards({ operator })).total), pending);
@@ -254,6 +255,7 @@ test("node1 claims exactly the pending rewards it queried right after a day tick
     assert.equal(ev.amount, pending.toString());
     const balanceAfter = BigInt((await keys.node1.client.getBalance(operator, DENOM)).amount);
     assert.equal(balanceAfter - balanceBefore + fee, pending);
+    t.diagnostic(`pending ${pending}${DENOM} at height ${ticked.h} (days issued ${ticked.daysIssued}); claimed at height ${res.height}, paid ${pending}, fee ${fee}`);
     passedTests++;
     return;
   }
