@@ -11,7 +11,7 @@ LDFLAGS     := -X github.com/cosmos/cosmos-sdk/version.Name=aegis \
 # -trimpath: errors and stack traces name module paths, not this machine's directories.
 BUILD_FLAGS := -trimpath -ldflags '$(LDFLAGS)'
 
-.PHONY: all build install test test-unit test-system test-fuzz sim sim-short bench lint fmt proto-gen proto-check openapi devnet devnet-reset devnet-detach devnet-stop localnet localnet-stop localnet-status clean
+.PHONY: all build install test test-unit test-system test-fuzz sim sim-short bench lint fmt proto-gen proto-check openapi ts-gen ts-check test-ts devnet devnet-reset devnet-detach devnet-stop localnet localnet-stop localnet-status clean
 
 all: build
 
@@ -86,6 +86,22 @@ proto-check:
 # routes are probed from the compiled app, so the Go code is regenerated first.
 openapi: proto-gen
 	bash scripts/openapigen.sh
+
+# The TypeScript client (clients/ts): ts-gen regenerates its types from the protos with the
+# pinned ts-proto, ts-check proves the committed ones current, test-ts (in CI) installs Node.js
+# and npm if missing, then checks, builds and tests the package - unit tests and an end-to-end
+# run (typed queries, signed report, exact claim) against its own devnet on free ports.
+ts-gen:
+	bash scripts/tsgen.sh gen
+
+ts-check:
+	bash scripts/tsgen.sh check
+
+test-ts:
+	bash scripts/ensure-node.sh
+	cd clients/ts && npm ci --no-audit --no-fund --loglevel=error
+	bash scripts/tsgen.sh check
+	cd clients/ts && npm run -s build && npm test
 
 devnet:
 	bash scripts/devnet.sh

@@ -83,9 +83,9 @@ if [[ ! -f "$HOME_DIR/config/genesis.json" ]]; then
   aegisd config set client chain-id "$CHAIN_ID" >/dev/null
   aegisd config set client keyring-backend test >/dev/null
   # keys add --output json records each key's mnemonic in <home>/<key>.json.
-  aegisd keys add "$KEY" --keyring-backend test --output json >"$HOME_DIR/$KEY.json" 2>&1
+  aegisd keys add "$KEY" --keyring-backend test --output json >"$HOME_DIR/$KEY.json" 2>/dev/null
   aegisd genesis add-genesis-account "$KEY" 1000000000000000$DENOM --keyring-backend test
-  aegisd keys add "$NODE_KEY" --keyring-backend test --output json >"$HOME_DIR/$NODE_KEY.json" 2>&1
+  aegisd keys add "$NODE_KEY" --keyring-backend test --output json >"$HOME_DIR/$NODE_KEY.json" 2>/dev/null
   aegisd genesis add-genesis-account "$NODE_KEY" 1000000000000$DENOM --keyring-backend test
   aegisd genesis gentx "$KEY" 100000000000$DENOM --chain-id "$CHAIN_ID" --keyring-backend test >/dev/null 2>&1
   aegisd genesis collect-gentxs >/dev/null 2>&1

@@ -1,0 +1,279 @@
+// End-to-end: a real devnet (scripts/devnet.sh, detached, in a temporary home on free ports),
+// driven only through this package and CosmJS - typed queries, DIRECT-signed Aegis Msgs.
+//
+// Env: AEGIS_E2E_PORT_OFFSET  DEVNET_PORT_OFFSET to use (default: the first free of 300, 310, ...)
+//      AEGIS_E2E_HOME         use the devnet already running in this home (with the offset above)
+//                             instead of starting and stopping one
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { after, before, test } from "node:test";
+
+import { DirectSecp256k1HdWallet, EncodeObject } from "@cosmjs/proto-signing";
+import { assertIsDeliverTxSuccess, calculateFee, DeliverTxResponse, GasPrice, SigningStargateClient } from "@cosmjs/stargate";
+import { CometClient } from "@cosmjs/tendermint-rpc";
+
+import { aegisQueryClients, AegisQueryClients, aegisRegistry, connectAegisComet, decFromProto, license, por } from "../src";
+
+const ROOT = path.resolve(__dirname, "../../../.."); // dist/test -> repository root
+const DAY_SECONDS = 15;
+const DENOM = "uaegis";
+const GAS_PRICE = GasPrice.fromString(`0.025${DENOM}`); // the devnet nodes' minimum
+
+const reuse = process.env.AEGIS_E2E_HOME;
+let home = "";
+let offset = 0;
+let passedTests = 0; // the home of a failed run is kept
+const TESTS = 4;
+let comet: CometClient | undefined;
+let q: AegisQueryClients;
+const keys: Record<string, { address: string; client: SigningStargateClient }> = {};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls fn every 500 ms until it returns something other than undefined/false. */
+async function waitFor<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined | false>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await sleep(500);
+  }
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once("error", () => resolve(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
+  });
+}
+
+/** The first offset (300, 310, ...) whose five devnet ports are all free. */
+async function freeOffset(): Promise<number> {
+  for (let o = 300; o < 1000; o += 10) {
+    const ports = [26656, 26657, 26658, 1317, 9090].map((p) => p + o);
+    if ((await Promise.all(ports.map(portFree))).every(Boolean)) return o;
+  }
+  throw new Error("no free devnet port offset in 300..990");
+}
+
+function devnet(...args: string[]) {
+  const env = { ...process.env, DEVNET_HOME: home, DEVNET_PORT_OFFSET: String(offset), DEVNET_DAY_SECONDS: String(DAY_SECONDS) };
+  return spawnSync("bash", ["scripts/devnet.sh", ...args], { cwd: ROOT, env, encoding: "utf8", timeout: 600_000 });
+}
+
+/** The mnemonic and address devnet.sh recorded for a key (aegisd keys add --output json). */
+function keyFile(name: string): { address: string; mnemonic: string } {
+  const text = fs.readFileSync(path.join(home, `${name}.json`), "utf8");
+  const line = text.split("\n").find((l) => l.trimStart().startsWith("{") && l.includes('"mnemonic"'));
+  assert.ok(line, `no key JSON in ${home}/${name}.json`);
+  return JSON.parse(line);
+}
+
+function restGet(p: string): Promise<any> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: "127.0.0.1", port: 1317 + offset, path: p }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c) => (body += c));
+        res.on("end", () => (res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(`GET ${p}: ${res.statusCode} ${body}`))));
+      })
+      .on("error", reject);
+  });
+}
+
+/** Simulates, then signs and broadcasts with a fee we know exactly (gas x 1.5 at 0.025uaegis). */
+async function send(key: string, msgs: EncodeObject[]): Promise<{ res: DeliverTxResponse; fee: bigint }> {
+  const { address, client } = keys[key];
+  const gas = await client.simulate(address, msgs, undefined);
+  const fee = calculateFee(Math.ceil(gas * 1.5), GAS_PRICE);
+  const res = await client.signAndBroadcast(address, msgs, fee);
+  assertIsDeliverTxSuccess(res);
+  assert.equal(fee.amount.length, 1);
+  return { res, fee: BigInt(fee.amount[0].amount) };
+}
+
+/** The attributes of the one event of this type in a tx (typed events carry JSON values). */
+function eventAttrs(res: DeliverTxResponse, type: string): Record<string, unknown> {
+  const evs = res.events.filter((e) => e.type === type);
+  assert.equal(evs.length, 1, `${type} events in tx ${res.transactionHash}`);
+  return Object.fromEntries(evs[0].attributes.map((a) => [a.key, a.value.startsWith('"') ? JSON.parse(a.value) : a.value]));
+}
+
+before(async () => {
+  offset = Number(process.env.AEGIS_E2E_PORT_OFFSET ?? (await freeOffset()));
+  if (reuse) {
+    home = reuse;
+  } else {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), "aegis-ts-e2e-"));
+    const r = devnet("--reset", "--detach");
+    if (r.status !== 0) {
+      throw new Error(`scripts/devnet.sh --reset --detach failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+    }
+  }
+  comet = await connectAegisComet(`http://127.0.0.1:${26657 + offset}`);
+  q = aegisQueryClients(comet);
+  for (const name of ["alice", "node1"]) {
+    const k = keyFile(name);
+    const wallet = await DirectSecp256k1HdWallet.fromMnemonic(k.mnemonic, { prefix: "aegis" });
+    const [account] = await wallet.getAccounts();
+    assert.equal(account.address, k.address, `${name}: the wallet derives the keyring's address`);
+    const client = await SigningStargateClient.createWithSigner(comet, wallet, { registry: aegisRegistry(), gasPrice: GAS_PRICE });
+    keys[name] = { address: account.address, client };
+  }
+});
+
+after(() => {
+  comet?.disconnect();
+  if (reuse) return;
+  const r = devnet("--stop");
+  if (r.status !== 0) console.error(`scripts/devnet.sh --stop failed:\n${r.stdout}\n${r.stderr}`);
+  if (passedTests === TESTS) {
+    fs.rmSync(home, { recursive: true, force: true });
+  } else if (home) {
+    const log = path.join(home, "aegisd.log");
+    const tail = fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").slice(-40).join("\n") : "(no log)";
+    console.error(`devnet home kept for inspection: ${home}\n--- last lines of ${log} ---\n${tail}`);
+  }
+});
+
+test("typed queries: emission status and params, the devnet's resource node", async () => {
+  const { params } = await q.emission.params({});
+  assert.equal(params!.denom, DENOM);
+  assert.equal(params!.daySeconds, BigInt(DAY_SECONDS));
+
+  const status = await q.emission.status({});
+  assert.equal(typeof status.currentDay, "bigint");
+  assert.ok(status.currentDay >= 1n);
+  assert.ok(BigInt(status.totalIssued) + BigInt(status.remaining) === BigInt(params!.total));
+  assert.ok(status.nextDayEndTime && status.nextDayEndTime.seconds > 0n);
+
+  const { node, roles } = await q.por.node({ operator: keys.node1.address });
+  assert.equal(node!.operator, keys.node1.address);
+  assert.equal(roles.length, 5);
+  assert.ok(node!.lastReportDay >= 1n, "devnet.sh's report");
+
+  // LegacyDec fields come as the 10^18-scaled integer; decFromProto gives what REST shows.
+  const rest = await restGet(`/aegis/por/v1/nodes/${keys.node1.address}`);
+  roles.forEach((r, i) => {
+    for (const f of ["raw", "capped", "eff", "accrued"] as const) {
+      assert.match(r[f], /^\d+$/);
+      assert.equal(decFromProto(r[f]), rest.roles[i][f], `${r.role} ${f}`);
+    }
+  });
+  passedTests++;
+});
+
+test("node1 signs MsgSubmitReport (DIRECT, via the registry) on a later day than its last report", async (t) => {
+  const operator = keys.node1.address;
+  const { node } = await q.por.node({ operator });
+  const day = await waitFor(`a day after node1's last report (day ${node!.lastReportDay})`, (DAY_SECONDS + 30) * 1000, async () => {
+    const s = await q.emission.status({});
+    return s.currentDay > node!.lastReportDay && s.currentDay;
+  });
+
+  // The devnet node's report (scripts/devnet-node.sh): each role's part meets its minimums.
+  const R = por.NodeRole;
+  const part = (role: por.NodeRole, compute: number, storage: number, bandwidth: number) => ({
+    role,
+    resources: { compute: BigInt(compute), storage: BigInt(storage), bandwidth: BigInt(bandwidth) },
+  });
+  const msg: EncodeObject = {
+    typeUrl: "/aegis.por.v1.MsgSubmitReport",
+    value: por.MsgSubmitReport.fromPartial({
+      operator,
+      totals: { compute: 600n, storage: 500n, bandwidth: 500n },
+      parts: [
+        part(R.NODE_ROLE_WORKER, 150, 100, 80),
+        part(R.NODE_ROLE_DELEGATE, 110, 80, 110),
+        part(R.NODE_ROLE_DA, 60, 150, 60),
+        part(R.NODE_ROLE_SEQUENCER, 60, 60, 150),
+        part(R.NODE_ROLE_OPERATOR, 150, 60, 60),
+      ],
+    }),
+  };
+  const { res } = await send("node1", [msg]);
+
+  assert.equal(res.msgResponses.length, 1);
+  assert.equal(res.msgResponses[0].typeUrl, "/aegis.por.v1.MsgSubmitReportResponse");
+  const reported = por.MsgSubmitReportResponse.decode(res.msgResponses[0].value).day;
+  assert.ok(reported >= day, `reported on day ${reported}`);
+  assert.equal(eventAttrs(res, "aegis.por.v1.EventReportAccepted").day, String(reported));
+
+  t.diagnostic(`reported on day ${reported} at height ${res.height} (previous report day ${node!.lastReportDay})`);
+  const after = await q.por.node({ operator });
+  assert.equal(after.node!.lastReportDay, reported);
+  assert.deepEqual(after.node!.lastReportTotals, { compute: 600n, storage: 500n, bandwidth: 500n });
+  for (const r of after.roles) {
+    assert.equal(r.fromDay, reported);
+    assert.equal(decFromProto(r.eff), "300.000000000000000000", `${por.nodeRoleToJSON(r.role)} is at the PoR cap`);
+  }
+  passedTests++;
+});
+
+test("node1 claims exactly the pending rewards it queried right after a day tick", async (t) => {
+  const operator = keys.node1.address;
+  for (let attempt = 1; ; attempt++) {
+    // Right after a tick (rewards only change at ticks, in the EndBlocker)...
+    const before = await q.emission.status({});
+    const ticked = await waitFor("a day tick", (DAY_SECONDS + 30) * 1000, async () => {
+      const h = (await comet!.status()).syncInfo.latestBlockHeight;
+      const s = await aegisQueryClients(comet!, { height: h }).emission.status({});
+      return s.daysIssued > before.daysIssued && { h, daysIssued: s.daysIssued };
+    });
+    // ...read the pending rewards at that height, and claim at once.
+    const pending = BigInt((await aegisQueryClients(comet!, { height: ticked.h }).por.rewards({ operator })).total);
+    assert.ok(pending > 0n, "node1 earned something");
+    const balanceBefore = BigInt((await keys.node1.client.getBalance(operator, DENOM)).amount);
+
+    const { res, fee } = await send("node1", [{ typeUrl: "/aegis.por.v1.MsgClaimRewards", value: por.MsgClaimRewards.fromPartial({ operator }) }]);
+
+    // The claim ran in block res.height, before that block's EndBlocker: it paid the state of
+    // res.height - 1. Exact only if no tick ran in the blocks between.
+    const atClaim = aegisQueryClients(comet!, { height: res.height - 1 });
+    const daysIssued = (await atClaim.emission.status({})).daysIssued;
+    if (daysIssued !== ticked.daysIssued) {
+      assert.ok(attempt < 3, "a day tick ran between the query and the claim three times in a row");
+      t.diagnostic(`a tick ran between the query at height ${ticked.h} and the claim at ${res.height}; again`);
+      continue;
+    }
+    assert.equal(BigInt((await atClaim.por.rewards({ operator })).total), pending);
+
+    // What was paid, three ways: the Msg response, the typed event, the bank balance.
+    assert.equal(res.msgResponses[0].typeUrl, "/aegis.por.v1.MsgClaimRewardsResponse");
+    const { amount } = por.MsgClaimRewardsResponse.decode(res.msgResponses[0].value);
+    assert.deepEqual(amount, [{ denom: DENOM, amount: pending.toString() }]);
+    const ev = eventAttrs(res, "aegis.por.v1.EventRewardsClaimed");
+    assert.equal(ev.operator, operator);
+    assert.equal(ev.amount, pending.toString());
+    const balanceAfter = BigInt((await keys.node1.client.getBalance(operator, DENOM)).amount);
+    assert.equal(balanceAfter - balanceBefore + fee, pending);
+    t.diagnostic(`pending ${pending}${DENOM} at height ${ticked.h} (days issued ${ticked.daysIssued}); claimed at height ${res.height}, paid ${pending}, fee ${fee}`);
+    passedTests++;
+    return;
+  }
+});
+
+test("alice (license authority) mints a license with MsgMintLicenses", async () => {
+  const { supply: before } = await q.license.supply({});
+  const { res } = await send("alice", [
+    {
+      typeUrl: "/aegis.license.v1.MsgMintLicenses",
+      value: license.MsgMintLicenses.fromPartial({ authority: keys.alice.address, owner: keys.node1.address, count: 1n }),
+    },
+  ]);
+  assert.ok(res.height > 0);
+  const { supply } = await q.license.supply({});
+  assert.equal(supply!.minted, before!.minted + 1n);
+  const { licenses } = await q.license.licenses(license.QueryLicensesRequest.fromPartial({ owner: keys.node1.address }));
+  assert.equal(licenses.length, 1);
+  assert.equal(licenses[0].owner, keys.node1.address);
+  passedTests++;
+});
