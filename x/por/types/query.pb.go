@@ -210,7 +210,8 @@ func (m *QueryNodeResponse) GetRoles() []NodeRoleState {
 }
 
 type QueryNodesRequest struct {
-	// role, when set, lists only nodes holding a slot in it.
+	// role, when set, lists only nodes holding a slot in it: worker, delegate, da, sequencer or operator over REST and the CLI (the enum name
+	// and, over REST, the number are accepted too).
 	Role       NodeRole           `protobuf:"varint,1,opt,name=role,proto3,enum=aegis.por.v1.NodeRole" json:"role,omitempty"`
 	Pagination *query.PageRequest `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
 }
@@ -315,6 +316,8 @@ func (m *QueryNodesResponse) GetPagination() *query.PageResponse {
 }
 
 type QueryRoleRequest struct {
+	// role is worker, delegate, da, sequencer or operator over REST and the CLI (the enum name
+	// and, over REST, the number are accepted too).
 	Role NodeRole `protobuf:"varint,1,opt,name=role,proto3,enum=aegis.por.v1.NodeRole" json:"role,omitempty"`
 }
 
@@ -422,6 +425,8 @@ func (m *QueryRoleResponse) GetLastTick() RoleDay {
 }
 
 type QueryRoleDayRequest struct {
+	// role is worker, delegate, da, sequencer or operator over REST and the CLI (the enum name
+	// and, over REST, the number are accepted too).
 	Role NodeRole `protobuf:"varint,1,opt,name=role,proto3,enum=aegis.por.v1.NodeRole" json:"role,omitempty"`
 	Day  uint64   `protobuf:"varint,2,opt,name=day,proto3" json:"day,omitempty"`
 }
@@ -652,6 +657,8 @@ func (m *QueryRewardsResponse) GetRoles() []RoleReward {
 }
 
 type QueryEstimateRequest struct {
+	// role is worker, delegate, da, sequencer or operator over REST and the CLI (the enum name
+	// and, over REST, the number are accepted too).
 	Role      NodeRole `protobuf:"varint,1,opt,name=role,proto3,enum=aegis.por.v1.NodeRole" json:"role,omitempty"`
 	Compute   uint64   `protobuf:"varint,2,opt,name=compute,proto3" json:"compute,omitempty"`
 	Storage   uint64   `protobuf:"varint,3,opt,name=storage,proto3" json:"storage,omitempty"`

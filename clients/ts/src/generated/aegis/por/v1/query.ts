@@ -36,7 +36,10 @@ export interface QueryNodeResponse {
 }
 
 export interface QueryNodesRequest {
-  /** role, when set, lists only nodes holding a slot in it. */
+  /**
+   * role, when set, lists only nodes holding a slot in it: worker, delegate, da, sequencer or operator over REST and the CLI (the enum name
+   * and, over REST, the number are accepted too).
+   */
   role: NodeRole;
   pagination: PageRequest | undefined;
 }
@@ -47,6 +50,10 @@ export interface QueryNodesResponse {
 }
 
 export interface QueryRoleRequest {
+  /**
+   * role is worker, delegate, da, sequencer or operator over REST and the CLI (the enum name
+   * and, over REST, the number are accepted too).
+   */
   role: NodeRole;
 }
 
@@ -64,6 +71,10 @@ export interface QueryRoleResponse {
 }
 
 export interface QueryRoleDayRequest {
+  /**
+   * role is worker, delegate, da, sequencer or operator over REST and the CLI (the enum name
+   * and, over REST, the number are accepted too).
+   */
   role: NodeRole;
   day: bigint;
 }
@@ -87,6 +98,10 @@ export interface QueryRewardsResponse {
 }
 
 export interface QueryEstimateRequest {
+  /**
+   * role is worker, delegate, da, sequencer or operator over REST and the CLI (the enum name
+   * and, over REST, the number are accepted too).
+   */
   role: NodeRole;
   compute: bigint;
   storage: bigint;
