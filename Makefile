@@ -11,7 +11,7 @@ LDFLAGS     := -X github.com/cosmos/cosmos-sdk/version.Name=aegis \
 # -trimpath: errors and stack traces name module paths, not this machine's directories.
 BUILD_FLAGS := -trimpath -ldflags '$(LDFLAGS)'
 
-.PHONY: all build install test test-unit test-system test-fuzz sim sim-short bench lint fmt proto-gen proto-check openapi ts-gen ts-check test-ts devnet devnet-reset devnet-detach devnet-stop localnet localnet-stop localnet-status clean
+.PHONY: all build install test test-unit test-system test-localnet-ci test-fuzz sim sim-short bench lint fmt proto-gen proto-check openapi ts-gen ts-check test-ts devnet devnet-reset devnet-detach devnet-stop localnet localnet-stop localnet-status clean
 
 all: build
 
@@ -31,8 +31,14 @@ test: lint
 test-unit:
 	go test -count=1 -short ./...
 
+# The system tests on real binaries: single-node journeys, and (build tag localnet) the
+# journeys and faults of a four-validator localnet. test-localnet-ci is the part CI runs:
+# the resource-node journey and a validator killed in a day tick.
 test-system:
-	go test -count=1 -timeout 15m -run 'System' ./tests/system/...
+	go test -count=1 -timeout 40m -tags localnet -run 'System|Localnet' ./tests/system/...
+
+test-localnet-ci:
+	go test -count=1 -timeout 15m -tags localnet -short -run 'TestLocalnet' ./tests/system/...
 
 # Each fuzz target for FUZZTIME (go test -fuzz runs one target at a time). Their seed
 # corpora already run in make test.

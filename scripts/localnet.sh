@@ -41,7 +41,7 @@ pid_alive() { [[ -f $NET/pids/$1.pid ]] && kill -0 "$(cat "$NET/pids/$1.pid")" 2
 aegisd_at() { local n=$1; shift; "$BIN" --home "$(home_of "$n")" "$@"; }
 keys() { "$BIN" keys --keyring-backend test --keyring-dir "$KEYS" "$@"; }
 addr() { keys show "$1" -a; }
-status_json() { curl -s --max-time 2 "http://127.0.0.1:$((26657 + $(offset_of "$1")))/status" 2>/dev/null || true; }
+status_json() { timeout 3 "$BIN" status --node "$(rpc_of "$1")" 2>/dev/null || true; }
 height() { status_json "$1" | sed -n 's/.*"latest_block_height":"\([0-9]*\)".*/\1/p' | grep . || echo 0; }
 apphash() { status_json "$1" | sed -n 's/.*"latest_app_hash":"\([0-9A-F]*\)".*/\1/p'; }
 
