@@ -258,8 +258,10 @@ func licensesSurviveJail(t *testing.T, n *Net) {
 	n.Start("node3")
 	until := jailedUntil(t, n, "node3")
 	t.Logf("node3 jailed until %s (in %s)", until.Format(time.RFC3339), time.Until(until).Round(time.Second))
-	time.Sleep(time.Until(until) + 3*time.Second)
-	n.WaitHeight("node3", n.Height("node0"), 60*time.Second)
+	// x/slashing compares the jail's end with the block time of the state the unjail is
+	// checked against: wait until node3 (caught up) has committed a block past it.
+	require.Eventually(t, func() bool { return latestBlockTime(n, "node3").After(until) },
+		time.Until(until)+120*time.Second, time.Second, "node3 has no block after %s", until)
 	res = n.NodeTx("node3", "tx", "slashing", "unjail")
 	require.Zero(t, res.Code, res.RawLog)
 	v = n.Validator("node0", valoper)
@@ -600,6 +602,21 @@ func jailedUntil(t *testing.T, n *Net, name string) time.Time {
 	}
 	require.Failf(t, "no signing info", "for %s (%s)", name, valcons)
 	return time.Time{}
+}
+
+// latestBlockTime is the time of a node's latest block (zero when it does not answer).
+func latestBlockTime(n *Net, name string) time.Time {
+	var st struct {
+		Result struct {
+			SyncInfo struct {
+				Time time.Time `json:"latest_block_time"`
+			} `json:"sync_info"`
+		} `json:"result"`
+	}
+	if err := n.rpcJSON(name, "/status", &st); err != nil {
+		return time.Time{}
+	}
+	return st.Result.SyncInfo.Time
 }
 
 // backingRestoredEvents lists the license ids of the EventBackingRestored events in the
