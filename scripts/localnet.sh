@@ -8,7 +8,9 @@
 #   stop     stop every process of the network (make localnet-stop)
 #   status   each node's height and app hash (make localnet-status)
 # Env: LOCALNET_HOME (./.localnet), LOCALNET_CHAIN_ID (aegis-localnet-1),
-#      LOCALNET_DAY_SECONDS (15), LOCALNET_RESOURCE_NODES (2).
+#      LOCALNET_DAY_SECONDS (15), LOCALNET_RESOURCE_NODES (2),
+#      LOCALNET_BIN (./build/aegisd): the aegisd every node runs and the script calls; an
+#      older build, say, to rehearse a software upgrade (docs/operators.md).
 #
 # Layout of LOCALNET_HOME:
 #   node0..node3/aegisd  validator homes (from `aegisd testnet init-files`); node<i> listens
@@ -27,7 +29,7 @@ NET=${LOCALNET_HOME:-$ROOT/.localnet}
 CHAIN_ID=${LOCALNET_CHAIN_ID:-aegis-localnet-1}
 DAY_SECONDS=${LOCALNET_DAY_SECONDS:-15}
 RES_NODES=${LOCALNET_RESOURCE_NODES:-2}
-BIN=$ROOT/build/aegisd
+BIN=$(realpath -m "${LOCALNET_BIN:-$ROOT/build/aegisd}")
 NODE_BIN=$ROOT/build/aegis-node
 KEYS=$NET/keys
 GAS=(--gas auto --gas-adjustment 1.5 --gas-prices 0.025uaegis)
@@ -193,6 +195,7 @@ for port in 26657 26667 26677 26687 26697 1317 1327 1337 1347 1357 9090 9100 911
 done
 echo "Building aegisd and aegis-node..."
 make -s build
+[[ -x $BIN ]] || die "LOCALNET_BIN $BIN is not an executable"
 [[ -f $(home_of node0)/config/genesis.json ]] || create
 mkdir -p "$NET/logs" "$NET/pids"
 

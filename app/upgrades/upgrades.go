@@ -30,9 +30,6 @@ type Upgrade struct {
 	StoreUpgrades storetypes.StoreUpgrades
 }
 
-// All is the ordered list of upgrades this binary knows.
-var All = []Upgrade{V2Redemption}
-
 // RunMigrations is the handler most upgrades need: run every module's in-place migrations.
 func RunMigrations(k Keepers) upgradetypes.UpgradeHandler {
 	return func(ctx context.Context, _ upgradetypes.Plan, fromVM module.VersionMap) (module.VersionMap, error) {

@@ -19,7 +19,7 @@ const defaultTimeout = 30 * time.Second
 func initCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "init",
-		Short: "Write config.toml, create the hot key, and print the two commands to run with the operator key",
+		Short: "Write config.toml, create the hot key, and print the three commands to run with the operator key",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			home := homeOf(cmd)

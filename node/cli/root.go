@@ -33,7 +33,7 @@ func NewRootCmd() *cobra.Command {
 report per chain day through an x/authz grant from the node's operator (so the operator's
 stake key never touches the machine), claims rewards, and shows how the node is doing.
 
-Start with 'aegis-node init', run the two commands it prints with the operator key, then
+Start with 'aegis-node init', run the three commands it prints with the operator key, then
 'aegis-node run'.`,
 		SilenceUsage: true,
 	}

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -24,28 +25,35 @@ import (
 // node (full), each a separate aegisd process, plus aegis-node resource nodes (res1, res2).
 // The tests start, stop, kill and pause the processes as operators' machines do.
 type Net struct {
-	t                 *testing.T
-	Root, Home        string
-	Bin, NodeBin      string
-	ChainID           string
-	DaySeconds        int
-	extra             map[string]int // nodes added by a test -> port offset
-	consensusFailures int
+	t            *testing.T
+	Root, Home   string
+	Bin, NodeBin string // Bin: the aegisd the net was started with
+	ChainID      string
+	DaySeconds   int
+	// Maps, shared by every With view of the net.
+	extra  map[string]int    // nodes added by a test -> port offset
+	bins   map[string]string // nodes restarted with another aegisd -> its path
+	halted map[string]bool   // upgrades whose "UPGRADE ... NEEDED" halt the logs may show
 }
 
 var Validators = []string{"node0", "node1", "node2", "node3"}
 
 // StartNet creates and starts a fresh localnet in a temp dir (the script's fixed ports:
 // one localnet at a time on a machine).
-func StartNet(t *testing.T, daySeconds int) *Net {
+func StartNet(t *testing.T, daySeconds int) *Net { t.Helper(); return StartNetWith(t, daySeconds, "") }
+
+// StartNetWith is StartNet with every node running bin (LOCALNET_BIN; "" is the script's
+// build/aegisd), such as a build from before an upgrade.
+func StartNetWith(t *testing.T, daySeconds int, bin string) *Net {
 	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	root, err := filepath.Abs(filepath.Join(filepath.Dir(file), "..", ".."))
-	require.NoError(t, err)
+	root := repoRoot(t)
+	if bin == "" {
+		bin = filepath.Join(root, "build", "aegisd")
+	}
 	n := &Net{
 		t: t, Root: root, Home: t.TempDir(), ChainID: "aegis-localnet-1", DaySeconds: daySeconds,
-		Bin: filepath.Join(root, "build", "aegisd"), NodeBin: filepath.Join(root, "build", "aegis-node"),
-		extra: map[string]int{},
+		Bin: bin, NodeBin: filepath.Join(root, "build", "aegis-node"),
+		extra: map[string]int{}, bins: map[string]string{}, halted: map[string]bool{},
 	}
 	t.Cleanup(func() {
 		_ = n.script("stop")
@@ -65,15 +73,35 @@ func (n *Net) With(t *testing.T) *Net { c := *n; c.t = t; return &c }
 func (n *Net) scriptOutput(args ...string) (string, error) {
 	cmd := exec.Command("bash", append([]string{filepath.Join(n.Root, "scripts", "localnet.sh")}, args...)...)
 	cmd.Dir = n.Root
-	cmd.Env = append(os.Environ(), "LOCALNET_HOME="+n.Home, "LOCALNET_DAY_SECONDS="+strconv.Itoa(n.DaySeconds))
+	cmd.Env = append(os.Environ(), "LOCALNET_HOME="+n.Home, "LOCALNET_DAY_SECONDS="+strconv.Itoa(n.DaySeconds),
+		"LOCALNET_BIN="+n.Bin)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }
 
 func (n *Net) script(args ...string) error { _, err := n.scriptOutput(args...); return err }
 
+// repoRoot is the repository's root directory.
+func repoRoot(t *testing.T) string {
+	_, file, _, _ := runtime.Caller(0)
+	root, err := filepath.Abs(filepath.Join(filepath.Dir(file), "..", ".."))
+	require.NoError(t, err)
+	return root
+}
+
+// Nodes are the aegisd nodes of the net: the validators, the full node and the nodes a
+// test added, in port order.
+func (n *Net) Nodes() []string {
+	names := append(append([]string{}, Validators...), "full")
+	for name := range n.extra {
+		names = append(names, name)
+	}
+	sort.SliceStable(names, func(i, j int) bool { return n.offset(names[i]) < n.offset(names[j]) })
+	return names
+}
+
 func (n *Net) dumpLogs() {
-	for _, name := range append(append([]string{}, Validators...), "full") {
+	for _, name := range n.Nodes() {
 		bz, _ := os.ReadFile(filepath.Join(n.Home, "logs", name+".log"))
 		n.t.Logf("--- %s log (tail) ---\n%s", name, tail(string(bz), 3000))
 	}
@@ -101,7 +129,7 @@ func (n *Net) GRPC(name string) string     { return fmt.Sprintf("127.0.0.1:%d", 
 // Chain is a view of the net through one node, for the single-chain helpers (Tx,
 // QueryJSON, GetJSON); keys are the node's own keyring unless --keyring-dir is given.
 func (n *Net) Chain(name string) *Chain {
-	return &Chain{t: n.t, Bin: n.Bin, Home: n.NodeHome(name), ChainID: n.ChainID,
+	return &Chain{t: n.t, Bin: n.BinOf(name), Home: n.NodeHome(name), ChainID: n.ChainID,
 		RPC: n.RPC(name), GRPC: n.GRPC(name), API: n.API(name)}
 }
 
@@ -110,6 +138,22 @@ func (n *Net) Tx(through string, args ...string) TxResult {
 	n.t.Helper()
 	return n.Chain(through).Tx(append(args, "--keyring-dir", n.KeyringDir(), "--chain-id", n.ChainID,
 		"--gas", "auto", "--gas-adjustment", "1.5", "--gas-prices", "0.025uaegis")...)
+}
+
+// NodeTx sends a tx through a validator, signed by its operator key (the key named after
+// the node in the node's own keyring, as testnet init-files makes it), paying fees.
+func (n *Net) NodeTx(name string, args ...string) TxResult {
+	n.t.Helper()
+	return n.Chain(name).Tx(append(args, "--from", name, "--chain-id", n.ChainID,
+		"--gas", "auto", "--gas-adjustment", "1.5", "--gas-prices", "0.025uaegis")...)
+}
+
+// BinOf is the aegisd a node runs: the net's, unless StartWith gave it another.
+func (n *Net) BinOf(name string) string {
+	if bin, ok := n.bins[name]; ok {
+		return bin
+	}
+	return n.Bin
 }
 
 // Key returns the address of a key in the shared keyring.
@@ -154,12 +198,20 @@ func (n *Net) Start(name string) {
 	logf, err := os.OpenFile(filepath.Join(n.Home, "logs", name+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	require.NoError(n.t, err)
 	defer logf.Close()
-	cmd := exec.Command(n.Bin, "start", "--home", n.NodeHome(name))
+	cmd := exec.Command(n.BinOf(name), "start", "--home", n.NodeHome(name))
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	require.NoError(n.t, cmd.Start())
 	require.NoError(n.t, os.WriteFile(n.pidFile(name), []byte(strconv.Itoa(cmd.Process.Pid)), 0o644))
 	go func() { _ = cmd.Wait() }() // reap it when it exits
+}
+
+// StartWith starts a stopped node with another aegisd binary (an operator's binary swap at
+// an upgrade); the node keeps running it from then on.
+func (n *Net) StartWith(name, bin string) {
+	n.t.Helper()
+	n.bins[name] = bin
+	n.Start(name)
 }
 
 // rpcJSON GETs a CometBFT RPC path of a node into v.
@@ -251,15 +303,53 @@ func (n *Net) RequireAgree(names ...string) int64 {
 	return target
 }
 
-// RequireNoConsensusFailure scans every log of the net.
+// RequireNoConsensusFailure scans every log of the net. The one failure allowed is the
+// halt at a planned upgrade the test expects (ExpectUpgradeHalt): CometBFT reports x/upgrade's
+// "UPGRADE "<name>" NEEDED" error as a consensus failure.
 func (n *Net) RequireNoConsensusFailure() {
 	n.t.Helper()
 	logs, _ := filepath.Glob(filepath.Join(n.Home, "logs", "*.log"))
 	for _, f := range logs {
 		bz, err := os.ReadFile(f)
 		require.NoError(n.t, err)
-		require.NotContains(n.t, string(bz), "CONSENSUS FAILURE", f)
+		for _, line := range strings.Split(string(bz), "\n") {
+			if strings.Contains(line, "CONSENSUS FAILURE") && !n.expectedHalt(line) {
+				require.Fail(n.t, "consensus failure", "%s: %s", f, tail(line, 2000))
+			}
+		}
 	}
+}
+
+// ExpectUpgradeHalt tells RequireNoConsensusFailure that nodes halt at the named upgrade.
+func (n *Net) ExpectUpgradeHalt(upgrade string) { n.halted[upgrade] = true }
+
+func (n *Net) expectedHalt(line string) bool {
+	for name := range n.halted {
+		if strings.Contains(unquote(line), upgradeNeeded(name)) {
+			return true
+		}
+	}
+	return false
+}
+
+// upgradeNeeded is how x/upgrade's halt message starts.
+func upgradeNeeded(name string) string { return `UPGRADE "` + name + `" NEEDED at height: ` }
+
+// unquote undoes the escaping of quotes in a log line's quoted values.
+func unquote(line string) string { return strings.ReplaceAll(line, `\"`, `"`) }
+
+// WaitUpgradeHalt waits until a node has halted at the named upgrade's height: its log
+// shows x/upgrade's "UPGRADE "<name>" NEEDED at height: <h>" and it has not gone past h
+// (CometBFT may have stored block h, which the node could not execute).
+func (n *Net) WaitUpgradeHalt(name, upgrade string, h int64, timeout time.Duration) {
+	n.t.Helper()
+	want := upgradeNeeded(upgrade) + strconv.FormatInt(h, 10) + ":"
+	logf := filepath.Join(n.Home, "logs", name+".log")
+	require.Eventually(n.t, func() bool {
+		bz, _ := os.ReadFile(logf)
+		return strings.Contains(unquote(string(bz)), want)
+	}, timeout, 500*time.Millisecond, "%s did not halt for %s at %d (at height %d)", name, upgrade, h, n.Height(name))
+	require.LessOrEqual(n.t, n.Height(name), h, "%s went past the upgrade height", name)
 }
 
 // EmissionStatus is the emission status through a node's REST API.
@@ -348,4 +438,167 @@ func (n *Net) ExportAndValidate(name string) {
 	out := filepath.Join(n.Home, name+"-export.json")
 	c.MustRun("export", "--output-document", out)
 	c.MustRun("genesis", "validate", out)
+}
+
+// LateJoiner creates a new full node's home at a port offset and starts it: it finds the
+// net through its peers (the four validators) and catches up by block sync. It returns when
+// the node has reached the validators' height.
+func (n *Net) LateJoiner(name string, offset int) {
+	n.t.Helper()
+	n.extra[name] = offset
+	home := n.NodeHome(name)
+	c := n.Chain(name)
+	c.MustRun("init", name, "--chain-id", n.ChainID)
+	gen, err := os.ReadFile(filepath.Join(n.NodeHome("node0"), "config", "genesis.json"))
+	require.NoError(n.t, err)
+	require.NoError(n.t, os.WriteFile(filepath.Join(home, "config", "genesis.json"), gen, 0o644))
+	var peers []string
+	for _, v := range Validators {
+		id := strings.TrimSpace(n.Chain(v).MustRun("comet", "show-node-id"))
+		peers = append(peers, fmt.Sprintf("%s@127.0.0.1:%d", id, 26656+n.offset(v)))
+	}
+	for _, kv := range [][2]string{
+		{"p2p.persistent_peers", strings.Join(peers, ",")},
+		{"p2p.allow_duplicate_ip", "true"},
+		{"p2p.laddr", fmt.Sprintf("tcp://127.0.0.1:%d", 26656+offset)},
+		{"rpc.laddr", "tcp://" + n.RPC(name)},
+		{"rpc.pprof_laddr", ""},
+	} {
+		c.MustRun("config", "set", "config", kv[0], kv[1], "--skip-validate")
+	}
+	for _, kv := range [][2]string{
+		{"api.enable", "true"}, {"api.address", "tcp://" + n.API(name)},
+		{"grpc.address", n.GRPC(name)}, {"minimum-gas-prices", "0.025uaegis"},
+	} {
+		c.MustRun("config", "set", "app", kv[0], kv[1], "--skip-validate")
+	}
+	n.Start(name)
+	n.WaitHeight(name, n.MaxHeight(Validators...), 180*time.Second)
+}
+
+// ConsAddress is a node's consensus address, as CometBFT's RPC shows it (upper-case hex).
+func (n *Net) ConsAddress(name string) string {
+	n.t.Helper()
+	var key struct {
+		Address string `json:"address"`
+	}
+	bz, err := os.ReadFile(filepath.Join(n.NodeHome(name), "config", "priv_validator_key.json"))
+	require.NoError(n.t, err)
+	require.NoError(n.t, json.Unmarshal(bz, &key))
+	return strings.ToUpper(key.Address)
+}
+
+// CometPower is a node's voting power in CometBFT's validator set at the latest height
+// (through the node "through"), 0 if it is not in the set.
+func (n *Net) CometPower(through, name string) int64 {
+	n.t.Helper()
+	var vs struct {
+		Result struct {
+			Validators []struct {
+				Address string `json:"address"`
+				Power   string `json:"voting_power"`
+			} `json:"validators"`
+		} `json:"result"`
+	}
+	require.NoError(n.t, n.rpcJSON(through, "/validators?per_page=100", &vs))
+	addr := n.ConsAddress(name)
+	for _, v := range vs.Result.Validators {
+		if v.Address == addr {
+			p, err := strconv.ParseInt(v.Power, 10, 64)
+			require.NoError(n.t, err)
+			return p
+		}
+	}
+	return 0
+}
+
+// RequireSigns waits for a block, after the current one, whose last commit carries the
+// node's signature for the block (block_id_flag 2, BlockIDFlagCommit): the node is a
+// validator taking part in consensus. It returns the height of that block.
+func (n *Net) RequireSigns(through, name string, timeout time.Duration) int64 {
+	n.t.Helper()
+	addr := n.ConsAddress(name)
+	h := n.Height(through) + 1
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if n.Height(through) < h {
+			time.Sleep(250 * time.Millisecond)
+			continue
+		}
+		var b struct {
+			Result struct {
+				Block struct {
+					LastCommit struct {
+						Signatures []struct {
+							Flag    int    `json:"block_id_flag"`
+							Address string `json:"validator_address"`
+						} `json:"signatures"`
+					} `json:"last_commit"`
+				} `json:"block"`
+			} `json:"result"`
+		}
+		require.NoError(n.t, n.rpcJSON(through, fmt.Sprintf("/block?height=%d", h), &b))
+		for _, sig := range b.Result.Block.LastCommit.Signatures {
+			if sig.Address == addr && sig.Flag == 2 {
+				return h
+			}
+		}
+		h++
+	}
+	require.Failf(n.t, "no signature", "%s (%s) signed no block's last commit in %s", name, addr, timeout)
+	return 0
+}
+
+// AddKey adds a key to the shared keyring and returns its address.
+func (n *Net) AddKey(name string) string {
+	n.t.Helper()
+	n.Chain("node0").MustRun("keys", "add", name, "--keyring-backend", "test", "--keyring-dir", n.KeyringDir())
+	return n.Key(name)
+}
+
+// Valoper is the validator operator address of a key of the shared keyring.
+func (n *Net) Valoper(key string) string {
+	n.t.Helper()
+	return strings.TrimSpace(n.Chain("node0").MustRun("keys", "show", key, "-a", "--bech", "val",
+		"--keyring-backend", "test", "--keyring-dir", n.KeyringDir()))
+}
+
+// CreateValidator makes a running node a validator: the key of the shared keyring named
+// after the node sends `tx staking create-validator` with the node's consensus key and
+// selfStake, through the node itself. It returns the validator's operator address.
+func (n *Net) CreateValidator(name, selfStake string) string {
+	n.t.Helper()
+	c := n.Chain(name)
+	pubkey := strings.TrimSpace(c.MustRun("comet", "show-validator"))
+	spec := map[string]any{
+		"pubkey": json.RawMessage(pubkey), "amount": selfStake, "moniker": name,
+		"commission-rate": "0.10", "commission-max-rate": "0.20", "commission-max-change-rate": "0.01",
+		"min-self-delegation": "1",
+	}
+	bz, err := json.MarshalIndent(spec, "", "  ")
+	require.NoError(n.t, err)
+	file := filepath.Join(n.NodeHome(name), "config", "validator.json")
+	require.NoError(n.t, os.WriteFile(file, bz, 0o644))
+	res := n.Tx(name, "tx", "staking", "create-validator", file, "--from", name)
+	require.Zero(n.t, res.Code, res.RawLog)
+	return n.Valoper(name)
+}
+
+// StakingValidator is the part of `q staking validator` the tests read.
+type StakingValidator struct {
+	OperatorAddress string `json:"operator_address"`
+	Jailed          bool   `json:"jailed"`
+	Status          string `json:"status"`
+	Tokens          string `json:"tokens"`
+}
+
+// Validator queries a validator through a node.
+func (n *Net) Validator(through, valoper string) StakingValidator {
+	n.t.Helper()
+	var v struct {
+		Validator StakingValidator `json:"validator"`
+	}
+	n.Chain(through).QueryJSON(&v, "staking", "validator", valoper)
+	require.Equal(n.t, valoper, v.Validator.OperatorAddress)
+	return v.Validator
 }

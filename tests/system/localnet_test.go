@@ -4,11 +4,7 @@ package system
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -94,7 +90,7 @@ func TestLocalnet(t *testing.T) {
 	})
 	t.Run("late joiner by block sync", func(t *testing.T) {
 		n := n.With(t)
-		lateJoiner(t, n, "late", 50)
+		n.LateJoiner("late", 50)
 		n.RequireAgree(append(all, "late")...)
 	})
 	t.Run("export validates", func(t *testing.T) {
@@ -210,38 +206,4 @@ func feePaid(t *testing.T, c *Chain, hash string) int64 {
 		fee += v
 	}
 	return fee
-}
-
-// lateJoiner creates a new full node's home at a port offset and starts it: it finds the
-// net through its peers and catches up by block sync.
-func lateJoiner(t *testing.T, n *Net, name string, offset int) {
-	n.extra[name] = offset
-	home := n.NodeHome(name)
-	c := n.Chain(name)
-	c.MustRun("init", name, "--chain-id", n.ChainID)
-	gen, err := os.ReadFile(filepath.Join(n.NodeHome("node0"), "config", "genesis.json"))
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(home, "config", "genesis.json"), gen, 0o644))
-	var peers []string
-	for _, v := range Validators {
-		id := strings.TrimSpace(n.Chain(v).MustRun("comet", "show-node-id"))
-		peers = append(peers, fmt.Sprintf("%s@127.0.0.1:%d", id, 26656+n.offset(v)))
-	}
-	for _, kv := range [][2]string{
-		{"p2p.persistent_peers", strings.Join(peers, ",")},
-		{"p2p.allow_duplicate_ip", "true"},
-		{"p2p.laddr", fmt.Sprintf("tcp://127.0.0.1:%d", 26656+offset)},
-		{"rpc.laddr", "tcp://" + n.RPC(name)},
-		{"rpc.pprof_laddr", ""},
-	} {
-		c.MustRun("config", "set", "config", kv[0], kv[1], "--skip-validate")
-	}
-	for _, kv := range [][2]string{
-		{"api.enable", "true"}, {"api.address", "tcp://" + n.API(name)},
-		{"grpc.address", n.GRPC(name)}, {"minimum-gas-prices", "0.025uaegis"},
-	} {
-		c.MustRun("config", "set", "app", kv[0], kv[1], "--skip-validate")
-	}
-	n.Start(name)
-	n.WaitHeight(name, n.MaxHeight(Validators...), 180*time.Second)
 }
