@@ -39,6 +39,13 @@ func init() {
 
 	// Staking, gov and genesis helpers read the SDK default; set it before any of them run.
 	sdk.DefaultBondDenom = BondDenom
+	// SDK v0.55 keys its config by "host|executable|pid" unless this scope is set, and
+	// builds that key on every GetConfig, which every bech32 address parse calls: two
+	// syscalls per address, about a quarter of InitChain's time on a full-scale genesis.
+	// One scope for the process, set before the first GetConfig below.
+	if os.Getenv(sdk.EnvConfigScope) == "" {
+		_ = os.Setenv(sdk.EnvConfigScope, AppName)
+	}
 	SetAddressConfig(sdk.GetConfig())
 }
 
