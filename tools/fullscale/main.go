@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"time"
 )
 
@@ -58,7 +59,7 @@ func run(cmd string, args []string, logf func(string, ...any)) error {
 	aegisd := fs.String("aegisd", "", "measure: the aegisd binary (default: built from this repository into <out>/aegisd)")
 	skipBinary := fs.Bool("skip-binary", false, "measure: skip the aegisd start/export measurements")
 	blocks := fs.Int("blocks", 7, "measure: blocks timed of each kind (median)")
-	cpuprofile := fs.String("cpuprofile", "", "measure: write a CPU profile of the in-process block runs")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile: of the build (generate) or of the in-process block runs (measure, all)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -74,6 +75,16 @@ func run(cmd string, args []string, logf func(string, ...any)) error {
 		return err
 	}
 
+	if *cpuprofile != "" && cmd == "generate" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
 	var meta *genMeta
 	if cmd == "generate" || cmd == "all" {
 		stamp := sourceStamp(fmt.Sprintf("validators=%d scale=%d", *validators, *scale))
@@ -82,7 +93,7 @@ func run(cmd string, args []string, logf func(string, ...any)) error {
 			meta = m
 			meta.Notes = append(meta.Notes, fmt.Sprintf("genesis reused from an earlier generate of the same source (stamp %s); generate_seconds is that run's", stamp))
 		} else {
-			if meta, err = generate(dir, *validators, *scale, stamp, logf); err != nil {
+			if meta, err = generate(dir, *validators, *scale, stamp, cmd == "generate", logf); err != nil {
 				return err
 			}
 		}
