@@ -32,8 +32,8 @@ type chain struct {
 	votes  []abci.VoteInfo
 }
 
-func newChain(db dbm.DB, home, chainID string) (*chain, error) {
-	a, err := app.New(log.NewNopLogger(), db, true, appOptions{flags.FlagHome: home}, baseapp.SetChainID(chainID))
+func newChain(db dbm.DB, home, chainID string, opts ...func(*baseapp.BaseApp)) (*chain, error) {
+	a, err := app.New(log.NewNopLogger(), db, true, appOptions{flags.FlagHome: home}, append([]func(*baseapp.BaseApp){baseapp.SetChainID(chainID)}, opts...)...)
 	if err != nil {
 		return nil, err
 	}
