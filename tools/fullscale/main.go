@@ -93,7 +93,7 @@ func run(cmd string, args []string, logf func(string, ...any)) error {
 			meta = m
 			meta.Notes = append(meta.Notes, fmt.Sprintf("genesis reused from an earlier generate of the same source (stamp %s); generate_seconds is that run's", stamp))
 		} else {
-			if meta, err = generate(dir, *validators, *scale, stamp, cmd == "generate", logf); err != nil {
+			if meta, err = generate(dir, *validators, *scale, stamp, logf); err != nil {
 				return err
 			}
 		}
