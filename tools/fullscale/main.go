@@ -60,6 +60,7 @@ func run(cmd string, args []string, logf func(string, ...any)) error {
 	skipBinary := fs.Bool("skip-binary", false, "measure: skip the aegisd start/export measurements")
 	blocks := fs.Int("blocks", 7, "measure: blocks timed of each kind (median)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile: of the build (generate) or of the in-process block runs (measure, all)")
+	initprofile := fs.String("initcpuprofile", "", "measure: write a CPU profile of the in-process InitChain")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -115,7 +116,7 @@ func run(cmd string, args []string, logf func(string, ...any)) error {
 	}
 	return measure(measureOpts{
 		genesis: gen, out: dir, meta: meta, aegisd: *aegisd, skipBinary: *skipBinary,
-		blocks: *blocks, cpuprofile: *cpuprofile,
+		blocks: *blocks, cpuprofile: *cpuprofile, initprofile: *initprofile,
 	}, logf)
 }
 

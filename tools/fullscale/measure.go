@@ -49,6 +49,7 @@ type measureOpts struct {
 	skipBinary           bool
 	blocks               int
 	cpuprofile           string
+	initprofile          string
 }
 
 func measure(o measureOpts, logf func(string, ...any)) error {
@@ -110,6 +111,16 @@ func measureBlocks(o measureOpts, r *result, logf func(string, ...any)) error {
 		return err
 	}
 	cons := ag.Consensus.Params.ToProto()
+	if o.initprofile != "" {
+		f, err := os.Create(o.initprofile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer f.Close()
+	}
 	start := time.Now()
 	if _, err := c.app.InitChain(&abci.RequestInitChain{
 		ChainId: ag.ChainID, Time: ag.GenesisTime, ConsensusParams: &cons, AppStateBytes: ag.AppState, InitialHeight: ag.InitialHeight,
@@ -117,6 +128,9 @@ func measureBlocks(o measureOpts, r *result, logf func(string, ...any)) error {
 		return fmt.Errorf("InitChain: %w", err)
 	}
 	initChain := time.Since(start)
+	if o.initprofile != "" {
+		pprof.StopCPUProfile()
+	}
 	ag.AppState = nil // let the collector have it
 	for _, v := range ag.Consensus.Validators {
 		c.votes = append(c.votes, abci.VoteInfo{Validator: abci.Validator{Address: v.Address, Power: v.Power}, BlockIdFlag: 2 /* commit */})
