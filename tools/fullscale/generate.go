@@ -81,15 +81,6 @@ func validatorKey(i int) cmted25519.PrivKey {
 // the peak memory: the build's state is still live).
 func generate(dir string, validators, scale int, stamp string, logf func(string, ...any)) (*genMeta, error) {
 	start := time.Now()
-	// Every bech32 address parse calls sdk.GetConfig, which in SDK v0.55 looks up the
-	// executable and the host name (two syscalls) unless COSMOS_SDK_CONFIG_SCOPE is set:
-	// a tenth of the build's time. Set it while building (and configure that scope's
-	// prefixes); the measurements run without it, as aegisd does.
-	if os.Getenv(sdk.EnvConfigScope) == "" {
-		os.Setenv(sdk.EnvConfigScope, "aegis-fullscale-generate")
-		defer os.Unsetenv(sdk.EnvConfigScope)
-		app.SetAddressConfig(sdk.GetConfig())
-	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
