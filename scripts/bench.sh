@@ -6,9 +6,9 @@
 #
 # Usage: scripts/bench.sh [--only STAGE]...   STAGE: gobench, fullscale, load, render
 #   (default: all four, in that order; about 20 minutes on 2 cores)
-# Env: BENCH_OUT (build/bench), BENCH_NODES (8000 resource nodes), BENCH_DURATION (45s per
+# Env: BENCH_OUT (build/bench), BENCH_NODES (10000 resource nodes), BENCH_DURATION (45s per
 #      tx scenario), BENCH_WARMUP (10s), BENCH_QUERY_DURATION (30s per query method),
-#      BENCH_DAY_SECONDS (10), BENCH_PORT_BASE (27656: P2P; RPC +1, ABCI +2, Prometheus +4),
+#      BENCH_DAY_SECONDS (10), BENCH_PORT_BASE (27656: P2P; RPC +1, ABCI +2, Prometheus +4, pprof +5),
 #      BENCH_API_PORT (2317), BENCH_GRPC_PORT (10090)
 set -euo pipefail
 
@@ -16,13 +16,13 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
 OUT=${BENCH_OUT:-$ROOT/build/bench}
-NODES=${BENCH_NODES:-8000}
+NODES=${BENCH_NODES:-10000}
 DURATION=${BENCH_DURATION:-45s}
 WARMUP=${BENCH_WARMUP:-10s}
 QUERY_DURATION=${BENCH_QUERY_DURATION:-30s}
 DAY_SECONDS=${BENCH_DAY_SECONDS:-10}
 BASE=${BENCH_PORT_BASE:-27656}
-P2P_PORT=$BASE RPC_PORT=$((BASE + 1)) ABCI_PORT=$((BASE + 2)) PROM_PORT=$((BASE + 4))
+P2P_PORT=$BASE RPC_PORT=$((BASE + 1)) ABCI_PORT=$((BASE + 2)) PROM_PORT=$((BASE + 4)) PPROF_PORT=$((BASE + 5))
 API_PORT=${BENCH_API_PORT:-2317} GRPC_PORT=${BENCH_GRPC_PORT:-10090}
 CHAIN_ID=aegis-load-1
 DENOM=uaegis
@@ -80,7 +80,7 @@ if want load; then
   make -s build
   go build -o "$LOAD" ./tools/load
 
-  for port in $P2P_PORT $RPC_PORT $ABCI_PORT $PROM_PORT $API_PORT $GRPC_PORT; do
+  for port in $P2P_PORT $RPC_PORT $ABCI_PORT $PROM_PORT $PPROF_PORT $API_PORT $GRPC_PORT; do
     port_busy "$port" && die "port $port is in use (another bench chain?): set BENCH_PORT_BASE / BENCH_GRPC_PORT / BENCH_API_PORT"
   done
 
@@ -100,13 +100,14 @@ if want load; then
   aegisd genesis validate >/dev/null
 
   CFG=$HOME_DIR/config/config.toml APP=$HOME_DIR/config/app.toml
-  # 1 s blocks, the default (flood) mempool, Prometheus on for the block processing time;
+  # 1 s blocks, the default (flood) mempool, Prometheus on for the block processing time,
+  # pprof for profiling a run (go tool pprof http://127.0.0.1:$PPROF_PORT/debug/pprof/profile);
   # everything on localhost and on ports of its own.
   sed -i 's/^timeout_commit = .*/timeout_commit = "1s"/' "$CFG"
   sed -i 's/^prometheus = .*/prometheus = true/; s#^prometheus_listen_addr = .*#prometheus_listen_addr = "127.0.0.1:'$PROM_PORT'"#' "$CFG"
   sed -i '/^\[rpc\]/,/^\[/ s#^laddr = .*#laddr = "tcp://127.0.0.1:'$RPC_PORT'"#' "$CFG"
   sed -i '/^\[p2p\]/,/^\[/ s#^laddr = .*#laddr = "tcp://127.0.0.1:'$P2P_PORT'"#' "$CFG"
-  sed -i 's#^proxy_app = .*#proxy_app = "tcp://127.0.0.1:'$ABCI_PORT'"#; s#^pprof_laddr = .*#pprof_laddr = ""#' "$CFG"
+  sed -i 's#^proxy_app = .*#proxy_app = "tcp://127.0.0.1:'$ABCI_PORT'"#; s#^pprof_laddr = .*#pprof_laddr = "127.0.0.1:'$PPROF_PORT'"#' "$CFG"
   sed -i 's/^minimum-gas-prices = .*/minimum-gas-prices = "0.025'$DENOM'"/' "$APP"
   sed -i '/^\[api\]/,/^\[/ s#^address = .*#address = "tcp://127.0.0.1:'$API_PORT'"#' "$APP"
   sed -i '/^\[grpc\]/,/^\[/ s/^enable = .*/enable = true/' "$APP"

@@ -30,9 +30,9 @@ type driveOpts struct {
 
 // driveStats is what the sender saw (not what the chain included).
 type driveStats struct {
-	Accepted      int64            `json:"accepted"`        // CheckTx code 0
-	MempoolFull   int64            `json:"mempool_full"`    // refused for a full mempool, retried
-	Rejected      map[string]int64 `json:"rejected"`        // refused otherwise (the index stops)
+	Accepted      int64            `json:"accepted"`         // CheckTx code 0
+	MempoolFull   int64            `json:"mempool_full"`     // refused for a full mempool, retried
+	Rejected      map[string]int64 `json:"rejected"`         // refused otherwise (the index stops)
 	TransportErrs int64            `json:"transport_errors"` // gRPC errors, retried
 	// ThrottledFrac is the share of worker time spent waiting for the mempool to drain
 	// below the cap; IdleFrac the share spent with no tx allowed to go (every index of

@@ -25,6 +25,7 @@ type queryResults struct {
 
 type queryResult struct {
 	Method   string  `json:"method"`
+	Clients  int     `json:"clients"`
 	Seconds  float64 `json:"seconds"`
 	Requests int     `json:"requests"`
 	Errors   int     `json:"errors"`
@@ -44,6 +45,7 @@ func cmdQuery(args []string) error {
 	addr := fs.String("grpc", "127.0.0.1:10090", "the chain's gRPC address")
 	clients := fs.Int("clients", 64, "concurrent clients")
 	duration := fs.Duration("duration", 30*time.Second, "per method")
+	baseline := fs.Duration("baseline", 5*time.Second, "per method, a run of one client alone (the service time without queueing; 0: none)")
 	node := fs.Int("node", 0, "index of the load node whose rewards are queried")
 	out := fs.String("out", "build/bench/query.json", "results file")
 	_ = fs.Parse(args)
@@ -79,7 +81,7 @@ func cmdQuery(args []string) error {
 			return err
 		}},
 	}
-	res := queryResults{Clients: *clients, Note: fmt.Sprintf("%d clients, each its own gRPC connection calling back to back; one method at a time; rewards of load node %d (%s); the chain producing (empty) blocks, no tx load", *clients, *node, op)}
+	res := queryResults{Clients: *clients, Note: fmt.Sprintf("%d clients, each its own gRPC connection calling back to back (closed loop), for %s per method, one method at a time, then one client alone for %s; Rewards of load node %d (one role, reported); the chain producing empty blocks, no tx load", *clients, *duration, *baseline, *node)}
 	for _, m := range methods {
 		// Every connection up and the method answering before the clock starts.
 		for _, c := range conns {
@@ -87,10 +89,18 @@ func cmdQuery(args []string) error {
 				return fmt.Errorf("%s: %w", m.name, err)
 			}
 		}
-		r := loadOne(conns, *duration, m.call)
-		r.Method = m.name
-		res.Runs = append(res.Runs, r)
-		fmt.Printf("%-32s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  (%d errors)\n", r.Method, r.PerSec, r.P50ms, r.P99ms, r.Errors)
+		for _, run := range []struct {
+			conns []*grpc.ClientConn
+			d     time.Duration
+		}{{conns, *duration}, {conns[:1], *baseline}} {
+			if run.d <= 0 {
+				continue
+			}
+			r := loadOne(run.conns, run.d, m.call)
+			r.Method, r.Clients = m.name, len(run.conns)
+			res.Runs = append(res.Runs, r)
+			fmt.Printf("%-32s %2d clients %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  (%d errors)\n", r.Method, r.Clients, r.PerSec, r.P50ms, r.P99ms, r.Errors)
+		}
 	}
 	return save(*out, res)
 }

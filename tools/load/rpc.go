@@ -86,8 +86,8 @@ type blockInfo struct {
 	Height  int64
 	Time    time.Time
 	Txs     int
-	OK      int               // txs with code 0
-	Failed  map[string]int    // failed txs by "code N: log prefix"
+	OK      int            // txs with code 0
+	Failed  map[string]int // failed txs by "code N: log prefix"
 	GasUsed int64
 }
 

@@ -81,9 +81,9 @@ type scenarioResult struct {
 
 type runFlags struct {
 	grpcAddr, rpcAddr, metricsURL, chainID, out, scenarios, timeoutCommit string
-	nodes, workers, mempoolCap                                         int
-	duration, warmup, margin                                           time.Duration
-	gasPrice, gasAdj, maxRate                                          float64
+	nodes, workers, mempoolCap                                            int
+	duration, warmup, margin                                              time.Duration
+	gasPrice, gasAdj, maxRate                                             float64
 }
 
 func cmdRun(args []string) error {
@@ -96,12 +96,12 @@ func cmdRun(args []string) error {
 	fs.StringVar(&f.out, "out", "build/bench/load.json", "results file")
 	fs.StringVar(&f.scenarios, "scenarios", "bank,report,exec", "scenarios to run, in order")
 	fs.StringVar(&f.timeoutCommit, "timeout-commit", "1s", "the node's timeout_commit (recorded only)")
-	fs.IntVar(&f.nodes, "nodes", 8000, "funded keys / resource nodes (as given to `genesis`)")
+	fs.IntVar(&f.nodes, "nodes", 10000, "funded keys / resource nodes (as given to `genesis`)")
 	fs.IntVar(&f.workers, "workers", 32, "concurrent broadcasters")
-	fs.IntVar(&f.mempoolCap, "mempool-cap", 4000, "pause sending while the mempool holds this many txs (CometBFT's default size is 5000)")
+	fs.IntVar(&f.mempoolCap, "mempool-cap", 2000, "pause sending while the mempool holds this many txs (CometBFT's default size is 5000; a few blocks' worth keeps the chain busy and inclusion within the margin)")
 	fs.DurationVar(&f.duration, "duration", 45*time.Second, "measurement window per scenario")
 	fs.DurationVar(&f.warmup, "warmup", 10*time.Second, "load before the window opens")
-	fs.DurationVar(&f.margin, "inclusion-margin", 8*time.Second, "longest expected broadcast-to-block delay (a node's next report waits day_seconds + this)")
+	fs.DurationVar(&f.margin, "inclusion-margin", 6*time.Second, "longest expected broadcast-to-block delay (a node's next report waits day_seconds + this)")
 	fs.Float64Var(&f.gasPrice, "gas-price", 0.025, "uaegis per gas")
 	fs.Float64Var(&f.gasAdj, "gas-adjustment", 1.5, "gas limit = simulated gas × this")
 	fs.Float64Var(&f.maxRate, "max-rate", 1500, "bank sends signed per second of load (bounds the pre-signing)")

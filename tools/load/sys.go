@@ -22,10 +22,11 @@ func loadavg() string {
 	return strings.Join(f[:3], " ")
 }
 
-// otherNodes counts the `aegisd start` processes on the machine, ours included: the
-// machine is shared, and other chains running skew every figure.
+// otherNodes counts the aegisd processes running a node on the machine (`aegisd start`,
+// also under another binary name such as aegisd-pre-v2), ours included: the machine is
+// shared, and other chains running skew every figure.
 func otherNodes() int {
-	out, err := exec.Command("pgrep", "-f", "aegisd start").Output()
+	out, err := exec.Command("pgrep", "-f", "aegisd[^ ]* start").Output()
 	if err != nil {
 		return 0
 	}
@@ -34,11 +35,11 @@ func otherNodes() int {
 
 // machine describes where the figures were taken.
 type machine struct {
-	CPU       string `json:"cpu"`
-	Cores     int    `json:"cores"`
+	CPU       string  `json:"cpu"`
+	Cores     int     `json:"cores"`
 	MemoryGiB float64 `json:"memory_gib"`
-	Go        string `json:"go"`
-	OS        string `json:"os"`
+	Go        string  `json:"go"`
+	OS        string  `json:"os"`
 }
 
 func thisMachine() machine {

@@ -158,4 +158,3 @@ func (s *signer) signAll(n, count int, gas uint64, build func(i int) (*account, 
 	wg.Wait()
 	return txs, first
 }
-
