@@ -9,7 +9,8 @@
 # Env: BENCH_OUT (build/bench), BENCH_NODES (10000 resource nodes), BENCH_DURATION (45s per
 #      tx scenario), BENCH_WARMUP (10s), BENCH_QUERY_DURATION (30s per query method),
 #      BENCH_DAY_SECONDS (10), BENCH_PORT_BASE (27656: P2P; RPC +1, ABCI +2, Prometheus +4, pprof +5),
-#      BENCH_API_PORT (2317), BENCH_GRPC_PORT (10090)
+#      BENCH_API_PORT (2317), BENCH_GRPC_PORT (10090), BENCH_PROFILE (1: a CPU profile of the
+#      node in each tx window, build/bench/profile-<scenario>.pb.gz; costs a few % of the rate)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,7 +32,14 @@ BIN=$ROOT/build/aegisd
 LOAD=$ROOT/build/load
 
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
-say() { printf '\n== %s (%s, load %s)\n' "$*" "$(date -u +%H:%M:%S)" "$(cut -d' ' -f1-3 /proc/loadavg)"; }
+# say logs a stage with the machine's load (to build/bench/machine-load.txt too: the machine is
+# shared, and other chains or generators running skew every figure).
+say() {
+  local others
+  others=$(pgrep -f 'aegisd[^ ]* start' | grep -vx "${NODE_PID:-0}" | wc -l || true)
+  printf '\n== %s (%s, load %s)\n' "$*" "$(date -u +%H:%M:%S)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  printf '%s UTC  load %s  other aegisd nodes %s  %s\n' "$(date -u +%H:%M:%S)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$others" "$*" >>"$OUT/machine-load.txt"
+}
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 STAGES=()
@@ -46,6 +54,7 @@ done
 want() { local s; for s in "${STAGES[@]}"; do [[ $s == "$1" ]] && return 0; done; return 1; }
 
 mkdir -p "$OUT"
+: >"$OUT/machine-load.txt"
 START=$(date +%s)
 
 # --- Go benchmarks: the x/por day tick (1,000 and 207,000 nodes), report and claim;
@@ -127,10 +136,11 @@ if want load; then
   [[ ${h:-0} -ge 2 ]] || die "no block after 120 s; see $HOME_DIR/aegisd.log"
 
   say "Tx scenarios (setup, bank, report, exec; $DURATION each after $WARMUP of warm-up)"
-  rm -f "$OUT/load.json"
+  rm -f "$OUT/load.json" "$OUT"/profile-*.pb.gz
   "$LOAD" run -grpc "127.0.0.1:$GRPC_PORT" -rpc "http://127.0.0.1:$RPC_PORT" \
     -metrics "http://127.0.0.1:$PROM_PORT/metrics" -chain-id "$CHAIN_ID" -nodes "$NODES" \
-    -duration "$DURATION" -warmup "$WARMUP" -timeout-commit 1s -out "$OUT/load.json"
+    -duration "$DURATION" -warmup "$WARMUP" -timeout-commit 1s -out "$OUT/load.json" \
+    ${BENCH_PROFILE:+-pprof "http://127.0.0.1:$PPROF_PORT"}
 
   say "Query latency (64 clients, $QUERY_DURATION per method)"
   "$LOAD" query -grpc "127.0.0.1:$GRPC_PORT" -clients 64 -duration "$QUERY_DURATION" -out "$OUT/query.json"

@@ -243,6 +243,7 @@ type perfData struct {
 	GoBenchRaw              string
 	FullScale               *fullScale
 	FullScaleNote           string
+	MachineLoad             string // build/bench/machine-load.txt: the load at each stage
 	Checks                  []check
 	Derived                 []derivedRow
 	Notes                   []string
@@ -292,6 +293,7 @@ func (d *perfData) derive() {
 	} else {
 		d.Checks = append(d.Checks, check{Name: "query p99 latency", Value: "–", Target: fmt.Sprintf("< %.0f ms", targetQueryP99Ms)})
 	}
+	d.observe()
 	for _, s := range []*scenarioResult{rep, exe} {
 		if s == nil || s.TxPerSec <= 0 {
 			continue
@@ -300,6 +302,51 @@ func (d *perfData) derive() {
 		d.Derived = append(d.Derived, derivedRow{Scenario: s.Name, Rate: fmt.Sprintf("%.1f", s.TxPerSec),
 			Duration: fmtDuration(sec), DayShare: fmt.Sprintf("%.1f%%", 100*sec/daySeconds)})
 	}
+}
+
+// observe notes, from the figures alone, what limited each run.
+func (d *perfData) observe() {
+	if d.Load != nil {
+		for _, s := range d.Load.Scenarios {
+			switch {
+			case s.Sender.IdleFrac > 0.1:
+				d.Notes = append(d.Notes, fmt.Sprintf("%s: the node pool limited the rate — %.0f%% of sender time no node was allowed to send (each reports once a day): the chain could take more; rerun with more nodes (BENCH_NODES) or shorter days.", s.Name, 100*s.Sender.IdleFrac))
+			case s.Sender.ThrottledFrac > 0.2:
+				d.Notes = append(d.Notes, fmt.Sprintf("%s: the mempool stayed at the cap %.0f%% of the time: blocks, not admission, set the pace.", s.Name, 100*s.Sender.ThrottledFrac))
+			default:
+				d.Notes = append(d.Notes, fmt.Sprintf("%s: the senders never waited on the mempool cap or the node pool (%.0f%% / %.0f%%): the node's admission of txs (BroadcastTx → CheckTx, which shares the node's two cores and its ABCI connection lock with block execution) set the pace, as it would on a validator receiving the whole load.", s.Name, 100*s.Sender.ThrottledFrac, 100*s.Sender.IdleFrac))
+			}
+			if n := s.TxsIncluded - s.TxsOK; n > 0 {
+				d.Notes = append(d.Notes, fmt.Sprintf("%s: %d included txs failed (%s); the rate counts only successful ones.", s.Name, n, failedSummary(s.Failed)))
+			}
+		}
+	}
+	if d.Query != nil {
+		base := map[string]queryResult{}
+		for _, q := range d.Query.Runs {
+			if q.Clients == 1 {
+				base[q.Method] = q
+			}
+		}
+		for _, q := range d.Query.Runs {
+			if q.Clients != d.Query.Clients || q.PerSec <= 0 {
+				continue
+			}
+			note := fmt.Sprintf("`%s`: %d clients calling back to back at %.0f req/s wait %.1f ms on average (clients ÷ throughput, Little's law)", q.Method, q.Clients, q.PerSec, 1000*float64(q.Clients)/q.PerSec)
+			if b, ok := base[q.Method]; ok {
+				note += fmt.Sprintf("; one client alone sees p50 %.2f ms at %.0f req/s, so the rest is queueing for the cores", b.P50ms, b.PerSec)
+			}
+			d.Notes = append(d.Notes, note+".")
+		}
+	}
+}
+
+func failedSummary(m map[string]int) string {
+	var p []string
+	for k, v := range m {
+		p = append(p, fmt.Sprintf("%d × %s", v, k))
+	}
+	return strings.Join(p, "; ")
 }
 
 func readJSON(path string, v any) (bool, error) {
@@ -336,6 +383,9 @@ func loadPerfData(dir string) (perfData, error) {
 	if bz, err := os.ReadFile(filepath.Join(dir, "gobench.txt")); err == nil {
 		d.GoBenchRaw = string(bz)
 		d.GoBench = parseGoBench(bytes.NewReader(bz))
+	}
+	if bz, err := os.ReadFile(filepath.Join(dir, "machine-load.txt")); err == nil {
+		d.MachineLoad = strings.TrimSpace(string(bz))
 	}
 	var fsr fullScale
 	if ok, err := readJSON(filepath.Join(dir, "fullscale", "fullscale.json"), &fsr); err != nil {

@@ -6,8 +6,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math"
+	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -80,10 +83,10 @@ type scenarioResult struct {
 }
 
 type runFlags struct {
-	grpcAddr, rpcAddr, metricsURL, chainID, out, scenarios, timeoutCommit string
-	nodes, workers, mempoolCap                                            int
-	duration, warmup, margin                                              time.Duration
-	gasPrice, gasAdj, maxRate                                             float64
+	grpcAddr, rpcAddr, metricsURL, chainID, out, scenarios, timeoutCommit, pprofURL string
+	nodes, workers, mempoolCap                                                      int
+	duration, warmup, margin                                                        time.Duration
+	gasPrice, gasAdj, maxRate                                                       float64
 }
 
 func cmdRun(args []string) error {
@@ -96,6 +99,7 @@ func cmdRun(args []string) error {
 	fs.StringVar(&f.out, "out", "build/bench/load.json", "results file")
 	fs.StringVar(&f.scenarios, "scenarios", "bank,report,exec", "scenarios to run, in order")
 	fs.StringVar(&f.timeoutCommit, "timeout-commit", "1s", "the node's timeout_commit (recorded only)")
+	fs.StringVar(&f.pprofURL, "pprof", "", "the node's pprof address (http://127.0.0.1:27661): take a CPU profile in each window, next to -out as profile-<scenario>.pb.gz")
 	fs.IntVar(&f.nodes, "nodes", 10000, "funded keys / resource nodes (as given to `genesis`)")
 	fs.IntVar(&f.workers, "workers", 32, "concurrent broadcasters")
 	fs.IntVar(&f.mempoolCap, "mempool-cap", 2000, "pause sending while the mempool holds this many txs (CometBFT's default size is 5000; a few blocks' worth keeps the chain busy and inclusion within the margin)")
@@ -364,7 +368,9 @@ func (d *driver) measure(ctx context.Context, r *scenarioResult, txs [][][]byte,
 		if from, h0, okMetrics, err = d.nextBlock(ctx, metric); err != nil {
 			return err
 		}
+		profDone := d.profile(ctx, r.Name, duration)
 		sleep(ctx, duration)
+		<-profDone
 		var ok1 bool
 		if to, h1, ok1, err = d.nextBlock(ctx, metric); err != nil {
 			return err
@@ -378,6 +384,38 @@ func (d *driver) measure(ctx context.Context, r *scenarioResult, txs [][][]byte,
 	}
 	r.LoadAfter = loadavg()
 	return d.fillWindow(ctx, r, from, to, h0, h1, okMetrics)
+}
+
+// profile takes a CPU profile of the node over most of the window, if asked to; the
+// channel closes when it is written.
+func (d *driver) profile(ctx context.Context, name string, window time.Duration) <-chan struct{} {
+	done := make(chan struct{})
+	secs := int((window - 5*time.Second).Seconds())
+	if d.f.pprofURL == "" || secs < 5 {
+		close(done)
+		return done
+	}
+	go func() {
+		defer close(done)
+		path := filepath.Join(filepath.Dir(d.f.out), "profile-"+name+".pb.gz")
+		url := fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", strings.TrimRight(d.f.pprofURL, "/"), secs)
+		res, err := http.Get(url)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "profile %s: %v\n", name, err)
+			return
+		}
+		defer res.Body.Close()
+		f, err := os.Create(path)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "profile %s: %v\n", name, err)
+			return
+		}
+		defer f.Close()
+		if _, err := io.Copy(f, res.Body); err != nil {
+			fmt.Fprintf(os.Stderr, "profile %s: %v\n", name, err)
+		}
+	}()
+	return done
 }
 
 // nextBlock waits for a new block and returns its height and the metric right after it.
