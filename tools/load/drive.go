@@ -124,7 +124,11 @@ func drive(ctx context.Context, conn *grpc.ClientConn, rpc *cometRPC, txs [][][]
 					break
 				}
 				i := mine[found]
-				res, err := svc.BroadcastTx(ctx, &txtypes.BroadcastTxRequest{TxBytes: txs[i][next[found]], Mode: txtypes.BroadcastMode_BROADCAST_MODE_SYNC})
+				// Not cancelled by the end of the run: a tx the node accepts must be counted
+				// (its sequence and its day's report are spent).
+				cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				res, err := svc.BroadcastTx(cctx, &txtypes.BroadcastTxRequest{TxBytes: txs[i][next[found]], Mode: txtypes.BroadcastMode_BROADCAST_MODE_SYNC})
+				cancel()
 				if err != nil {
 					if ctx.Err() == nil {
 						te.Add(1)
