@@ -314,7 +314,7 @@ func (d *perfData) observe() {
 			case s.Sender.ThrottledFrac > 0.2:
 				d.Notes = append(d.Notes, fmt.Sprintf("%s: the mempool stayed at the cap %.0f%% of the time: blocks, not admission, set the pace.", s.Name, 100*s.Sender.ThrottledFrac))
 			default:
-				d.Notes = append(d.Notes, fmt.Sprintf("%s: the senders never waited on the mempool cap or the node pool (%.0f%% / %.0f%%): the node's admission of txs (BroadcastTx → CheckTx, which shares the node's two cores and its ABCI connection lock with block execution) set the pace, as it would on a validator receiving the whole load.", s.Name, 100*s.Sender.ThrottledFrac, 100*s.Sender.IdleFrac))
+				d.Notes = append(d.Notes, fmt.Sprintf("%s: the senders seldom waited on the mempool cap or the node pool (%.0f%% / %.0f%% of their time): the node's admission of txs (BroadcastTx → CheckTx, which shares the node's two cores and its ABCI connection lock with block execution) set the pace, as it would on a validator receiving the whole load.", s.Name, 100*s.Sender.ThrottledFrac, 100*s.Sender.IdleFrac))
 			}
 			if n := s.TxsIncluded - s.TxsOK; n > 0 {
 				d.Notes = append(d.Notes, fmt.Sprintf("%s: %d included txs failed (%s); the rate counts only successful ones.", s.Name, n, failedSummary(s.Failed)))
