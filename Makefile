@@ -68,8 +68,12 @@ sim-short:
 	go test -tags sims -count=1 -timeout 30m -run '$(SIM_TESTS)' ./app \
 	  -Seeds=2,20,30 -NumBlocks=50 -BlockSize=50
 
+# The performance run (scripts/bench.sh, about 20 minutes): the x/por, x/emission and x/license
+# benchmarks, the full-scale network (tools/fullscale, if present), tx throughput and query
+# latency on a chain of its own (tools/load), then docs/performance.md regenerated from the
+# results in build/bench/. Run it on a quiet machine.
 bench:
-	go test -run '^$$' -bench . -benchmem ./...
+	bash scripts/bench.sh
 
 lint:
 	go vet ./...

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// resultsDir lays the sample results of testdata out as bench.sh writes them.
+func resultsDir(t *testing.T, withFullScale bool) string {
+	t.Helper()
+	dir := t.TempDir()
+	copyFile := func(from, to string) {
+		bz, err := os.ReadFile(filepath.Join("testdata", from))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, to)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, to), bz, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyFile("load.json", "load.json")
+	copyFile("query.json", "query.json")
+	copyFile("gobench.txt", "gobench.txt")
+	if withFullScale {
+		copyFile("fullscale.json", "fullscale/fullscale.json")
+	}
+	return dir
+}
+
+func render(t *testing.T, dir string) string {
+	t.Helper()
+	d, err := loadPerfData(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Date, d.Commit, d.Machine = "2026-01-02 03:04 UTC", "abc123", machine{CPU: "Test CPU", Cores: 2, MemoryGiB: 24, Go: "go1.26.5", OS: "linux/amd64"}
+	var buf bytes.Buffer
+	if err := renderPerf(&buf, d); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+func TestRenderEveryFigure(t *testing.T) {
+	out := render(t, resultsDir(t, true))
+	for _, want := range []string{
+		"at commit `abc123` on Test CPU,\n2 cores, 24 GiB RAM, go1.26.5",
+		// Every scenario's rate and per-tx block time, from the sample load.json.
+		"| bank | **543.2** |", "| report | **65.5** |", "| exec | **65.7** |", "0.73 ms",
+		// Ratios against the targets: 65.5 / 543.2 = 0.12.
+		"| report tx/s ÷ bank tx/s | 0.12 (65.5 ÷ 543.2 tx/s) | ≥ 0.8 | **missed** |",
+		"| MsgExec report tx/s ÷ bank tx/s | 0.12 (65.7 ÷ 543.2 tx/s) | ≥ 0.7 | **missed** |",
+		// 207,000 / 65.54 tx/s = 3158 s.
+		"| report | 65.5 | 52m 38s | 3.7% |",
+		// Queries: the 64-client p99 against 20 ms; the baseline is listed, not checked.
+		"| p99 latency of aegis.por.v1.Query/Rewards (64 clients) | 99.21 ms | < 20 ms | **missed** |",
+		"| `aegis.por.v1.Query/Rewards` | 1 | 5,000 |",
+		// Go benchmarks, parsed and formatted.
+		"| x/por/keeper | `BenchmarkDayTick/nodes=207000-2` | 5060 | 229.6 µs | 123.8 KiB | 2,255 |",
+		"480 blocks/slash",
+		// Full scale.
+		"| nodes / node-role slots | 207,000 / 207,000 |",
+		"| block with a day tick | 48.2 ms |",
+		"| catch-up block (32 days, at most 32 a block) | 910.0 ms |",
+		"sample data for the renderer's test",
+		// What limited each run, from the sender's waits; queueing from Little's law.
+		"* report: the node pool limited the rate",
+		"64 clients calling back to back at 2744 req/s wait 23.3 ms on average (clients ÷ throughput, Little's law); one client alone sees p50 0.90 ms",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("rendered page lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "<no value>") {
+		t.Error("a template field is missing: <no value> in the output")
+	}
+}
+
+func TestRenderWithoutFullScaleOrResults(t *testing.T) {
+	out := render(t, resultsDir(t, false))
+	if !strings.Contains(out, "| nodes / node-role slots | not measured yet |") {
+		t.Error("missing full-scale results must say not measured yet")
+	}
+	dir := resultsDir(t, false)
+	if err := os.WriteFile(filepath.Join(dir, "fullscale-skipped.txt"), []byte("not measured yet (tools/fullscale is not in this tree)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out := render(t, dir); !strings.Contains(out, "| not measured yet (tools/fullscale is not in this tree) |") {
+		t.Error("the reason full scale was skipped must show")
+	}
+	// Nothing measured at all still renders, saying so.
+	empty := render(t, t.TempDir())
+	for _, want := range []string{"| report tx/s ÷ bank tx/s | – | ≥ 0.8 | not measured |", "## Query latency\n\nNot measured in this run."} {
+		if !strings.Contains(empty, want) {
+			t.Errorf("empty results: page lacks %q", want)
+		}
+	}
+}
+
+func TestParseGoBench(t *testing.T) {
+	in := `goos: linux
+pkg: github.com/aegis-chain/aegis/x/por/keeper
+BenchmarkDayTick/nodes=1000-2   	    6357	    228420 ns/op	  110218 B/op	    2184 allocs/op
+--- BENCH: BenchmarkDayTick/nodes=1000-2
+    bench_test.go:223: setup of 1000 nodes
+pkg: github.com/aegis-chain/aegis/x/license/keeper
+BenchmarkSlash/STAGE_TESTNET-2         	       1	40375864699 ns/op	       480.0 blocks/slash	7876641384 B/op	141379579 allocs/op
+PASS
+`
+	got := parseGoBench(strings.NewReader(in))
+	if len(got) != 2 {
+		t.Fatalf("got %d benchmarks, want 2: %+v", len(got), got)
+	}
+	if got[0].ShortPkg() != "x/por/keeper" || got[0].Iterations != 6357 || got[0].Time() != "228.4 µs" || got[0].Allocs() != "2,184" {
+		t.Errorf("first: %+v %s %s", got[0], got[0].Time(), got[0].Allocs())
+	}
+	if got[1].ShortPkg() != "x/license/keeper" || got[1].Time() != "40.38 s" || got[1].Extra() != "480 blocks/slash" || got[1].Bytes() != "7.34 GiB" {
+		t.Errorf("second: %+v %s %q %s", got[1], got[1].Time(), got[1].Extra(), got[1].Bytes())
+	}
+}
+
+func TestFormatting(t *testing.T) {
+	for v, want := range map[float64]string{0: "0", 999: "999", 1000: "1,000", 207000: "207,000", 1234567.6: "1,234,568", -1500: "-1,500"} {
+		if got := fmtInt(v); got != want {
+			t.Errorf("fmtInt(%v) = %q, want %q", v, got, want)
+		}
+	}
+	for s, want := range map[float64]string{5: "5s", 3160.3: "52m 40s", 90061: "25h 01m 01s"} {
+		if got := fmtDuration(s); got != want {
+			t.Errorf("fmtDuration(%v) = %q, want %q", s, got, want)
+		}
+	}
+}
