@@ -26,6 +26,9 @@ const (
 	targetReportRatio = 0.8  // report tx/s ÷ bank tx/s
 	targetExecRatio   = 0.7  // MsgExec tx/s ÷ bank tx/s
 	targetQueryP99Ms  = 20.0 // per query method
+	targetTickMs      = 50.0 // a day-tick block over a block without one, at full scale
+	targetGenesisSec  = 60.0 // InitGenesis and export of the full-scale state, each
+	targetPeakGiB     = 4.0  // peak memory of each
 	fullNetworkNodes  = 207_000
 	daySeconds        = 86_400
 )
@@ -293,6 +296,7 @@ func (d *perfData) derive() {
 	} else {
 		d.Checks = append(d.Checks, check{Name: "query p99 latency", Value: "–", Target: fmt.Sprintf("< %.0f ms", targetQueryP99Ms)})
 	}
+	d.fullScaleChecks()
 	d.observe()
 	for _, s := range []*scenarioResult{rep, exe} {
 		if s == nil || s.TxPerSec <= 0 {
@@ -302,6 +306,47 @@ func (d *perfData) derive() {
 		d.Derived = append(d.Derived, derivedRow{Scenario: s.Name, Rate: fmt.Sprintf("%.1f", s.TxPerSec),
 			Duration: fmtDuration(sec), DayShare: fmt.Sprintf("%.1f%%", 100*sec/daySeconds)})
 	}
+}
+
+// fullScaleChecks are the targets of the full-scale run (not measured when it did not run).
+func (d *perfData) fullScaleChecks() {
+	f := d.FullScale
+	add := func(name, target string, value func() (string, bool)) {
+		c := check{Name: name, Target: target, Value: "–"}
+		if f != nil {
+			v, met := value()
+			c.Value, c.Met = v, ptr(met)
+		}
+		d.Checks = append(d.Checks, c)
+	}
+	gib := func(b int64) float64 { return float64(b) / (1 << 30) }
+	add("day-tick block − block without a tick (full scale)", fmt.Sprintf("< %.0f ms", targetTickMs), func() (string, bool) {
+		delta := f.BlockTickMs - f.BlockNoTickMs
+		return fmt.Sprintf("%.2f ms (%.2f − %.2f)", delta, f.BlockTickMs, f.BlockNoTickMs), delta < targetTickMs
+	})
+	add(fmt.Sprintf("catch-up block after a %d-day halt", f.catchupDays()), "≤ max_days_per_block × tick block", func() (string, bool) {
+		bound := float64(f.MaxDaysPerBlock) * f.BlockTickMs
+		return fmt.Sprintf("%.2f ms (bound %.1f ms)", f.BlockCatchupMs, bound), f.BlockCatchupMs <= bound
+	})
+	for _, x := range []struct {
+		name    string
+		measure bool // InitGenesis, else export
+	}{{"InitGenesis (aegisd start to the first block)", true}, {"aegisd export", false}} {
+		add(x.name+" time and peak memory", fmt.Sprintf("< %.0f s, < %.0f GiB", targetGenesisSec, targetPeakGiB), func() (string, bool) {
+			sec, peak := f.ExportSeconds, f.ExportPeakRSSBytes
+			if x.measure {
+				sec, peak = f.InitGenesisSeconds, f.InitGenesisPeakRSSBytes
+			}
+			return fmt.Sprintf("%.1f s, %.2f GiB", sec, gib(peak)), sec < targetGenesisSec && gib(peak) < targetPeakGiB
+		})
+	}
+}
+
+func (f *fullScale) catchupDays() int64 {
+	if f == nil {
+		return 3
+	}
+	return f.CatchupDays
 }
 
 // observe notes, from the figures alone, what limited each run.
