@@ -304,17 +304,24 @@ func (c *Client) sendOnce(ctx context.Context, s Signer, msgs ...sdk.Msg) (strin
 	return res.TxResponse.TxHash, c.waitIncluded(ctx, res.TxResponse.TxHash)
 }
 
-// waitIncluded polls for the tx until it is in a block.
+// waitIncluded polls for the tx until it is in a block. A node that stops answering while
+// the tx waits ends the wait at once rather than after InclusionTimeout: the caller retries
+// and finds out then whether the tx landed.
 func (c *Client) waitIncluded(ctx context.Context, hash string) error {
 	ctx, cancel := context.WithTimeout(ctx, c.InclusionTimeout)
 	defer cancel()
-	for {
+	for down := 0; ; {
 		res, err := txtypes.NewServiceClient(c.conn).GetTx(ctx, &txtypes.GetTxRequest{Hash: hash})
 		if err == nil {
 			if res.TxResponse.Code != 0 {
 				return c.explain(fmt.Errorf("%w: code %d: %s", ErrTxFailed, res.TxResponse.Code, res.TxResponse.RawLog))
 			}
 			return nil
+		}
+		if status.Code(err) != codes.Unavailable {
+			down = 0
+		} else if down++; down >= 3 {
+			return fmt.Errorf("waiting for tx %s: %w", hash, Unreachable(err))
 		}
 		select {
 		case <-ctx.Done():

@@ -183,8 +183,7 @@ func TestSystemAegisNode(t *testing.T) {
 
 	// The chain stops for a while: the daemon retries, then reports again once it is back.
 	c.Stop()
-	time.Sleep(6 * time.Second)
-	require.Contains(t, d.log.String(), "retrying")
+	require.Eventually(t, func() bool { return strings.Contains(d.log.String(), "retrying") }, 15*time.Second, 200*time.Millisecond, d.log.String())
 	c.Start()
 	before := lastReportDay(c, node)
 	require.Eventually(t, func() bool { return lastReportDay(c, node) > before }, 30*time.Second, 500*time.Millisecond, d.log.String())
