@@ -274,7 +274,7 @@ func New(
 	// Distribution pays out the previous block's fees before slashing can change stake.
 	app.ModuleManager.SetOrderBeginBlockers(
 		distrtypes.ModuleName, slashingtypes.ModuleName, evidencetypes.ModuleName,
-		stakingtypes.ModuleName, genutiltypes.ModuleName, authz.ModuleName,
+		stakingtypes.ModuleName, genutiltypes.ModuleName, authz.ModuleName, portypes.ModuleName,
 	)
 	// Emission runs last so a day's issuance sees every state change of the block.
 	app.ModuleManager.SetOrderEndBlockers(

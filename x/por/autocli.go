@@ -25,6 +25,12 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "operator"}}},
 				{RpcMethod: "Estimate", Use: "estimate [role]", Short: "PoR and daily reward of a node with --compute, --storage, --bandwidth",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "role"}}},
+				{RpcMethod: "Challenge", Use: "challenge [id]", Short: "A liveness or storage challenge: its report, deadline, leaves and outcome",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}}},
+				{RpcMethod: "Challenges", Use: "challenges [operator]", Short: "A node's challenges, newest first (--pending for those still open)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "operator"}}},
+				{RpcMethod: "ChallengeDay", Use: "challenge-day [day]", Short: "A day's sampling receipt (seed, candidates) and the challenges it issued",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "day"}}},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
@@ -45,6 +51,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "withdraw_address"}}},
 				{RpcMethod: "SubmitReport", Skip: true}, // client/cli: roles as users spell them, simulated first
 				{RpcMethod: "ClaimRewards", Skip: true}, // client/cli: simulated first
+				{RpcMethod: "AnswerChallenge", Skip: true}, // aegis-node answers from its dataset
 				{RpcMethod: "SlashNode", Skip: true},    // governance only
 				{RpcMethod: "UpdateParams", Skip: true}, // governance only
 			},

@@ -35,6 +35,7 @@ var (
 	_ module.HasServices         = AppModule{}
 	_ appmodule.AppModule        = AppModule{}
 	_ appmodule.HasEndBlocker    = AppModule{}
+	_ appmodule.HasBeginBlocker  = AppModule{}
 	_ module.HasConsensusVersion = AppModule{}
 	_ module.AppModuleSimulation = AppModule{}
 )
@@ -116,7 +117,10 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 // ConsensusVersion returns the module's state version.
 func (AppModule) ConsensusVersion() uint64 { return ConsensusVersion }
 
-// EndBlock releases matured unbonding stake.
+// BeginBlock samples a finished day's challenges, before the block's reports.
+func (am AppModule) BeginBlock(ctx context.Context) error { return am.keeper.BeginBlocker(ctx) }
+
+// EndBlock releases matured unbonding stake and resolves closed challenge windows.
 func (am AppModule) EndBlock(ctx context.Context) error { return am.keeper.EndBlocker(ctx) }
 
 // GenerateGenesisState writes a random genesis with hundreds of nodes for the simulation.

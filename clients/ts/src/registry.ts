@@ -23,6 +23,7 @@ export const porTypes: ReadonlyArray<[string, GeneratedType]> = urls("aegis.por.
   MsgSetWithdrawAddress: por.MsgSetWithdrawAddress,
   MsgSubmitReport: por.MsgSubmitReport,
   MsgClaimRewards: por.MsgClaimRewards,
+  MsgAnswerChallenge: por.MsgAnswerChallenge,
   MsgSlashNode: por.MsgSlashNode,
   MsgUpdateParams: por.MsgUpdateParams,
 });

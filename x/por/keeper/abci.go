@@ -17,7 +17,8 @@ func unbondingKey(e types.UnbondingEntry) collections.Pair[int64, uint64] {
 	return collections.Join(e.CompletionTime.UnixNano(), e.Id)
 }
 
-// EndBlocker pays out matured unbonding entries from the front of the time-ordered queue.
+// EndBlocker pays out matured unbonding entries from the front of the time-ordered queue
+// and resolves the challenges whose answer window closed.
 // The day's tick is not here: x/emission calls DistributeDay.
 func (k Keeper) EndBlocker(ctx context.Context) error {
 	now := sdk.UnwrapSDKContext(ctx).BlockTime().UnixNano()
@@ -49,7 +50,7 @@ func (k Keeper) EndBlocker(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	return k.resolveDeadlines(ctx, params)
 }
 
 // release pays a matured entry to its operator. A payout that fails (an address that no

@@ -110,6 +110,6 @@ func newNodeRole(op string, r types.NodeRole) types.NodeRoleState {
 	zero := math.LegacyZeroDec()
 	return types.NodeRoleState{
 		Operator: op, Role: r, Active: true,
-		Raw: zero, Capped: zero, Eff: zero, Accrued: zero, Prev: types.Segment{Eff: zero},
+		Raw: zero, Capped: zero, Eff: zero, Accrued: zero, Held: zero, Prev: types.Segment{Eff: zero},
 	}
 }

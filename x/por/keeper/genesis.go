@@ -19,6 +19,7 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 		return err
 	}
 	for _, rs := range gs.Roles {
+		rs.Forfeited = types.IntOrZero(rs.Forfeited)
 		if err := k.RoleStates.Set(ctx, int32(rs.Role), rs); err != nil {
 			return err
 		}
@@ -42,9 +43,13 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 		if err != nil {
 			return err
 		}
+		nr.Held = types.DecOrZero(nr.Held)
 		if err := k.NodeRoles.Set(ctx, nodeRoleKey(op, nr.Role), nr); err != nil {
 			return err
 		}
+	}
+	if err := k.initChallenges(ctx, gs); err != nil {
+		return err
 	}
 	for _, d := range gs.Deltas {
 		if err := k.Deltas.Set(ctx, roleDayKey(d.Role, d.Day), d.Delta); err != nil {
@@ -144,5 +149,68 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}); err != nil {
 		return nil, err
 	}
-	return gs, nil
+	return gs, k.exportChallenges(ctx, gs)
+}
+
+// initChallenges stores the challenges with their indexes, the day receipts and the
+// report log.
+func (k Keeper) initChallenges(ctx context.Context, gs types.GenesisState) error {
+	for _, c := range gs.Challenges {
+		op, err := sdk.AccAddressFromBech32(c.Operator)
+		if err != nil {
+			return err
+		}
+		c.Forfeited = types.IntOrZero(c.Forfeited)
+		if err := k.putChallenge(ctx, op, c); err != nil {
+			return err
+		}
+	}
+	for _, d := range gs.ChallengeDays {
+		if err := k.ChallengeDays.Set(ctx, d.Day, d); err != nil {
+			return err
+		}
+	}
+	if gs.ReportLog.Day != 0 || gs.ReportLog.Count != 0 {
+		if err := k.ReportLog.Set(ctx, gs.ReportLog); err != nil {
+			return err
+		}
+	}
+	for i, t := range gs.ReportLogEntries {
+		if err := k.ReportLogEntries.Set(ctx, uint64(i), t); err != nil {
+			return err
+		}
+	}
+	return k.NextChallengeID.Set(ctx, max(gs.NextChallengeId, 1))
+}
+
+// exportChallenges adds the challenge state to gs: the log's live entries only.
+func (k Keeper) exportChallenges(ctx context.Context, gs *types.GenesisState) error {
+	var err error
+	if gs.NextChallengeId, err = k.NextChallengeID.Peek(ctx); err != nil {
+		return err
+	}
+	gs.NextChallengeId = max(gs.NextChallengeId, 1)
+	if err := k.Challenges.Walk(ctx, nil, func(_ uint64, c types.Challenge) (bool, error) {
+		gs.Challenges = append(gs.Challenges, c)
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	if err := k.ChallengeDays.Walk(ctx, nil, func(_ uint64, d types.ChallengeDay) (bool, error) {
+		gs.ChallengeDays = append(gs.ChallengeDays, d)
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	if gs.ReportLog, err = k.reportLog(ctx); err != nil {
+		return err
+	}
+	for i := uint64(0); i < gs.ReportLog.Count; i++ {
+		t, err := k.ReportLogEntries.Get(ctx, i)
+		if err != nil {
+			return err
+		}
+		gs.ReportLogEntries = append(gs.ReportLogEntries, t)
+	}
+	return nil
 }

@@ -198,3 +198,79 @@ func emptyRoleDay(r types.NodeRole) types.RoleDay {
 	z := math.ZeroInt()
 	return types.RoleDay{Role: r, Pool: z, Release: z, Share: z, Distributed: z, Reserve: z, TotalEff: math.LegacyZeroDec(), Index: math.LegacyZeroDec()}
 }
+
+func (q Querier) Challenge(ctx context.Context, req *types.QueryChallengeRequest) (*types.QueryChallengeResponse, error) {
+	if req == nil || req.Id == 0 {
+		return nil, status.Error(codes.InvalidArgument, "challenge id must be set")
+	}
+	c, err := q.Keeper.Challenges.Get(ctx, req.Id)
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, status.Errorf(codes.NotFound, "challenge %d not found", req.Id)
+	} else if err != nil {
+		return nil, err
+	}
+	return &types.QueryChallengeResponse{Challenge: c}, nil
+}
+
+// Challenges lists a node's challenges, newest first by default.
+func (q Querier) Challenges(ctx context.Context, req *types.QueryChallengesRequest) (*types.QueryChallengesResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "operator must be set")
+	}
+	op, err := parseOperator(req.Operator)
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	page := req.Pagination
+	if page == nil {
+		page = &query.PageRequest{Reverse: true}
+	}
+	list, res, err := query.CollectionFilteredPaginate(ctx, q.OperatorChallenges, page,
+		func(key collections.Pair[sdk.AccAddress, uint64], _ collections.NoValue) (bool, error) {
+			if !req.Pending {
+				return true, nil
+			}
+			c, err := q.Keeper.Challenges.Get(ctx, key.K2())
+			return err == nil && c.Status == types.CHALLENGE_STATUS_PENDING, err
+		},
+		func(key collections.Pair[sdk.AccAddress, uint64], _ collections.NoValue) (types.Challenge, error) {
+			return q.Keeper.Challenges.Get(ctx, key.K2())
+		}, query.WithCollectionPaginationPairPrefix[sdk.AccAddress, uint64](op))
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryChallengesResponse{Challenges: list, Pagination: res}, nil
+}
+
+// ChallengeDay returns a day's sampling receipt with its challenges (ids first_id ..
+// first_id+count-1), paginated by offset and limit.
+func (q Querier) ChallengeDay(ctx context.Context, req *types.QueryChallengeDayRequest) (*types.QueryChallengeDayResponse, error) {
+	if req == nil || req.Day == 0 {
+		return nil, status.Error(codes.InvalidArgument, "day must be at least 1")
+	}
+	receipt, err := q.ChallengeDays.Get(ctx, req.Day)
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, status.Errorf(codes.NotFound, "no challenges sampled for day %d", req.Day)
+	} else if err != nil {
+		return nil, err
+	}
+	offset, limit := uint64(0), uint64(query.DefaultLimit)
+	if p := req.Pagination; p != nil {
+		if len(p.Key) != 0 {
+			return nil, status.Error(codes.InvalidArgument, "paginate challenge days by offset")
+		}
+		offset = p.Offset
+		if p.Limit != 0 {
+			limit = p.Limit
+		}
+	}
+	res := &types.QueryChallengeDayResponse{Receipt: receipt, Pagination: &query.PageResponse{Total: receipt.Count}}
+	for i := offset; i < receipt.Count && i < offset+limit; i++ {
+		c, err := q.Keeper.Challenges.Get(ctx, receipt.FirstId+i)
+		if err != nil {
+			return nil, err
+		}
+		res.Challenges = append(res.Challenges, c)
+	}
+	return res, nil
+}

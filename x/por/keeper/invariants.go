@@ -13,7 +13,8 @@ import (
 )
 
 // Liabilities are what the por account owes: unclaimed rewards (settled plus lazily
-// pending, floored per node-role), the role reserves and the carry.
+// pending plus held under a challenge, floored per node-role), the role reserves (with
+// what missed challenges forfeited to the next tick) and the carry.
 type Liabilities struct {
 	Rewards, Reserves, Carry, Total math.Int
 	// Pairs is the number of (node, role) states: the dust bound of the spec.
@@ -36,8 +37,8 @@ func RewardLiabilities(ctx context.Context, k Keeper) (Liabilities, error) {
 		if err := k.settle(ctx, &nr, last); err != nil {
 			return true, err
 		}
-		l.Rewards = l.Rewards.Add(nr.Accrued.TruncateInt())
-		exact = exact.Add(nr.Accrued)
+		l.Rewards = l.Rewards.Add(nr.Owed().TruncateInt())
+		exact = exact.Add(nr.Owed())
 		l.Pairs++
 		return false, nil
 	})
@@ -45,7 +46,7 @@ func RewardLiabilities(ctx context.Context, k Keeper) (Liabilities, error) {
 		return l, err
 	}
 	err = k.RoleStates.Walk(ctx, nil, func(_ int32, rs types.RoleState) (bool, error) {
-		l.Reserves = l.Reserves.Add(rs.Reserve)
+		l.Reserves = l.Reserves.Add(rs.Reserve).Add(types.IntOrZero(rs.Forfeited))
 		return false, nil
 	})
 	if err != nil {

@@ -43,6 +43,19 @@ type Keeper struct {
 	// SetAside are matured unbonding entries whose payout failed, by id: still owed, out
 	// of the queue so that they never fail a block.
 	SetAside collections.Map[uint64, types.UnbondingEntry]
+
+	// Challenges are every challenge issued, by id (the public receipts).
+	Challenges collections.Map[uint64, types.Challenge]
+	// ChallengeDeadlines queues pending challenges by deadline height, for the misses.
+	ChallengeDeadlines collections.KeySet[collections.Pair[int64, uint64]]
+	// OperatorChallenges indexes challenges by node.
+	OperatorChallenges collections.KeySet[collections.Pair[sdk.AccAddress, uint64]]
+	ChallengeDays      collections.Map[uint64, types.ChallengeDay]
+	// ReportLog and ReportLogEntries list the pairs that reported on one day, to sample
+	// from: entries past the count are stale and overwritten by the next day's reports.
+	ReportLog        collections.Item[types.ReportLog]
+	ReportLogEntries collections.Map[uint64, types.ChallengeTarget]
+	NextChallengeID  collections.Sequence
 }
 
 // NewKeeper builds the keeper. authority is the address allowed to update params and
@@ -72,6 +85,14 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ak 
 		Unbonding:       collections.NewMap(sb, types.UnbondingKey, "unbonding", collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key), codec.CollValue[types.UnbondingEntry](cdc)),
 		NextUnbondingID: collections.NewSequence(sb, types.NextUnbondingIDKey, "next_unbonding_id"),
 		SetAside:        collections.NewMap(sb, types.SetAsideKey, "set_aside", collections.Uint64Key, codec.CollValue[types.UnbondingEntry](cdc)),
+
+		Challenges:         collections.NewMap(sb, types.ChallengesKey, "challenges", collections.Uint64Key, codec.CollValue[types.Challenge](cdc)),
+		ChallengeDeadlines: collections.NewKeySet(sb, types.ChallengeDeadlinesKey, "challenge_deadlines", collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
+		OperatorChallenges: collections.NewKeySet(sb, types.OperatorChallengesKey, "operator_challenges", collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key)),
+		ChallengeDays:      collections.NewMap(sb, types.ChallengeDaysKey, "challenge_days", collections.Uint64Key, codec.CollValue[types.ChallengeDay](cdc)),
+		ReportLog:          collections.NewItem(sb, types.ReportLogKey, "report_log", codec.CollValue[types.ReportLog](cdc)),
+		ReportLogEntries:   collections.NewMap(sb, types.ReportLogEntriesKey, "report_log_entries", collections.Uint64Key, codec.CollValue[types.ChallengeTarget](cdc)),
+		NextChallengeID:    collections.NewSequence(sb, types.NextChallengeIDKey, "next_challenge_id"),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -269,11 +269,57 @@ func (m msgServer) SubmitReport(ctx context.Context, msg *types.MsgSubmitReport)
 	if err := types.ValidateReport(params, msg.Totals, msg.Parts); err != nil {
 		return nil, err
 	}
-	day, err := m.submitReport(ctx, params, op, msg.Totals, msg.Parts)
+	root, leaves, err := datasetCommitment(params.Challenge, msg.Totals, msg.StorageRoot)
+	if err != nil {
+		return nil, err
+	}
+	day, err := m.submitReport(ctx, params, op, msg.Totals, msg.Parts, root, leaves)
 	if err != nil {
 		return nil, err
 	}
 	return &types.MsgSubmitReportResponse{Day: day}, nil
+}
+
+// datasetCommitment checks a report's dataset root: 32 bytes or none, and required while
+// challenges are on and the report declares storage (a storage challenge needs it).
+func datasetCommitment(cp types.ChallengeParams, totals types.Resources, root []byte) ([]byte, uint64, error) {
+	if len(root) != 0 && len(root) != types.LeafSize {
+		return nil, 0, errorsmod.Wrapf(types.ErrInvalidReport, "storage_root must be %d bytes, got %d", types.LeafSize, len(root))
+	}
+	if !cp.Enabled() || totals.Storage == 0 {
+		return root, 0, nil
+	}
+	if len(root) == 0 {
+		return nil, 0, errorsmod.Wrapf(types.ErrNoDatasetRoot, "challenges are on: a report declaring storage %d commits the Merkle root of its dataset (aegis-node builds it; see docs/verification.md)", totals.Storage)
+	}
+	leaves, ok := cp.DatasetLeaves(totals.Storage)
+	if !ok {
+		return nil, 0, errorsmod.Wrapf(types.ErrValueTooLarge, "storage %d makes a dataset above %d leaves", totals.Storage, uint64(types.MaxDatasetLeaves))
+	}
+	return root, leaves, nil
+}
+
+func (m msgServer) AnswerChallenge(ctx context.Context, msg *types.MsgAnswerChallenge) (*types.MsgAnswerChallengeResponse, error) {
+	op, err := parseOperator(msg.Operator)
+	if err != nil {
+		return nil, err
+	}
+	if msg.ChallengeId == 0 {
+		return nil, errorsmod.Wrap(types.ErrUnknownChallenge, "challenge_id must be set")
+	}
+	if len(msg.Proofs) > types.MaxLeavesPerChallenge {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAnswer, "at most %d proofs, got %d", types.MaxLeavesPerChallenge, len(msg.Proofs))
+	}
+	for i, p := range msg.Proofs {
+		if len(p.Path) > types.TreeDepth(types.MaxDatasetLeaves) {
+			return nil, errorsmod.Wrapf(types.ErrInvalidAnswer, "proof %d: path of %d hashes is longer than any dataset's", i, len(p.Path))
+		}
+	}
+	c, err := m.verifyAnswer(ctx, op, msg.ChallengeId, msg.Proofs)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgAnswerChallengeResponse{}, m.passChallenge(ctx, op, c)
 }
 
 func (m msgServer) ClaimRewards(ctx context.Context, msg *types.MsgClaimRewards) (*types.MsgClaimRewardsResponse, error) {

@@ -81,6 +81,8 @@ func (k Keeper) activateRole(ctx context.Context, params types.Params, op sdk.Ac
 	default:
 		fresh := newNodeRole(op.String(), r)
 		fresh.Accrued, fresh.SettledDay, fresh.Prev = nr.Accrued, nr.SettledDay, nr.Prev
+		// A challenge still pending on the earlier activation's report resolves as usual.
+		fresh.ChallengeId, fresh.ChallengeDay, fresh.Held = nr.ChallengeId, nr.ChallengeDay, types.DecOrZero(nr.Held)
 		nr = fresh
 	}
 	last, err := k.lastTick(ctx)

@@ -13,7 +13,8 @@ import (
 
 // submitReport records a validated report for the current day d: each part replaces its
 // role's report, which then counts at the ticks of days d .. d+report_days-1.
-func (k Keeper) submitReport(ctx context.Context, params types.Params, op sdk.AccAddress, totals types.Resources, parts []types.RolePart) (uint64, error) {
+// root and leaves commit the node's dataset (none when the report declares no storage).
+func (k Keeper) submitReport(ctx context.Context, params types.Params, op sdk.AccAddress, totals types.Resources, parts []types.RolePart, root []byte, leaves uint64) (uint64, error) {
 	node, err := k.getNode(ctx, op)
 	if err != nil {
 		return 0, err
@@ -76,8 +77,14 @@ func (k Keeper) submitReport(ctx context.Context, params types.Params, op sdk.Ac
 		ev.Roles = append(ev.Roles, types.RoleEff{Role: p.Role, Eff: por.Eff, Penalized: por.Penalized})
 	}
 	node.LastReportDay, node.LastReportTotals = day, totals
+	node.StorageRoot, node.DatasetLeaves = root, leaves
 	if err := k.Nodes.Set(ctx, op, node); err != nil {
 		return 0, err
+	}
+	if params.Challenge.Enabled() {
+		if err := k.logReport(ctx, day, node.Operator, parts); err != nil {
+			return 0, err
+		}
 	}
 	return day, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&ev)
 }

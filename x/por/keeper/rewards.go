@@ -30,7 +30,7 @@ func (k Keeper) PendingRewards(ctx context.Context, op sdk.AccAddress) ([]types.
 			return nil, math.Int{}, err
 		}
 		amt := nr.Accrued.TruncateInt()
-		out = append(out, types.RoleReward{Role: r, Amount: amt})
+		out = append(out, types.RoleReward{Role: r, Amount: amt, Held: nr.Held.TruncateInt()})
 		total = total.Add(amt)
 	}
 	return out, total, nil

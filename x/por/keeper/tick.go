@@ -82,7 +82,7 @@ func splitByAllocation(avail math.Int, params types.Params) ([]math.Int, math.In
 //	a = min(active, slot_cap)
 //	if a > hw: release = floor(reserve * (a - hw) / (slot_cap - hw)); reserve -= release; hw = a
 //	share = floor(pool * a / slot_cap); reserve += pool - share
-//	index += (share + release) / total_eff
+//	index += (share + release + forfeited) / total_eff
 func (k Keeper) tickRole(ctx context.Context, rp types.RoleParams, day uint64, pool math.Int) (types.RoleDay, error) {
 	rs, err := k.RoleStates.Get(ctx, int32(rp.Role))
 	if err != nil {
@@ -109,7 +109,10 @@ func (k Keeper) tickRole(ctx context.Context, rp types.RoleParams, day uint64, p
 	}
 	share := pool.Mul(math.NewIntFromUint64(active)).Quo(math.NewIntFromUint64(rp.SlotCap))
 	rs.Reserve = rs.Reserve.Add(pool.Sub(share))
-	dist := share.Add(release)
+	// What missed challenges took back is paid to the role's nodes at this tick.
+	forfeited := types.IntOrZero(rs.Forfeited)
+	rs.Forfeited = math.ZeroInt()
+	dist := share.Add(release).Add(forfeited)
 	if active == 0 || !rs.EffSum.IsPositive() {
 		// Nobody to pay: whatever would be distributed stays in the reserve.
 		rs.Reserve, dist = rs.Reserve.Add(dist), math.ZeroInt()
@@ -122,6 +125,7 @@ func (k Keeper) tickRole(ctx context.Context, rp types.RoleParams, day uint64, p
 	rd := types.RoleDay{
 		Role: rp.Role, Day: day, Pool: pool, Active: active, Release: release, Share: share,
 		Distributed: dist, Reserve: rs.Reserve, HighWater: rs.HighWater, TotalEff: rs.EffSum, Index: rs.Index,
+		Forfeited: forfeited,
 	}
 	return rd, k.RoleDays.Set(ctx, key, rd)
 }

@@ -18,6 +18,7 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgSetWithdrawAddress{}, "aegis/por/MsgSetWithdrawAddress")
 	legacy.RegisterAminoMsg(cdc, &MsgSubmitReport{}, "aegis/por/MsgSubmitReport")
 	legacy.RegisterAminoMsg(cdc, &MsgClaimRewards{}, "aegis/por/MsgClaimRewards")
+	legacy.RegisterAminoMsg(cdc, &MsgAnswerChallenge{}, "aegis/por/MsgAnswerChallenge")
 	legacy.RegisterAminoMsg(cdc, &MsgSlashNode{}, "aegis/por/MsgSlashNode")
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "aegis/por/MsgUpdateParams")
 }
@@ -27,7 +28,7 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 	registry.RegisterImplementations((*sdk.Msg)(nil),
 		&MsgRegisterNode{}, &MsgActivateRole{}, &MsgDeactivateRole{}, &MsgAddStake{},
 		&MsgUnbondStake{}, &MsgSetWithdrawAddress{}, &MsgSubmitReport{}, &MsgClaimRewards{},
-		&MsgSlashNode{}, &MsgUpdateParams{},
+		&MsgSlashNode{}, &MsgUpdateParams{}, &MsgAnswerChallenge{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

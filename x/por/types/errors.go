@@ -31,4 +31,10 @@ var (
 	ErrCatchingUp     = errorsmod.Register(ModuleName, 22, "daily ticks are catching up after a halt; retry in the next block")
 	ErrBlockedAddress = errorsmod.Register(ModuleName, 23, "address cannot receive rewards")
 	ErrDuplicateRole  = errorsmod.Register(ModuleName, 24, "role listed more than once")
+
+	ErrUnknownChallenge  = errorsmod.RegisterWithGRPCCode(ModuleName, 25, grpccodes.NotFound, "unknown challenge")
+	ErrChallengeResolved = errorsmod.Register(ModuleName, 26, "challenge already resolved")
+	ErrChallengeExpired  = errorsmod.Register(ModuleName, 27, "challenge deadline passed")
+	ErrInvalidAnswer     = errorsmod.RegisterWithGRPCCode(ModuleName, 28, grpccodes.InvalidArgument, "challenge answer does not verify")
+	ErrNoDatasetRoot     = errorsmod.Register(ModuleName, 29, "report declares storage without a dataset root")
 )

@@ -790,6 +790,377 @@ func (m *EventParamsUpdated) GetAuthority() string {
 	return ""
 }
 
+// EventChallengesSampled is a day's sampling: its seed and the challenges issued.
+type EventChallengesSampled struct {
+	Day        uint64 `protobuf:"varint,1,opt,name=day,proto3" json:"day,omitempty"`
+	Seed       []byte `protobuf:"bytes,2,opt,name=seed,proto3" json:"seed,omitempty"`
+	Candidates uint64 `protobuf:"varint,3,opt,name=candidates,proto3" json:"candidates,omitempty"`
+	FirstId    uint64 `protobuf:"varint,4,opt,name=first_id,json=firstId,proto3" json:"first_id,omitempty"`
+	Count      uint64 `protobuf:"varint,5,opt,name=count,proto3" json:"count,omitempty"`
+}
+
+func (m *EventChallengesSampled) Reset()         { *m = EventChallengesSampled{} }
+func (m *EventChallengesSampled) String() string { return proto.CompactTextString(m) }
+func (*EventChallengesSampled) ProtoMessage()    {}
+func (*EventChallengesSampled) Descriptor() ([]byte, []int) {
+	return fileDescriptor_2c4037474e09f3ca, []int{14}
+}
+func (m *EventChallengesSampled) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventChallengesSampled) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventChallengesSampled.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventChallengesSampled) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventChallengesSampled.Merge(m, src)
+}
+func (m *EventChallengesSampled) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventChallengesSampled) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventChallengesSampled.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventChallengesSampled proto.InternalMessageInfo
+
+func (m *EventChallengesSampled) GetDay() uint64 {
+	if m != nil {
+		return m.Day
+	}
+	return 0
+}
+
+func (m *EventChallengesSampled) GetSeed() []byte {
+	if m != nil {
+		return m.Seed
+	}
+	return nil
+}
+
+func (m *EventChallengesSampled) GetCandidates() uint64 {
+	if m != nil {
+		return m.Candidates
+	}
+	return 0
+}
+
+func (m *EventChallengesSampled) GetFirstId() uint64 {
+	if m != nil {
+		return m.FirstId
+	}
+	return 0
+}
+
+func (m *EventChallengesSampled) GetCount() uint64 {
+	if m != nil {
+		return m.Count
+	}
+	return 0
+}
+
+type EventChallengeIssued struct {
+	Id             uint64        `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	Operator       string        `protobuf:"bytes,2,opt,name=operator,proto3" json:"operator,omitempty"`
+	Role           NodeRole      `protobuf:"varint,3,opt,name=role,proto3,enum=aegis.por.v1.NodeRole" json:"role,omitempty"`
+	Day            uint64        `protobuf:"varint,4,opt,name=day,proto3" json:"day,omitempty"`
+	Kind           ChallengeKind `protobuf:"varint,5,opt,name=kind,proto3,enum=aegis.por.v1.ChallengeKind" json:"kind,omitempty"`
+	DeadlineHeight int64         `protobuf:"varint,6,opt,name=deadline_height,json=deadlineHeight,proto3" json:"deadline_height,omitempty"`
+	Leaves         []uint64      `protobuf:"varint,7,rep,packed,name=leaves,proto3" json:"leaves,omitempty"`
+}
+
+func (m *EventChallengeIssued) Reset()         { *m = EventChallengeIssued{} }
+func (m *EventChallengeIssued) String() string { return proto.CompactTextString(m) }
+func (*EventChallengeIssued) ProtoMessage()    {}
+func (*EventChallengeIssued) Descriptor() ([]byte, []int) {
+	return fileDescriptor_2c4037474e09f3ca, []int{15}
+}
+func (m *EventChallengeIssued) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventChallengeIssued) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventChallengeIssued.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventChallengeIssued) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventChallengeIssued.Merge(m, src)
+}
+func (m *EventChallengeIssued) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventChallengeIssued) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventChallengeIssued.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventChallengeIssued proto.InternalMessageInfo
+
+func (m *EventChallengeIssued) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+func (m *EventChallengeIssued) GetOperator() string {
+	if m != nil {
+		return m.Operator
+	}
+	return ""
+}
+
+func (m *EventChallengeIssued) GetRole() NodeRole {
+	if m != nil {
+		return m.Role
+	}
+	return NODE_ROLE_UNSPECIFIED
+}
+
+func (m *EventChallengeIssued) GetDay() uint64 {
+	if m != nil {
+		return m.Day
+	}
+	return 0
+}
+
+func (m *EventChallengeIssued) GetKind() ChallengeKind {
+	if m != nil {
+		return m.Kind
+	}
+	return CHALLENGE_KIND_UNSPECIFIED
+}
+
+func (m *EventChallengeIssued) GetDeadlineHeight() int64 {
+	if m != nil {
+		return m.DeadlineHeight
+	}
+	return 0
+}
+
+func (m *EventChallengeIssued) GetLeaves() []uint64 {
+	if m != nil {
+		return m.Leaves
+	}
+	return nil
+}
+
+type EventChallengePassed struct {
+	Id       uint64   `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	Operator string   `protobuf:"bytes,2,opt,name=operator,proto3" json:"operator,omitempty"`
+	Role     NodeRole `protobuf:"varint,3,opt,name=role,proto3,enum=aegis.por.v1.NodeRole" json:"role,omitempty"`
+	Day      uint64   `protobuf:"varint,4,opt,name=day,proto3" json:"day,omitempty"`
+}
+
+func (m *EventChallengePassed) Reset()         { *m = EventChallengePassed{} }
+func (m *EventChallengePassed) String() string { return proto.CompactTextString(m) }
+func (*EventChallengePassed) ProtoMessage()    {}
+func (*EventChallengePassed) Descriptor() ([]byte, []int) {
+	return fileDescriptor_2c4037474e09f3ca, []int{16}
+}
+func (m *EventChallengePassed) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventChallengePassed) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventChallengePassed.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventChallengePassed) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventChallengePassed.Merge(m, src)
+}
+func (m *EventChallengePassed) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventChallengePassed) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventChallengePassed.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventChallengePassed proto.InternalMessageInfo
+
+func (m *EventChallengePassed) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+func (m *EventChallengePassed) GetOperator() string {
+	if m != nil {
+		return m.Operator
+	}
+	return ""
+}
+
+func (m *EventChallengePassed) GetRole() NodeRole {
+	if m != nil {
+		return m.Role
+	}
+	return NODE_ROLE_UNSPECIFIED
+}
+
+func (m *EventChallengePassed) GetDay() uint64 {
+	if m != nil {
+		return m.Day
+	}
+	return 0
+}
+
+// EventChallengeMissed: no valid answer by the deadline; the report stops counting and
+// what it had earned goes to the role's next tick.
+type EventChallengeMissed struct {
+	Id        uint64                `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	Operator  string                `protobuf:"bytes,2,opt,name=operator,proto3" json:"operator,omitempty"`
+	Role      NodeRole              `protobuf:"varint,3,opt,name=role,proto3,enum=aegis.por.v1.NodeRole" json:"role,omitempty"`
+	Day       uint64                `protobuf:"varint,4,opt,name=day,proto3" json:"day,omitempty"`
+	Forfeited cosmossdk_io_math.Int `protobuf:"bytes,5,opt,name=forfeited,proto3,customtype=cosmossdk.io/math.Int" json:"forfeited"`
+	// misses is the node's misses inside the failure window, this one included.
+	Misses uint32 `protobuf:"varint,6,opt,name=misses,proto3" json:"misses,omitempty"`
+}
+
+func (m *EventChallengeMissed) Reset()         { *m = EventChallengeMissed{} }
+func (m *EventChallengeMissed) String() string { return proto.CompactTextString(m) }
+func (*EventChallengeMissed) ProtoMessage()    {}
+func (*EventChallengeMissed) Descriptor() ([]byte, []int) {
+	return fileDescriptor_2c4037474e09f3ca, []int{17}
+}
+func (m *EventChallengeMissed) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventChallengeMissed) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventChallengeMissed.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventChallengeMissed) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventChallengeMissed.Merge(m, src)
+}
+func (m *EventChallengeMissed) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventChallengeMissed) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventChallengeMissed.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventChallengeMissed proto.InternalMessageInfo
+
+func (m *EventChallengeMissed) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+func (m *EventChallengeMissed) GetOperator() string {
+	if m != nil {
+		return m.Operator
+	}
+	return ""
+}
+
+func (m *EventChallengeMissed) GetRole() NodeRole {
+	if m != nil {
+		return m.Role
+	}
+	return NODE_ROLE_UNSPECIFIED
+}
+
+func (m *EventChallengeMissed) GetDay() uint64 {
+	if m != nil {
+		return m.Day
+	}
+	return 0
+}
+
+func (m *EventChallengeMissed) GetMisses() uint32 {
+	if m != nil {
+		return m.Misses
+	}
+	return 0
+}
+
+// EventChallengeSetAside: resolving a challenge failed; it is dropped so that the block
+// does not fail.
+type EventChallengeSetAside struct {
+	Id     uint64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+}
+
+func (m *EventChallengeSetAside) Reset()         { *m = EventChallengeSetAside{} }
+func (m *EventChallengeSetAside) String() string { return proto.CompactTextString(m) }
+func (*EventChallengeSetAside) ProtoMessage()    {}
+func (*EventChallengeSetAside) Descriptor() ([]byte, []int) {
+	return fileDescriptor_2c4037474e09f3ca, []int{18}
+}
+func (m *EventChallengeSetAside) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventChallengeSetAside) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventChallengeSetAside.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventChallengeSetAside) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventChallengeSetAside.Merge(m, src)
+}
+func (m *EventChallengeSetAside) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventChallengeSetAside) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventChallengeSetAside.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventChallengeSetAside proto.InternalMessageInfo
+
+func (m *EventChallengeSetAside) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+func (m *EventChallengeSetAside) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
 func init() {
 	proto.RegisterType((*EventRoleDay)(nil), "aegis.por.v1.EventRoleDay")
 	proto.RegisterType((*RoleEff)(nil), "aegis.por.v1.RoleEff")
@@ -805,65 +1176,84 @@ func init() {
 	proto.RegisterType((*EventRewardsClaimed)(nil), "aegis.por.v1.EventRewardsClaimed")
 	proto.RegisterType((*EventNodeSlashed)(nil), "aegis.por.v1.EventNodeSlashed")
 	proto.RegisterType((*EventParamsUpdated)(nil), "aegis.por.v1.EventParamsUpdated")
+	proto.RegisterType((*EventChallengesSampled)(nil), "aegis.por.v1.EventChallengesSampled")
+	proto.RegisterType((*EventChallengeIssued)(nil), "aegis.por.v1.EventChallengeIssued")
+	proto.RegisterType((*EventChallengePassed)(nil), "aegis.por.v1.EventChallengePassed")
+	proto.RegisterType((*EventChallengeMissed)(nil), "aegis.por.v1.EventChallengeMissed")
+	proto.RegisterType((*EventChallengeSetAside)(nil), "aegis.por.v1.EventChallengeSetAside")
 }
 
 func init() { proto.RegisterFile("aegis/por/v1/events.proto", fileDescriptor_2c4037474e09f3ca) }
 
 var fileDescriptor_2c4037474e09f3ca = []byte{
-	// 834 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xcc, 0x56, 0x4f, 0x6f, 0x1b, 0x45,
-	0x14, 0xf7, 0xda, 0x8e, 0xff, 0x4c, 0xab, 0x36, 0x2c, 0xa9, 0xd9, 0x16, 0xe4, 0x5a, 0x7b, 0xb2,
-	0x2a, 0xb2, 0x4b, 0x0b, 0xca, 0xdd, 0xae, 0x83, 0x5a, 0x54, 0x21, 0xb4, 0x56, 0x85, 0xc4, 0x25,
-	0x1a, 0xef, 0x3c, 0xdb, 0xa3, 0xec, 0xee, 0xac, 0x66, 0xc6, 0x76, 0xcd, 0x89, 0x8f, 0x00, 0x12,
-	0x1c, 0xb9, 0x81, 0xc4, 0x11, 0x89, 0x7c, 0x00, 0x8e, 0x39, 0x46, 0x39, 0xa1, 0x20, 0x45, 0x28,
-	0x39, 0xf0, 0x35, 0xd0, 0xcc, 0xac, 0xff, 0x44, 0x10, 0x45, 0xd9, 0x20, 0xc8, 0xc5, 0x9a, 0x19,
-	0xbf, 0xf7, 0x7b, 0xbf, 0xf7, 0xe6, 0xf7, 0xde, 0x0e, 0x7a, 0x88, 0x61, 0x44, 0x85, 0x9f, 0x32,
-	0xee, 0x4f, 0x9f, 0xfa, 0x30, 0x85, 0x44, 0x0a, 0x2f, 0xe5, 0x4c, 0x32, 0xfb, 0xae, 0xfe, 0xcb,
-	0x4b, 0x19, 0xf7, 0xa6, 0x4f, 0x1f, 0xbd, 0x85, 0x63, 0x9a, 0x30, 0x5f, 0xff, 0x1a, 0x83, 0x47,
-	0x0f, 0x43, 0x26, 0x62, 0x26, 0xf6, 0xf4, 0xce, 0x37, 0x9b, 0xec, 0xaf, 0xad, 0x11, 0x1b, 0x31,
-	0x73, 0xae, 0x56, 0xd9, 0x69, 0xe3, 0x42, 0x30, 0x05, 0xac, 0xcf, 0xdd, 0x5f, 0xca, 0xe8, 0xee,
-	0xae, 0x0a, 0x1d, 0xb0, 0x08, 0x7a, 0x78, 0x6e, 0x3f, 0x41, 0x65, 0xce, 0x22, 0x70, 0xac, 0x96,
-	0xd5, 0xbe, 0xf7, 0xac, 0xe1, 0xad, 0x33, 0xf1, 0x3e, 0x65, 0x04, 0x94, 0x61, 0xa0, 0x6d, 0xec,
-	0x4d, 0x54, 0x22, 0x78, 0xee, 0x14, 0x5b, 0x56, 0xbb, 0x1c, 0xa8, 0xa5, 0xdd, 0x43, 0xe5, 0x94,
-	0xb1, 0xc8, 0x29, 0xb5, 0xac, 0x76, 0xbd, 0xfb, 0xc1, 0xe1, 0xe9, 0xe3, 0xc2, 0xc9, 0xe9, 0xe3,
-	0x07, 0x86, 0xa0, 0x20, 0xfb, 0x1e, 0x65, 0x7e, 0x8c, 0xe5, 0xd8, 0x7b, 0x99, 0xc8, 0xe3, 0x83,
-	0x6d, 0x94, 0x31, 0x7f, 0x99, 0xc8, 0x9f, 0xfe, 0xfc, 0xf9, 0x89, 0x15, 0x68, 0x6f, 0xbb, 0x81,
-	0x2a, 0x38, 0x94, 0x74, 0x0a, 0x4e, 0x59, 0x43, 0x67, 0x3b, 0xfb, 0x13, 0x54, 0xe5, 0x10, 0x01,
-	0x16, 0xe0, 0x6c, 0xe4, 0x0c, 0xb0, 0x00, 0xb0, 0x3f, 0x46, 0x1b, 0x62, 0x8c, 0x39, 0x38, 0x95,
-	0x9c, 0x48, 0xc6, 0xdd, 0x0e, 0xd0, 0x1d, 0x42, 0x85, 0xe4, 0x74, 0x30, 0x91, 0x40, 0x9c, 0x6a,
-	0x4e, 0xb4, 0x75, 0x10, 0x93, 0xa7, 0x00, 0x3e, 0x05, 0xa7, 0x96, 0x3f, 0x4f, 0x0d, 0x60, 0xf7,
-	0x51, 0x5d, 0x32, 0x89, 0xa3, 0x3d, 0x18, 0x0e, 0x9d, 0xba, 0x46, 0xdb, 0xc9, 0xd0, 0xde, 0xfd,
-	0x3b, 0xda, 0x2b, 0x18, 0xe1, 0x70, 0xde, 0x83, 0x70, 0x0d, 0xb3, 0x07, 0xa1, 0xc1, 0xac, 0x69,
-	0xa0, 0xdd, 0xe1, 0xd0, 0xfd, 0xde, 0x42, 0x55, 0xa5, 0x83, 0xdd, 0xe1, 0xf0, 0x5a, 0x82, 0x79,
-	0x81, 0x4a, 0x8a, 0x46, 0xf1, 0x46, 0x34, 0x14, 0x84, 0xfd, 0x1e, 0xaa, 0xa7, 0x90, 0xe0, 0x88,
-	0x7e, 0x09, 0x44, 0xab, 0xad, 0x16, 0xac, 0x0e, 0xdc, 0xef, 0x2c, 0xf4, 0xb6, 0x51, 0x35, 0xa4,
-	0x8c, 0xcb, 0x4e, 0x18, 0x42, 0xaa, 0x0a, 0xfb, 0x11, 0xaa, 0xb1, 0x14, 0x38, 0x96, 0x8c, 0x6b,
-	0xbe, 0xf5, 0xae, 0x73, 0x7c, 0xb0, 0xbd, 0x95, 0x45, 0xe8, 0x10, 0xc2, 0x41, 0x88, 0xbe, 0xe4,
-	0x34, 0x19, 0x05, 0x4b, 0xcb, 0x7f, 0x90, 0xf9, 0x0e, 0xda, 0x50, 0xf9, 0x08, 0xa7, 0xd4, 0x2a,
-	0xb5, 0xef, 0x3c, 0x7b, 0x70, 0x31, 0xe9, 0xac, 0x32, 0xdd, 0xba, 0x4a, 0x30, 0x13, 0x8b, 0x36,
-	0x77, 0x7f, 0x5f, 0xf0, 0xd2, 0x75, 0x51, 0x3e, 0x12, 0x78, 0x6e, 0x5e, 0x0e, 0xaa, 0xc6, 0x2c,
-	0xa1, 0xfb, 0xc0, 0x4d, 0x45, 0x83, 0xc5, 0xd6, 0x7e, 0x7f, 0x9d, 0xdf, 0xe5, 0x97, 0x62, 0x8c,
-	0x74, 0x2b, 0x48, 0xbc, 0x6f, 0xba, 0x2d, 0x5f, 0x2b, 0x28, 0x77, 0x77, 0x8a, 0xec, 0xe5, 0x28,
-	0xe9, 0xa8, 0x8e, 0xc5, 0xf9, 0x6b, 0xbe, 0x50, 0x55, 0xf1, 0x6a, 0x55, 0xb9, 0x6f, 0xd0, 0xd6,
-	0x6a, 0x84, 0x01, 0xfe, 0x0f, 0x23, 0x7f, 0x63, 0xa1, 0xfb, 0x3a, 0x74, 0x5f, 0x15, 0xa0, 0x43,
-	0x48, 0xee, 0xa8, 0x2f, 0x50, 0x05, 0xc7, 0x6c, 0x92, 0xc8, 0xac, 0x39, 0xae, 0x7f, 0x09, 0x99,
-	0xbf, 0xfb, 0xe3, 0x42, 0x63, 0x9a, 0xd3, 0xeb, 0x64, 0xc0, 0x12, 0x42, 0x93, 0xd1, 0xff, 0xcd,
-	0xcb, 0xbe, 0x87, 0x8a, 0xd4, 0xb4, 0x6a, 0x39, 0x28, 0x52, 0xe2, 0xfe, 0x60, 0x65, 0x72, 0xd1,
-	0x3c, 0x03, 0x33, 0x96, 0xc9, 0xad, 0xa3, 0xf9, 0xab, 0x85, 0x1a, 0x9a, 0xe6, 0xb2, 0x92, 0x7d,
-	0x90, 0x1d, 0x41, 0x09, 0xdc, 0x36, 0xaa, 0xea, 0xb3, 0xc9, 0x01, 0x0b, 0x96, 0x98, 0x46, 0x0e,
-	0xb2, 0x9d, 0xfb, 0xad, 0x85, 0xde, 0xd1, 0x29, 0x7c, 0x4e, 0xe5, 0x98, 0x70, 0x3c, 0x5b, 0x50,
-	0x03, 0x99, 0x33, 0x87, 0xe7, 0x68, 0x73, 0x96, 0x61, 0xed, 0x61, 0x63, 0x93, 0x65, 0x73, 0xb9,
-	0xf7, 0xfd, 0xd9, 0xc5, 0xe8, 0xee, 0xc9, 0x6a, 0x48, 0xcf, 0x30, 0x27, 0xe2, 0x79, 0x84, 0x69,
-	0x9c, 0x5b, 0x01, 0xff, 0x06, 0xa5, 0xb5, 0xbb, 0x29, 0xdd, 0xb0, 0x0b, 0xbf, 0x2a, 0xa2, 0xcd,
-	0xe5, 0xa4, 0xef, 0x47, 0x58, 0x8c, 0x73, 0x67, 0x16, 0xa0, 0xda, 0x90, 0xab, 0xa9, 0xc6, 0x92,
-	0x1b, 0x7e, 0x39, 0x97, 0x38, 0xea, 0x85, 0x21, 0x0c, 0xa9, 0xdc, 0x99, 0x2e, 0x00, 0x2e, 0x95,
-	0xdd, 0xab, 0xac, 0xbf, 0x3f, 0xc3, 0x1c, 0xc7, 0xe2, 0x75, 0x4a, 0xf4, 0x50, 0xde, 0x41, 0x75,
-	0x3c, 0x91, 0x63, 0xc6, 0xa9, 0x9c, 0x5f, 0x59, 0x84, 0x95, 0x69, 0xb7, 0x7b, 0x78, 0xd6, 0xb4,
-	0x8e, 0xce, 0x9a, 0xd6, 0x1f, 0x67, 0x4d, 0xeb, 0xeb, 0xf3, 0x66, 0xe1, 0xe8, 0xbc, 0x59, 0xf8,
-	0xed, 0xbc, 0x59, 0xf8, 0xa2, 0x3d, 0xa2, 0x72, 0x3c, 0x19, 0x78, 0x21, 0x8b, 0x7d, 0x3d, 0xac,
-	0xb7, 0xc3, 0x31, 0xa6, 0x89, 0x59, 0xfb, 0x6f, 0xf4, 0x9b, 0x57, 0xce, 0x53, 0x10, 0x83, 0x8a,
-	0x7e, 0xf3, 0x7e, 0xf8, 0x57, 0x00, 0x00, 0x00, 0xff, 0xff, 0x9f, 0x71, 0xe1, 0x9c, 0x7a, 0x0b,
-	0x00, 0x00,
+	// 1068 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xcc, 0x57, 0xcb, 0x6f, 0x1c, 0xc5,
+	0x13, 0xf6, 0xec, 0xae, 0xbd, 0xbb, 0x1d, 0xff, 0x6c, 0xff, 0x06, 0xc7, 0x8c, 0x93, 0x68, 0x63,
+	0xcd, 0x05, 0x2b, 0xc2, 0xbb, 0xc4, 0x20, 0x9f, 0xf1, 0x0b, 0xd9, 0x10, 0xa2, 0x68, 0x56, 0x11,
+	0x12, 0x17, 0xab, 0x3d, 0x5d, 0xb3, 0xd3, 0xf2, 0xcc, 0xf4, 0xa8, 0xbb, 0xbd, 0x8e, 0x39, 0x21,
+	0xce, 0x48, 0x80, 0x04, 0x17, 0x24, 0x6e, 0x20, 0x71, 0x44, 0x22, 0x7f, 0x00, 0xc7, 0x1c, 0xa3,
+	0x9c, 0x50, 0x90, 0x22, 0x64, 0x1f, 0xf8, 0x37, 0x50, 0x3f, 0x66, 0x1f, 0x0e, 0x56, 0xf0, 0x18,
+	0x81, 0x2f, 0xab, 0xa9, 0xda, 0xea, 0xaf, 0xbf, 0xaa, 0xae, 0xaf, 0x1f, 0x68, 0x11, 0x43, 0x8f,
+	0x8a, 0x4e, 0xce, 0x78, 0xa7, 0x7f, 0xb7, 0x03, 0x7d, 0xc8, 0xa4, 0x68, 0xe7, 0x9c, 0x49, 0xe6,
+	0x4e, 0xeb, 0xbf, 0xda, 0x39, 0xe3, 0xed, 0xfe, 0xdd, 0x1b, 0xff, 0xc7, 0x29, 0xcd, 0x58, 0x47,
+	0xff, 0x9a, 0x80, 0x1b, 0x8b, 0x21, 0x13, 0x29, 0x13, 0x7b, 0xda, 0xea, 0x18, 0xc3, 0xfe, 0x35,
+	0xdf, 0x63, 0x3d, 0x66, 0xfc, 0xea, 0xcb, 0x7a, 0x17, 0xc6, 0x26, 0x53, 0xc0, 0xc6, 0x7f, 0x6b,
+	0xcc, 0x1f, 0xc6, 0x38, 0x49, 0x20, 0xeb, 0x81, 0xf9, 0xd7, 0xff, 0xb9, 0x86, 0xa6, 0xb7, 0x15,
+	0xb1, 0x80, 0x25, 0xb0, 0x85, 0x8f, 0xdd, 0x3b, 0xa8, 0xc6, 0x59, 0x02, 0x9e, 0xb3, 0xe4, 0x2c,
+	0xcf, 0xac, 0x2e, 0xb4, 0x47, 0x79, 0xb6, 0xef, 0x33, 0x02, 0x2a, 0x30, 0xd0, 0x31, 0xee, 0x1c,
+	0xaa, 0x12, 0x7c, 0xec, 0x55, 0x96, 0x9c, 0xe5, 0x5a, 0xa0, 0x3e, 0xdd, 0x2d, 0x54, 0xcb, 0x19,
+	0x4b, 0xbc, 0xea, 0x92, 0xb3, 0xdc, 0xdc, 0x78, 0xeb, 0xc9, 0x8b, 0xdb, 0x13, 0xcf, 0x5f, 0xdc,
+	0xbe, 0x6e, 0xe8, 0x0b, 0x72, 0xd0, 0xa6, 0xac, 0x93, 0x62, 0x19, 0xb7, 0x77, 0x33, 0xf9, 0xec,
+	0xf1, 0x0a, 0xb2, 0x79, 0xed, 0x66, 0xf2, 0xc7, 0x3f, 0x7e, 0xba, 0xe3, 0x04, 0x7a, 0xb4, 0xbb,
+	0x80, 0xa6, 0x70, 0x28, 0x69, 0x1f, 0xbc, 0x9a, 0x86, 0xb6, 0x96, 0xfb, 0x3e, 0xaa, 0x73, 0x48,
+	0x00, 0x0b, 0xf0, 0x26, 0x4b, 0x4e, 0x50, 0x00, 0xb8, 0xef, 0xa1, 0x49, 0x11, 0x63, 0x0e, 0xde,
+	0x54, 0x49, 0x24, 0x33, 0xdc, 0x0d, 0xd0, 0x35, 0x42, 0x85, 0xe4, 0x74, 0xff, 0x50, 0x02, 0xf1,
+	0xea, 0x25, 0xd1, 0x46, 0x41, 0x4c, 0x9e, 0x02, 0x78, 0x1f, 0xbc, 0x46, 0xf9, 0x3c, 0x35, 0x80,
+	0xdb, 0x45, 0x4d, 0xc9, 0x24, 0x4e, 0xf6, 0x20, 0x8a, 0xbc, 0xa6, 0x46, 0x5b, 0xb3, 0x68, 0x37,
+	0x5f, 0x46, 0xbb, 0x07, 0x3d, 0x1c, 0x1e, 0x6f, 0x41, 0x38, 0x82, 0xb9, 0x05, 0xa1, 0xc1, 0x6c,
+	0x68, 0xa0, 0xed, 0x28, 0xf2, 0xbf, 0x73, 0x50, 0x5d, 0xf5, 0xc1, 0x76, 0x14, 0x5d, 0xa8, 0x61,
+	0x76, 0x50, 0x55, 0xd1, 0xa8, 0x5c, 0x8a, 0x86, 0x82, 0x70, 0x6f, 0xa1, 0x66, 0x0e, 0x19, 0x4e,
+	0xe8, 0x27, 0x40, 0x74, 0xb7, 0x35, 0x82, 0xa1, 0xc3, 0xff, 0xc6, 0x41, 0xaf, 0x99, 0xae, 0x86,
+	0x9c, 0x71, 0xb9, 0x1e, 0x86, 0x90, 0xab, 0xc2, 0xbe, 0x83, 0x1a, 0x2c, 0x07, 0x8e, 0x25, 0xe3,
+	0x9a, 0x6f, 0x73, 0xc3, 0x7b, 0xf6, 0x78, 0x65, 0xde, 0xce, 0xb0, 0x4e, 0x08, 0x07, 0x21, 0xba,
+	0x92, 0xd3, 0xac, 0x17, 0x0c, 0x22, 0xff, 0xa2, 0xcd, 0xd7, 0xd0, 0xa4, 0xca, 0x47, 0x78, 0xd5,
+	0xa5, 0xea, 0xf2, 0xb5, 0xd5, 0xeb, 0xe3, 0x49, 0xdb, 0xca, 0x6c, 0x34, 0x55, 0x82, 0xb6, 0x59,
+	0x74, 0xb8, 0xff, 0x5b, 0xc1, 0x4b, 0xd7, 0x45, 0x8d, 0x91, 0xc0, 0x4b, 0xf3, 0xf2, 0x50, 0x3d,
+	0x65, 0x19, 0x3d, 0x00, 0x6e, 0x2a, 0x1a, 0x14, 0xa6, 0xfb, 0xe6, 0x28, 0xbf, 0xf3, 0x17, 0xc5,
+	0x04, 0x69, 0x29, 0x48, 0x7c, 0x60, 0xd4, 0x56, 0x4e, 0x0a, 0x6a, 0xb8, 0xdf, 0x47, 0xee, 0x60,
+	0x2b, 0x59, 0x57, 0x8a, 0xc5, 0xe5, 0x6b, 0x5e, 0x74, 0x55, 0xe5, 0xd5, 0x5d, 0xe5, 0x3f, 0x42,
+	0xf3, 0xc3, 0x2d, 0x0c, 0xf0, 0xbf, 0x38, 0xf3, 0x57, 0x0e, 0x9a, 0xd5, 0x53, 0x77, 0x55, 0x01,
+	0xd6, 0x09, 0x29, 0x3d, 0xeb, 0x0e, 0x9a, 0xc2, 0x29, 0x3b, 0xcc, 0xa4, 0x15, 0xc7, 0xc5, 0x17,
+	0xc1, 0x8e, 0xf7, 0x7f, 0x28, 0x7a, 0x4c, 0x73, 0x7a, 0x98, 0xed, 0xb3, 0x8c, 0xd0, 0xac, 0xf7,
+	0x5f, 0xf3, 0x72, 0x67, 0x50, 0x85, 0x1a, 0xa9, 0xd6, 0x82, 0x0a, 0x25, 0xfe, 0xf7, 0x8e, 0x6d,
+	0x17, 0xcd, 0x33, 0x30, 0xdb, 0x32, 0xb9, 0x72, 0x34, 0x7f, 0x71, 0xd0, 0x82, 0xa6, 0x39, 0xa8,
+	0x64, 0x17, 0xe4, 0xba, 0xa0, 0x04, 0xae, 0x1a, 0x55, 0x75, 0x6c, 0x72, 0xc0, 0x82, 0x65, 0x46,
+	0xc8, 0x81, 0xb5, 0xfc, 0xaf, 0x1d, 0xf4, 0xba, 0x4e, 0xe1, 0x23, 0x2a, 0x63, 0xc2, 0xf1, 0x51,
+	0x41, 0x0d, 0x64, 0xc9, 0x1c, 0x36, 0xd1, 0xdc, 0x91, 0xc5, 0xda, 0xc3, 0x26, 0xc6, 0x66, 0x73,
+	0xfe, 0xe8, 0xd9, 0xa3, 0xf1, 0xd9, 0xfd, 0xe7, 0xc3, 0x4d, 0xfa, 0x08, 0x73, 0x22, 0x36, 0x13,
+	0x4c, 0xd3, 0xd2, 0x1d, 0xf0, 0x4f, 0x50, 0x1a, 0x59, 0x9b, 0xea, 0x25, 0x55, 0xf8, 0x69, 0x05,
+	0xcd, 0x0d, 0x76, 0xfa, 0x6e, 0x82, 0x45, 0x5c, 0x3a, 0xb3, 0x00, 0x35, 0x22, 0xae, 0x76, 0x35,
+	0x96, 0x5d, 0xf2, 0xe4, 0x1c, 0xe0, 0xa8, 0x1b, 0x86, 0x30, 0xa4, 0x4a, 0x67, 0x5a, 0x00, 0x9c,
+	0xdb, 0x76, 0xf7, 0xac, 0xbe, 0x1f, 0x60, 0x8e, 0x53, 0xf1, 0x30, 0x27, 0x7a, 0x53, 0x5e, 0x43,
+	0x4d, 0x7c, 0x28, 0x63, 0xc6, 0xa9, 0x3c, 0x7e, 0x65, 0x11, 0x86, 0xa1, 0xfe, 0x17, 0x85, 0x0e,
+	0x37, 0x8b, 0x1b, 0xac, 0xe8, 0xe2, 0x34, 0x4f, 0x80, 0x14, 0xe7, 0xb3, 0x33, 0x3c, 0x9f, 0x5d,
+	0x54, 0x13, 0x00, 0x44, 0x97, 0x6b, 0x3a, 0xd0, 0xdf, 0x6e, 0x0b, 0xa1, 0x10, 0x67, 0x84, 0x2a,
+	0x1a, 0xc2, 0xaa, 0x66, 0xc4, 0xe3, 0x2e, 0xa2, 0x46, 0x44, 0xb9, 0x90, 0x7b, 0x94, 0xd8, 0x6b,
+	0x67, 0x5d, 0xdb, 0xbb, 0xc4, 0x9d, 0x47, 0x93, 0xa1, 0xee, 0x8a, 0x49, 0xed, 0x37, 0x86, 0xff,
+	0x79, 0xc5, 0x9e, 0x3b, 0x03, 0x46, 0xbb, 0x42, 0x1c, 0x02, 0xb1, 0xba, 0x74, 0x06, 0xba, 0x1c,
+	0x5d, 0xf6, 0xca, 0x85, 0xcf, 0xa1, 0xea, 0xdf, 0xbf, 0x88, 0xd7, 0x86, 0x15, 0xe8, 0xa0, 0xda,
+	0x01, 0xcd, 0x88, 0x66, 0x3c, 0xb3, 0x7a, 0x73, 0x7c, 0xf4, 0x80, 0xf0, 0x07, 0x34, 0x23, 0x81,
+	0x0e, 0x74, 0xdf, 0x40, 0xb3, 0x04, 0x30, 0x49, 0x68, 0x06, 0x7b, 0x31, 0xd0, 0x5e, 0x2c, 0xf5,
+	0xcd, 0xb8, 0x1a, 0xcc, 0x14, 0xee, 0x1d, 0xed, 0x55, 0xcb, 0x9d, 0x00, 0xee, 0x83, 0xf0, 0xea,
+	0x4b, 0x55, 0x75, 0x39, 0x37, 0x96, 0xff, 0xad, 0x73, 0xb6, 0x1c, 0x0f, 0xb0, 0x10, 0x57, 0xa3,
+	0x1c, 0xfe, 0x67, 0x2f, 0xad, 0xd5, 0x87, 0xf4, 0xaa, 0x90, 0x73, 0xef, 0xa3, 0x66, 0xc4, 0x78,
+	0x04, 0x54, 0x3d, 0x20, 0xca, 0x3e, 0x6c, 0x86, 0x10, 0x6a, 0x85, 0x52, 0x95, 0x9d, 0xd0, 0x2b,
+	0xf8, 0xbf, 0xc0, 0x5a, 0xfe, 0xbb, 0x67, 0x15, 0x34, 0x38, 0xc9, 0xce, 0x56, 0x61, 0x28, 0xe9,
+	0xca, 0xa8, 0xa4, 0x37, 0x36, 0x9e, 0x9c, 0xb4, 0x9c, 0xa7, 0x27, 0x2d, 0xe7, 0xf7, 0x93, 0x96,
+	0xf3, 0xe5, 0x69, 0x6b, 0xe2, 0xe9, 0x69, 0x6b, 0xe2, 0xd7, 0xd3, 0xd6, 0xc4, 0xc7, 0xcb, 0x3d,
+	0x2a, 0xe3, 0xc3, 0xfd, 0x76, 0xc8, 0xd2, 0x8e, 0xce, 0x7e, 0x25, 0x8c, 0x31, 0xcd, 0xcc, 0x77,
+	0xe7, 0x91, 0x7e, 0x7e, 0xca, 0xe3, 0x1c, 0xc4, 0xfe, 0x94, 0x7e, 0x78, 0xbe, 0xfd, 0x67, 0x00,
+	0x00, 0x00, 0xff, 0xff, 0x15, 0x32, 0xbb, 0x00, 0x1d, 0x0f, 0x00, 0x00,
 }
 
 func (m *EventRoleDay) Marshal() (dAtA []byte, err error) {
@@ -1549,6 +1939,269 @@ func (m *EventParamsUpdated) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *EventChallengesSampled) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventChallengesSampled) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventChallengesSampled) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Count != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Count))
+		i--
+		dAtA[i] = 0x28
+	}
+	if m.FirstId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.FirstId))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Candidates != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Candidates))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.Seed) > 0 {
+		i -= len(m.Seed)
+		copy(dAtA[i:], m.Seed)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Seed)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Day != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Day))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventChallengeIssued) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventChallengeIssued) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventChallengeIssued) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Leaves) > 0 {
+		dAtA4 := make([]byte, len(m.Leaves)*10)
+		var j3 int
+		for _, num := range m.Leaves {
+			for num >= 1<<7 {
+				dAtA4[j3] = uint8(uint64(num)&0x7f | 0x80)
+				num >>= 7
+				j3++
+			}
+			dAtA4[j3] = uint8(num)
+			j3++
+		}
+		i -= j3
+		copy(dAtA[i:], dAtA4[:j3])
+		i = encodeVarintEvents(dAtA, i, uint64(j3))
+		i--
+		dAtA[i] = 0x3a
+	}
+	if m.DeadlineHeight != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.DeadlineHeight))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.Kind != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Kind))
+		i--
+		dAtA[i] = 0x28
+	}
+	if m.Day != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Day))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Role != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Role))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.Operator) > 0 {
+		i -= len(m.Operator)
+		copy(dAtA[i:], m.Operator)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Operator)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Id != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventChallengePassed) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventChallengePassed) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventChallengePassed) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Day != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Day))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Role != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Role))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.Operator) > 0 {
+		i -= len(m.Operator)
+		copy(dAtA[i:], m.Operator)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Operator)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Id != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventChallengeMissed) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventChallengeMissed) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventChallengeMissed) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Misses != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Misses))
+		i--
+		dAtA[i] = 0x30
+	}
+	{
+		size := m.Forfeited.Size()
+		i -= size
+		if _, err := m.Forfeited.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x2a
+	if m.Day != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Day))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Role != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Role))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.Operator) > 0 {
+		i -= len(m.Operator)
+		copy(dAtA[i:], m.Operator)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Operator)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Id != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventChallengeSetAside) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventChallengeSetAside) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventChallengeSetAside) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Id != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintEvents(dAtA []byte, offset int, v uint64) int {
 	offset -= sovEvents(v)
 	base := offset
@@ -1824,6 +2477,131 @@ func (m *EventParamsUpdated) Size() (n int) {
 	var l int
 	_ = l
 	l = len(m.Authority)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventChallengesSampled) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Day != 0 {
+		n += 1 + sovEvents(uint64(m.Day))
+	}
+	l = len(m.Seed)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.Candidates != 0 {
+		n += 1 + sovEvents(uint64(m.Candidates))
+	}
+	if m.FirstId != 0 {
+		n += 1 + sovEvents(uint64(m.FirstId))
+	}
+	if m.Count != 0 {
+		n += 1 + sovEvents(uint64(m.Count))
+	}
+	return n
+}
+
+func (m *EventChallengeIssued) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovEvents(uint64(m.Id))
+	}
+	l = len(m.Operator)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.Role != 0 {
+		n += 1 + sovEvents(uint64(m.Role))
+	}
+	if m.Day != 0 {
+		n += 1 + sovEvents(uint64(m.Day))
+	}
+	if m.Kind != 0 {
+		n += 1 + sovEvents(uint64(m.Kind))
+	}
+	if m.DeadlineHeight != 0 {
+		n += 1 + sovEvents(uint64(m.DeadlineHeight))
+	}
+	if len(m.Leaves) > 0 {
+		l = 0
+		for _, e := range m.Leaves {
+			l += sovEvents(uint64(e))
+		}
+		n += 1 + sovEvents(uint64(l)) + l
+	}
+	return n
+}
+
+func (m *EventChallengePassed) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovEvents(uint64(m.Id))
+	}
+	l = len(m.Operator)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.Role != 0 {
+		n += 1 + sovEvents(uint64(m.Role))
+	}
+	if m.Day != 0 {
+		n += 1 + sovEvents(uint64(m.Day))
+	}
+	return n
+}
+
+func (m *EventChallengeMissed) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovEvents(uint64(m.Id))
+	}
+	l = len(m.Operator)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.Role != 0 {
+		n += 1 + sovEvents(uint64(m.Role))
+	}
+	if m.Day != 0 {
+		n += 1 + sovEvents(uint64(m.Day))
+	}
+	l = m.Forfeited.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	if m.Misses != 0 {
+		n += 1 + sovEvents(uint64(m.Misses))
+	}
+	return n
+}
+
+func (m *EventChallengeSetAside) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovEvents(uint64(m.Id))
+	}
+	l = len(m.Reason)
 	if l > 0 {
 		n += 1 + l + sovEvents(uint64(l))
 	}
@@ -3881,6 +4659,851 @@ func (m *EventParamsUpdated) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			m.Authority = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventChallengesSampled) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventChallengesSampled: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventChallengesSampled: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Day", wireType)
+			}
+			m.Day = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Day |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Seed", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Seed = append(m.Seed[:0], dAtA[iNdEx:postIndex]...)
+			if m.Seed == nil {
+				m.Seed = []byte{}
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Candidates", wireType)
+			}
+			m.Candidates = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Candidates |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FirstId", wireType)
+			}
+			m.FirstId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.FirstId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Count", wireType)
+			}
+			m.Count = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Count |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventChallengeIssued) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventChallengeIssued: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventChallengeIssued: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Operator", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Operator = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Role", wireType)
+			}
+			m.Role = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Role |= NodeRole(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Day", wireType)
+			}
+			m.Day = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Day |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Kind", wireType)
+			}
+			m.Kind = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Kind |= ChallengeKind(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DeadlineHeight", wireType)
+			}
+			m.DeadlineHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.DeadlineHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType == 0 {
+				var v uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowEvents
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				m.Leaves = append(m.Leaves, v)
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowEvents
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthEvents
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthEvents
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				var count int
+				for _, integer := range dAtA[iNdEx:postIndex] {
+					if integer < 128 {
+						count++
+					}
+				}
+				elementCount = count
+				if elementCount != 0 && len(m.Leaves) == 0 {
+					m.Leaves = make([]uint64, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v uint64
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowEvents
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= uint64(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					m.Leaves = append(m.Leaves, v)
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field Leaves", wireType)
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventChallengePassed) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventChallengePassed: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventChallengePassed: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Operator", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Operator = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Role", wireType)
+			}
+			m.Role = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Role |= NodeRole(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Day", wireType)
+			}
+			m.Day = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Day |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventChallengeMissed) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventChallengeMissed: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventChallengeMissed: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Operator", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Operator = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Role", wireType)
+			}
+			m.Role = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Role |= NodeRole(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Day", wireType)
+			}
+			m.Day = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Day |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Forfeited", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Forfeited.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Misses", wireType)
+			}
+			m.Misses = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Misses |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventChallengeSetAside) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventChallengeSetAside: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventChallengeSetAside: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex

@@ -28,7 +28,7 @@ func validDec(x math.LegacyDec) bool { return !x.IsNil() && !x.IsNegative() && x
 
 // DefaultGenesis is the default params with empty role accumulators.
 func DefaultGenesis() *GenesisState {
-	gs := &GenesisState{Params: DefaultParams(), Carry: math.ZeroInt(), NextUnbondingId: 1}
+	gs := &GenesisState{Params: DefaultParams(), Carry: math.ZeroInt(), NextUnbondingId: 1, NextChallengeId: 1}
 	for _, r := range AllRoles {
 		gs.Roles = append(gs.Roles, NewRoleState(r))
 	}
@@ -37,7 +37,7 @@ func DefaultGenesis() *GenesisState {
 
 // NewRoleState is an empty accumulator.
 func NewRoleState(r NodeRole) RoleState {
-	return RoleState{Role: r, EffSum: math.LegacyZeroDec(), Reserve: math.ZeroInt(), Index: math.LegacyZeroDec()}
+	return RoleState{Role: r, EffSum: math.LegacyZeroDec(), Reserve: math.ZeroInt(), Index: math.LegacyZeroDec(), Forfeited: math.ZeroInt()}
 }
 
 // Validate checks that the state boots and runs: the params, every record on its own
@@ -67,6 +67,9 @@ func (gs GenesisState) Validate() error {
 		return err
 	}
 	if err := gs.validateHistory(); err != nil {
+		return err
+	}
+	if err := gs.validateChallenges(nodes); err != nil {
 		return err
 	}
 	return gs.validateUnbonding()

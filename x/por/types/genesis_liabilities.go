@@ -38,13 +38,14 @@ func (gs GenesisState) Liabilities() (GenesisLiabilities, error) {
 		if err := nr.Settle(gs.LastTickDay, indexAt); err != nil {
 			return l, err
 		}
-		l.Rewards = l.Rewards.Add(nr.Accrued.TruncateInt())
-		exact = exact.Add(nr.Accrued)
+		l.Rewards = l.Rewards.Add(nr.Owed().TruncateInt())
+		exact = exact.Add(nr.Owed())
 	}
 	l.RewardsMin = gs.Carry.Add(exact.Ceil().TruncateInt())
 	for _, rs := range gs.Roles {
-		l.Rewards = l.Rewards.Add(rs.Reserve)
-		l.RewardsMin = l.RewardsMin.Add(rs.Reserve)
+		owed := rs.Reserve.Add(IntOrZero(rs.Forfeited))
+		l.Rewards = l.Rewards.Add(owed)
+		l.RewardsMin = l.RewardsMin.Add(owed)
 	}
 	for _, n := range gs.Nodes {
 		l.Stake = l.Stake.Add(n.Stake)

@@ -25,4 +25,12 @@ var (
 	UnbondingKey       = collections.NewPrefix(10)
 	NextUnbondingIDKey = collections.NewPrefix(11)
 	SetAsideKey        = collections.NewPrefix(12)
+
+	ChallengesKey         = collections.NewPrefix(13)
+	ChallengeDeadlinesKey = collections.NewPrefix(14)
+	OperatorChallengesKey = collections.NewPrefix(15)
+	ChallengeDaysKey      = collections.NewPrefix(16)
+	ReportLogKey          = collections.NewPrefix(17)
+	ReportLogEntriesKey   = collections.NewPrefix(18)
+	NextChallengeIDKey    = collections.NewPrefix(19)
 )

@@ -53,6 +53,7 @@ func DefaultParams() Params {
 		UnbondingDays:    DefaultUnbondingDays,
 		MaxResourceValue: DefaultMaxResourceValue,
 		StakeDenom:       "uaegis",
+		Challenge:        DefaultChallengeParams(),
 	}
 }
 
@@ -94,7 +95,7 @@ func (p Params) Validate() error {
 	if err := sdk.ValidateDenom(p.StakeDenom); err != nil {
 		return errorsmod.Wrapf(ErrInvalidParams, "stake_denom: %v", err)
 	}
-	return nil
+	return p.Challenge.Validate()
 }
 
 // Validate checks one role's parameters.

@@ -569,6 +569,9 @@ func (m *QueryRewardsRequest) GetOperator() string {
 type RoleReward struct {
 	Role   NodeRole              `protobuf:"varint,1,opt,name=role,proto3,enum=aegis.por.v1.NodeRole" json:"role,omitempty"`
 	Amount cosmossdk_io_math.Int `protobuf:"bytes,2,opt,name=amount,proto3,customtype=cosmossdk.io/math.Int" json:"amount"`
+	// held is what the role's challenged report has earned, paid once its challenge passes
+	// (not part of amount).
+	Held cosmossdk_io_math.Int `protobuf:"bytes,3,opt,name=held,proto3,customtype=cosmossdk.io/math.Int" json:"held"`
 }
 
 func (m *RoleReward) Reset()         { *m = RoleReward{} }
@@ -777,6 +780,318 @@ func (m *QueryEstimateResponse) GetPenalized() bool {
 	return false
 }
 
+type QueryChallengeRequest struct {
+	Id uint64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+}
+
+func (m *QueryChallengeRequest) Reset()         { *m = QueryChallengeRequest{} }
+func (m *QueryChallengeRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryChallengeRequest) ProtoMessage()    {}
+func (*QueryChallengeRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_fc2791c87d08f813, []int{15}
+}
+func (m *QueryChallengeRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryChallengeRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryChallengeRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryChallengeRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryChallengeRequest.Merge(m, src)
+}
+func (m *QueryChallengeRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryChallengeRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryChallengeRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryChallengeRequest proto.InternalMessageInfo
+
+func (m *QueryChallengeRequest) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+type QueryChallengeResponse struct {
+	Challenge Challenge `protobuf:"bytes,1,opt,name=challenge,proto3" json:"challenge"`
+}
+
+func (m *QueryChallengeResponse) Reset()         { *m = QueryChallengeResponse{} }
+func (m *QueryChallengeResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryChallengeResponse) ProtoMessage()    {}
+func (*QueryChallengeResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_fc2791c87d08f813, []int{16}
+}
+func (m *QueryChallengeResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryChallengeResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryChallengeResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryChallengeResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryChallengeResponse.Merge(m, src)
+}
+func (m *QueryChallengeResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryChallengeResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryChallengeResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryChallengeResponse proto.InternalMessageInfo
+
+func (m *QueryChallengeResponse) GetChallenge() Challenge {
+	if m != nil {
+		return m.Challenge
+	}
+	return Challenge{}
+}
+
+type QueryChallengesRequest struct {
+	Operator   string             `protobuf:"bytes,1,opt,name=operator,proto3" json:"operator,omitempty"`
+	Pending    bool               `protobuf:"varint,2,opt,name=pending,proto3" json:"pending,omitempty"`
+	Pagination *query.PageRequest `protobuf:"bytes,3,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryChallengesRequest) Reset()         { *m = QueryChallengesRequest{} }
+func (m *QueryChallengesRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryChallengesRequest) ProtoMessage()    {}
+func (*QueryChallengesRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_fc2791c87d08f813, []int{17}
+}
+func (m *QueryChallengesRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryChallengesRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryChallengesRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryChallengesRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryChallengesRequest.Merge(m, src)
+}
+func (m *QueryChallengesRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryChallengesRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryChallengesRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryChallengesRequest proto.InternalMessageInfo
+
+func (m *QueryChallengesRequest) GetOperator() string {
+	if m != nil {
+		return m.Operator
+	}
+	return ""
+}
+
+func (m *QueryChallengesRequest) GetPending() bool {
+	if m != nil {
+		return m.Pending
+	}
+	return false
+}
+
+func (m *QueryChallengesRequest) GetPagination() *query.PageRequest {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+type QueryChallengesResponse struct {
+	Challenges []Challenge         `protobuf:"bytes,1,rep,name=challenges,proto3" json:"challenges"`
+	Pagination *query.PageResponse `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryChallengesResponse) Reset()         { *m = QueryChallengesResponse{} }
+func (m *QueryChallengesResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryChallengesResponse) ProtoMessage()    {}
+func (*QueryChallengesResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_fc2791c87d08f813, []int{18}
+}
+func (m *QueryChallengesResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryChallengesResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryChallengesResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryChallengesResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryChallengesResponse.Merge(m, src)
+}
+func (m *QueryChallengesResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryChallengesResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryChallengesResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryChallengesResponse proto.InternalMessageInfo
+
+func (m *QueryChallengesResponse) GetChallenges() []Challenge {
+	if m != nil {
+		return m.Challenges
+	}
+	return nil
+}
+
+func (m *QueryChallengesResponse) GetPagination() *query.PageResponse {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+type QueryChallengeDayRequest struct {
+	Day        uint64             `protobuf:"varint,1,opt,name=day,proto3" json:"day,omitempty"`
+	Pagination *query.PageRequest `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryChallengeDayRequest) Reset()         { *m = QueryChallengeDayRequest{} }
+func (m *QueryChallengeDayRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryChallengeDayRequest) ProtoMessage()    {}
+func (*QueryChallengeDayRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_fc2791c87d08f813, []int{19}
+}
+func (m *QueryChallengeDayRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryChallengeDayRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryChallengeDayRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryChallengeDayRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryChallengeDayRequest.Merge(m, src)
+}
+func (m *QueryChallengeDayRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryChallengeDayRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryChallengeDayRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryChallengeDayRequest proto.InternalMessageInfo
+
+func (m *QueryChallengeDayRequest) GetDay() uint64 {
+	if m != nil {
+		return m.Day
+	}
+	return 0
+}
+
+func (m *QueryChallengeDayRequest) GetPagination() *query.PageRequest {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+type QueryChallengeDayResponse struct {
+	Receipt    ChallengeDay        `protobuf:"bytes,1,opt,name=receipt,proto3" json:"receipt"`
+	Challenges []Challenge         `protobuf:"bytes,2,rep,name=challenges,proto3" json:"challenges"`
+	Pagination *query.PageResponse `protobuf:"bytes,3,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryChallengeDayResponse) Reset()         { *m = QueryChallengeDayResponse{} }
+func (m *QueryChallengeDayResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryChallengeDayResponse) ProtoMessage()    {}
+func (*QueryChallengeDayResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_fc2791c87d08f813, []int{20}
+}
+func (m *QueryChallengeDayResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryChallengeDayResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryChallengeDayResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryChallengeDayResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryChallengeDayResponse.Merge(m, src)
+}
+func (m *QueryChallengeDayResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryChallengeDayResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryChallengeDayResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryChallengeDayResponse proto.InternalMessageInfo
+
+func (m *QueryChallengeDayResponse) GetReceipt() ChallengeDay {
+	if m != nil {
+		return m.Receipt
+	}
+	return ChallengeDay{}
+}
+
+func (m *QueryChallengeDayResponse) GetChallenges() []Challenge {
+	if m != nil {
+		return m.Challenges
+	}
+	return nil
+}
+
+func (m *QueryChallengeDayResponse) GetPagination() *query.PageResponse {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterType((*QueryParamsRequest)(nil), "aegis.por.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "aegis.por.v1.QueryParamsResponse")
@@ -793,81 +1108,103 @@ func init() {
 	proto.RegisterType((*QueryRewardsResponse)(nil), "aegis.por.v1.QueryRewardsResponse")
 	proto.RegisterType((*QueryEstimateRequest)(nil), "aegis.por.v1.QueryEstimateRequest")
 	proto.RegisterType((*QueryEstimateResponse)(nil), "aegis.por.v1.QueryEstimateResponse")
+	proto.RegisterType((*QueryChallengeRequest)(nil), "aegis.por.v1.QueryChallengeRequest")
+	proto.RegisterType((*QueryChallengeResponse)(nil), "aegis.por.v1.QueryChallengeResponse")
+	proto.RegisterType((*QueryChallengesRequest)(nil), "aegis.por.v1.QueryChallengesRequest")
+	proto.RegisterType((*QueryChallengesResponse)(nil), "aegis.por.v1.QueryChallengesResponse")
+	proto.RegisterType((*QueryChallengeDayRequest)(nil), "aegis.por.v1.QueryChallengeDayRequest")
+	proto.RegisterType((*QueryChallengeDayResponse)(nil), "aegis.por.v1.QueryChallengeDayResponse")
 }
 
 func init() { proto.RegisterFile("aegis/por/v1/query.proto", fileDescriptor_fc2791c87d08f813) }
 
 var fileDescriptor_fc2791c87d08f813 = []byte{
-	// 1098 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xa4, 0x56, 0x4d, 0x6f, 0xe3, 0x44,
-	0x18, 0xae, 0xdb, 0x24, 0x6d, 0xa6, 0x2b, 0xb4, 0x3b, 0x9b, 0x16, 0x93, 0x96, 0x34, 0xeb, 0xd5,
-	0xee, 0x56, 0x95, 0x6a, 0xd3, 0x2e, 0xe2, 0x43, 0x7c, 0x48, 0x44, 0x65, 0xe9, 0x0a, 0xa8, 0x8a,
-	0xc3, 0x89, 0x4b, 0x34, 0xb1, 0xa7, 0xae, 0x95, 0xc4, 0xe3, 0xb5, 0x27, 0xed, 0xa6, 0x55, 0x85,
-	0x84, 0x90, 0x10, 0x37, 0x04, 0x1c, 0xe0, 0x1f, 0x70, 0xe4, 0xd0, 0x1f, 0xb1, 0xc7, 0xd5, 0x72,
-	0x41, 0x1c, 0x56, 0xa8, 0x45, 0xe2, 0x17, 0x70, 0x47, 0x33, 0xf3, 0xba, 0xb5, 0x1b, 0xa7, 0x85,
-	0xec, 0xa5, 0x8d, 0xc7, 0xef, 0xfb, 0xbc, 0xcf, 0xf3, 0x7e, 0x8d, 0x91, 0x4e, 0xa8, 0xe7, 0xc7,
-	0x56, 0xc8, 0x22, 0x6b, 0x6f, 0xcd, 0x7a, 0xd4, 0xa7, 0xd1, 0xc0, 0x0c, 0x23, 0xc6, 0x19, 0xbe,
-	0x26, 0xdf, 0x98, 0x21, 0x8b, 0xcc, 0xbd, 0xb5, 0xea, 0x0d, 0xd2, 0xf3, 0x03, 0x66, 0xc9, 0xbf,
-	0xca, 0xa0, 0xba, 0xe2, 0xb0, 0xb8, 0xc7, 0x62, 0xab, 0x4d, 0x62, 0xaa, 0x3c, 0xad, 0xbd, 0xb5,
-	0x36, 0xe5, 0x64, 0xcd, 0x0a, 0x89, 0xe7, 0x07, 0x84, 0xfb, 0x2c, 0x00, 0xdb, 0x57, 0x94, 0x6d,
-	0x4b, 0x3e, 0x59, 0xea, 0x01, 0x5e, 0x55, 0x3c, 0xe6, 0x31, 0x75, 0x2e, 0x7e, 0xc1, 0xe9, 0xa2,
-	0xc7, 0x98, 0xd7, 0xa5, 0x16, 0x09, 0x7d, 0x8b, 0x04, 0x01, 0xe3, 0x12, 0x2d, 0xf1, 0x99, 0xcf,
-	0xb0, 0x16, 0x14, 0xe5, 0xb9, 0x51, 0x41, 0xf8, 0x33, 0x41, 0x64, 0x9b, 0x44, 0xa4, 0x17, 0xdb,
-	0xf4, 0x51, 0x9f, 0xc6, 0xdc, 0xd8, 0x42, 0x37, 0x33, 0xa7, 0x71, 0xc8, 0x82, 0x98, 0xe2, 0x37,
-	0x51, 0x29, 0x94, 0x27, 0xba, 0x56, 0xd7, 0x96, 0x67, 0xd7, 0x2b, 0x66, 0x5a, 0xb1, 0xa9, 0xac,
-	0x1b, 0xe5, 0x27, 0xcf, 0x97, 0x26, 0x7e, 0xf9, 0xfb, 0xd7, 0x15, 0xcd, 0x06, 0x73, 0x63, 0x13,
-	0x5d, 0x97, 0x78, 0x5b, 0xcc, 0xa5, 0x10, 0x03, 0xbf, 0x8e, 0x66, 0x58, 0x48, 0x23, 0xc2, 0x59,
-	0x24, 0xe1, 0xca, 0x0d, 0xfd, 0xd9, 0xf1, 0x6a, 0x05, 0x94, 0x7e, 0xe0, 0xba, 0x11, 0x8d, 0xe3,
-	0x26, 0x8f, 0xfc, 0xc0, 0xb3, 0xcf, 0x2c, 0x8d, 0xaf, 0x35, 0x74, 0x23, 0x05, 0x05, 0xc4, 0xd6,
-	0x50, 0x21, 0x60, 0x2e, 0x05, 0x5a, 0x38, 0x4b, 0x4b, 0x58, 0xa6, 0x49, 0x49, 0x53, 0xfc, 0x2e,
-	0x2a, 0x46, 0xac, 0x4b, 0x63, 0x7d, 0xb2, 0x3e, 0xb5, 0x3c, 0xbb, 0xbe, 0x30, 0xec, 0x63, 0xb3,
-	0x2e, 0x6d, 0x72, 0xc2, 0x33, 0xce, 0xca, 0xc9, 0xf8, 0x26, 0x4d, 0x23, 0x49, 0x1b, 0x5e, 0x41,
-	0x05, 0xf1, 0x5a, 0xd2, 0x78, 0x69, 0x7d, 0x3e, 0x1f, 0xd2, 0x96, 0x36, 0xf8, 0x01, 0x42, 0xe7,
-	0x35, 0xd7, 0x27, 0x25, 0xf1, 0xbb, 0x26, 0xa8, 0x17, 0x0d, 0x62, 0xaa, 0xd6, 0x82, 0x06, 0x31,
-	0xb7, 0x89, 0x97, 0xa4, 0xce, 0x4e, 0x79, 0x1a, 0xdf, 0x6b, 0x50, 0x41, 0x60, 0x02, 0x19, 0xb9,
-	0x8f, 0x8a, 0x42, 0xa6, 0xa8, 0xd4, 0xd4, 0xd5, 0x29, 0x51, 0xb6, 0xf8, 0xa3, 0x1c, 0x4e, 0xf7,
-	0xae, 0xe4, 0xa4, 0x22, 0x66, 0x48, 0xbd, 0x0f, 0xf5, 0x96, 0x7a, 0xff, 0x7f, 0x72, 0x8c, 0x9f,
-	0x26, 0x21, 0xbd, 0x0a, 0x00, 0x34, 0xbd, 0x73, 0xa1, 0xfd, 0xf4, 0x2c, 0x86, 0xb0, 0x1d, 0xd9,
-	0x82, 0xf8, 0x2d, 0x54, 0x8c, 0x45, 0x31, 0x41, 0xd6, 0xcb, 0xc3, 0xbe, 0xc3, 0xb5, 0x96, 0x0e,
-	0xf8, 0x3d, 0x54, 0xee, 0x92, 0x98, 0xb7, 0xb8, 0xef, 0x74, 0xf4, 0x29, 0xe9, 0x3d, 0x37, 0xec,
-	0xbd, 0x41, 0x06, 0x69, 0xdf, 0x19, 0xe1, 0xf2, 0xb9, 0xef, 0x74, 0xf0, 0xa7, 0xa8, 0x1c, 0xd0,
-	0xc7, 0xbc, 0x15, 0x32, 0xd6, 0xd5, 0x0b, 0xb2, 0xd1, 0x5f, 0x13, 0x76, 0x7f, 0x3c, 0x5f, 0x9a,
-	0x53, 0xa9, 0x8d, 0xdd, 0x8e, 0xe9, 0x33, 0xab, 0x47, 0xf8, 0xae, 0xf9, 0x30, 0xe0, 0xcf, 0x8e,
-	0x57, 0x11, 0xe4, 0xfc, 0x61, 0xc0, 0x01, 0x4e, 0x40, 0x6c, 0x33, 0xd6, 0x35, 0x9a, 0x30, 0x9a,
-	0x10, 0x73, 0x9c, 0xd6, 0xbb, 0x8e, 0xa6, 0x5c, 0x32, 0x90, 0x89, 0x28, 0xd8, 0xe2, 0xa7, 0xd1,
-	0x44, 0x95, 0x2c, 0xe8, 0x59, 0xc6, 0x67, 0x84, 0x47, 0x4b, 0x98, 0x6b, 0xff, 0x51, 0xf9, 0x74,
-	0xa4, 0xce, 0x8c, 0x8f, 0x13, 0xa6, 0x74, 0x9f, 0x44, 0x6e, 0xfc, 0x62, 0x73, 0xff, 0xad, 0x86,
-	0x90, 0x6a, 0x06, 0x01, 0x26, 0x06, 0xfe, 0x6a, 0xb9, 0x8d, 0x22, 0x0c, 0xbc, 0x54, 0xbd, 0x89,
-	0x4a, 0xa4, 0xc7, 0xfa, 0x01, 0x97, 0xc2, 0xc7, 0x29, 0x02, 0xf8, 0x1b, 0x3f, 0x6b, 0x49, 0xba,
-	0x12, 0x65, 0x90, 0xae, 0xb7, 0x93, 0x9d, 0xa2, 0x86, 0x2e, 0xa7, 0x3f, 0x95, 0xc7, 0xf0, 0x42,
-	0xc1, 0x0f, 0x50, 0x91, 0x33, 0x4e, 0xba, 0x63, 0x93, 0x53, 0xee, 0xc6, 0x8f, 0x09, 0xb7, 0x0f,
-	0x63, 0xee, 0xf7, 0x08, 0x1f, 0x67, 0xfc, 0xb0, 0x8e, 0xa6, 0x1d, 0xd6, 0x0b, 0xfb, 0x30, 0x2d,
-	0x05, 0x3b, 0x79, 0x14, 0x6f, 0x62, 0xce, 0x22, 0xe2, 0x51, 0x39, 0x09, 0x05, 0x3b, 0x79, 0xc4,
-	0x8b, 0xa8, 0xdc, 0x26, 0x81, 0xbb, 0xef, 0xbb, 0x7c, 0x57, 0xb6, 0x79, 0xc1, 0x3e, 0x3f, 0x30,
-	0xfe, 0x99, 0x44, 0x73, 0x17, 0x68, 0x41, 0xce, 0x36, 0xd1, 0x54, 0x44, 0xf6, 0xa1, 0x13, 0xde,
-	0x00, 0xd9, 0x0b, 0xc3, 0xb2, 0x3f, 0xa1, 0x1e, 0x71, 0x06, 0x1b, 0xd4, 0x49, 0x89, 0xdf, 0xa0,
-	0x8e, 0x12, 0x2f, 0x20, 0xf0, 0x16, 0x2a, 0x39, 0x24, 0x0c, 0xa9, 0x0b, 0x39, 0x1c, 0x17, 0x0c,
-	0x50, 0xf0, 0x6d, 0x54, 0x0e, 0x69, 0x40, 0xba, 0xfe, 0x01, 0x75, 0xa5, 0xda, 0x99, 0xa4, 0xa1,
-	0xce, 0xcf, 0x05, 0x7d, 0xba, 0xb3, 0x03, 0x73, 0x3d, 0x36, 0x7d, 0xba, 0xb3, 0x83, 0x9b, 0xe8,
-	0x9a, 0x4b, 0xfc, 0xee, 0xa0, 0x15, 0xc9, 0x1e, 0xd1, 0x8b, 0x63, 0x36, 0xc2, 0xac, 0x44, 0x51,
-	0x8d, 0xb6, 0x7e, 0x5c, 0x42, 0x45, 0x99, 0x77, 0xdc, 0x41, 0x25, 0xb5, 0x1c, 0x71, 0x3d, 0x5b,
-	0xfb, 0xe1, 0xeb, 0xbf, 0x7a, 0xeb, 0x12, 0x0b, 0x55, 0x36, 0x63, 0xf1, 0xab, 0xdf, 0xfe, 0xfa,
-	0x61, 0x72, 0x1e, 0x57, 0xac, 0xec, 0x87, 0x85, 0x0a, 0xc1, 0x50, 0x41, 0xb4, 0x14, 0xae, 0xe5,
-	0x00, 0xa5, 0xbe, 0x01, 0xaa, 0x4b, 0x23, 0xdf, 0x43, 0x98, 0xbb, 0x32, 0x4c, 0x1d, 0xd7, 0xb2,
-	0x61, 0xe4, 0x75, 0x65, 0x1d, 0x26, 0xdb, 0xe1, 0x08, 0x7b, 0xa8, 0x28, 0xef, 0x3f, 0x3c, 0x0a,
-	0xf1, 0x4c, 0x5b, 0x7d, 0xb4, 0x01, 0xc4, 0x5c, 0x90, 0x31, 0xe7, 0xf0, 0xcd, 0x9c, 0x98, 0xb8,
-	0x83, 0x0a, 0x62, 0x50, 0x72, 0x95, 0xa5, 0x6e, 0xbb, 0x5c, 0x65, 0xe9, 0xcb, 0xcc, 0x30, 0x64,
-	0x94, 0x45, 0x5c, 0xcd, 0x46, 0x91, 0xdb, 0xc0, 0x3a, 0x14, 0xff, 0x8e, 0xf0, 0x97, 0x68, 0x1a,
-	0x16, 0x2c, 0xbe, 0x35, 0x02, 0xef, 0xfc, 0x0a, 0xa8, 0x1a, 0x97, 0x99, 0x40, 0xd4, 0x55, 0x19,
-	0xf5, 0x1e, 0xbe, 0x33, 0x3a, 0xaa, 0xe5, 0x92, 0x41, 0x6c, 0x1d, 0xba, 0x64, 0x70, 0x84, 0x0f,
-	0xd0, 0x34, 0xec, 0xb8, 0x7c, 0x02, 0x99, 0xcd, 0x9e, 0x4f, 0x20, 0xbb, 0x22, 0x8d, 0x65, 0x49,
-	0xc0, 0xc0, 0xf5, 0x0b, 0x04, 0x94, 0x59, 0xba, 0xa4, 0x07, 0x68, 0x26, 0x59, 0x16, 0x38, 0x0f,
-	0xf9, 0xc2, 0x82, 0xab, 0xde, 0xbe, 0xd4, 0x06, 0xc2, 0xdf, 0x91, 0xe1, 0x97, 0xf0, 0xab, 0xd9,
-	0xf0, 0x14, 0xec, 0x20, 0x05, 0x8d, 0xc6, 0x93, 0x93, 0x9a, 0xf6, 0xf4, 0xa4, 0xa6, 0xfd, 0x79,
-	0x52, 0xd3, 0xbe, 0x3b, 0xad, 0x4d, 0x3c, 0x3d, 0xad, 0x4d, 0xfc, 0x7e, 0x5a, 0x9b, 0xf8, 0x62,
-	0xd9, 0xf3, 0xf9, 0x6e, 0xbf, 0x6d, 0x3a, 0xac, 0xa7, 0x20, 0x56, 0x9d, 0x5d, 0xe2, 0x07, 0x00,
-	0xf7, 0x58, 0x02, 0xf2, 0x41, 0x48, 0xe3, 0x76, 0x49, 0x7e, 0x60, 0xdf, 0xff, 0x37, 0x00, 0x00,
-	0xff, 0xff, 0x54, 0xbb, 0xcd, 0xe4, 0x30, 0x0c, 0x00, 0x00,
+	// 1354 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x58, 0xcb, 0x6e, 0x1c, 0x45,
+	0x17, 0x76, 0xcf, 0xc5, 0xf6, 0x9c, 0x44, 0x51, 0x52, 0xb1, 0x9d, 0xc9, 0xc4, 0xff, 0xd8, 0xe9,
+	0x5c, 0xec, 0xdf, 0xc8, 0xd3, 0xd8, 0x41, 0x5c, 0xc4, 0xdd, 0x98, 0x90, 0x08, 0x88, 0xc2, 0x98,
+	0x55, 0x36, 0x56, 0xb9, 0xbb, 0xdc, 0x6e, 0xb9, 0xa7, 0xab, 0xd3, 0x5d, 0x4e, 0x32, 0xb1, 0x2c,
+	0x24, 0x84, 0xc4, 0x02, 0x16, 0x08, 0x58, 0xc0, 0x0b, 0x20, 0x96, 0x59, 0xe4, 0x21, 0xb2, 0x23,
+	0x0a, 0x1b, 0xc4, 0x22, 0x42, 0x09, 0x12, 0xe2, 0x01, 0xd8, 0xa3, 0xaa, 0x3a, 0x3d, 0xee, 0x9e,
+	0xe9, 0x19, 0x87, 0x89, 0x37, 0xc9, 0x74, 0xd5, 0xb9, 0x7c, 0xe7, 0xab, 0xef, 0x54, 0x9d, 0x04,
+	0xaa, 0x94, 0xb9, 0x5e, 0x6c, 0x85, 0x3c, 0xb2, 0x6e, 0x2d, 0x59, 0x37, 0x77, 0x58, 0xd4, 0x6e,
+	0x84, 0x11, 0x17, 0x9c, 0x1c, 0x55, 0x3b, 0x8d, 0x90, 0x47, 0x8d, 0x5b, 0x4b, 0xb5, 0x13, 0xb4,
+	0xe5, 0x05, 0xdc, 0x52, 0x7f, 0x6a, 0x83, 0xda, 0x82, 0xcd, 0xe3, 0x16, 0x8f, 0xad, 0x0d, 0x1a,
+	0x33, 0xed, 0x69, 0xdd, 0x5a, 0xda, 0x60, 0x82, 0x2e, 0x59, 0x21, 0x75, 0xbd, 0x80, 0x0a, 0x8f,
+	0x07, 0x68, 0x7b, 0x5a, 0xdb, 0xae, 0xab, 0x2f, 0x4b, 0x7f, 0xe0, 0xd6, 0x84, 0xcb, 0x5d, 0xae,
+	0xd7, 0xe5, 0x2f, 0x5c, 0x9d, 0x76, 0x39, 0x77, 0x7d, 0x66, 0xd1, 0xd0, 0xb3, 0x68, 0x10, 0x70,
+	0xa1, 0xa2, 0x25, 0x3e, 0x53, 0x19, 0xd4, 0x12, 0x22, 0x7a, 0x65, 0xd6, 0xed, 0x2d, 0xea, 0xfb,
+	0x2c, 0x70, 0x99, 0xde, 0x35, 0x27, 0x80, 0x7c, 0x22, 0x61, 0x5e, 0xa7, 0x11, 0x6d, 0xc5, 0x4d,
+	0x76, 0x73, 0x87, 0xc5, 0xc2, 0xbc, 0x06, 0x27, 0x33, 0xab, 0x71, 0xc8, 0x83, 0x98, 0x91, 0x57,
+	0x60, 0x34, 0x54, 0x2b, 0x55, 0x63, 0xd6, 0x98, 0x3f, 0xb2, 0x3c, 0xd1, 0x48, 0xf3, 0xd1, 0xd0,
+	0xd6, 0x2b, 0x95, 0x07, 0x8f, 0x67, 0x46, 0x7e, 0xfe, 0xeb, 0xde, 0x82, 0xd1, 0x44, 0x73, 0xf3,
+	0x0a, 0x1c, 0x57, 0xf1, 0xae, 0x71, 0x87, 0x61, 0x0e, 0xf2, 0x12, 0x8c, 0xf3, 0x90, 0x45, 0x54,
+	0xf0, 0x48, 0x85, 0xab, 0xac, 0x54, 0x1f, 0xdd, 0x5f, 0x9c, 0x40, 0x1e, 0xde, 0x75, 0x9c, 0x88,
+	0xc5, 0xf1, 0x9a, 0x88, 0xbc, 0xc0, 0x6d, 0x76, 0x2c, 0xcd, 0x2f, 0x0c, 0x38, 0x91, 0x0a, 0x85,
+	0xc0, 0x96, 0xa0, 0x14, 0x70, 0x87, 0x21, 0x2c, 0x92, 0x85, 0x25, 0x2d, 0xd3, 0xa0, 0x94, 0x29,
+	0x79, 0x03, 0xca, 0x11, 0xf7, 0x59, 0x5c, 0x2d, 0xcc, 0x16, 0xe7, 0x8f, 0x2c, 0x9f, 0xe9, 0xf5,
+	0x69, 0x72, 0x9f, 0xad, 0x09, 0x2a, 0x32, 0xce, 0xda, 0xc9, 0xfc, 0x32, 0x0d, 0x23, 0xa1, 0x8d,
+	0x2c, 0x40, 0x49, 0x6e, 0x2b, 0x18, 0xc7, 0x96, 0xa7, 0xf2, 0x43, 0x36, 0x95, 0x0d, 0xb9, 0x0c,
+	0xb0, 0xaf, 0x88, 0x6a, 0x41, 0x01, 0xbf, 0xd8, 0xc0, 0xea, 0xa5, 0x7c, 0x1a, 0x5a, 0x78, 0x28,
+	0x9f, 0xc6, 0x75, 0xea, 0x26, 0xd4, 0x35, 0x53, 0x9e, 0xe6, 0xb7, 0x06, 0x9e, 0x20, 0x22, 0x41,
+	0x46, 0x2e, 0x41, 0x59, 0x96, 0x29, 0x4f, 0xaa, 0x78, 0x30, 0x25, 0xda, 0x96, 0x7c, 0x90, 0x83,
+	0x69, 0xee, 0x40, 0x4c, 0x3a, 0x63, 0x06, 0xd4, 0x5b, 0x78, 0xde, 0xaa, 0xde, 0xff, 0x4e, 0x8e,
+	0xf9, 0x43, 0x01, 0xe9, 0xd5, 0x01, 0xb0, 0xa6, 0xd7, 0xbb, 0xe4, 0x57, 0xcd, 0xc6, 0x90, 0xb6,
+	0x7d, 0x25, 0x48, 0x5e, 0x85, 0x72, 0x2c, 0x0f, 0x13, 0xcb, 0x3a, 0xd5, 0xeb, 0xdb, 0x7b, 0xd6,
+	0xca, 0x81, 0xbc, 0x09, 0x15, 0x9f, 0xc6, 0x62, 0x5d, 0x78, 0xf6, 0x76, 0xb5, 0xa8, 0xbc, 0x27,
+	0x7b, 0xbd, 0x57, 0x69, 0x3b, 0xed, 0x3b, 0x2e, 0x5d, 0x3e, 0xf5, 0xec, 0x6d, 0xf2, 0x31, 0x54,
+	0x02, 0x76, 0x47, 0xac, 0x87, 0x9c, 0xfb, 0xd5, 0x92, 0x12, 0xfa, 0x8b, 0xd2, 0xee, 0xf7, 0xc7,
+	0x33, 0x93, 0x9a, 0xda, 0xd8, 0xd9, 0x6e, 0x78, 0xdc, 0x6a, 0x51, 0xb1, 0xd5, 0xb8, 0x1a, 0x88,
+	0x47, 0xf7, 0x17, 0x01, 0x39, 0xbf, 0x1a, 0x08, 0x0c, 0x27, 0x43, 0x5c, 0xe7, 0xdc, 0x37, 0xd7,
+	0xb0, 0x35, 0x31, 0xe7, 0x30, 0xd2, 0x3b, 0x0e, 0x45, 0x87, 0xb6, 0x15, 0x11, 0xa5, 0xa6, 0xfc,
+	0x69, 0xae, 0xc1, 0x44, 0x36, 0x68, 0x87, 0xf1, 0x71, 0xe9, 0xb1, 0x2e, 0xcd, 0x8d, 0x67, 0xac,
+	0x7c, 0x2c, 0xd2, 0x6b, 0xe6, 0x87, 0x09, 0x52, 0x76, 0x9b, 0x46, 0x4e, 0xfc, 0x7c, 0x7d, 0xff,
+	0x8b, 0x01, 0xa0, 0xc5, 0x20, 0x83, 0xc9, 0x86, 0x3f, 0xb8, 0xdc, 0x95, 0x32, 0x36, 0xbc, 0xaa,
+	0xfa, 0x0a, 0x8c, 0xd2, 0x16, 0xdf, 0x09, 0x84, 0x2a, 0x7c, 0x98, 0x43, 0x40, 0x7f, 0xb2, 0x0a,
+	0xa5, 0x2d, 0xe6, 0x3b, 0x4a, 0x0b, 0xc3, 0xc4, 0x51, 0xde, 0xe6, 0x8f, 0x46, 0x42, 0x7a, 0xc2,
+	0x0f, 0x92, 0xfe, 0x5a, 0x72, 0x33, 0xe9, 0xd6, 0xcd, 0x51, 0xb9, 0xf6, 0xe8, 0xbd, 0x96, 0xc8,
+	0x65, 0x28, 0x0b, 0x2e, 0xa8, 0x3f, 0x74, 0x89, 0xda, 0xdd, 0xfc, 0x3e, 0xc1, 0xf6, 0x7e, 0x2c,
+	0xbc, 0x16, 0x15, 0xc3, 0x34, 0x31, 0xa9, 0xc2, 0x98, 0xcd, 0x5b, 0xe1, 0x0e, 0xf6, 0x5c, 0xa9,
+	0x99, 0x7c, 0xca, 0x9d, 0x58, 0xf0, 0x88, 0xba, 0x4c, 0x71, 0x58, 0x6a, 0x26, 0x9f, 0x64, 0x1a,
+	0x2a, 0x1b, 0x34, 0x70, 0x6e, 0x7b, 0x8e, 0xd8, 0x52, 0xcd, 0x52, 0x6a, 0xee, 0x2f, 0x98, 0xff,
+	0x14, 0x60, 0xb2, 0x0b, 0x16, 0x72, 0x76, 0x05, 0x8a, 0x11, 0xbd, 0x8d, 0x7a, 0x7a, 0x19, 0xcb,
+	0x3e, 0xd3, 0x5b, 0xf6, 0x47, 0xcc, 0xa5, 0x76, 0x7b, 0x95, 0xd9, 0xa9, 0xe2, 0x57, 0x99, 0xad,
+	0x8b, 0x97, 0x21, 0xc8, 0x35, 0x18, 0xb5, 0x69, 0x18, 0x32, 0x07, 0x39, 0x1c, 0x36, 0x18, 0x46,
+	0x21, 0xe7, 0xa0, 0x12, 0xb2, 0x80, 0xfa, 0xde, 0x5d, 0xa6, 0x15, 0x33, 0x9e, 0xc8, 0x72, 0x7f,
+	0x5d, 0xc2, 0x67, 0x9b, 0x9b, 0x78, 0x3b, 0x0c, 0x0d, 0x9f, 0x6d, 0x6e, 0x92, 0x35, 0x38, 0xea,
+	0x50, 0xcf, 0x6f, 0xaf, 0x47, 0x4a, 0x23, 0xd5, 0xf2, 0x90, 0x42, 0x38, 0xa2, 0xa2, 0x68, 0xa1,
+	0x99, 0x73, 0x48, 0xfb, 0x7b, 0xc9, 0xf0, 0x90, 0xc8, 0xe1, 0x18, 0x14, 0x3c, 0x47, 0xb1, 0x5e,
+	0x6a, 0x16, 0x3c, 0xc7, 0xbc, 0x01, 0x53, 0xdd, 0x86, 0x78, 0x40, 0xef, 0x40, 0xa5, 0x33, 0x7a,
+	0xe0, 0x55, 0xd2, 0x75, 0x05, 0x77, 0x7c, 0xd2, 0xba, 0xde, 0x77, 0x32, 0xef, 0x19, 0xdd, 0xc1,
+	0x9f, 0xef, 0x4a, 0x91, 0x2a, 0x0c, 0x59, 0xe0, 0x78, 0x81, 0xab, 0x8e, 0x7a, 0xbc, 0x99, 0x7c,
+	0x76, 0xbd, 0xcd, 0xc5, 0xa1, 0xdf, 0xe6, 0x9f, 0x0c, 0x38, 0xd5, 0x03, 0x19, 0x09, 0x59, 0x01,
+	0xe8, 0xd4, 0x96, 0xb4, 0xfa, 0xb3, 0x30, 0x92, 0xf2, 0x3a, 0xbc, 0xf7, 0x5a, 0x40, 0x35, 0x8b,
+	0x33, 0xf5, 0xb2, 0xe0, 0x6b, 0x61, 0x74, 0x5e, 0x8b, 0x43, 0x1b, 0x5d, 0xfe, 0x36, 0xe0, 0x74,
+	0x4e, 0x5a, 0x24, 0xe8, 0x6d, 0x18, 0x8b, 0x98, 0xcd, 0xbc, 0x50, 0xa0, 0x5e, 0x6a, 0x7d, 0xd8,
+	0xe9, 0x79, 0x7f, 0xb4, 0x57, 0x17, 0xc3, 0x85, 0x43, 0x60, 0xb8, 0x38, 0x34, 0xc3, 0xcb, 0x0f,
+	0x2b, 0x50, 0x56, 0xb5, 0x92, 0x6d, 0x18, 0xd5, 0x53, 0x0a, 0x99, 0xcd, 0x82, 0xe9, 0x9d, 0xc3,
+	0x6b, 0x67, 0x07, 0x58, 0xe8, 0x24, 0xe6, 0xf4, 0xe7, 0xbf, 0xfe, 0xf9, 0x5d, 0x61, 0x8a, 0x4c,
+	0x58, 0xd9, 0xf9, 0x5f, 0xa7, 0xe0, 0x50, 0x92, 0xb7, 0x32, 0xa9, 0xe7, 0x04, 0x4a, 0x0d, 0xe3,
+	0xb5, 0x99, 0xbe, 0xfb, 0x98, 0xe6, 0xa2, 0x4a, 0x33, 0x4b, 0xea, 0xd9, 0x34, 0x6a, 0x6e, 0xb4,
+	0x76, 0x93, 0x9e, 0xda, 0x23, 0x2e, 0x94, 0xd5, 0x20, 0x4a, 0xfa, 0x45, 0xec, 0xd4, 0x36, 0xdb,
+	0xdf, 0x00, 0x73, 0x9e, 0x51, 0x39, 0x27, 0xc9, 0xc9, 0x9c, 0x9c, 0x64, 0x1b, 0x4a, 0xf2, 0xad,
+	0xc9, 0xad, 0x2c, 0x35, 0x76, 0xe6, 0x56, 0x96, 0x9e, 0x2a, 0x4d, 0x53, 0x65, 0x99, 0x26, 0xb5,
+	0x6c, 0x16, 0xf5, 0xa0, 0x5a, 0xbb, 0xf2, 0xaf, 0x3d, 0xf2, 0x19, 0x8c, 0xe1, 0xa4, 0x43, 0xce,
+	0xf6, 0x89, 0xb7, 0xdf, 0x31, 0x35, 0x73, 0x90, 0x09, 0x66, 0x5d, 0x54, 0x59, 0xe7, 0xc8, 0x85,
+	0xfe, 0x59, 0x2d, 0x87, 0xb6, 0x63, 0x6b, 0xd7, 0xa1, 0xed, 0x3d, 0x72, 0x17, 0xc6, 0x70, 0x4c,
+	0xc8, 0x07, 0x90, 0x19, 0xb1, 0xf2, 0x01, 0x64, 0xa7, 0x0c, 0x73, 0x5e, 0x01, 0x30, 0xc9, 0x6c,
+	0x17, 0x00, 0x6d, 0x96, 0x3e, 0xd2, 0x3d, 0xa8, 0x74, 0xfa, 0x84, 0x9c, 0xcb, 0x09, 0xdd, 0xfd,
+	0x2c, 0xd4, 0xce, 0x0f, 0x36, 0x42, 0x04, 0x17, 0x14, 0x82, 0x19, 0xf2, 0x3f, 0x2b, 0xff, 0x5f,
+	0xa8, 0xb1, 0xb5, 0xeb, 0x39, 0x7b, 0xe4, 0x6b, 0x03, 0x60, 0xff, 0xfe, 0x24, 0x03, 0x63, 0x77,
+	0x18, 0xb8, 0x70, 0x80, 0x15, 0x42, 0x58, 0x52, 0x10, 0x5e, 0x20, 0xff, 0x1f, 0xac, 0xea, 0x14,
+	0x26, 0xf2, 0x95, 0x01, 0x47, 0xd3, 0x57, 0x0f, 0xb9, 0x38, 0x28, 0x55, 0x4a, 0x15, 0x73, 0x07,
+	0xda, 0x21, 0xa8, 0x05, 0x05, 0xea, 0x3c, 0x31, 0xfb, 0xf0, 0xb2, 0x98, 0xd1, 0xc5, 0x78, 0x32,
+	0x0b, 0x91, 0xbc, 0x53, 0xef, 0x9a, 0xdf, 0x6a, 0xe7, 0x06, 0xda, 0x0c, 0x3e, 0x18, 0x86, 0x76,
+	0x28, 0xcf, 0x95, 0x95, 0x07, 0x4f, 0xea, 0xc6, 0xc3, 0x27, 0x75, 0xe3, 0x8f, 0x27, 0x75, 0xe3,
+	0x9b, 0xa7, 0xf5, 0x91, 0x87, 0x4f, 0xeb, 0x23, 0xbf, 0x3d, 0xad, 0x8f, 0xdc, 0x98, 0x77, 0x3d,
+	0xb1, 0xb5, 0xb3, 0xd1, 0xb0, 0x79, 0x4b, 0x87, 0x58, 0xb4, 0xb7, 0xa8, 0x17, 0x60, 0xb8, 0x3b,
+	0x2a, 0xa0, 0x68, 0x87, 0x2c, 0xde, 0x18, 0x55, 0xff, 0x0b, 0x71, 0xe9, 0xdf, 0x00, 0x00, 0x00,
+	0xff, 0xff, 0xaa, 0xf1, 0x77, 0x43, 0x73, 0x11, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -893,6 +1230,12 @@ type QueryClient interface {
 	RoleDay(ctx context.Context, in *QueryRoleDayRequest, opts ...grpc.CallOption) (*QueryRoleDayResponse, error)
 	// Rewards returns what ClaimRewards would pay now, per role.
 	Rewards(ctx context.Context, in *QueryRewardsRequest, opts ...grpc.CallOption) (*QueryRewardsResponse, error)
+	// Challenge returns one challenge.
+	Challenge(ctx context.Context, in *QueryChallengeRequest, opts ...grpc.CallOption) (*QueryChallengeResponse, error)
+	// Challenges lists a node's challenges, newest first (only pending ones with pending).
+	Challenges(ctx context.Context, in *QueryChallengesRequest, opts ...grpc.CallOption) (*QueryChallengesResponse, error)
+	// ChallengeDay returns a day's sampling receipt and the challenges it issued.
+	ChallengeDay(ctx context.Context, in *QueryChallengeDayRequest, opts ...grpc.CallOption) (*QueryChallengeDayResponse, error)
 	// Estimate returns the PoR and daily reward a node with these resources would get.
 	Estimate(ctx context.Context, in *QueryEstimateRequest, opts ...grpc.CallOption) (*QueryEstimateResponse, error)
 }
@@ -959,6 +1302,33 @@ func (c *queryClient) Rewards(ctx context.Context, in *QueryRewardsRequest, opts
 	return out, nil
 }
 
+func (c *queryClient) Challenge(ctx context.Context, in *QueryChallengeRequest, opts ...grpc.CallOption) (*QueryChallengeResponse, error) {
+	out := new(QueryChallengeResponse)
+	err := c.cc.Invoke(ctx, "/aegis.por.v1.Query/Challenge", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Challenges(ctx context.Context, in *QueryChallengesRequest, opts ...grpc.CallOption) (*QueryChallengesResponse, error) {
+	out := new(QueryChallengesResponse)
+	err := c.cc.Invoke(ctx, "/aegis.por.v1.Query/Challenges", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) ChallengeDay(ctx context.Context, in *QueryChallengeDayRequest, opts ...grpc.CallOption) (*QueryChallengeDayResponse, error) {
+	out := new(QueryChallengeDayResponse)
+	err := c.cc.Invoke(ctx, "/aegis.por.v1.Query/ChallengeDay", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *queryClient) Estimate(ctx context.Context, in *QueryEstimateRequest, opts ...grpc.CallOption) (*QueryEstimateResponse, error) {
 	out := new(QueryEstimateResponse)
 	err := c.cc.Invoke(ctx, "/aegis.por.v1.Query/Estimate", in, out, opts...)
@@ -981,6 +1351,12 @@ type QueryServer interface {
 	RoleDay(context.Context, *QueryRoleDayRequest) (*QueryRoleDayResponse, error)
 	// Rewards returns what ClaimRewards would pay now, per role.
 	Rewards(context.Context, *QueryRewardsRequest) (*QueryRewardsResponse, error)
+	// Challenge returns one challenge.
+	Challenge(context.Context, *QueryChallengeRequest) (*QueryChallengeResponse, error)
+	// Challenges lists a node's challenges, newest first (only pending ones with pending).
+	Challenges(context.Context, *QueryChallengesRequest) (*QueryChallengesResponse, error)
+	// ChallengeDay returns a day's sampling receipt and the challenges it issued.
+	ChallengeDay(context.Context, *QueryChallengeDayRequest) (*QueryChallengeDayResponse, error)
 	// Estimate returns the PoR and daily reward a node with these resources would get.
 	Estimate(context.Context, *QueryEstimateRequest) (*QueryEstimateResponse, error)
 }
@@ -1006,6 +1382,15 @@ func (*UnimplementedQueryServer) RoleDay(ctx context.Context, req *QueryRoleDayR
 }
 func (*UnimplementedQueryServer) Rewards(ctx context.Context, req *QueryRewardsRequest) (*QueryRewardsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Rewards not implemented")
+}
+func (*UnimplementedQueryServer) Challenge(ctx context.Context, req *QueryChallengeRequest) (*QueryChallengeResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Challenge not implemented")
+}
+func (*UnimplementedQueryServer) Challenges(ctx context.Context, req *QueryChallengesRequest) (*QueryChallengesResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Challenges not implemented")
+}
+func (*UnimplementedQueryServer) ChallengeDay(ctx context.Context, req *QueryChallengeDayRequest) (*QueryChallengeDayResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ChallengeDay not implemented")
 }
 func (*UnimplementedQueryServer) Estimate(ctx context.Context, req *QueryEstimateRequest) (*QueryEstimateResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Estimate not implemented")
@@ -1123,6 +1508,60 @@ func _Query_Rewards_Handler(srv interface{}, ctx context.Context, dec func(inter
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Challenge_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryChallengeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Challenge(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/aegis.por.v1.Query/Challenge",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Challenge(ctx, req.(*QueryChallengeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Challenges_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryChallengesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Challenges(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/aegis.por.v1.Query/Challenges",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Challenges(ctx, req.(*QueryChallengesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_ChallengeDay_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryChallengeDayRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).ChallengeDay(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/aegis.por.v1.Query/ChallengeDay",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).ChallengeDay(ctx, req.(*QueryChallengeDayRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Query_Estimate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(QueryEstimateRequest)
 	if err := dec(in); err != nil {
@@ -1169,6 +1608,18 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Rewards",
 			Handler:    _Query_Rewards_Handler,
+		},
+		{
+			MethodName: "Challenge",
+			Handler:    _Query_Challenge_Handler,
+		},
+		{
+			MethodName: "Challenges",
+			Handler:    _Query_Challenges_Handler,
+		},
+		{
+			MethodName: "ChallengeDay",
+			Handler:    _Query_ChallengeDay_Handler,
 		},
 		{
 			MethodName: "Estimate",
@@ -1609,6 +2060,16 @@ func (m *RoleReward) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	var l int
 	_ = l
 	{
+		size := m.Held.Size()
+		i -= size
+		if _, err := m.Held.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	{
 		size := m.Amount.Size()
 		i -= size
 		if _, err := m.Amount.MarshalTo(dAtA[i:]); err != nil {
@@ -1782,6 +2243,267 @@ func (m *QueryEstimateResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 		if _, err := m.Raw.MarshalTo(dAtA[i:]); err != nil {
 			return 0, err
 		}
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryChallengeRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryChallengeRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryChallengeRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Id != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryChallengeResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryChallengeResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryChallengeResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Challenge.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryChallengesRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryChallengesRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryChallengesRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Pending {
+		i--
+		if m.Pending {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Operator) > 0 {
+		i -= len(m.Operator)
+		copy(dAtA[i:], m.Operator)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Operator)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryChallengesResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryChallengesResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryChallengesResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Challenges) > 0 {
+		for iNdEx := len(m.Challenges) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Challenges[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryChallengeDayRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryChallengeDayRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryChallengeDayRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Day != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Day))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryChallengeDayResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryChallengeDayResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryChallengeDayResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Challenges) > 0 {
+		for iNdEx := len(m.Challenges) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Challenges[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	{
+		size, err := m.Receipt.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
 		i = encodeVarintQuery(dAtA, i, uint64(size))
 	}
 	i--
@@ -1964,6 +2686,8 @@ func (m *RoleReward) Size() (n int) {
 	}
 	l = m.Amount.Size()
 	n += 1 + l + sovQuery(uint64(l))
+	l = m.Held.Size()
+	n += 1 + l + sovQuery(uint64(l))
 	return n
 }
 
@@ -2022,6 +2746,105 @@ func (m *QueryEstimateResponse) Size() (n int) {
 	n += 1 + l + sovQuery(uint64(l))
 	l = m.DailyReward.Size()
 	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryChallengeRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovQuery(uint64(m.Id))
+	}
+	return n
+}
+
+func (m *QueryChallengeResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Challenge.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryChallengesRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Operator)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.Pending {
+		n += 2
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryChallengesResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Challenges) > 0 {
+		for _, e := range m.Challenges {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryChallengeDayRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Day != 0 {
+		n += 1 + sovQuery(uint64(m.Day))
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryChallengeDayResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Receipt.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	if len(m.Challenges) > 0 {
+		for _, e := range m.Challenges {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
 	return n
 }
 
@@ -3175,6 +3998,40 @@ func (m *RoleReward) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Held", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Held.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipQuery(dAtA[iNdEx:])
@@ -3622,6 +4479,674 @@ func (m *QueryEstimateResponse) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			if err := m.DailyReward.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryChallengeRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryChallengeRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryChallengeRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryChallengeResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryChallengeResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryChallengeResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Challenge", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Challenge.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryChallengesRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryChallengesRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryChallengesRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Operator", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Operator = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pending", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Pending = bool(v != 0)
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageRequest{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryChallengesResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryChallengesResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryChallengesResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Challenges", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Challenges = append(m.Challenges, Challenge{})
+			if err := m.Challenges[len(m.Challenges)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageResponse{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryChallengeDayRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryChallengeDayRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryChallengeDayRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Day", wireType)
+			}
+			m.Day = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Day |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageRequest{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryChallengeDayResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryChallengeDayResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryChallengeDayResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Receipt", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Receipt.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Challenges", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Challenges = append(m.Challenges, Challenge{})
+			if err := m.Challenges[len(m.Challenges)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageResponse{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

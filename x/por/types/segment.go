@@ -40,18 +40,56 @@ func (nr NodeRoleState) Current() Segment {
 }
 
 // Settle moves everything nr earned up to lastTick into Accrued, and drops a previous
-// report whose ticks have all run.
+// report whose ticks have all run. What the report under a pending challenge earned goes
+// to Held instead, until the challenge resolves.
 func (nr *NodeRoleState) Settle(lastTick uint64, indexAt IndexAt) error {
+	nr.Held = DecOrZero(nr.Held)
 	for _, seg := range []Segment{nr.Prev, nr.Current()} {
 		e, err := seg.Earned(nr.Role, nr.SettledDay, lastTick, indexAt)
 		if err != nil {
 			return err
 		}
-		nr.Accrued = nr.Accrued.Add(e)
+		if nr.ChallengeId != 0 && seg.FromDay == nr.ChallengeDay {
+			nr.Held = nr.Held.Add(e)
+		} else {
+			nr.Accrued = nr.Accrued.Add(e)
+		}
 	}
 	if nr.Prev.FromDay != 0 && nr.Prev.ToDay <= lastTick {
 		nr.Prev = Segment{Eff: math.LegacyZeroDec()}
 	}
 	nr.SettledDay = max(nr.SettledDay, lastTick)
 	return nil
+}
+
+// ChallengedSegment is the segment of the report of day, current or previous (empty when
+// neither is that report any more).
+func (nr NodeRoleState) ChallengedSegment(day uint64) Segment {
+	switch {
+	case day == 0:
+	case nr.FromDay == day:
+		return nr.Current()
+	case nr.Prev.FromDay == day:
+		return nr.Prev
+	}
+	return Segment{Eff: math.LegacyZeroDec()}
+}
+
+// Owed is what the node-role is owed exactly: accrued plus held.
+func (nr NodeRoleState) Owed() math.LegacyDec { return nr.Accrued.Add(DecOrZero(nr.Held)) }
+
+// DecOrZero and IntOrZero read fields that state written before challenges existed
+// leaves nil.
+func DecOrZero(d math.LegacyDec) math.LegacyDec {
+	if d.IsNil() {
+		return math.LegacyZeroDec()
+	}
+	return d
+}
+
+func IntOrZero(i math.Int) math.Int {
+	if i.IsNil() {
+		return math.ZeroInt()
+	}
+	return i
 }

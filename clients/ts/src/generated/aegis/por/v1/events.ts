@@ -6,6 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import { ChallengeKind, challengeKindFromJSON, challengeKindToJSON } from "./challenge";
 import { NodeRole, nodeRoleFromJSON, nodeRoleToJSON } from "./por";
 
 /** EventRoleDay is one role's tick of one day. */
@@ -100,6 +101,55 @@ export interface EventNodeSlashed {
 
 export interface EventParamsUpdated {
   authority: string;
+}
+
+/** EventChallengesSampled is a day's sampling: its seed and the challenges issued. */
+export interface EventChallengesSampled {
+  day: bigint;
+  seed: Uint8Array;
+  candidates: bigint;
+  firstId: bigint;
+  count: bigint;
+}
+
+export interface EventChallengeIssued {
+  id: bigint;
+  operator: string;
+  role: NodeRole;
+  day: bigint;
+  kind: ChallengeKind;
+  deadlineHeight: bigint;
+  leaves: bigint[];
+}
+
+export interface EventChallengePassed {
+  id: bigint;
+  operator: string;
+  role: NodeRole;
+  day: bigint;
+}
+
+/**
+ * EventChallengeMissed: no valid answer by the deadline; the report stops counting and
+ * what it had earned goes to the role's next tick.
+ */
+export interface EventChallengeMissed {
+  id: bigint;
+  operator: string;
+  role: NodeRole;
+  day: bigint;
+  forfeited: string;
+  /** misses is the node's misses inside the failure window, this one included. */
+  misses: number;
+}
+
+/**
+ * EventChallengeSetAside: resolving a challenge failed; it is dropped so that the block
+ * does not fail.
+ */
+export interface EventChallengeSetAside {
+  id: bigint;
+  reason: string;
 }
 
 function createBaseEventRoleDay(): EventRoleDay {
@@ -1605,6 +1655,741 @@ export const EventParamsUpdated: MessageFns<EventParamsUpdated> = {
     return message;
   },
 };
+
+function createBaseEventChallengesSampled(): EventChallengesSampled {
+  return { day: 0n, seed: new Uint8Array(0), candidates: 0n, firstId: 0n, count: 0n };
+}
+
+export const EventChallengesSampled: MessageFns<EventChallengesSampled> = {
+  encode(message: EventChallengesSampled, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.day !== 0n) {
+      if (BigInt.asUintN(64, message.day) !== message.day) {
+        throw new globalThis.Error("value provided for field message.day of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.day);
+    }
+    if (message.seed.length !== 0) {
+      writer.uint32(18).bytes(message.seed);
+    }
+    if (message.candidates !== 0n) {
+      if (BigInt.asUintN(64, message.candidates) !== message.candidates) {
+        throw new globalThis.Error("value provided for field message.candidates of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.candidates);
+    }
+    if (message.firstId !== 0n) {
+      if (BigInt.asUintN(64, message.firstId) !== message.firstId) {
+        throw new globalThis.Error("value provided for field message.firstId of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.firstId);
+    }
+    if (message.count !== 0n) {
+      if (BigInt.asUintN(64, message.count) !== message.count) {
+        throw new globalThis.Error("value provided for field message.count of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.count);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EventChallengesSampled {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEventChallengesSampled();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.day = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.seed = reader.bytes();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.candidates = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.firstId = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.count = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EventChallengesSampled {
+    return {
+      day: isSet(object.day) ? BigInt(object.day) : 0n,
+      seed: isSet(object.seed) ? bytesFromBase64(object.seed) : new Uint8Array(0),
+      candidates: isSet(object.candidates) ? BigInt(object.candidates) : 0n,
+      firstId: isSet(object.firstId) ? BigInt(object.firstId) : isSet(object.first_id) ? BigInt(object.first_id) : 0n,
+      count: isSet(object.count) ? BigInt(object.count) : 0n,
+    };
+  },
+
+  toJSON(message: EventChallengesSampled): unknown {
+    const obj: any = {};
+    if (message.day !== 0n) {
+      obj.day = message.day.toString();
+    }
+    if (message.seed.length !== 0) {
+      obj.seed = base64FromBytes(message.seed);
+    }
+    if (message.candidates !== 0n) {
+      obj.candidates = message.candidates.toString();
+    }
+    if (message.firstId !== 0n) {
+      obj.firstId = message.firstId.toString();
+    }
+    if (message.count !== 0n) {
+      obj.count = message.count.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EventChallengesSampled>): EventChallengesSampled {
+    return EventChallengesSampled.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EventChallengesSampled>): EventChallengesSampled {
+    const message = createBaseEventChallengesSampled();
+    message.day = (object.day !== undefined && object.day !== null) ? BigInt(object.day) : 0n;
+    message.seed = object.seed ?? new Uint8Array(0);
+    message.candidates = (object.candidates !== undefined && object.candidates !== null)
+      ? BigInt(object.candidates)
+      : 0n;
+    message.firstId = (object.firstId !== undefined && object.firstId !== null) ? BigInt(object.firstId) : 0n;
+    message.count = (object.count !== undefined && object.count !== null) ? BigInt(object.count) : 0n;
+    return message;
+  },
+};
+
+function createBaseEventChallengeIssued(): EventChallengeIssued {
+  return { id: 0n, operator: "", role: 0, day: 0n, kind: 0, deadlineHeight: 0n, leaves: [] };
+}
+
+export const EventChallengeIssued: MessageFns<EventChallengeIssued> = {
+  encode(message: EventChallengeIssued, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0n) {
+      if (BigInt.asUintN(64, message.id) !== message.id) {
+        throw new globalThis.Error("value provided for field message.id of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.id);
+    }
+    if (message.operator !== "") {
+      writer.uint32(18).string(message.operator);
+    }
+    if (message.role !== 0) {
+      writer.uint32(24).int32(message.role);
+    }
+    if (message.day !== 0n) {
+      if (BigInt.asUintN(64, message.day) !== message.day) {
+        throw new globalThis.Error("value provided for field message.day of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.day);
+    }
+    if (message.kind !== 0) {
+      writer.uint32(40).int32(message.kind);
+    }
+    if (message.deadlineHeight !== 0n) {
+      if (BigInt.asIntN(64, message.deadlineHeight) !== message.deadlineHeight) {
+        throw new globalThis.Error("value provided for field message.deadlineHeight of type int64 too large");
+      }
+      writer.uint32(48).int64(message.deadlineHeight);
+    }
+    if (message.leaves.length !== 0) {
+      writer.uint32(58).fork();
+      for (const v of message.leaves) {
+        if (BigInt.asUintN(64, v) !== v) {
+          throw new globalThis.Error("a value provided in array field leaves of type uint64 is too large");
+        }
+        writer.uint64(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EventChallengeIssued {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEventChallengeIssued();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.role = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.day = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.deadlineHeight = reader.int64() as bigint;
+            continue;
+          }
+          case 7: {
+            if (tag === 56) {
+              message.leaves.push(reader.uint64() as bigint);
+
+              continue;
+            }
+
+            if (tag === 58) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.leaves.push(reader.uint64() as bigint);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EventChallengeIssued {
+    return {
+      id: isSet(object.id) ? BigInt(object.id) : 0n,
+      operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+      role: isSet(object.role) ? nodeRoleFromJSON(object.role) : 0,
+      day: isSet(object.day) ? BigInt(object.day) : 0n,
+      kind: isSet(object.kind) ? challengeKindFromJSON(object.kind) : 0,
+      deadlineHeight: isSet(object.deadlineHeight)
+        ? BigInt(object.deadlineHeight)
+        : isSet(object.deadline_height)
+        ? BigInt(object.deadline_height)
+        : 0n,
+      leaves: globalThis.Array.isArray(object?.leaves) ? object.leaves.map((e: any) => BigInt(e)) : [],
+    };
+  },
+
+  toJSON(message: EventChallengeIssued): unknown {
+    const obj: any = {};
+    if (message.id !== 0n) {
+      obj.id = message.id.toString();
+    }
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    if (message.role !== 0) {
+      obj.role = nodeRoleToJSON(message.role);
+    }
+    if (message.day !== 0n) {
+      obj.day = message.day.toString();
+    }
+    if (message.kind !== 0) {
+      obj.kind = challengeKindToJSON(message.kind);
+    }
+    if (message.deadlineHeight !== 0n) {
+      obj.deadlineHeight = message.deadlineHeight.toString();
+    }
+    if (message.leaves?.length) {
+      obj.leaves = message.leaves.map((e) => e.toString());
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EventChallengeIssued>): EventChallengeIssued {
+    return EventChallengeIssued.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EventChallengeIssued>): EventChallengeIssued {
+    const message = createBaseEventChallengeIssued();
+    message.id = (object.id !== undefined && object.id !== null) ? BigInt(object.id) : 0n;
+    message.operator = object.operator ?? "";
+    message.role = object.role ?? 0;
+    message.day = (object.day !== undefined && object.day !== null) ? BigInt(object.day) : 0n;
+    message.kind = object.kind ?? 0;
+    message.deadlineHeight = (object.deadlineHeight !== undefined && object.deadlineHeight !== null)
+      ? BigInt(object.deadlineHeight)
+      : 0n;
+    message.leaves = object.leaves?.map((e) => BigInt(e)) || [];
+    return message;
+  },
+};
+
+function createBaseEventChallengePassed(): EventChallengePassed {
+  return { id: 0n, operator: "", role: 0, day: 0n };
+}
+
+export const EventChallengePassed: MessageFns<EventChallengePassed> = {
+  encode(message: EventChallengePassed, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0n) {
+      if (BigInt.asUintN(64, message.id) !== message.id) {
+        throw new globalThis.Error("value provided for field message.id of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.id);
+    }
+    if (message.operator !== "") {
+      writer.uint32(18).string(message.operator);
+    }
+    if (message.role !== 0) {
+      writer.uint32(24).int32(message.role);
+    }
+    if (message.day !== 0n) {
+      if (BigInt.asUintN(64, message.day) !== message.day) {
+        throw new globalThis.Error("value provided for field message.day of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.day);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EventChallengePassed {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEventChallengePassed();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.role = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.day = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EventChallengePassed {
+    return {
+      id: isSet(object.id) ? BigInt(object.id) : 0n,
+      operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+      role: isSet(object.role) ? nodeRoleFromJSON(object.role) : 0,
+      day: isSet(object.day) ? BigInt(object.day) : 0n,
+    };
+  },
+
+  toJSON(message: EventChallengePassed): unknown {
+    const obj: any = {};
+    if (message.id !== 0n) {
+      obj.id = message.id.toString();
+    }
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    if (message.role !== 0) {
+      obj.role = nodeRoleToJSON(message.role);
+    }
+    if (message.day !== 0n) {
+      obj.day = message.day.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EventChallengePassed>): EventChallengePassed {
+    return EventChallengePassed.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EventChallengePassed>): EventChallengePassed {
+    const message = createBaseEventChallengePassed();
+    message.id = (object.id !== undefined && object.id !== null) ? BigInt(object.id) : 0n;
+    message.operator = object.operator ?? "";
+    message.role = object.role ?? 0;
+    message.day = (object.day !== undefined && object.day !== null) ? BigInt(object.day) : 0n;
+    return message;
+  },
+};
+
+function createBaseEventChallengeMissed(): EventChallengeMissed {
+  return { id: 0n, operator: "", role: 0, day: 0n, forfeited: "", misses: 0 };
+}
+
+export const EventChallengeMissed: MessageFns<EventChallengeMissed> = {
+  encode(message: EventChallengeMissed, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0n) {
+      if (BigInt.asUintN(64, message.id) !== message.id) {
+        throw new globalThis.Error("value provided for field message.id of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.id);
+    }
+    if (message.operator !== "") {
+      writer.uint32(18).string(message.operator);
+    }
+    if (message.role !== 0) {
+      writer.uint32(24).int32(message.role);
+    }
+    if (message.day !== 0n) {
+      if (BigInt.asUintN(64, message.day) !== message.day) {
+        throw new globalThis.Error("value provided for field message.day of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.day);
+    }
+    if (message.forfeited !== "") {
+      writer.uint32(42).string(message.forfeited);
+    }
+    if (message.misses !== 0) {
+      writer.uint32(48).uint32(message.misses);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EventChallengeMissed {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEventChallengeMissed();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.role = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.day = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.forfeited = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.misses = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EventChallengeMissed {
+    return {
+      id: isSet(object.id) ? BigInt(object.id) : 0n,
+      operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+      role: isSet(object.role) ? nodeRoleFromJSON(object.role) : 0,
+      day: isSet(object.day) ? BigInt(object.day) : 0n,
+      forfeited: isSet(object.forfeited) ? globalThis.String(object.forfeited) : "",
+      misses: isSet(object.misses) ? globalThis.Number(object.misses) : 0,
+    };
+  },
+
+  toJSON(message: EventChallengeMissed): unknown {
+    const obj: any = {};
+    if (message.id !== 0n) {
+      obj.id = message.id.toString();
+    }
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    if (message.role !== 0) {
+      obj.role = nodeRoleToJSON(message.role);
+    }
+    if (message.day !== 0n) {
+      obj.day = message.day.toString();
+    }
+    if (message.forfeited !== "") {
+      obj.forfeited = message.forfeited;
+    }
+    if (message.misses !== 0) {
+      obj.misses = Math.round(message.misses);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EventChallengeMissed>): EventChallengeMissed {
+    return EventChallengeMissed.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EventChallengeMissed>): EventChallengeMissed {
+    const message = createBaseEventChallengeMissed();
+    message.id = (object.id !== undefined && object.id !== null) ? BigInt(object.id) : 0n;
+    message.operator = object.operator ?? "";
+    message.role = object.role ?? 0;
+    message.day = (object.day !== undefined && object.day !== null) ? BigInt(object.day) : 0n;
+    message.forfeited = object.forfeited ?? "";
+    message.misses = object.misses ?? 0;
+    return message;
+  },
+};
+
+function createBaseEventChallengeSetAside(): EventChallengeSetAside {
+  return { id: 0n, reason: "" };
+}
+
+export const EventChallengeSetAside: MessageFns<EventChallengeSetAside> = {
+  encode(message: EventChallengeSetAside, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0n) {
+      if (BigInt.asUintN(64, message.id) !== message.id) {
+        throw new globalThis.Error("value provided for field message.id of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.id);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EventChallengeSetAside {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEventChallengeSetAside();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EventChallengeSetAside {
+    return {
+      id: isSet(object.id) ? BigInt(object.id) : 0n,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: EventChallengeSetAside): unknown {
+    const obj: any = {};
+    if (message.id !== 0n) {
+      obj.id = message.id.toString();
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EventChallengeSetAside>): EventChallengeSetAside {
+    return EventChallengeSetAside.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EventChallengeSetAside>): EventChallengeSetAside {
+    const message = createBaseEventChallengeSetAside();
+    message.id = (object.id !== undefined && object.id !== null) ? BigInt(object.id) : 0n;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function bytesFromBase64(b64: string): Uint8Array {
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
 

@@ -6,6 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import { Challenge, ChallengeDay, ChallengeTarget, ReportLog } from "./challenge";
 import {
   DayTick,
   Node,
@@ -41,6 +42,13 @@ export interface GenesisState {
    * account, still owed to the operator; a software upgrade resolves them.
    */
   setAside: UnbondingEntry[];
+  /** challenges are every challenge issued, pending or resolved (the public receipts). */
+  challenges: Challenge[];
+  challengeDays: ChallengeDay[];
+  /** report_log and report_log_entries are the day's reported pairs not yet sampled. */
+  reportLog: ReportLog | undefined;
+  reportLogEntries: ChallengeTarget[];
+  nextChallengeId: bigint;
 }
 
 /** GenesisRoleDelta is a scheduled RoleDelta with its key. */
@@ -64,6 +72,11 @@ function createBaseGenesisState(): GenesisState {
     lastTickDay: 0n,
     nextUnbondingId: 0n,
     setAside: [],
+    challenges: [],
+    challengeDays: [],
+    reportLog: undefined,
+    reportLogEntries: [],
+    nextChallengeId: 0n,
   };
 }
 
@@ -110,6 +123,24 @@ export const GenesisState: MessageFns<GenesisState> = {
     }
     for (const v of message.setAside) {
       UnbondingEntry.encode(v!, writer.uint32(98).fork()).join();
+    }
+    for (const v of message.challenges) {
+      Challenge.encode(v!, writer.uint32(106).fork()).join();
+    }
+    for (const v of message.challengeDays) {
+      ChallengeDay.encode(v!, writer.uint32(114).fork()).join();
+    }
+    if (message.reportLog !== undefined) {
+      ReportLog.encode(message.reportLog, writer.uint32(122).fork()).join();
+    }
+    for (const v of message.reportLogEntries) {
+      ChallengeTarget.encode(v!, writer.uint32(130).fork()).join();
+    }
+    if (message.nextChallengeId !== 0n) {
+      if (BigInt.asUintN(64, message.nextChallengeId) !== message.nextChallengeId) {
+        throw new globalThis.Error("value provided for field message.nextChallengeId of type uint64 too large");
+      }
+      writer.uint32(136).uint64(message.nextChallengeId);
     }
     return writer;
   },
@@ -223,6 +254,46 @@ export const GenesisState: MessageFns<GenesisState> = {
             message.setAside.push(UnbondingEntry.decode(reader, reader.uint32()));
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.challenges.push(Challenge.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.challengeDays.push(ChallengeDay.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.reportLog = ReportLog.decode(reader, reader.uint32());
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.reportLogEntries.push(ChallengeTarget.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.nextChallengeId = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -277,6 +348,29 @@ export const GenesisState: MessageFns<GenesisState> = {
         : globalThis.Array.isArray(object?.set_aside)
         ? object.set_aside.map((e: any) => UnbondingEntry.fromJSON(e))
         : [],
+      challenges: globalThis.Array.isArray(object?.challenges)
+        ? object.challenges.map((e: any) => Challenge.fromJSON(e))
+        : [],
+      challengeDays: globalThis.Array.isArray(object?.challengeDays)
+        ? object.challengeDays.map((e: any) => ChallengeDay.fromJSON(e))
+        : globalThis.Array.isArray(object?.challenge_days)
+        ? object.challenge_days.map((e: any) => ChallengeDay.fromJSON(e))
+        : [],
+      reportLog: isSet(object.reportLog)
+        ? ReportLog.fromJSON(object.reportLog)
+        : isSet(object.report_log)
+        ? ReportLog.fromJSON(object.report_log)
+        : undefined,
+      reportLogEntries: globalThis.Array.isArray(object?.reportLogEntries)
+        ? object.reportLogEntries.map((e: any) => ChallengeTarget.fromJSON(e))
+        : globalThis.Array.isArray(object?.report_log_entries)
+        ? object.report_log_entries.map((e: any) => ChallengeTarget.fromJSON(e))
+        : [],
+      nextChallengeId: isSet(object.nextChallengeId)
+        ? BigInt(object.nextChallengeId)
+        : isSet(object.next_challenge_id)
+        ? BigInt(object.next_challenge_id)
+        : 0n,
     };
   },
 
@@ -318,6 +412,21 @@ export const GenesisState: MessageFns<GenesisState> = {
     if (message.setAside?.length) {
       obj.setAside = message.setAside.map((e) => UnbondingEntry.toJSON(e));
     }
+    if (message.challenges?.length) {
+      obj.challenges = message.challenges.map((e) => Challenge.toJSON(e));
+    }
+    if (message.challengeDays?.length) {
+      obj.challengeDays = message.challengeDays.map((e) => ChallengeDay.toJSON(e));
+    }
+    if (message.reportLog !== undefined) {
+      obj.reportLog = ReportLog.toJSON(message.reportLog);
+    }
+    if (message.reportLogEntries?.length) {
+      obj.reportLogEntries = message.reportLogEntries.map((e) => ChallengeTarget.toJSON(e));
+    }
+    if (message.nextChallengeId !== 0n) {
+      obj.nextChallengeId = message.nextChallengeId.toString();
+    }
     return obj;
   },
 
@@ -344,6 +453,15 @@ export const GenesisState: MessageFns<GenesisState> = {
       ? BigInt(object.nextUnbondingId)
       : 0n;
     message.setAside = object.setAside?.map((e) => UnbondingEntry.fromPartial(e)) || [];
+    message.challenges = object.challenges?.map((e) => Challenge.fromPartial(e)) || [];
+    message.challengeDays = object.challengeDays?.map((e) => ChallengeDay.fromPartial(e)) || [];
+    message.reportLog = (object.reportLog !== undefined && object.reportLog !== null)
+      ? ReportLog.fromPartial(object.reportLog)
+      : undefined;
+    message.reportLogEntries = object.reportLogEntries?.map((e) => ChallengeTarget.fromPartial(e)) || [];
+    message.nextChallengeId = (object.nextChallengeId !== undefined && object.nextChallengeId !== null)
+      ? BigInt(object.nextChallengeId)
+      : 0n;
     return message;
   },
 };

@@ -104,6 +104,35 @@ export interface Params {
   maxResourceValue: bigint;
   /** stake_denom is the denom of node stake. */
   stakeDenom: string;
+  /** challenge governs the liveness and storage challenges. */
+  challenge: ChallengeParams | undefined;
+}
+
+/** ChallengeParams govern the daily liveness and storage challenges (docs/verification.md). */
+export interface ChallengeParams {
+  /**
+   * challenges_per_day is the most (node, role) pairs challenged per day, sampled from the
+   * day's reports; 0 turns challenges off.
+   */
+  challengesPerDay: number;
+  /** answer_window_blocks is how many blocks after the challenge an answer is accepted. */
+  answerWindowBlocks: bigint;
+  /** leaves_per_challenge is how many dataset leaves a storage challenge names. */
+  leavesPerChallenge: number;
+  /** leaf_work is the SHA-256 iterations that derive one dataset leaf. */
+  leafWork: number;
+  /**
+   * leaves_per_storage_unit sizes a node's dataset: its declared storage times this, in
+   * 32-byte leaves.
+   */
+  leavesPerStorageUnit: bigint;
+  /**
+   * A node that misses slash_failures challenges within failure_window_days days is
+   * slashed slash_fraction of its stake (license-backed stake included).
+   */
+  slashFailures: number;
+  failureWindowDays: number;
+  slashFraction: string;
 }
 
 /** Resources are a report's resource units. */
@@ -134,6 +163,14 @@ export interface Node {
   /** last_report_totals are the container totals of the latest report. */
   lastReportTotals: Resources | undefined;
   registeredDay: bigint;
+  /** storage_root commits the node's dataset of dataset_leaves leaves (latest report). */
+  storageRoot: Uint8Array;
+  datasetLeaves: bigint;
+  /** challenges_passed and challenges_missed count the node's resolved challenges. */
+  challengesPassed: bigint;
+  challengesMissed: bigint;
+  /** recent_misses are the report days of misses inside the failure window, oldest first. */
+  recentMisses: bigint[];
 }
 
 /**
@@ -162,7 +199,16 @@ export interface NodeRoleState {
    * prev is a replaced report that still counts at ticks not yet run (only while the
    * daily ticks catch up after a halt).
    */
-  prev: Segment | undefined;
+  prev:
+    | Segment
+    | undefined;
+  /**
+   * challenge_id is the pending challenge of the report of challenge_day (0: none). While
+   * it is pending, what that report earns is held, not accrued.
+   */
+  challengeId: bigint;
+  challengeDay: bigint;
+  held: string;
 }
 
 /** Segment is an eff counting at the ticks of days from_day..to_day (empty when from_day = 0). */
@@ -188,6 +234,11 @@ export interface RoleState {
   highWater: bigint;
   /** index is the cumulative reward per unit of eff (truncated) after the last tick. */
   index: string;
+  /**
+   * forfeited is what missed challenges took back, paid to the role's nodes at its next
+   * tick.
+   */
+  forfeited: string;
 }
 
 /**
@@ -216,6 +267,8 @@ export interface RoleDay {
   totalEff: string;
   /** index is the role's cumulative reward per unit of eff after this tick. */
   index: string;
+  /** forfeited is the part of distributed that missed challenges took back. */
+  forfeited: string;
 }
 
 /** DayTick records a day's split: the issuance received and the carry left. */
@@ -546,7 +599,7 @@ export const RoleParams: MessageFns<RoleParams> = {
 };
 
 function createBaseParams(): Params {
-  return { roles: [], reportDays: 0, unbondingDays: 0, maxResourceValue: 0n, stakeDenom: "" };
+  return { roles: [], reportDays: 0, unbondingDays: 0, maxResourceValue: 0n, stakeDenom: "", challenge: undefined };
 }
 
 export const Params: MessageFns<Params> = {
@@ -568,6 +621,9 @@ export const Params: MessageFns<Params> = {
     }
     if (message.stakeDenom !== "") {
       writer.uint32(42).string(message.stakeDenom);
+    }
+    if (message.challenge !== undefined) {
+      ChallengeParams.encode(message.challenge, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -625,6 +681,14 @@ export const Params: MessageFns<Params> = {
             message.stakeDenom = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.challenge = ChallengeParams.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -660,6 +724,7 @@ export const Params: MessageFns<Params> = {
         : isSet(object.stake_denom)
         ? globalThis.String(object.stake_denom)
         : "",
+      challenge: isSet(object.challenge) ? ChallengeParams.fromJSON(object.challenge) : undefined,
     };
   },
 
@@ -680,6 +745,9 @@ export const Params: MessageFns<Params> = {
     if (message.stakeDenom !== "") {
       obj.stakeDenom = message.stakeDenom;
     }
+    if (message.challenge !== undefined) {
+      obj.challenge = ChallengeParams.toJSON(message.challenge);
+    }
     return obj;
   },
 
@@ -695,6 +763,241 @@ export const Params: MessageFns<Params> = {
       ? BigInt(object.maxResourceValue)
       : 0n;
     message.stakeDenom = object.stakeDenom ?? "";
+    message.challenge = (object.challenge !== undefined && object.challenge !== null)
+      ? ChallengeParams.fromPartial(object.challenge)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseChallengeParams(): ChallengeParams {
+  return {
+    challengesPerDay: 0,
+    answerWindowBlocks: 0n,
+    leavesPerChallenge: 0,
+    leafWork: 0,
+    leavesPerStorageUnit: 0n,
+    slashFailures: 0,
+    failureWindowDays: 0,
+    slashFraction: "",
+  };
+}
+
+export const ChallengeParams: MessageFns<ChallengeParams> = {
+  encode(message: ChallengeParams, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.challengesPerDay !== 0) {
+      writer.uint32(8).uint32(message.challengesPerDay);
+    }
+    if (message.answerWindowBlocks !== 0n) {
+      if (BigInt.asUintN(64, message.answerWindowBlocks) !== message.answerWindowBlocks) {
+        throw new globalThis.Error("value provided for field message.answerWindowBlocks of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.answerWindowBlocks);
+    }
+    if (message.leavesPerChallenge !== 0) {
+      writer.uint32(24).uint32(message.leavesPerChallenge);
+    }
+    if (message.leafWork !== 0) {
+      writer.uint32(32).uint32(message.leafWork);
+    }
+    if (message.leavesPerStorageUnit !== 0n) {
+      if (BigInt.asUintN(64, message.leavesPerStorageUnit) !== message.leavesPerStorageUnit) {
+        throw new globalThis.Error("value provided for field message.leavesPerStorageUnit of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.leavesPerStorageUnit);
+    }
+    if (message.slashFailures !== 0) {
+      writer.uint32(48).uint32(message.slashFailures);
+    }
+    if (message.failureWindowDays !== 0) {
+      writer.uint32(56).uint32(message.failureWindowDays);
+    }
+    if (message.slashFraction !== "") {
+      writer.uint32(66).string(message.slashFraction);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChallengeParams {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChallengeParams();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.challengesPerDay = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.answerWindowBlocks = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.leavesPerChallenge = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.leafWork = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.leavesPerStorageUnit = reader.uint64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.slashFailures = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.failureWindowDays = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.slashFraction = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChallengeParams {
+    return {
+      challengesPerDay: isSet(object.challengesPerDay)
+        ? globalThis.Number(object.challengesPerDay)
+        : isSet(object.challenges_per_day)
+        ? globalThis.Number(object.challenges_per_day)
+        : 0,
+      answerWindowBlocks: isSet(object.answerWindowBlocks)
+        ? BigInt(object.answerWindowBlocks)
+        : isSet(object.answer_window_blocks)
+        ? BigInt(object.answer_window_blocks)
+        : 0n,
+      leavesPerChallenge: isSet(object.leavesPerChallenge)
+        ? globalThis.Number(object.leavesPerChallenge)
+        : isSet(object.leaves_per_challenge)
+        ? globalThis.Number(object.leaves_per_challenge)
+        : 0,
+      leafWork: isSet(object.leafWork)
+        ? globalThis.Number(object.leafWork)
+        : isSet(object.leaf_work)
+        ? globalThis.Number(object.leaf_work)
+        : 0,
+      leavesPerStorageUnit: isSet(object.leavesPerStorageUnit)
+        ? BigInt(object.leavesPerStorageUnit)
+        : isSet(object.leaves_per_storage_unit)
+        ? BigInt(object.leaves_per_storage_unit)
+        : 0n,
+      slashFailures: isSet(object.slashFailures)
+        ? globalThis.Number(object.slashFailures)
+        : isSet(object.slash_failures)
+        ? globalThis.Number(object.slash_failures)
+        : 0,
+      failureWindowDays: isSet(object.failureWindowDays)
+        ? globalThis.Number(object.failureWindowDays)
+        : isSet(object.failure_window_days)
+        ? globalThis.Number(object.failure_window_days)
+        : 0,
+      slashFraction: isSet(object.slashFraction)
+        ? globalThis.String(object.slashFraction)
+        : isSet(object.slash_fraction)
+        ? globalThis.String(object.slash_fraction)
+        : "",
+    };
+  },
+
+  toJSON(message: ChallengeParams): unknown {
+    const obj: any = {};
+    if (message.challengesPerDay !== 0) {
+      obj.challengesPerDay = Math.round(message.challengesPerDay);
+    }
+    if (message.answerWindowBlocks !== 0n) {
+      obj.answerWindowBlocks = message.answerWindowBlocks.toString();
+    }
+    if (message.leavesPerChallenge !== 0) {
+      obj.leavesPerChallenge = Math.round(message.leavesPerChallenge);
+    }
+    if (message.leafWork !== 0) {
+      obj.leafWork = Math.round(message.leafWork);
+    }
+    if (message.leavesPerStorageUnit !== 0n) {
+      obj.leavesPerStorageUnit = message.leavesPerStorageUnit.toString();
+    }
+    if (message.slashFailures !== 0) {
+      obj.slashFailures = Math.round(message.slashFailures);
+    }
+    if (message.failureWindowDays !== 0) {
+      obj.failureWindowDays = Math.round(message.failureWindowDays);
+    }
+    if (message.slashFraction !== "") {
+      obj.slashFraction = message.slashFraction;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ChallengeParams>): ChallengeParams {
+    return ChallengeParams.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ChallengeParams>): ChallengeParams {
+    const message = createBaseChallengeParams();
+    message.challengesPerDay = object.challengesPerDay ?? 0;
+    message.answerWindowBlocks = (object.answerWindowBlocks !== undefined && object.answerWindowBlocks !== null)
+      ? BigInt(object.answerWindowBlocks)
+      : 0n;
+    message.leavesPerChallenge = object.leavesPerChallenge ?? 0;
+    message.leafWork = object.leafWork ?? 0;
+    message.leavesPerStorageUnit = (object.leavesPerStorageUnit !== undefined && object.leavesPerStorageUnit !== null)
+      ? BigInt(object.leavesPerStorageUnit)
+      : 0n;
+    message.slashFailures = object.slashFailures ?? 0;
+    message.failureWindowDays = object.failureWindowDays ?? 0;
+    message.slashFraction = object.slashFraction ?? "";
     return message;
   },
 };
@@ -906,6 +1209,11 @@ function createBaseNode(): Node {
     lastReportDay: 0n,
     lastReportTotals: undefined,
     registeredDay: 0n,
+    storageRoot: new Uint8Array(0),
+    datasetLeaves: 0n,
+    challengesPassed: 0n,
+    challengesMissed: 0n,
+    recentMisses: [],
   };
 }
 
@@ -940,6 +1248,33 @@ export const Node: MessageFns<Node> = {
         throw new globalThis.Error("value provided for field message.registeredDay of type uint64 too large");
       }
       writer.uint32(64).uint64(message.registeredDay);
+    }
+    if (message.storageRoot.length !== 0) {
+      writer.uint32(74).bytes(message.storageRoot);
+    }
+    if (message.datasetLeaves !== 0n) {
+      if (BigInt.asUintN(64, message.datasetLeaves) !== message.datasetLeaves) {
+        throw new globalThis.Error("value provided for field message.datasetLeaves of type uint64 too large");
+      }
+      writer.uint32(80).uint64(message.datasetLeaves);
+    }
+    if (message.challengesPassed !== 0n) {
+      if (BigInt.asUintN(64, message.challengesPassed) !== message.challengesPassed) {
+        throw new globalThis.Error("value provided for field message.challengesPassed of type uint64 too large");
+      }
+      writer.uint32(88).uint64(message.challengesPassed);
+    }
+    if (message.challengesMissed !== 0n) {
+      if (BigInt.asUintN(64, message.challengesMissed) !== message.challengesMissed) {
+        throw new globalThis.Error("value provided for field message.challengesMissed of type uint64 too large");
+      }
+      writer.uint32(96).uint64(message.challengesMissed);
+    }
+    for (const v of message.recentMisses) {
+      if (BigInt.asUintN(64, v!) !== v!) {
+        throw new globalThis.Error("value provided for field v! of type uint64 too large");
+      }
+      writer.uint32(104).uint64(v!);
     }
     return writer;
   },
@@ -1031,6 +1366,56 @@ export const Node: MessageFns<Node> = {
             message.registeredDay = reader.uint64() as bigint;
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.storageRoot = reader.bytes();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.datasetLeaves = reader.uint64() as bigint;
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.challengesPassed = reader.uint64() as bigint;
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.challengesMissed = reader.uint64() as bigint;
+            continue;
+          }
+          case 13: {
+            if (tag === 104) {
+              message.recentMisses.push(reader.uint64() as bigint);
+
+              continue;
+            }
+
+            if (tag === 106) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.recentMisses.push(reader.uint64() as bigint);
+              }
+
+              continue;
+            }
+
+            break;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1069,6 +1454,31 @@ export const Node: MessageFns<Node> = {
         : isSet(object.registered_day)
         ? BigInt(object.registered_day)
         : 0n,
+      storageRoot: isSet(object.storageRoot)
+        ? bytesFromBase64(object.storageRoot)
+        : isSet(object.storage_root)
+        ? bytesFromBase64(object.storage_root)
+        : new Uint8Array(0),
+      datasetLeaves: isSet(object.datasetLeaves)
+        ? BigInt(object.datasetLeaves)
+        : isSet(object.dataset_leaves)
+        ? BigInt(object.dataset_leaves)
+        : 0n,
+      challengesPassed: isSet(object.challengesPassed)
+        ? BigInt(object.challengesPassed)
+        : isSet(object.challenges_passed)
+        ? BigInt(object.challenges_passed)
+        : 0n,
+      challengesMissed: isSet(object.challengesMissed)
+        ? BigInt(object.challengesMissed)
+        : isSet(object.challenges_missed)
+        ? BigInt(object.challenges_missed)
+        : 0n,
+      recentMisses: globalThis.Array.isArray(object?.recentMisses)
+        ? object.recentMisses.map((e: any) => BigInt(e))
+        : globalThis.Array.isArray(object?.recent_misses)
+        ? object.recent_misses.map((e: any) => BigInt(e))
+        : [],
     };
   },
 
@@ -1098,6 +1508,21 @@ export const Node: MessageFns<Node> = {
     if (message.registeredDay !== 0n) {
       obj.registeredDay = message.registeredDay.toString();
     }
+    if (message.storageRoot.length !== 0) {
+      obj.storageRoot = base64FromBytes(message.storageRoot);
+    }
+    if (message.datasetLeaves !== 0n) {
+      obj.datasetLeaves = message.datasetLeaves.toString();
+    }
+    if (message.challengesPassed !== 0n) {
+      obj.challengesPassed = message.challengesPassed.toString();
+    }
+    if (message.challengesMissed !== 0n) {
+      obj.challengesMissed = message.challengesMissed.toString();
+    }
+    if (message.recentMisses?.length) {
+      obj.recentMisses = message.recentMisses.map((e) => e.toString());
+    }
     return obj;
   },
 
@@ -1120,6 +1545,17 @@ export const Node: MessageFns<Node> = {
     message.registeredDay = (object.registeredDay !== undefined && object.registeredDay !== null)
       ? BigInt(object.registeredDay)
       : 0n;
+    message.storageRoot = object.storageRoot ?? new Uint8Array(0);
+    message.datasetLeaves = (object.datasetLeaves !== undefined && object.datasetLeaves !== null)
+      ? BigInt(object.datasetLeaves)
+      : 0n;
+    message.challengesPassed = (object.challengesPassed !== undefined && object.challengesPassed !== null)
+      ? BigInt(object.challengesPassed)
+      : 0n;
+    message.challengesMissed = (object.challengesMissed !== undefined && object.challengesMissed !== null)
+      ? BigInt(object.challengesMissed)
+      : 0n;
+    message.recentMisses = object.recentMisses?.map((e) => BigInt(e)) || [];
     return message;
   },
 };
@@ -1139,6 +1575,9 @@ function createBaseNodeRoleState(): NodeRoleState {
     settledDay: 0n,
     accrued: "",
     prev: undefined,
+    challengeId: 0n,
+    challengeDay: 0n,
+    held: "",
   };
 }
 
@@ -1191,6 +1630,21 @@ export const NodeRoleState: MessageFns<NodeRoleState> = {
     }
     if (message.prev !== undefined) {
       Segment.encode(message.prev, writer.uint32(106).fork()).join();
+    }
+    if (message.challengeId !== 0n) {
+      if (BigInt.asUintN(64, message.challengeId) !== message.challengeId) {
+        throw new globalThis.Error("value provided for field message.challengeId of type uint64 too large");
+      }
+      writer.uint32(112).uint64(message.challengeId);
+    }
+    if (message.challengeDay !== 0n) {
+      if (BigInt.asUintN(64, message.challengeDay) !== message.challengeDay) {
+        throw new globalThis.Error("value provided for field message.challengeDay of type uint64 too large");
+      }
+      writer.uint32(120).uint64(message.challengeDay);
+    }
+    if (message.held !== "") {
+      writer.uint32(130).string(message.held);
     }
     return writer;
   },
@@ -1312,6 +1766,30 @@ export const NodeRoleState: MessageFns<NodeRoleState> = {
             message.prev = Segment.decode(reader, reader.uint32());
             continue;
           }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.challengeId = reader.uint64() as bigint;
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.challengeDay = reader.uint64() as bigint;
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.held = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1343,6 +1821,17 @@ export const NodeRoleState: MessageFns<NodeRoleState> = {
         : 0n,
       accrued: isSet(object.accrued) ? globalThis.String(object.accrued) : "",
       prev: isSet(object.prev) ? Segment.fromJSON(object.prev) : undefined,
+      challengeId: isSet(object.challengeId)
+        ? BigInt(object.challengeId)
+        : isSet(object.challenge_id)
+        ? BigInt(object.challenge_id)
+        : 0n,
+      challengeDay: isSet(object.challengeDay)
+        ? BigInt(object.challengeDay)
+        : isSet(object.challenge_day)
+        ? BigInt(object.challenge_day)
+        : 0n,
+      held: isSet(object.held) ? globalThis.String(object.held) : "",
     };
   },
 
@@ -1387,6 +1876,15 @@ export const NodeRoleState: MessageFns<NodeRoleState> = {
     if (message.prev !== undefined) {
       obj.prev = Segment.toJSON(message.prev);
     }
+    if (message.challengeId !== 0n) {
+      obj.challengeId = message.challengeId.toString();
+    }
+    if (message.challengeDay !== 0n) {
+      obj.challengeDay = message.challengeDay.toString();
+    }
+    if (message.held !== "") {
+      obj.held = message.held;
+    }
     return obj;
   },
 
@@ -1412,6 +1910,13 @@ export const NodeRoleState: MessageFns<NodeRoleState> = {
       : 0n;
     message.accrued = object.accrued ?? "";
     message.prev = (object.prev !== undefined && object.prev !== null) ? Segment.fromPartial(object.prev) : undefined;
+    message.challengeId = (object.challengeId !== undefined && object.challengeId !== null)
+      ? BigInt(object.challengeId)
+      : 0n;
+    message.challengeDay = (object.challengeDay !== undefined && object.challengeDay !== null)
+      ? BigInt(object.challengeDay)
+      : 0n;
+    message.held = object.held ?? "";
     return message;
   },
 };
@@ -1524,7 +2029,7 @@ export const Segment: MessageFns<Segment> = {
 };
 
 function createBaseRoleState(): RoleState {
-  return { role: 0, slotsHeld: 0n, effSum: "", count: 0n, reserve: "", highWater: 0n, index: "" };
+  return { role: 0, slotsHeld: 0n, effSum: "", count: 0n, reserve: "", highWater: 0n, index: "", forfeited: "" };
 }
 
 export const RoleState: MessageFns<RoleState> = {
@@ -1558,6 +2063,9 @@ export const RoleState: MessageFns<RoleState> = {
     }
     if (message.index !== "") {
       writer.uint32(58).string(message.index);
+    }
+    if (message.forfeited !== "") {
+      writer.uint32(66).string(message.forfeited);
     }
     return writer;
   },
@@ -1631,6 +2139,14 @@ export const RoleState: MessageFns<RoleState> = {
             message.index = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.forfeited = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1664,6 +2180,7 @@ export const RoleState: MessageFns<RoleState> = {
         ? BigInt(object.high_water)
         : 0n,
       index: isSet(object.index) ? globalThis.String(object.index) : "",
+      forfeited: isSet(object.forfeited) ? globalThis.String(object.forfeited) : "",
     };
   },
 
@@ -1690,6 +2207,9 @@ export const RoleState: MessageFns<RoleState> = {
     if (message.index !== "") {
       obj.index = message.index;
     }
+    if (message.forfeited !== "") {
+      obj.forfeited = message.forfeited;
+    }
     return obj;
   },
 
@@ -1705,6 +2225,7 @@ export const RoleState: MessageFns<RoleState> = {
     message.reserve = object.reserve ?? "";
     message.highWater = (object.highWater !== undefined && object.highWater !== null) ? BigInt(object.highWater) : 0n;
     message.index = object.index ?? "";
+    message.forfeited = object.forfeited ?? "";
     return message;
   },
 };
@@ -1810,6 +2331,7 @@ function createBaseRoleDay(): RoleDay {
     highWater: 0n,
     totalEff: "",
     index: "",
+    forfeited: "",
   };
 }
 
@@ -1856,6 +2378,9 @@ export const RoleDay: MessageFns<RoleDay> = {
     }
     if (message.index !== "") {
       writer.uint32(90).string(message.index);
+    }
+    if (message.forfeited !== "") {
+      writer.uint32(98).string(message.forfeited);
     }
     return writer;
   },
@@ -1961,6 +2486,14 @@ export const RoleDay: MessageFns<RoleDay> = {
             message.index = reader.string();
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.forfeited = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1994,6 +2527,7 @@ export const RoleDay: MessageFns<RoleDay> = {
         ? globalThis.String(object.total_eff)
         : "",
       index: isSet(object.index) ? globalThis.String(object.index) : "",
+      forfeited: isSet(object.forfeited) ? globalThis.String(object.forfeited) : "",
     };
   },
 
@@ -2032,6 +2566,9 @@ export const RoleDay: MessageFns<RoleDay> = {
     if (message.index !== "") {
       obj.index = message.index;
     }
+    if (message.forfeited !== "") {
+      obj.forfeited = message.forfeited;
+    }
     return obj;
   },
 
@@ -2051,6 +2588,7 @@ export const RoleDay: MessageFns<RoleDay> = {
     message.highWater = (object.highWater !== undefined && object.highWater !== null) ? BigInt(object.highWater) : 0n;
     message.totalEff = object.totalEff ?? "";
     message.index = object.index ?? "";
+    message.forfeited = object.forfeited ?? "";
     return message;
   },
 };
@@ -2284,6 +2822,31 @@ export const UnbondingEntry: MessageFns<UnbondingEntry> = {
     return message;
   },
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
 

@@ -7,6 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { PageRequest, PageResponse } from "../../../cosmos/base/query/v1beta1/pagination";
+import { Challenge, ChallengeDay } from "./challenge";
 import {
   Node,
   NodeRole,
@@ -90,6 +91,11 @@ export interface QueryRewardsRequest {
 export interface RoleReward {
   role: NodeRole;
   amount: string;
+  /**
+   * held is what the role's challenged report has earned, paid once its challenge passes
+   * (not part of amount).
+   */
+  held: string;
 }
 
 export interface QueryRewardsResponse {
@@ -119,6 +125,36 @@ export interface QueryEstimateResponse {
    * earns about next_pool / slot_cap.
    */
   dailyReward: string;
+}
+
+export interface QueryChallengeRequest {
+  id: bigint;
+}
+
+export interface QueryChallengeResponse {
+  challenge: Challenge | undefined;
+}
+
+export interface QueryChallengesRequest {
+  operator: string;
+  pending: boolean;
+  pagination: PageRequest | undefined;
+}
+
+export interface QueryChallengesResponse {
+  challenges: Challenge[];
+  pagination: PageResponse | undefined;
+}
+
+export interface QueryChallengeDayRequest {
+  day: bigint;
+  pagination: PageRequest | undefined;
+}
+
+export interface QueryChallengeDayResponse {
+  receipt: ChallengeDay | undefined;
+  challenges: Challenge[];
+  pagination: PageResponse | undefined;
 }
 
 function createBaseQueryParamsRequest(): QueryParamsRequest {
@@ -997,7 +1033,7 @@ export const QueryRewardsRequest: MessageFns<QueryRewardsRequest> = {
 };
 
 function createBaseRoleReward(): RoleReward {
-  return { role: 0, amount: "" };
+  return { role: 0, amount: "", held: "" };
 }
 
 export const RoleReward: MessageFns<RoleReward> = {
@@ -1007,6 +1043,9 @@ export const RoleReward: MessageFns<RoleReward> = {
     }
     if (message.amount !== "") {
       writer.uint32(18).string(message.amount);
+    }
+    if (message.held !== "") {
+      writer.uint32(26).string(message.held);
     }
     return writer;
   },
@@ -1040,6 +1079,14 @@ export const RoleReward: MessageFns<RoleReward> = {
             message.amount = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.held = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1056,6 +1103,7 @@ export const RoleReward: MessageFns<RoleReward> = {
     return {
       role: isSet(object.role) ? nodeRoleFromJSON(object.role) : 0,
       amount: isSet(object.amount) ? globalThis.String(object.amount) : "",
+      held: isSet(object.held) ? globalThis.String(object.held) : "",
     };
   },
 
@@ -1067,6 +1115,9 @@ export const RoleReward: MessageFns<RoleReward> = {
     if (message.amount !== "") {
       obj.amount = message.amount;
     }
+    if (message.held !== "") {
+      obj.held = message.held;
+    }
     return obj;
   },
 
@@ -1077,6 +1128,7 @@ export const RoleReward: MessageFns<RoleReward> = {
     const message = createBaseRoleReward();
     message.role = object.role ?? 0;
     message.amount = object.amount ?? "";
+    message.held = object.held ?? "";
     return message;
   },
 };
@@ -1429,6 +1481,534 @@ export const QueryEstimateResponse: MessageFns<QueryEstimateResponse> = {
   },
 };
 
+function createBaseQueryChallengeRequest(): QueryChallengeRequest {
+  return { id: 0n };
+}
+
+export const QueryChallengeRequest: MessageFns<QueryChallengeRequest> = {
+  encode(message: QueryChallengeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0n) {
+      if (BigInt.asUintN(64, message.id) !== message.id) {
+        throw new globalThis.Error("value provided for field message.id of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryChallengeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryChallengeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryChallengeRequest {
+    return { id: isSet(object.id) ? BigInt(object.id) : 0n };
+  },
+
+  toJSON(message: QueryChallengeRequest): unknown {
+    const obj: any = {};
+    if (message.id !== 0n) {
+      obj.id = message.id.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryChallengeRequest>): QueryChallengeRequest {
+    return QueryChallengeRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryChallengeRequest>): QueryChallengeRequest {
+    const message = createBaseQueryChallengeRequest();
+    message.id = (object.id !== undefined && object.id !== null) ? BigInt(object.id) : 0n;
+    return message;
+  },
+};
+
+function createBaseQueryChallengeResponse(): QueryChallengeResponse {
+  return { challenge: undefined };
+}
+
+export const QueryChallengeResponse: MessageFns<QueryChallengeResponse> = {
+  encode(message: QueryChallengeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.challenge !== undefined) {
+      Challenge.encode(message.challenge, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryChallengeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryChallengeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.challenge = Challenge.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryChallengeResponse {
+    return { challenge: isSet(object.challenge) ? Challenge.fromJSON(object.challenge) : undefined };
+  },
+
+  toJSON(message: QueryChallengeResponse): unknown {
+    const obj: any = {};
+    if (message.challenge !== undefined) {
+      obj.challenge = Challenge.toJSON(message.challenge);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryChallengeResponse>): QueryChallengeResponse {
+    return QueryChallengeResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryChallengeResponse>): QueryChallengeResponse {
+    const message = createBaseQueryChallengeResponse();
+    message.challenge = (object.challenge !== undefined && object.challenge !== null)
+      ? Challenge.fromPartial(object.challenge)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryChallengesRequest(): QueryChallengesRequest {
+  return { operator: "", pending: false, pagination: undefined };
+}
+
+export const QueryChallengesRequest: MessageFns<QueryChallengesRequest> = {
+  encode(message: QueryChallengesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operator !== "") {
+      writer.uint32(10).string(message.operator);
+    }
+    if (message.pending !== false) {
+      writer.uint32(16).bool(message.pending);
+    }
+    if (message.pagination !== undefined) {
+      PageRequest.encode(message.pagination, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryChallengesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryChallengesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pending = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pagination = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryChallengesRequest {
+    return {
+      operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+      pending: isSet(object.pending) ? globalThis.Boolean(object.pending) : false,
+      pagination: isSet(object.pagination) ? PageRequest.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QueryChallengesRequest): unknown {
+    const obj: any = {};
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    if (message.pending !== false) {
+      obj.pending = message.pending;
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageRequest.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryChallengesRequest>): QueryChallengesRequest {
+    return QueryChallengesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryChallengesRequest>): QueryChallengesRequest {
+    const message = createBaseQueryChallengesRequest();
+    message.operator = object.operator ?? "";
+    message.pending = object.pending ?? false;
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageRequest.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryChallengesResponse(): QueryChallengesResponse {
+  return { challenges: [], pagination: undefined };
+}
+
+export const QueryChallengesResponse: MessageFns<QueryChallengesResponse> = {
+  encode(message: QueryChallengesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.challenges) {
+      Challenge.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pagination !== undefined) {
+      PageResponse.encode(message.pagination, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryChallengesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryChallengesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.challenges.push(Challenge.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pagination = PageResponse.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryChallengesResponse {
+    return {
+      challenges: globalThis.Array.isArray(object?.challenges)
+        ? object.challenges.map((e: any) => Challenge.fromJSON(e))
+        : [],
+      pagination: isSet(object.pagination) ? PageResponse.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QueryChallengesResponse): unknown {
+    const obj: any = {};
+    if (message.challenges?.length) {
+      obj.challenges = message.challenges.map((e) => Challenge.toJSON(e));
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageResponse.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryChallengesResponse>): QueryChallengesResponse {
+    return QueryChallengesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryChallengesResponse>): QueryChallengesResponse {
+    const message = createBaseQueryChallengesResponse();
+    message.challenges = object.challenges?.map((e) => Challenge.fromPartial(e)) || [];
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageResponse.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryChallengeDayRequest(): QueryChallengeDayRequest {
+  return { day: 0n, pagination: undefined };
+}
+
+export const QueryChallengeDayRequest: MessageFns<QueryChallengeDayRequest> = {
+  encode(message: QueryChallengeDayRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.day !== 0n) {
+      if (BigInt.asUintN(64, message.day) !== message.day) {
+        throw new globalThis.Error("value provided for field message.day of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.day);
+    }
+    if (message.pagination !== undefined) {
+      PageRequest.encode(message.pagination, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryChallengeDayRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryChallengeDayRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.day = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pagination = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryChallengeDayRequest {
+    return {
+      day: isSet(object.day) ? BigInt(object.day) : 0n,
+      pagination: isSet(object.pagination) ? PageRequest.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QueryChallengeDayRequest): unknown {
+    const obj: any = {};
+    if (message.day !== 0n) {
+      obj.day = message.day.toString();
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageRequest.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryChallengeDayRequest>): QueryChallengeDayRequest {
+    return QueryChallengeDayRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryChallengeDayRequest>): QueryChallengeDayRequest {
+    const message = createBaseQueryChallengeDayRequest();
+    message.day = (object.day !== undefined && object.day !== null) ? BigInt(object.day) : 0n;
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageRequest.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryChallengeDayResponse(): QueryChallengeDayResponse {
+  return { receipt: undefined, challenges: [], pagination: undefined };
+}
+
+export const QueryChallengeDayResponse: MessageFns<QueryChallengeDayResponse> = {
+  encode(message: QueryChallengeDayResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.receipt !== undefined) {
+      ChallengeDay.encode(message.receipt, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.challenges) {
+      Challenge.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.pagination !== undefined) {
+      PageResponse.encode(message.pagination, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryChallengeDayResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryChallengeDayResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.receipt = ChallengeDay.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.challenges.push(Challenge.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pagination = PageResponse.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryChallengeDayResponse {
+    return {
+      receipt: isSet(object.receipt) ? ChallengeDay.fromJSON(object.receipt) : undefined,
+      challenges: globalThis.Array.isArray(object?.challenges)
+        ? object.challenges.map((e: any) => Challenge.fromJSON(e))
+        : [],
+      pagination: isSet(object.pagination) ? PageResponse.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QueryChallengeDayResponse): unknown {
+    const obj: any = {};
+    if (message.receipt !== undefined) {
+      obj.receipt = ChallengeDay.toJSON(message.receipt);
+    }
+    if (message.challenges?.length) {
+      obj.challenges = message.challenges.map((e) => Challenge.toJSON(e));
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageResponse.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryChallengeDayResponse>): QueryChallengeDayResponse {
+    return QueryChallengeDayResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryChallengeDayResponse>): QueryChallengeDayResponse {
+    const message = createBaseQueryChallengeDayResponse();
+    message.receipt = (object.receipt !== undefined && object.receipt !== null)
+      ? ChallengeDay.fromPartial(object.receipt)
+      : undefined;
+    message.challenges = object.challenges?.map((e) => Challenge.fromPartial(e)) || [];
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageResponse.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
 /** Query serves nodes, roles, the daily receipts and rewards. */
 export interface Query {
   params(request: QueryParamsRequest): Promise<QueryParamsResponse>;
@@ -1442,6 +2022,12 @@ export interface Query {
   roleDay(request: QueryRoleDayRequest): Promise<QueryRoleDayResponse>;
   /** Rewards returns what ClaimRewards would pay now, per role. */
   rewards(request: QueryRewardsRequest): Promise<QueryRewardsResponse>;
+  /** Challenge returns one challenge. */
+  challenge(request: QueryChallengeRequest): Promise<QueryChallengeResponse>;
+  /** Challenges lists a node's challenges, newest first (only pending ones with pending). */
+  challenges(request: QueryChallengesRequest): Promise<QueryChallengesResponse>;
+  /** ChallengeDay returns a day's sampling receipt and the challenges it issued. */
+  challengeDay(request: QueryChallengeDayRequest): Promise<QueryChallengeDayResponse>;
   /** Estimate returns the PoR and daily reward a node with these resources would get. */
   estimate(request: QueryEstimateRequest): Promise<QueryEstimateResponse>;
 }
@@ -1459,6 +2045,9 @@ export class QueryClientImpl implements Query {
     this.role = this.role.bind(this);
     this.roleDay = this.roleDay.bind(this);
     this.rewards = this.rewards.bind(this);
+    this.challenge = this.challenge.bind(this);
+    this.challenges = this.challenges.bind(this);
+    this.challengeDay = this.challengeDay.bind(this);
     this.estimate = this.estimate.bind(this);
   }
   params(request: QueryParamsRequest): Promise<QueryParamsResponse> {
@@ -1495,6 +2084,24 @@ export class QueryClientImpl implements Query {
     const data = QueryRewardsRequest.encode(request).finish();
     const promise = this.rpc.request(this.service, "Rewards", data);
     return promise.then((data) => QueryRewardsResponse.decode(new BinaryReader(data)));
+  }
+
+  challenge(request: QueryChallengeRequest): Promise<QueryChallengeResponse> {
+    const data = QueryChallengeRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Challenge", data);
+    return promise.then((data) => QueryChallengeResponse.decode(new BinaryReader(data)));
+  }
+
+  challenges(request: QueryChallengesRequest): Promise<QueryChallengesResponse> {
+    const data = QueryChallengesRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Challenges", data);
+    return promise.then((data) => QueryChallengesResponse.decode(new BinaryReader(data)));
+  }
+
+  challengeDay(request: QueryChallengeDayRequest): Promise<QueryChallengeDayResponse> {
+    const data = QueryChallengeDayRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "ChallengeDay", data);
+    return promise.then((data) => QueryChallengeDayResponse.decode(new BinaryReader(data)));
   }
 
   estimate(request: QueryEstimateRequest): Promise<QueryEstimateResponse> {

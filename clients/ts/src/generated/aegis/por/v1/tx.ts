@@ -7,6 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Coin } from "../../../cosmos/base/v1beta1/coin";
+import { LeafProof } from "./challenge";
 import { NodeRole, nodeRoleFromJSON, nodeRoleToJSON, Params, Resources, RolePart, UnbondingEntry } from "./por";
 
 export interface MsgRegisterNode {
@@ -68,6 +69,11 @@ export interface MsgSubmitReport {
     | undefined;
   /** parts split the totals across the node's active roles; they may not sum above them. */
   parts: RolePart[];
+  /**
+   * storage_root is the Merkle root of the node's dataset, sized to totals.storage
+   * (required while challenges are on and the report declares storage).
+   */
+  storageRoot: Uint8Array;
 }
 
 export interface MsgSubmitReportResponse {
@@ -80,6 +86,16 @@ export interface MsgClaimRewards {
 
 export interface MsgClaimRewardsResponse {
   amount: Coin[];
+}
+
+export interface MsgAnswerChallenge {
+  operator: string;
+  challengeId: bigint;
+  /** proofs open the challenge's leaves, in its order (storage challenges only). */
+  proofs: LeafProof[];
+}
+
+export interface MsgAnswerChallengeResponse {
 }
 
 export interface MsgSlashNode {
@@ -996,7 +1012,7 @@ export const MsgSetWithdrawAddressResponse: MessageFns<MsgSetWithdrawAddressResp
 };
 
 function createBaseMsgSubmitReport(): MsgSubmitReport {
-  return { operator: "", totals: undefined, parts: [] };
+  return { operator: "", totals: undefined, parts: [], storageRoot: new Uint8Array(0) };
 }
 
 export const MsgSubmitReport: MessageFns<MsgSubmitReport> = {
@@ -1009,6 +1025,9 @@ export const MsgSubmitReport: MessageFns<MsgSubmitReport> = {
     }
     for (const v of message.parts) {
       RolePart.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.storageRoot.length !== 0) {
+      writer.uint32(34).bytes(message.storageRoot);
     }
     return writer;
   },
@@ -1050,6 +1069,14 @@ export const MsgSubmitReport: MessageFns<MsgSubmitReport> = {
             message.parts.push(RolePart.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.storageRoot = reader.bytes();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1067,6 +1094,11 @@ export const MsgSubmitReport: MessageFns<MsgSubmitReport> = {
       operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
       totals: isSet(object.totals) ? Resources.fromJSON(object.totals) : undefined,
       parts: globalThis.Array.isArray(object?.parts) ? object.parts.map((e: any) => RolePart.fromJSON(e)) : [],
+      storageRoot: isSet(object.storageRoot)
+        ? bytesFromBase64(object.storageRoot)
+        : isSet(object.storage_root)
+        ? bytesFromBase64(object.storage_root)
+        : new Uint8Array(0),
     };
   },
 
@@ -1081,6 +1113,9 @@ export const MsgSubmitReport: MessageFns<MsgSubmitReport> = {
     if (message.parts?.length) {
       obj.parts = message.parts.map((e) => RolePart.toJSON(e));
     }
+    if (message.storageRoot.length !== 0) {
+      obj.storageRoot = base64FromBytes(message.storageRoot);
+    }
     return obj;
   },
 
@@ -1094,6 +1129,7 @@ export const MsgSubmitReport: MessageFns<MsgSubmitReport> = {
       ? Resources.fromPartial(object.totals)
       : undefined;
     message.parts = object.parts?.map((e) => RolePart.fromPartial(e)) || [];
+    message.storageRoot = object.storageRoot ?? new Uint8Array(0);
     return message;
   },
 };
@@ -1298,6 +1334,168 @@ export const MsgClaimRewardsResponse: MessageFns<MsgClaimRewardsResponse> = {
   fromPartial(object: DeepPartial<MsgClaimRewardsResponse>): MsgClaimRewardsResponse {
     const message = createBaseMsgClaimRewardsResponse();
     message.amount = object.amount?.map((e) => Coin.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseMsgAnswerChallenge(): MsgAnswerChallenge {
+  return { operator: "", challengeId: 0n, proofs: [] };
+}
+
+export const MsgAnswerChallenge: MessageFns<MsgAnswerChallenge> = {
+  encode(message: MsgAnswerChallenge, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operator !== "") {
+      writer.uint32(10).string(message.operator);
+    }
+    if (message.challengeId !== 0n) {
+      if (BigInt.asUintN(64, message.challengeId) !== message.challengeId) {
+        throw new globalThis.Error("value provided for field message.challengeId of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.challengeId);
+    }
+    for (const v of message.proofs) {
+      LeafProof.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgAnswerChallenge {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgAnswerChallenge();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.challengeId = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.proofs.push(LeafProof.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgAnswerChallenge {
+    return {
+      operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+      challengeId: isSet(object.challengeId)
+        ? BigInt(object.challengeId)
+        : isSet(object.challenge_id)
+        ? BigInt(object.challenge_id)
+        : 0n,
+      proofs: globalThis.Array.isArray(object?.proofs) ? object.proofs.map((e: any) => LeafProof.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: MsgAnswerChallenge): unknown {
+    const obj: any = {};
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    if (message.challengeId !== 0n) {
+      obj.challengeId = message.challengeId.toString();
+    }
+    if (message.proofs?.length) {
+      obj.proofs = message.proofs.map((e) => LeafProof.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgAnswerChallenge>): MsgAnswerChallenge {
+    return MsgAnswerChallenge.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MsgAnswerChallenge>): MsgAnswerChallenge {
+    const message = createBaseMsgAnswerChallenge();
+    message.operator = object.operator ?? "";
+    message.challengeId = (object.challengeId !== undefined && object.challengeId !== null)
+      ? BigInt(object.challengeId)
+      : 0n;
+    message.proofs = object.proofs?.map((e) => LeafProof.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseMsgAnswerChallengeResponse(): MsgAnswerChallengeResponse {
+  return {};
+}
+
+export const MsgAnswerChallengeResponse: MessageFns<MsgAnswerChallengeResponse> = {
+  encode(_: MsgAnswerChallengeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgAnswerChallengeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgAnswerChallengeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MsgAnswerChallengeResponse {
+    return {};
+  },
+
+  toJSON(_: MsgAnswerChallengeResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgAnswerChallengeResponse>): MsgAnswerChallengeResponse {
+    return MsgAnswerChallengeResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<MsgAnswerChallengeResponse>): MsgAnswerChallengeResponse {
+    const message = createBaseMsgAnswerChallengeResponse();
     return message;
   },
 };
@@ -1644,6 +1842,11 @@ export interface Msg {
   /** ClaimRewards settles every role and pays the rewards to the withdraw address. */
   claimRewards(request: MsgClaimRewards): Promise<MsgClaimRewardsResponse>;
   /**
+   * AnswerChallenge answers a pending challenge (signed by the operator or, through
+   * authz MsgExec, its hot key). An answer that does not verify is refused.
+   */
+  answerChallenge(request: MsgAnswerChallenge): Promise<MsgAnswerChallengeResponse>;
+  /**
    * SlashNode (governance) slashes a node's stake into the role reserves and
    * deactivates all its roles.
    */
@@ -1667,6 +1870,7 @@ export class MsgClientImpl implements Msg {
     this.setWithdrawAddress = this.setWithdrawAddress.bind(this);
     this.submitReport = this.submitReport.bind(this);
     this.claimRewards = this.claimRewards.bind(this);
+    this.answerChallenge = this.answerChallenge.bind(this);
     this.slashNode = this.slashNode.bind(this);
     this.updateParams = this.updateParams.bind(this);
   }
@@ -1718,6 +1922,12 @@ export class MsgClientImpl implements Msg {
     return promise.then((data) => MsgClaimRewardsResponse.decode(new BinaryReader(data)));
   }
 
+  answerChallenge(request: MsgAnswerChallenge): Promise<MsgAnswerChallengeResponse> {
+    const data = MsgAnswerChallenge.encode(request).finish();
+    const promise = this.rpc.request(this.service, "AnswerChallenge", data);
+    return promise.then((data) => MsgAnswerChallengeResponse.decode(new BinaryReader(data)));
+  }
+
   slashNode(request: MsgSlashNode): Promise<MsgSlashNodeResponse> {
     const data = MsgSlashNode.encode(request).finish();
     const promise = this.rpc.request(this.service, "SlashNode", data);
@@ -1733,6 +1943,31 @@ export class MsgClientImpl implements Msg {
 
 interface Rpc {
   request(service: string, method: string, data: Uint8Array): Promise<Uint8Array>;
+}
+
+function bytesFromBase64(b64: string): Uint8Array {
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;

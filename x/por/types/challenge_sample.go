@@ -1,0 +1,70 @@
+package types
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+)
+
+// The day's seed and everything drawn from it are hashes: deterministic on every
+// validator, and unknown to a reporter when it commits its report (docs/verification.md
+// on how far a block proposer can bias them).
+
+var (
+	seedDomain  = []byte("aegis/por/challenge-seed/v1")
+	drawDomain  = []byte("aegis/por/challenge-draw/v1")
+	leafsDomain = []byte("aegis/por/challenge-leaves/v1")
+)
+
+// ChallengeSeed is the seed of a day's sampling, from the hash of the block that samples
+// it.
+func ChallengeSeed(day uint64, blockHash []byte) []byte {
+	h := sha256.New()
+	h.Write(seedDomain)
+	h.Write(binary.BigEndian.AppendUint64(nil, day))
+	h.Write(blockHash)
+	return h.Sum(nil)
+}
+
+// draw is the j-th pseudo-random number of a stream named by domain, seed and key.
+func draw(domain, seed []byte, key, j uint64) uint64 {
+	buf := make([]byte, 0, len(domain)+len(seed)+16)
+	buf = append(append(buf, domain...), seed...)
+	buf = binary.BigEndian.AppendUint64(buf, key)
+	buf = binary.BigEndian.AppendUint64(buf, j)
+	h := sha256.Sum256(buf)
+	return binary.BigEndian.Uint64(h[:8])
+}
+
+// SampleIndexes picks k distinct indexes of [0, n) (all of them, shuffled, when k >= n) by
+// a partial Fisher-Yates shuffle: O(k) time and memory whatever n is. The modulo bias is
+// below n/2^64.
+func SampleIndexes(seed []byte, n, k uint64) []uint64 {
+	k = min(k, n)
+	swapped := make(map[uint64]uint64, 2*k) // the shuffled prefix; only looked up, never ranged
+	at := func(i uint64) uint64 {
+		if v, ok := swapped[i]; ok {
+			return v
+		}
+		return i
+	}
+	out := make([]uint64, 0, k)
+	for j := uint64(0); j < k; j++ {
+		r := j + draw(drawDomain, seed, 0, j)%(n-j)
+		vj, vr := at(j), at(r)
+		swapped[j], swapped[r] = vr, vj
+		out = append(out, vr)
+	}
+	return out
+}
+
+// ChallengeLeaves names the count leaves of a dataset of n leaves that challenge id asks for.
+func ChallengeLeaves(seed []byte, id, n uint64, count uint32) []uint64 {
+	if n == 0 {
+		return nil
+	}
+	out := make([]uint64, count)
+	for j := range out {
+		out[j] = draw(leafsDomain, seed, id, uint64(j)) % n
+	}
+	return out
+}

@@ -1,0 +1,144 @@
+package types
+
+import (
+	"slices"
+
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+)
+
+// validateChallenges checks the challenge state: every challenge on its own (ids issued
+// and unique, a known node, a storage challenge's commitment and leaves in range), each
+// pending one held by exactly the pair that points at it, the day receipts' id ranges,
+// and the report log. State written before challenges existed (all of it empty, held and
+// forfeited unset) is valid.
+func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
+	type pair struct {
+		op string
+		r  NodeRole
+	}
+	pending := make(map[uint64]pair)
+	for i, nr := range gs.NodeRoles {
+		at := func(format string, args ...any) error {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "node_roles[%d] (%s, %s): "+format, append([]any{i, nr.Operator, nr.Role.Short()}, args...)...)
+		}
+		if !nr.Held.IsNil() && !validDec(nr.Held) {
+			return at("held must not be negative and at most 2^160")
+		}
+		if nr.ChallengeId == 0 {
+			if nr.ChallengeDay != 0 || nr.Held.IsPositive() {
+				return at("challenge_day %d and held %s without a pending challenge; set both to zero", nr.ChallengeDay, nr.Held)
+			}
+			continue
+		}
+		if _, dup := pending[nr.ChallengeId]; dup {
+			return at("challenge %d is pending on two pairs", nr.ChallengeId)
+		}
+		pending[nr.ChallengeId] = pair{nr.Operator, nr.Role}
+	}
+	for i, rs := range gs.Roles {
+		if !rs.Forfeited.IsNil() && !validAmount(rs.Forfeited) {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "roles[%d] %s: forfeited must not be negative and below 2^128", i, rs.Role.Short())
+		}
+	}
+	for i, n := range gs.Nodes {
+		if len(n.StorageRoot) != 0 && len(n.StorageRoot) != LeafSize {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "nodes[%d] %s: storage_root must be %d bytes or empty", i, n.Operator, LeafSize)
+		}
+		if n.DatasetLeaves > MaxDatasetLeaves {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "nodes[%d] %s: dataset_leaves above %d", i, n.Operator, uint64(MaxDatasetLeaves))
+		}
+		if !slices.IsSorted(n.RecentMisses) {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "nodes[%d] %s: recent_misses must be in day order", i, n.Operator)
+		}
+	}
+
+	byID := make(map[uint64]Challenge, len(gs.Challenges))
+	for i, c := range gs.Challenges {
+		at := func(format string, args ...any) error {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "challenges[%d] id %d: "+format, append([]any{i, c.Id}, args...)...)
+		}
+		if c.Id == 0 || c.Id >= gs.NextChallengeId {
+			return at("id must be in [1, next_challenge_id %d)", gs.NextChallengeId)
+		}
+		if _, dup := byID[c.Id]; dup {
+			return at("listed twice; keep one")
+		}
+		byID[c.Id] = c
+		if _, err := sdk.AccAddressFromBech32(c.Operator); err != nil {
+			return at("operator %q is not an account address (%v)", c.Operator, err)
+		}
+		if _, ok := nodes[c.Operator]; !ok {
+			return at("no node %s", c.Operator)
+		}
+		if !c.Role.Valid() || c.Day == 0 {
+			return at("role %d and day %d must be a known role and a day from 1", c.Role, c.Day)
+		}
+		if !c.Forfeited.IsNil() && !validAmount(c.Forfeited) {
+			return at("forfeited must not be negative and below 2^128")
+		}
+		switch c.Kind {
+		case CHALLENGE_KIND_LIVENESS:
+		case CHALLENGE_KIND_STORAGE:
+			if len(c.StorageRoot) != LeafSize || c.DatasetLeaves == 0 || c.DatasetLeaves > MaxDatasetLeaves {
+				return at("a storage challenge needs a %d-byte storage_root and dataset_leaves in [1, %d]", LeafSize, uint64(MaxDatasetLeaves))
+			}
+			if len(c.Leaves) == 0 || len(c.Leaves) > MaxLeavesPerChallenge || c.LeafWork == 0 || c.LeafWork > MaxLeafWork {
+				return at("a storage challenge names 1 to %d leaves with leaf_work in [1, %d]", MaxLeavesPerChallenge, MaxLeafWork)
+			}
+			for _, l := range c.Leaves {
+				if l >= c.DatasetLeaves {
+					return at("leaf %d is outside its dataset of %d leaves", l, c.DatasetLeaves)
+				}
+			}
+		default:
+			return at("unknown kind %d", c.Kind)
+		}
+		switch c.Status {
+		case CHALLENGE_STATUS_PENDING:
+			p, ok := pending[c.Id]
+			if !ok || p.op != c.Operator || p.r != c.Role {
+				return at("pending, but the node-role (%s, %s) does not hold it as its challenge_id", c.Operator, c.Role.Short())
+			}
+			delete(pending, c.Id)
+		case CHALLENGE_STATUS_PASSED, CHALLENGE_STATUS_MISSED:
+		default:
+			return at("unknown status %d", c.Status)
+		}
+	}
+	for _, nr := range gs.NodeRoles {
+		if _, left := pending[nr.ChallengeId]; left {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "node-role (%s, %s) holds challenge %d, which is not a pending challenge; clear challenge_id or add it", nr.Operator, nr.Role.Short(), nr.ChallengeId)
+		}
+		if c, ok := byID[nr.ChallengeId]; ok && nr.ChallengeId != 0 && c.Day != nr.ChallengeDay {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "node-role (%s, %s): challenge_day %d differs from challenge %d's day %d", nr.Operator, nr.Role.Short(), nr.ChallengeDay, c.Id, c.Day)
+		}
+	}
+
+	days := make(map[uint64]bool, len(gs.ChallengeDays))
+	for i, d := range gs.ChallengeDays {
+		if d.Day == 0 || days[d.Day] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "challenge_days[%d]: day %d must be from 1 and listed once", i, d.Day)
+		}
+		days[d.Day] = true
+		if d.Count > d.Candidates {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "challenge_days[%d] day %d: count %d above candidates %d", i, d.Day, d.Count, d.Candidates)
+		}
+		for id := d.FirstId; id < d.FirstId+d.Count; id++ {
+			if c, ok := byID[id]; !ok || c.Day != d.Day {
+				return errorsmod.Wrapf(ErrInvalidGenesis, "challenge_days[%d] day %d: challenge %d of its range is missing or of another day", i, d.Day, id)
+			}
+		}
+	}
+
+	if gs.ReportLog.Count != uint64(len(gs.ReportLogEntries)) {
+		return errorsmod.Wrapf(ErrInvalidGenesis, "report_log count %d differs from its %d entries", gs.ReportLog.Count, len(gs.ReportLogEntries))
+	}
+	for i, t := range gs.ReportLogEntries {
+		if _, err := sdk.AccAddressFromBech32(t.Operator); err != nil || !t.Role.Valid() {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "report_log_entries[%d]: operator %q and role %d must be an account address and a known role", i, t.Operator, t.Role)
+		}
+	}
+	return nil
+}
