@@ -410,3 +410,13 @@ func TestChallengeGenesisRoundTrip(t *testing.T) {
 	}
 	require.ErrorContains(t, bad.Validate(), "not a pending challenge")
 }
+
+// Genesis files that would hang validation or wrap the id sequence are refused quickly.
+func TestChallengeGenesisBounds(t *testing.T) {
+	gs := types.DefaultGenesis()
+	gs.ChallengeDays = []types.ChallengeDay{{Day: 1, Candidates: ^uint64(0), FirstId: 1, Count: ^uint64(0)}}
+	require.ErrorContains(t, gs.Validate(), "challenge_days[0]")
+	gs = types.DefaultGenesis()
+	gs.NextChallengeId = ^uint64(0)
+	require.ErrorContains(t, gs.Validate(), "next_challenge_id")
+}

@@ -54,6 +54,9 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 		}
 	}
 
+	if gs.NextChallengeId > 1<<62 {
+		return errorsmod.Wrapf(ErrInvalidGenesis, "next_challenge_id %d is beyond any chain's history (at most 2^62)", gs.NextChallengeId)
+	}
 	byID := make(map[uint64]Challenge, len(gs.Challenges))
 	for i, c := range gs.Challenges {
 		at := func(format string, args ...any) error {
@@ -122,6 +125,9 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "challenge_days[%d]: day %d must be from 1 and listed once", i, d.Day)
 		}
 		days[d.Day] = true
+		if d.Count > uint64(len(gs.Challenges)) || d.FirstId > 1<<62 {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "challenge_days[%d] day %d: %d challenges from id %d, but the genesis lists %d", i, d.Day, d.Count, d.FirstId, len(gs.Challenges))
+		}
 		if d.Count > d.Candidates {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "challenge_days[%d] day %d: count %d above candidates %d", i, d.Day, d.Count, d.Candidates)
 		}
