@@ -420,3 +420,45 @@ func TestChallengeGenesisBounds(t *testing.T) {
 	gs.NextChallengeId = ^uint64(0)
 	require.ErrorContains(t, gs.Validate(), "next_challenge_id")
 }
+
+// While ticks lag behind the clock (a halt being caught up), the challenged report may
+// have become the previous one and not have counted yet: a miss removes it whole, and the
+// newer report still counts.
+func TestMissWhileTicksLag(t *testing.T) {
+	w := types.NODE_ROLE_WORKER
+	f := newChallengeFixture(t, 5)
+	alice, bob := f.register("alice", w), f.register("bob", w)
+	require.NoError(t, f.storageReport(alice, w, 150, 100, 80))
+	require.NoError(t, f.storageReport(bob, w, 150, 100, 80))
+	f.clock.day = 2
+	f.beginBlock(20) // sampled; the day-1 tick has not run
+	ca := f.challenges(alice, true)[0]
+	require.NoError(t, f.storageReport(alice, w, 150, 100, 80)) // day 2: day 1's report becomes prev
+	require.Equal(t, uint64(1), f.nodeRole(alice, w).Prev.FromDay)
+	cb := f.challenges(bob, true)[0]
+	_, err := f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: bob.String(), ChallengeId: cb.Id, Proofs: proofs(cb, bob)})
+	require.NoError(t, err)
+	for h := int64(21); h <= ca.DeadlineHeight; h++ {
+		f.beginBlock(h)
+		f.endBlock()
+	}
+	got, err := f.q.Challenge(f.ctx, &types.QueryChallengeRequest{Id: ca.Id})
+	require.NoError(t, err)
+	require.Equal(t, types.CHALLENGE_STATUS_MISSED, got.Challenge.Status)
+	require.True(t, got.Challenge.Forfeited.IsZero(), "nothing earned yet, nothing to forfeit")
+	require.Zero(t, f.nodeRole(alice, w).Prev.FromDay, "the missed report will never count")
+
+	f.tick(1, ktAmount)
+	f.checkInvariants()
+	rd1, err := f.q.RoleDay(f.ctx, &types.QueryRoleDayRequest{Role: w, Day: 1})
+	require.NoError(t, err)
+	require.Equal(t, uint64(1), rd1.RoleDay.Active, "day 1: bob only")
+	f.tick(2, ktAmount)
+	f.checkInvariants()
+	rd2, err := f.q.RoleDay(f.ctx, &types.QueryRoleDayRequest{Role: w, Day: 2})
+	require.NoError(t, err)
+	require.Equal(t, uint64(2), rd2.RoleDay.Active, "day 2: bob's day-1 report and alice's day-2 report")
+	rew, err := f.q.Rewards(f.ctx, &types.QueryRewardsRequest{Operator: alice.String()})
+	require.NoError(t, err)
+	require.Equal(t, rd2.RoleDay.Index.Sub(rd1.RoleDay.Index).MulInt64(300).TruncateInt().String(), rew.Total.String())
+}
