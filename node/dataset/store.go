@@ -26,7 +26,7 @@ const (
 	buildPrefix = "build-"
 )
 
-// Store keeps the node's current dataset and the one before it. Ensure (the reporter) and
+// Store keeps the node's current dataset and the one before it. Build (the reporter) and
 // OpenFor (the challenge answerer) may run at the same time: a build happens in a
 // directory of its own, and only the renames that put it in place take the lock.
 type Store struct {
@@ -45,37 +45,51 @@ func (s *Store) spec(leaves uint64, work uint32) Spec {
 	return Spec{Operator: s.Operator, Leaves: leaves, LeafWork: work}
 }
 
-// Ensure returns the root of the dataset of leaves leaves of work, building it first when
-// the current one is missing, damaged, or of another size or work (the current one then
-// becomes the previous one). built says whether it built.
-func (s *Store) Ensure(ctx context.Context, leaves uint64, work uint32) (root []byte, built bool, err error) {
-	spec := s.spec(leaves, work)
+// Current is the root of the current dataset if it is the one of leaves leaves of work;
+// otherwise an error wrapping ErrMissing, ErrCorrupt or ErrMismatch says why not.
+func (s *Store) Current(leaves uint64, work uint32) ([]byte, error) {
 	s.mu.Lock()
-	d, err := Open(filepath.Join(s.Dir, currentDir), spec)
-	s.mu.Unlock()
-	if err == nil {
-		defer d.Close()
-		return d.Root(), false, nil
+	defer s.mu.Unlock()
+	d, err := Open(filepath.Join(s.Dir, currentDir), s.spec(leaves, work))
+	if err != nil {
+		return nil, err
 	}
+	defer d.Close()
+	return d.Root(), nil
+}
+
+// Build builds the dataset of leaves leaves of work and makes it the current one (the
+// current one becomes the previous one), and returns its root.
+func (s *Store) Build(ctx context.Context, leaves uint64, work uint32) ([]byte, error) {
+	spec := s.spec(leaves, work)
 	if err := s.removeBuilds(); err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	dir := filepath.Join(s.Dir, fmt.Sprintf("%s%d", buildPrefix, time.Now().UnixNano()))
 	meta, err := Build(ctx, dir, spec)
 	if err != nil {
 		_ = os.RemoveAll(dir)
-		return nil, false, fmt.Errorf("building the dataset (%s) in %s: %w", spec, dir, err)
+		return nil, fmt.Errorf("building the dataset (%s) in %s: %w", spec, dir, err)
 	}
 	if err := s.install(dir); err != nil {
 		_ = os.RemoveAll(dir)
-		return nil, false, err
+		return nil, err
 	}
-	d, err = Open(filepath.Join(s.Dir, currentDir), spec)
+	root, err := s.Current(leaves, work)
 	if err != nil { // removed or damaged the moment it was put in place
-		return nil, false, fmt.Errorf("the dataset just built (root %s) cannot be opened: %w", meta.Root, err)
+		return nil, fmt.Errorf("the dataset just built (root %s) cannot be opened: %w", meta.Root, err)
 	}
-	defer d.Close()
-	return d.Root(), true, nil
+	return root, nil
+}
+
+// Ensure is Current, or Build when the current dataset is not the one asked for; built
+// says whether it built.
+func (s *Store) Ensure(ctx context.Context, leaves uint64, work uint32) (root []byte, built bool, err error) {
+	if root, err := s.Current(leaves, work); err == nil {
+		return root, false, nil
+	}
+	root, err = s.Build(ctx, leaves, work)
+	return root, err == nil, err
 }
 
 // install makes the built dir current and the current one previous.
