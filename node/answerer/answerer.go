@@ -44,6 +44,9 @@ const (
 	// hotWindow is how long after a day starts (by the local clock) the answerer polls
 	// fast: longer than the clock skew the reporter tolerates before warning.
 	hotWindow = 3 * time.Minute
+	// maxRetryWait caps the wait between retries of a failed step, well inside the default
+	// answer window (50 blocks).
+	maxRetryWait = 8 * time.Second
 	// forgetAfter is how long an answered challenge is remembered after it left the
 	// pending list (a lagging query node may still list it).
 	forgetAfter = time.Hour
@@ -70,17 +73,21 @@ type Answerer struct {
 }
 
 // Run polls and answers until ctx is cancelled. Failures are logged, counted and retried
-// at the fast interval: a challenge's window is short.
+// from the fast interval, backing off to maxRetryWait at most: a challenge's window is
+// short, and a chain that is down should not fill the log every second.
 func (a *Answerer) Run(ctx context.Context) error {
+	retry := a.fast()
 	for {
 		wait, err := a.Step(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
 		if err != nil {
-			a.Log.Error("challenge step failed; retrying", "err", err, "retry_in", a.fast())
+			a.Log.Error("challenge step failed; retrying", "err", err, "retry_in", retry)
 			a.Metrics.failed(cause(err))
-			wait = a.fast()
+			wait, retry = retry, min(retry*2, max(maxRetryWait, a.fast()))
+		} else {
+			retry = a.fast()
 		}
 		select {
 		case <-ctx.Done():
