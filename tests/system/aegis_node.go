@@ -66,17 +66,23 @@ func (n *resourceNode) run(c *Chain, args ...string) (string, error) {
 // (the harness adds its keyring, home and output flags).
 func (n *resourceNode) grant(t *testing.T, c *Chain) {
 	t.Helper()
+	require.Equal(t, 4, n.grantIf(t, c, func(string) bool { return true }), "init prints four commands:\n%s", n.InitOut)
+}
+
+// grantIf runs the printed commands for which run(line) holds and returns how many ran.
+func (n *resourceNode) grantIf(t *testing.T, c *Chain, run func(line string) bool) int {
+	t.Helper()
 	var ran int
 	for _, line := range strings.Split(n.InitOut, "\n") {
 		fields := strings.Fields(line)
-		if len(fields) < 2 || fields[0] != "aegisd" || fields[1] != "tx" {
+		if len(fields) < 2 || fields[0] != "aegisd" || fields[1] != "tx" || !run(line) {
 			continue
 		}
 		res := c.Tx(fields[1:]...)
 		require.Zero(t, res.Code, "%s: %s", line, res.RawLog)
 		ran++
 	}
-	require.Equal(t, 4, ran, "init prints four commands:\n%s", n.InitOut)
+	return ran
 }
 
 // status is `aegis-node status -o json` decoded into v.

@@ -3,6 +3,8 @@ package system
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -91,6 +93,7 @@ func enableChallenges(c *Chain, answerBlocks int) {
 func deleteDataset(t *testing.T, home string) *atomic.Int32 {
 	dir := filepath.Join(home, "data", dataset.DirName)
 	var deleted atomic.Int32
+	require.NoError(t, os.RemoveAll(dir)) // what an earlier run built, before anything looks
 	stop, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
@@ -141,8 +144,8 @@ func blockEvents(t *testing.T, c *Chain, h int64, typ string) []map[string]strin
 }
 
 // TestSystemChallenges runs two resource nodes with aegis-node on a chain with 6-second
-// days and challenges on. Node A keeps its dataset: its storage challenges pass and it
-// keeps earning. Node B loses its dataset after every report: its challenges are missed,
+// days and challenges on. B's operator first forgets the answer grant, and run says so.
+// Node A keeps its dataset: its storage challenges pass and it keeps earning. Node B loses its dataset after every report: its challenges are missed,
 // their reward forfeited, B earns nothing, and the second miss slashes 10% of its stake and
 // takes its role away. aegis-node status shows both.
 func TestSystemChallenges(t *testing.T) {
@@ -157,25 +160,43 @@ func TestSystemChallenges(t *testing.T) {
 	nodes := map[string]*resourceNode{}
 	for _, key := range []string{"nodeA", "nodeB"} {
 		n := initResourceNode(t, c, nodeBin, key, "--bandwidth-mbps", "1000", "--roles", "worker")
+		require.Contains(t, n.InitOut, "tx authz grant "+n.Hot+" generic --msg-type /aegis.por.v1.MsgAnswerChallenge")
 		out, err := n.run(c, "register", "--roles", "worker", "--stake", "20000AEGIS")
 		require.NoError(t, err, out)
-		n.grant(t, c)
 		nodes[key] = n
 	}
 	a, b := nodes["nodeA"], nodes["nodeB"]
+	a.grant(t, c)
+
+	// B's operator forgets the answer grant: run says at once that every challenge would be
+	// missed, with the command to run.
+	answerGrant := func(line string) bool { return strings.Contains(line, "MsgAnswerChallenge") }
+	require.Equal(t, 3, b.grantIf(t, c, func(line string) bool { return !answerGrant(line) }))
+	db := startNode(t, nodeBin, b.Home)
+	want := "aegisd tx authz grant " + b.Hot + " generic --msg-type /aegis.por.v1.MsgAnswerChallenge --from " + b.Operator
+	require.Eventually(t, func() bool {
+		log := db.log.String()
+		return strings.Contains(log, "has not authorized the hot key to answer") && strings.Contains(log, want)
+	}, 20*time.Second, 200*time.Millisecond, db.log.String())
+	db.stop(t)
+	require.Equal(t, 1, b.grantIf(t, c, answerGrant))
+
 	deleted := deleteDataset(t, b.Home)
 	da, db := startNode(t, nodeBin, a.Home), startNode(t, nodeBin, b.Home)
 	t.Logf("set up after %s", time.Since(began))
 
-	// Until B is slashed, every look: A's rewards never fall and grow, B's stay at zero.
+	// Until B is slashed, every look: A's rewards never fall, B's stay at (about) zero.
 	var aRewards []int64
 	var bNode porNode
 	deadline := time.Now().Add(100 * time.Second)
 	for {
 		require.True(t, time.Now().Before(deadline), "B not slashed in time; A:\n%s\nB:\n%s", tail(da.log.String(), 4000), tail(db.log.String(), 4000))
 		aRewards = append(aRewards, rewardsTotal(c, a.Operator))
-		require.Zero(t, rewardsTotal(c, b.Operator), "B's challenged reports earn it nothing")
+		// x/por forfeits the whole uaegis of a missed report and leaves the fraction with
+		// the node: at most 1 uaegis of dust per miss.
+		bTotal := rewardsTotal(c, b.Operator)
 		c.QueryJSON(&bNode, "por", "node", b.Operator)
+		require.LessOrEqual(t, bTotal, atoi(bNode.Node.ChallengesMissed), "B's challenged reports earn it nothing")
 		if bNode.Node.Stake != "20000000000" {
 			break
 		}
@@ -223,12 +244,30 @@ func TestSystemChallenges(t *testing.T) {
 		require.Equal(t, "CHALLENGE_KIND_STORAGE", ch.Kind)
 	}
 	require.Contains(t, da.log.String(), "challenge answered")
+	// Each passed challenge releases a day's earnings: A's rewards step up day after day,
+	// and again after B's slash.
+	last := aRewards[len(aRewards)-1]
+	require.Eventually(t, func() bool { return rewardsTotal(c, a.Operator) > last }, 20*time.Second, 500*time.Millisecond,
+		"A keeps earning: %v", aRewards)
+	aRewards = append(aRewards, rewardsTotal(c, a.Operator))
+	steps := 0
 	for i := 1; i < len(aRewards); i++ {
 		require.GreaterOrEqual(t, aRewards[i], aRewards[i-1], "A's rewards never fall: %v", aRewards)
+		if aRewards[i] > aRewards[i-1] {
+			steps++
+		}
 	}
-	require.Eventually(t, func() bool { return rewardsTotal(c, a.Operator) > aRewards[0] && rewardsTotal(c, a.Operator) > 0 },
-		20*time.Second, 500*time.Millisecond, "A keeps earning: %v", aRewards)
+	require.GreaterOrEqual(t, steps, 2, "A's rewards grew on several days: %v", aRewards)
 	require.Equal(t, "20000000000", aNode.Node.Stake)
+
+	// The daemons' metrics count the answers and the misses for want of a dataset.
+	for n, want := range map[*resourceNode]string{a: `aegis_node_challenges_answered_total{kind="storage"}`, b: `aegis_node_challenge_failures_total{cause="dataset"}`} {
+		resp, err := http.Get("http://" + n.Config.Listen.Metrics + "/metrics")
+		require.NoError(t, err)
+		metrics, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.Contains(t, string(metrics), want)
+	}
 
 	// aegis-node status shows the same.
 	var st struct {
