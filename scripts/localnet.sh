@@ -169,6 +169,7 @@ setup() {
       --from "$n" --keyring-dir "$KEYS" --keyring-backend test --yes >>"$NET/logs/$n.log" 2>&1 ||
       die "aegis-node register $n failed; see $NET/logs/$n.log"
     tx "$v" authz grant "$hot" generic --msg-type /aegis.por.v1.MsgSubmitReport --from "$n"
+    tx "$v" authz grant "$hot" generic --msg-type /aegis.por.v1.MsgAnswerChallenge --from "$n"
     tx "$v" authz grant "$hot" generic --msg-type /aegis.por.v1.MsgClaimRewards --from "$n"
     tx "$v" feegrant grant "$(addr "$n")" "$hot" --allowed-messages /cosmos.authz.v1beta1.MsgExec --from "$n"
   done

@@ -280,7 +280,7 @@ func (c *Client) sendOnce(ctx context.Context, s Signer, msgs ...sdk.Msg) (strin
 	}
 	sim, err := txtypes.NewServiceClient(c.conn).Simulate(ctx, &txtypes.SimulateRequest{TxBytes: simBytes})
 	if err != nil {
-		return "", c.explain(Unreachable(err))
+		return "", c.explain(Unreachable(err), msgs...)
 	}
 	txf = txf.WithGas(uint64(c.gasAdj * float64(sim.GasInfo.GasUsed))).WithGasPrices(c.gasPrices)
 	b, err := txf.BuildUnsignedTx(msgs...)
@@ -299,22 +299,22 @@ func (c *Client) sendOnce(ctx context.Context, s Signer, msgs ...sdk.Msg) (strin
 		return "", Unreachable(err)
 	}
 	if res.TxResponse.Code != 0 {
-		return res.TxResponse.TxHash, c.explain(fmt.Errorf("%w: code %d: %s", ErrTxFailed, res.TxResponse.Code, res.TxResponse.RawLog))
+		return res.TxResponse.TxHash, c.explain(fmt.Errorf("%w: code %d: %s", ErrTxFailed, res.TxResponse.Code, res.TxResponse.RawLog), msgs...)
 	}
-	return res.TxResponse.TxHash, c.waitIncluded(ctx, res.TxResponse.TxHash)
+	return res.TxResponse.TxHash, c.waitIncluded(ctx, res.TxResponse.TxHash, msgs...)
 }
 
 // waitIncluded polls for the tx until it is in a block. A node that stops answering while
 // the tx waits ends the wait at once rather than after InclusionTimeout: the caller retries
 // and finds out then whether the tx landed.
-func (c *Client) waitIncluded(ctx context.Context, hash string) error {
+func (c *Client) waitIncluded(ctx context.Context, hash string, msgs ...sdk.Msg) error {
 	ctx, cancel := context.WithTimeout(ctx, c.InclusionTimeout)
 	defer cancel()
 	for down := 0; ; {
 		res, err := txtypes.NewServiceClient(c.conn).GetTx(ctx, &txtypes.GetTxRequest{Hash: hash})
 		if err == nil {
 			if res.TxResponse.Code != 0 {
-				return c.explain(fmt.Errorf("%w: code %d: %s", ErrTxFailed, res.TxResponse.Code, res.TxResponse.RawLog))
+				return c.explain(fmt.Errorf("%w: code %d: %s", ErrTxFailed, res.TxResponse.Code, res.TxResponse.RawLog), msgs...)
 			}
 			return nil
 		}
@@ -348,14 +348,29 @@ func (c *Client) account(ctx context.Context, addr sdk.AccAddress) (uint64, uint
 	return acc.GetAccountNumber(), acc.GetSequence(), nil
 }
 
-// explain adds the fix to the errors a new operator meets.
-func (c *Client) explain(err error) error {
+// explain adds the fix to the errors a new operator meets. A missing authorization names
+// the grant: an operator who granted the report and the claim may not have granted the
+// answer to challenges, which came later.
+func (c *Client) explain(err error, msgs ...sdk.Msg) error {
 	if err == nil {
 		return nil
 	}
 	msg := err.Error()
 	switch {
 	case strings.Contains(msg, "authorization not found"):
+		var urls []string
+		for _, m := range msgs {
+			if exec, ok := m.(*authz.MsgExec); ok {
+				inner, _ := exec.GetMessages()
+				for _, im := range inner {
+					urls = append(urls, sdk.MsgTypeURL(im))
+				}
+			}
+		}
+		if len(urls) > 0 {
+			return fmt.Errorf("%w: the operator has not authorized the hot key %s to send %s: run `%s` with the operator key (one of the `tx authz grant` commands `aegis-node init` printed): %v",
+				ErrNoGrant, c.HotAddr, strings.Join(urls, ", "), c.GrantCommand(urls[0]), err)
+		}
 		return fmt.Errorf("%w: the operator has not authorized the hot key %s: run the `tx authz grant` commands `aegis-node init` printed: %v", ErrNoGrant, c.HotAddr, err)
 	case strings.Contains(msg, "fee-grant not found") || strings.Contains(msg, "fee allowance"):
 		return fmt.Errorf("%w: no fee allowance from the operator to the hot key %s: run the `tx feegrant grant` command `aegis-node init` printed: %v", ErrNoGrant, c.HotAddr, err)

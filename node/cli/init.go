@@ -11,6 +11,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/crypto/hd"
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 
+	"github.com/aegis-chain/aegis/node/chain"
 	"github.com/aegis-chain/aegis/node/config"
 )
 
@@ -19,7 +20,7 @@ const defaultTimeout = 30 * time.Second
 func initCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "init",
-		Short: "Write config.toml, create the hot key, and print the three commands to run with the operator key",
+		Short: "Write config.toml, create the hot key, and print the four commands to run with the operator key",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			home := homeOf(cmd)
@@ -82,7 +83,8 @@ func equalShares(roles []string) []config.RoleShare {
 }
 
 // printGrants prints the commands the operator runs once, on the machine that holds the
-// operator key: authz grants for reports and claims, and a fee allowance for MsgExec.
+// operator key: authz grants for reports, challenge answers and claims, and a fee
+// allowance for MsgExec. Without the answer grant every challenge is missed.
 func printGrants(w io.Writer, home string, c config.Config, hot string) {
 	op := c.Operator
 	if op == "" {
@@ -93,14 +95,15 @@ func printGrants(w io.Writer, home string, c config.Config, hot string) {
   hot key  %s = %s (keyring-backend %s)
 
 Run these once with the OPERATOR key (on the machine that holds it), so the hot key can
-report and claim for the node and needs no funds of its own:
+report, answer the chain's challenges and claim for the node and needs no funds of its own:
 
   aegisd tx authz grant %s generic --msg-type /aegis.por.v1.MsgSubmitReport %s
+  aegisd tx authz grant %s generic --msg-type %s %s
   aegisd tx authz grant %s generic --msg-type /aegis.por.v1.MsgClaimRewards %s
   aegisd tx feegrant grant %s %s --allowed-messages /cosmos.authz.v1beta1.MsgExec %s
 
 Then start the daemon:  aegis-node run --home %s
-`, home, c.HotKey, hot, c.KeyringBackend, hot, common, hot, common, op, hot, common, home)
+`, home, c.HotKey, hot, c.KeyringBackend, hot, common, hot, chain.AnswerChallengeURL, common, hot, common, op, hot, common, home)
 }
 
 // rpcURL is the --node form aegisd expects (tcp:// or http://).

@@ -33,8 +33,9 @@ func NewRootCmd() *cobra.Command {
 report per chain day through an x/authz grant from the node's operator (so the operator's
 stake key never touches the machine), claims rewards, and shows how the node is doing.
 
-Start with 'aegis-node init', run the three commands it prints with the operator key, then
-'aegis-node run'.`,
+Start with 'aegis-node init', run the four commands it prints with the operator key, then
+'aegis-node run'. While the chain's challenges are on, run also keeps the node's dataset in
+<home>/data/dataset and answers the node's liveness and storage challenges.`,
 		SilenceUsage: true,
 	}
 	root.PersistentFlags().String(flagHome, filepath.Join(home, ".aegis-node"), "the node's home: config.toml, keyring, state")

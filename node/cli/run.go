@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -14,6 +15,8 @@ import (
 
 	"cosmossdk.io/math"
 
+	"github.com/aegis-chain/aegis/node/answerer"
+	"github.com/aegis-chain/aegis/node/dataset"
 	"github.com/aegis-chain/aegis/node/reporter"
 	"github.com/aegis-chain/aegis/node/status"
 )
@@ -21,7 +24,7 @@ import (
 func runCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "run",
-		Short: "Report every chain day (and claim above the threshold) until stopped; serve metrics",
+		Short: "Report every chain day, answer the node's challenges (and claim above the threshold) until stopped; serve metrics",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, client, err := connect(cmd)
@@ -36,11 +39,14 @@ func runCmd() *cobra.Command {
 			}
 			log := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))
 			metrics := reporter.NewMetrics()
+			store := dataset.NewStore(datasetDir(home), client.Operator)
 			r := &reporter.Reporter{
 				Chain: client, Plan: newPlanner(cfg, home).Plan, State: state, Log: log,
 				Operator: client.Operator, AutoClaimAbove: math.NewIntFromUint64(cfg.AutoClaimAbove),
-				Metrics: metrics, Now: time.Now,
+				Metrics: metrics, Now: time.Now, Dataset: store,
 			}
+			a := &answerer.Answerer{Chain: client, Datasets: store, Operator: client.Operator, Log: log,
+				Metrics: answerer.NewMetrics(metrics.Registerer()), Now: time.Now}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			var servers []*http.Server
@@ -55,7 +61,10 @@ func runCmd() *cobra.Command {
 				servers = append(servers, serve(log, cfg.Listen.Status, mux))
 			}
 			log.Info("aegis-node running", "operator", cfg.Operator, "hot_key", client.HotAddr.String(), "chain_id", cfg.ChainID)
+			answering := make(chan struct{})
+			go func() { _ = a.Run(ctx); close(answering) }()
 			err = r.Run(ctx)
+			<-answering
 			shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			for _, s := range servers {
@@ -66,6 +75,10 @@ func runCmd() *cobra.Command {
 		},
 	}
 }
+
+// datasetDir is where the node keeps its challenge dataset: next to the probe's files in
+// the data directory, on the disk whose storage the reports declare.
+func datasetDir(home string) string { return filepath.Join(home, "data", dataset.DirName) }
 
 // serve starts an HTTP server in the background.
 func serve(log *slog.Logger, addr string, h http.Handler) *http.Server {

@@ -3,6 +3,7 @@ package reporter
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -22,6 +23,9 @@ type Metrics struct {
 	eff          *prometheus.GaugeVec
 	penalized    *prometheus.GaugeVec
 	failures     *prometheus.CounterVec
+	builds       prometheus.Counter
+	buildSeconds prometheus.Gauge
+	challenges   *prometheus.GaugeVec
 }
 
 // NewMetrics registers the figures on a registry of their own.
@@ -34,10 +38,18 @@ func NewMetrics() *Metrics {
 		eff:          prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "aegis_node_eff_por", Help: "Effective PoR of the latest report, per role."}, []string{"role"}),
 		penalized:    prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "aegis_node_penalized", Help: "1 if the latest report missed a minimum, per role."}, []string{"role"}),
 		failures:     prometheus.NewCounterVec(prometheus.CounterOpts{Name: "aegis_node_failures_total", Help: "Failed steps by cause."}, []string{"cause"}),
+		builds:       prometheus.NewCounter(prometheus.CounterOpts{Name: "aegis_node_dataset_builds_total", Help: "Challenge datasets built by this process."}),
+		buildSeconds: prometheus.NewGauge(prometheus.GaugeOpts{Name: "aegis_node_dataset_build_seconds", Help: "How long the last challenge dataset build took."}),
+		challenges: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "aegis_node_challenges",
+			Help: "The node's resolved challenges on chain (challenges_passed, challenges_missed) and its misses inside the failure window."}, []string{"status"}),
 	}
-	m.registry.MustRegister(m.lastDay, m.reports, m.pendingGauge, m.eff, m.penalized, m.failures)
+	m.registry.MustRegister(m.lastDay, m.reports, m.pendingGauge, m.eff, m.penalized, m.failures, m.builds, m.buildSeconds, m.challenges)
 	return m
 }
+
+// Registerer is where other parts of the daemon (the challenge answerer) register their
+// figures, so /metrics serves them all.
+func (m *Metrics) Registerer() prometheus.Registerer { return m.registry }
 
 // Handler serves the metrics.
 func (m *Metrics) Handler() http.Handler {
@@ -67,6 +79,9 @@ func (m *Metrics) observeNode(n *portypes.QueryNodeResponse) {
 	if n.Node.LastReportDay > 0 {
 		m.lastDay.Set(float64(n.Node.LastReportDay))
 	}
+	m.challenges.WithLabelValues("passed").Set(float64(n.Node.ChallengesPassed))
+	m.challenges.WithLabelValues("missed").Set(float64(n.Node.ChallengesMissed))
+	m.challenges.WithLabelValues("recent_missed").Set(float64(len(n.Node.RecentMisses)))
 	for _, rs := range n.Roles {
 		if rs.Eff.IsNil() {
 			continue
@@ -79,6 +94,14 @@ func (m *Metrics) observeNode(n *portypes.QueryNodeResponse) {
 		}
 		m.penalized.WithLabelValues(rs.Role.String()).Set(p)
 	}
+}
+
+func (m *Metrics) datasetBuilt(took time.Duration) {
+	if m == nil {
+		return
+	}
+	m.builds.Inc()
+	m.buildSeconds.Set(took.Seconds())
 }
 
 func (m *Metrics) failure(err error) {

@@ -25,11 +25,21 @@ type Chain interface {
 	EmissionStatus(ctx context.Context) (*emissiontypes.QueryStatusResponse, error)
 	Node(ctx context.Context) (*portypes.QueryNodeResponse, error)
 	Rewards(ctx context.Context) (*portypes.QueryRewardsResponse, error)
+	PorParams(ctx context.Context) (portypes.Params, error)
 	Exec(ctx context.Context, msgs ...sdk.Msg) (string, error)
 }
 
 // Plan measures the machine (or reuses a fresh measurement) and splits it across roles.
 type Plan func(ctx context.Context, roles []portypes.NodeRole) (portypes.Resources, []portypes.RolePart, error)
+
+// Dataset is the node's challenge dataset on disk (dataset.Store).
+type Dataset interface {
+	// Current is the root of the stored dataset if it has leaves leaves of work, else an
+	// error saying why not (missing, damaged, another size).
+	Current(leaves uint64, work uint32) ([]byte, error)
+	// Build builds that dataset, makes it the current one and returns its root.
+	Build(ctx context.Context, leaves uint64, work uint32) ([]byte, error)
+}
 
 // Reporter submits the node's daily report.
 type Reporter struct {
@@ -40,6 +50,8 @@ type Reporter struct {
 	Operator       sdk.AccAddress
 	AutoClaimAbove math.Int
 	Metrics        *Metrics
+	// Dataset backs the storage_root of reports while the chain's challenges are on.
+	Dataset Dataset
 	// Now is the clock (time.Now outside tests).
 	Now func() time.Time
 	// MaxBackoff caps the wait between retries.
@@ -136,7 +148,11 @@ func (r *Reporter) Step(ctx context.Context) (time.Duration, error) {
 	if err != nil {
 		return 0, fmt.Errorf("measuring the machine: %w", err)
 	}
-	hash, err := r.Chain.Exec(ctx, &portypes.MsgSubmitReport{Operator: r.Operator.String(), Totals: totals, Parts: parts})
+	root, err := r.storageRoot(ctx, totals.Storage)
+	if err != nil {
+		return 0, err
+	}
+	hash, err := r.Chain.Exec(ctx, &portypes.MsgSubmitReport{Operator: r.Operator.String(), Totals: totals, Parts: parts, StorageRoot: root})
 	if err != nil {
 		if isDuplicate(err) { // reported already (by an earlier run whose reply was lost)
 			r.State.LastReportedDay = day

@@ -28,6 +28,8 @@ type fakeChain struct {
 	last    uint64
 	reports map[uint64]int
 	down    bool
+	params  portypes.Params
+	sent    []*portypes.MsgSubmitReport
 }
 
 func (f *fakeChain) day() uint64 { return uint64(f.now.Sub(f.start)/f.dayLen) + 1 }
@@ -51,14 +53,17 @@ func (f *fakeChain) Rewards(context.Context) (*portypes.QueryRewardsResponse, er
 	return &portypes.QueryRewardsResponse{Total: math.NewInt(10)}, nil
 }
 
+func (f *fakeChain) PorParams(context.Context) (portypes.Params, error) { return f.params, nil }
+
 func (f *fakeChain) Exec(_ context.Context, msgs ...sdk.Msg) (string, error) {
-	if _, ok := msgs[0].(*portypes.MsgSubmitReport); ok {
+	if m, ok := msgs[0].(*portypes.MsgSubmitReport); ok {
 		d := f.day()
 		if f.last == d {
 			return "", portypes.ErrDuplicateReport
 		}
 		f.last = d
 		f.reports[d]++
+		f.sent = append(f.sent, m)
 	}
 	return "hash", nil
 }

@@ -125,6 +125,14 @@ pending <b id="pending">{{.Status.Pending}}</b> uaegis · est. {{.Status.EstMont
 <td class="{{if .Penalized}}bad{{else}}ok{{end}}">{{.Penalized}}</td><td>{{range .MissedMinimum}}{{.}}; {{end}}</td>
 <td>{{.Pending}}</td><td>{{.EstDaily}}</td><td>{{.EstMonthly}}</td></tr>{{end}}
 </table>
+{{with .Status.Challenges}}<h2>Challenges</h2>
+{{if or .Enabled .Passed .Missed .Pending}}<p id="challenges">passed <b id="challenges-passed">{{.Passed}}</b> ·
+missed <b id="challenges-missed" class="{{if .Missed}}bad{{else}}ok{{end}}">{{.Missed}}</b>
+{{if .SlashAfter}} · {{len .RecentMissDays}} of the {{.SlashAfter}} misses within {{.WindowDays}} days that slash the stake{{end}}</p>
+{{if .Pending}}<table id="pending-challenges"><tr><th>id</th><th>kind</th><th>role</th><th>report day</th><th>deadline height</th><th>blocks left</th></tr>
+{{range .Pending}}<tr><td>{{.ID}}</td><td>{{.Kind}}</td><td>{{.Role}}</td><td>{{.Day}}</td><td>{{.DeadlineHeight}}</td><td>{{.BlocksLeft}}</td></tr>{{end}}
+</table>{{else}}<p>No challenge pending.</p>{{end}}
+{{else}}<p>Challenges are off on this chain.</p>{{end}}{{end}}
 {{range .Charts}}<h2>{{.Role}}</h2>
 <div class="chart" data-role="{{.Role}}"><p>Daily reward (uaegis), last {{len .Points}} days</p>{{rewardChart .Points}}
 <p>Eff PoR</p>{{effChart .Points}}</div>{{end}}

@@ -1,6 +1,7 @@
 // Package status computes how a resource node is doing — per role: slot, last report, eff
 // PoR, penalty and the minimums missed, pending and estimated rewards, the break-even token
-// price — and renders it as text, JSON and the status page `aegis-node run` serves.
+// price; its challenges passed, missed and pending — and renders it as text, JSON and the
+// status page `aegis-node run` serves.
 package status
 
 import (
@@ -38,6 +39,7 @@ type Status struct {
 	MonthlyCost   float64      `json:"monthly_cost,omitempty"`
 	BreakEven     string       `json:"break_even_price_per_aegis,omitempty"`
 	Roles         []RoleStatus `json:"roles"`
+	Challenges    Challenges   `json:"challenges"`
 }
 
 // Collect reads the node's figures from the chain.
@@ -84,12 +86,15 @@ func Collect(ctx context.Context, c *chain.Client, monthlyCost float64) (*Status
 		}
 		monthly = monthly.Add(daily.MulRaw(30))
 		st.Roles = append(st.Roles, RoleStatus{
-			Role: strings.ToLower(strings.TrimPrefix(rs.Role.String(), "NODE_ROLE_")), SlotHeld: held[rs.Role],
+			Role: roleName(rs.Role), SlotHeld: held[rs.Role],
 			LastReportDay: node.Node.LastReportDay, Eff: rs.Eff.String(), Penalized: rs.Penalized,
 			MissedMinimum: missed(params, rs), Pending: p.String(), EstDaily: daily.String(), EstMonthly: daily.MulRaw(30).String(),
 		})
 	}
 	st.EstMonthly = monthly.String()
+	if st.Challenges, err = collectChallenges(ctx, c, params, node.Node); err != nil {
+		return nil, err
+	}
 	if monthlyCost > 0 && monthly.IsPositive() {
 		aegis, _ := math.LegacyNewDecFromInt(monthly).QuoInt64(1_000_000).Float64() // display only
 		st.BreakEven = fmt.Sprintf("%.6f", monthlyCost/aegis)
@@ -129,4 +134,5 @@ func (s *Status) Print(w io.Writer) {
 	for _, r := range s.Roles {
 		fmt.Fprintf(w, "%-10s %-5t %-12s %-9t %-14s %-14s %s\n", r.Role, r.SlotHeld, r.Eff, r.Penalized, r.Pending, r.EstDaily, strings.Join(r.MissedMinimum, ", "))
 	}
+	s.Challenges.print(w)
 }

@@ -262,6 +262,19 @@ func (c *Chain) GetJSONAt(height int64, path string, v any) {
 	require.NoError(c.t, json.Unmarshal(buf.Bytes(), v), buf.String())
 }
 
+// GetRPCJSON fetches a CometBFT RPC path (/block_results?height=5) into v.
+func (c *Chain) GetRPCJSON(path string, v any) {
+	c.t.Helper()
+	client := http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Get("http://" + c.RPC + path)
+	require.NoError(c.t, err)
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	_, _ = buf.ReadFrom(resp.Body)
+	require.Equal(c.t, http.StatusOK, resp.StatusCode, "GET %s: %s", path, buf.String())
+	require.NoError(c.t, json.Unmarshal(buf.Bytes(), v), buf.String())
+}
+
 func tail(s string, n int) string {
 	if len(s) <= n {
 		return s

@@ -1,82 +1,18 @@
 package system
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"os/exec"
-	"regexp"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
-	_ "github.com/aegis-chain/aegis/app" // sets the aegis bech32 prefixes the node config checks
-	"github.com/aegis-chain/aegis/node/config"
 	"github.com/aegis-chain/aegis/node/reporter"
 )
-
-// nodeDaemon is a running `aegis-node run`.
-type nodeDaemon struct {
-	cmd  *exec.Cmd
-	log  *syncBuffer
-	done chan struct{}
-}
-
-// syncBuffer is the daemon's output, written by exec's copier while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func startNode(t *testing.T, bin, home string) *nodeDaemon {
-	t.Helper()
-	d := &nodeDaemon{cmd: exec.Command(bin, "run", "--home", home), log: &syncBuffer{}, done: make(chan struct{})}
-	d.cmd.Stdout, d.cmd.Stderr = d.log, d.log
-	require.NoError(t, d.cmd.Start())
-	go func() { _ = d.cmd.Wait(); close(d.done) }()
-	t.Cleanup(func() { d.stop(t) })
-	return d
-}
-
-// stop sends SIGINT and waits for a clean exit.
-func (d *nodeDaemon) stop(t *testing.T) {
-	if d.cmd.Process == nil {
-		return
-	}
-	if !interrupt(d.cmd.Process, d.done, 10*time.Second) {
-		t.Errorf("aegis-node did not stop on SIGINT")
-	}
-}
-
-// lastReportDay is the node's last_report_day on chain.
-func lastReportDay(c *Chain, node string) uint64 {
-	var info struct {
-		Node struct {
-			LastReportDay string `json:"last_report_day"`
-		} `json:"node"`
-	}
-	c.QueryJSON(&info, "por", "node", node)
-	d, _ := strconv.ParseUint(info.Node.LastReportDay, 10, 64)
-	return d
-}
 
 // TestSystemAegisNode is a resource operator's journey with aegis-node on a chain with
 // 4-second days: init, the operator's grants, register, `run` reporting every day through
@@ -90,31 +26,23 @@ func TestSystemAegisNode(t *testing.T) {
 	c.Start()
 	node := c.KeyAddress("node1")
 
-	// init: config and hot key; it prints the operator's three commands.
-	home := t.TempDir()
-	out, err := exec.Command(nodeBin, "init", "--home", home, "--chain-id", c.ChainID, "--node", "tcp://"+c.RPC,
-		"--grpc", c.GRPC, "--operator", node, "--bandwidth-mbps", "1000", "--roles", "worker,da").CombinedOutput()
-	require.NoError(t, err, string(out))
-	hot := regexp.MustCompile(`hot key\s+\S+ = (aegis1[0-9a-z]+)`).FindStringSubmatch(string(out))
-	require.Len(t, hot, 2, string(out))
-	for _, want := range []string{"tx authz grant " + hot[1] + " generic --msg-type /aegis.por.v1.MsgSubmitReport",
-		"tx feegrant grant " + node + " " + hot[1] + " --allowed-messages /cosmos.authz.v1beta1.MsgExec"} {
-		require.Contains(t, string(out), want)
+	// init: config and hot key; it prints the operator's four commands.
+	rn := initResourceNode(t, c, nodeBin, "node1", "--bandwidth-mbps", "1000", "--roles", "worker,da")
+	home, hot, cfg := rn.Home, rn.Hot, rn.Config
+	for _, want := range []string{"tx authz grant " + hot + " generic --msg-type /aegis.por.v1.MsgSubmitReport",
+		"tx authz grant " + hot + " generic --msg-type /aegis.por.v1.MsgAnswerChallenge",
+		"tx feegrant grant " + node + " " + hot + " --allowed-messages /cosmos.authz.v1beta1.MsgExec"} {
+		require.Contains(t, rn.InitOut, want)
 	}
-	cfg, err := config.Load(home)
-	require.NoError(t, err)
-	cfg.Listen.Metrics, cfg.Listen.Status = freeAddr(t), freeAddr(t)
-	require.NoError(t, config.Write(home, cfg))
 
 	// register, signed by the operator key (here in the chain's keyring), after a summary.
-	operatorKey := []string{"--from", "node1", "--keyring-dir", c.Home, "--keyring-backend", "test", "--yes"}
-	out, err = exec.Command(nodeBin, append([]string{"register", "--home", home, "--roles", "worker,da", "--stake", "1AEGIS"}, operatorKey...)...).CombinedOutput()
+	out, err := rn.run(c, "register", "--roles", "worker,da", "--stake", "1AEGIS")
 	require.Error(t, err)
-	require.Contains(t, string(out), "stake too low: the roles need 20000000000uaegis")
-	out, err = exec.Command(nodeBin, append([]string{"register", "--home", home, "--roles", "worker,da", "--stake", "30000AEGIS"}, operatorKey...)...).CombinedOutput()
-	require.NoError(t, err, string(out))
+	require.Contains(t, out, "stake too low: the roles need 20000000000uaegis")
+	out, err = rn.run(c, "register", "--roles", "worker,da", "--stake", "30000AEGIS")
+	require.NoError(t, err, out)
 	for _, want := range []string{"SLOTS FREE", "worker", "100000 of 100000", "10000000000 uaegis", "registered " + node} {
-		require.Contains(t, string(out), want)
+		require.Contains(t, out, want)
 	}
 
 	// Without the grants, reports fail with a message that says what to run.
@@ -122,15 +50,8 @@ func TestSystemAegisNode(t *testing.T) {
 	require.Eventually(t, func() bool { return strings.Contains(d.log.String(), "aegis-node init") }, 20*time.Second, 200*time.Millisecond, d.log.String())
 	d.stop(t)
 
-	// The operator's grants, run as printed (here with the chain's client config).
-	for _, args := range [][]string{
-		{"tx", "authz", "grant", hot[1], "generic", "--msg-type", "/aegis.por.v1.MsgSubmitReport", "--from", "node1"},
-		{"tx", "authz", "grant", hot[1], "generic", "--msg-type", "/aegis.por.v1.MsgClaimRewards", "--from", "node1"},
-		{"tx", "feegrant", "grant", node, hot[1], "--allowed-messages", "/cosmos.authz.v1beta1.MsgExec", "--from", "node1"},
-	} {
-		res := c.Tx(args...)
-		require.Zero(t, res.Code, res.RawLog)
-	}
+	// The operator's grants, run as printed.
+	rn.grant(t, c)
 
 	// run: every day is reported once, through the hot key.
 	seen := map[uint64]bool{}
@@ -155,8 +76,7 @@ func TestSystemAegisNode(t *testing.T) {
 		Total string `json:"total"`
 	}
 	require.Eventually(t, func() bool {
-		out, err := exec.Command(nodeBin, "status", "--home", home, "-o", "json").Output()
-		if err != nil || json.Unmarshal(out, &st) != nil {
+		if rn.status(&st) != nil {
 			return false
 		}
 		c.QueryJSON(&rewards, "por", "rewards", node)
@@ -231,8 +151,8 @@ func TestSystemAegisNode(t *testing.T) {
 	require.Contains(t, string(metrics), `aegis_node_failures_total{cause="unreachable"}`)
 
 	// roles enable: a third role, paid by the extra stake.
-	out, err = exec.Command(nodeBin, append([]string{"roles", "enable", "sequencer", "--home", home}, operatorKey...)...).CombinedOutput()
-	require.NoError(t, err, string(out))
+	out, err = rn.run(c, "roles", "enable", "sequencer")
+	require.NoError(t, err, out)
 	var info struct {
 		Node struct {
 			Roles []string `json:"roles"`
@@ -242,7 +162,7 @@ func TestSystemAegisNode(t *testing.T) {
 	require.Contains(t, info.Node.Roles, "NODE_ROLE_SEQUENCER")
 
 	// claim through the hot key pays the operator.
-	out, err = exec.Command(nodeBin, "claim", "--home", home).CombinedOutput()
-	require.NoError(t, err, string(out))
-	require.Contains(t, string(out), "claimed")
+	out, err = rn.run(c, "claim")
+	require.NoError(t, err, out)
+	require.Contains(t, out, "claimed")
 }

@@ -1,0 +1,300 @@
+// Package answerer is aegis-node's answer to the chain's challenges: it watches for the
+// node's pending challenges and answers each once, through the hot key — a liveness
+// challenge with no proofs, a storage challenge with the leaves and Merkle paths read from
+// the dataset the reporter stored. It never rebuilds a dataset to answer: regenerating
+// one inside the answer window is what the challenge is designed to rule out, so a
+// dataset that is not on disk means a missed challenge, said loudly in the log.
+package answerer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/aegis-chain/aegis/node/chain"
+	"github.com/aegis-chain/aegis/node/dataset"
+	emissiontypes "github.com/aegis-chain/aegis/x/emission/types"
+	portypes "github.com/aegis-chain/aegis/x/por/types"
+)
+
+// Chain is what the answerer needs from the chain (chain.Client; a fake in tests).
+type Chain interface {
+	PendingChallenges(ctx context.Context) ([]portypes.Challenge, error)
+	PorParams(ctx context.Context) (portypes.Params, error)
+	EmissionParams(ctx context.Context) (emissiontypes.Params, error)
+	HasGrant(ctx context.Context, msgTypeURL string) (bool, error)
+	Exec(ctx context.Context, msgs ...sdk.Msg) (string, error)
+}
+
+var _ Chain = (*chain.Client)(nil)
+
+// Defaults of the poll intervals.
+const (
+	// DefaultFast is the poll interval while a challenge may be open: challenges are issued
+	// in a day's first block and answer windows are a few dozen blocks.
+	DefaultFast = time.Second
+	// DefaultSlow is the poll interval for the rest of the day (a chain that was halted
+	// over the day's start issues its challenges late).
+	DefaultSlow = 30 * time.Second
+	// hotWindow is how long after a day starts (by the local clock) the answerer polls
+	// fast: longer than the clock skew the reporter tolerates before warning.
+	hotWindow = 3 * time.Minute
+	// maxRetryWait caps the wait between retries of a failed step, well inside the default
+	// answer window (50 blocks).
+	maxRetryWait = 8 * time.Second
+	// forgetAfter is how long an answered challenge is remembered after it left the
+	// pending list (a lagging query node may still list it).
+	forgetAfter = time.Hour
+)
+
+// Answerer answers the node's challenges.
+type Answerer struct {
+	Chain    Chain
+	Datasets *dataset.Store
+	Operator sdk.AccAddress
+	Log      *slog.Logger
+	Metrics  *Metrics
+	// Now is the clock (time.Now outside tests).
+	Now func() time.Time
+	// Fast and Slow are the poll intervals (DefaultFast, DefaultSlow when zero).
+	Fast, Slow time.Duration
+
+	done      map[uint64]time.Time // challenges answered or given up, and when
+	porParams portypes.Params
+	emission  emissiontypes.Params
+	fetched   time.Time
+	granted   bool
+	warned    bool
+}
+
+// Run polls and answers until ctx is cancelled. Failures are logged, counted and retried
+// from the fast interval, backing off to maxRetryWait at most: a challenge's window is
+// short, and a chain that is down should not fill the log every second.
+func (a *Answerer) Run(ctx context.Context) error {
+	retry := a.fast()
+	for {
+		wait, err := a.Step(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			a.Log.Error("challenge step failed; retrying", "err", err, "retry_in", retry)
+			a.Metrics.failed(cause(err))
+			wait, retry = retry, min(retry*2, max(maxRetryWait, a.fast()))
+		} else {
+			retry = a.fast()
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+	}
+}
+
+func (a *Answerer) fast() time.Duration {
+	if a.Fast > 0 {
+		return a.Fast
+	}
+	return DefaultFast
+}
+
+func (a *Answerer) slow() time.Duration {
+	if a.Slow > 0 {
+		return a.Slow
+	}
+	return DefaultSlow
+}
+
+// Step answers the pending challenges not answered yet and returns how long to wait
+// before looking again. An error means some answer must be retried.
+func (a *Answerer) Step(ctx context.Context) (time.Duration, error) {
+	if err := a.refresh(ctx); err != nil {
+		return 0, err
+	}
+	pending, err := a.Chain.PendingChallenges(ctx)
+	if err != nil {
+		return 0, err
+	}
+	a.Metrics.setPending(len(pending))
+	if a.done == nil {
+		a.done = map[uint64]time.Time{}
+	}
+	var errs []error
+	for _, c := range pending {
+		if _, ok := a.done[c.Id]; ok {
+			continue
+		}
+		if err := a.answer(ctx, c); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	a.forget(pending)
+	if len(errs) > 0 {
+		return a.fast(), errors.Join(errs...)
+	}
+	return a.next(), nil
+}
+
+// refresh re-reads the chain's parameters every slow interval and, while challenges are
+// on, checks the operator's grant for the answer until it is there.
+func (a *Answerer) refresh(ctx context.Context) error {
+	now := a.Now()
+	if !a.fetched.IsZero() && now.Sub(a.fetched) < a.slow() {
+		return nil
+	}
+	p, err := a.Chain.PorParams(ctx)
+	if err != nil {
+		return err
+	}
+	e, err := a.Chain.EmissionParams(ctx)
+	if err != nil {
+		return err
+	}
+	a.porParams, a.emission, a.fetched = p, e, now
+	if !p.Challenge.Enabled() || a.granted {
+		return nil
+	}
+	ok, err := a.Chain.HasGrant(ctx, chain.AnswerChallengeURL)
+	if err != nil {
+		return nil // the answer itself will say what is wrong
+	}
+	a.granted = ok
+	if !ok && !a.warned {
+		a.warned = true
+		a.Metrics.failed("no_grant")
+		a.Log.Error("the chain's challenges are on and the operator has not authorized the hot key to answer them: every challenge will be missed, forfeiting its report's reward, and repeated misses slash the stake; run the grant with the operator key (one of the commands `aegis-node init` prints)",
+			"grant", grantCommand(a.Chain, chain.AnswerChallengeURL))
+	}
+	if ok && a.warned {
+		a.Log.Info("the hot key may now answer challenges")
+	}
+	return nil
+}
+
+// grantCommand is the fix for a missing grant, when the chain client can print it.
+func grantCommand(c Chain, url string) string {
+	if g, ok := c.(interface{ GrantCommand(string) string }); ok {
+		return g.GrantCommand(url)
+	}
+	return "aegisd tx authz grant <hot key> generic --msg-type " + url
+}
+
+// next is the wait before the next poll: fast in the first minutes of a chain day (by
+// the local clock), when the day's challenges are issued; otherwise slow, waking at the
+// next day's start.
+func (a *Answerer) next() time.Duration {
+	day := time.Duration(a.emission.DaySeconds) * time.Second
+	now := a.Now()
+	if !a.porParams.Challenge.Enabled() || day <= 0 {
+		return a.slow()
+	}
+	if now.Before(a.emission.StartTime) {
+		return min(a.slow(), max(a.emission.StartTime.Sub(now), a.fast()))
+	}
+	into := now.Sub(a.emission.StartTime) % day
+	if into < min(day/2, hotWindow) {
+		return a.fast()
+	}
+	return max(min(a.slow(), day-into), a.fast())
+}
+
+// forget drops answered challenges that left the pending list long ago.
+func (a *Answerer) forget(pending []portypes.Challenge) {
+	listed := make(map[uint64]bool, len(pending))
+	for _, c := range pending {
+		listed[c.Id] = true
+	}
+	for id, at := range a.done {
+		if !listed[id] && a.Now().Sub(at) > forgetAfter {
+			delete(a.done, id)
+		}
+	}
+}
+
+// answer answers c once. It returns an error only for a failure worth retrying (the chain
+// unreachable, no grant yet, a sequence race); an outcome that retrying cannot change is
+// logged and c is not tried again.
+func (a *Answerer) answer(ctx context.Context, c portypes.Challenge) error {
+	log := a.Log.With("challenge", c.Id, "kind", kindName(c.Kind), "role", c.Role.String(), "day", c.Day, "deadline_height", c.DeadlineHeight)
+	msg := &portypes.MsgAnswerChallenge{Operator: a.Operator.String(), ChallengeId: c.Id}
+	if c.Kind == portypes.CHALLENGE_KIND_STORAGE {
+		proofs, err := a.prove(c)
+		if err != nil {
+			a.done[c.Id] = a.Now()
+			a.Metrics.failed("dataset")
+			log.Error("storage challenge cannot be answered: the dataset it names is not on this machine, so the challenge will be missed (its report's reward is forfeited; repeated misses slash the stake). aegis-node does not regenerate a dataset to answer — that is what the answer window is too short for, by design; the dataset is rebuilt before the next report. Keep the data directory on a disk that survives restarts.",
+				"err", err)
+			return nil
+		}
+		msg.Proofs = proofs
+	}
+	hash, err := a.Chain.Exec(ctx, msg)
+	switch {
+	case err == nil:
+		a.done[c.Id] = a.Now()
+		a.Metrics.answered(c.Kind)
+		log.Info("challenge answered", "tx", hash)
+		return nil
+	case refused(err, portypes.ErrChallengeResolved):
+		// Answered by an earlier attempt whose reply was lost, or resolved meanwhile.
+		a.done[c.Id] = a.Now()
+		log.Warn("challenge already resolved on chain; not answering again", "err", err)
+		return nil
+	case refused(err, portypes.ErrChallengeExpired):
+		a.done[c.Id] = a.Now()
+		a.Metrics.failed("expired")
+		log.Error("the answer came after the challenge's deadline: the challenge is missed; check the node's link to the chain", "err", err)
+		return nil
+	case refused(err, portypes.ErrInvalidAnswer), refused(err, portypes.ErrUnknownChallenge):
+		a.done[c.Id] = a.Now()
+		a.Metrics.failed("refused")
+		log.Error("the chain refused the answer: the challenge will be missed", "err", err)
+		return nil
+	}
+	if errors.Is(err, chain.ErrNoGrant) {
+		a.granted = false
+	}
+	return fmt.Errorf("answering challenge %d (deadline height %d): %w", c.Id, c.DeadlineHeight, err)
+}
+
+// prove opens the dataset c names, read-only, and reads the proofs of its leaves.
+func (a *Answerer) prove(c portypes.Challenge) ([]portypes.LeafProof, error) {
+	if a.Datasets == nil {
+		return nil, errors.New("this aegis-node keeps no dataset")
+	}
+	d, err := a.Datasets.OpenFor(c.StorageRoot, c.DatasetLeaves, c.LeafWork)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	return d.Prove(c.Leaves)
+}
+
+// refused reports whether the chain refused a tx with the registered error want (the
+// error crosses gRPC as text).
+func refused(err, want error) bool {
+	return err != nil && strings.Contains(err.Error(), want.Error())
+}
+
+func kindName(k portypes.ChallengeKind) string {
+	return strings.ToLower(strings.TrimPrefix(k.String(), "CHALLENGE_KIND_"))
+}
+
+// cause names a failure for the failures metric.
+func cause(err error) string {
+	switch {
+	case errors.Is(err, chain.ErrUnreachable):
+		return "unreachable"
+	case errors.Is(err, chain.ErrNoGrant):
+		return "no_grant"
+	case errors.Is(err, chain.ErrTxFailed):
+		return "tx_failed"
+	}
+	return "other"
+}

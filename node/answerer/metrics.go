@@ -1,0 +1,46 @@
+package answerer
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	portypes "github.com/aegis-chain/aegis/x/por/types"
+)
+
+// Metrics are the answerer's Prometheus figures. A nil *Metrics records nothing.
+type Metrics struct {
+	answeredTotal *prometheus.CounterVec
+	failures      *prometheus.CounterVec
+	pending       prometheus.Gauge
+}
+
+// NewMetrics registers the figures on reg (the reporter's registry, so /metrics serves
+// them together).
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		answeredTotal: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "aegis_node_challenges_answered_total",
+			Help: "Challenges this process answered and the chain accepted, by kind."}, []string{"kind"}),
+		failures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "aegis_node_challenge_failures_total",
+			Help: "Failed challenge answers by cause: dataset (not on disk: the challenge is missed), expired, refused, no_grant, unreachable, tx_failed, other."}, []string{"cause"}),
+		pending: prometheus.NewGauge(prometheus.GaugeOpts{Name: "aegis_node_challenges_pending", Help: "The node's challenges pending on chain at the last look."}),
+	}
+	reg.MustRegister(m.answeredTotal, m.failures, m.pending)
+	return m
+}
+
+func (m *Metrics) answered(k portypes.ChallengeKind) {
+	if m != nil {
+		m.answeredTotal.WithLabelValues(kindName(k)).Inc()
+	}
+}
+
+func (m *Metrics) failed(cause string) {
+	if m != nil {
+		m.failures.WithLabelValues(cause).Inc()
+	}
+}
+
+func (m *Metrics) setPending(n int) {
+	if m != nil {
+		m.pending.Set(float64(n))
+	}
+}
