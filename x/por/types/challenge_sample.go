@@ -57,14 +57,15 @@ func SampleIndexes(seed []byte, n, k uint64) []uint64 {
 	return out
 }
 
-// ChallengeLeaves names the count leaves of a dataset of n leaves that challenge id asks for.
+// ChallengeLeaves names the distinct leaves of a dataset of n leaves that challenge id asks
+// for: count of them, or all n when the dataset is smaller.
 func ChallengeLeaves(seed []byte, id, n uint64, count uint32) []uint64 {
 	if n == 0 {
 		return nil
 	}
-	out := make([]uint64, count)
-	for j := range out {
-		out[j] = draw(leafsDomain, seed, id, uint64(j)) % n
-	}
-	return out
+	h := sha256.New()
+	h.Write(leafsDomain)
+	h.Write(seed)
+	h.Write(binary.BigEndian.AppendUint64(nil, id))
+	return SampleIndexes(h.Sum(nil), n, uint64(count))
 }
