@@ -121,6 +121,13 @@ func (k Keeper) finish(ctx context.Context, c types.Challenge, status types.Chal
 	if err := k.ChallengeDeadlines.Remove(ctx, collections.Join(c.DeadlineHeight, c.Id)); err != nil {
 		return err
 	}
+	op, err := sdk.AccAddressFromBech32(c.Operator)
+	if err != nil {
+		return err
+	}
+	if err := k.PendingChallenges.Remove(ctx, collections.Join(op, c.Id)); err != nil {
+		return err
+	}
 	return k.Challenges.Set(ctx, c.Id, c)
 }
 

@@ -172,7 +172,11 @@ func (k Keeper) issueChallenge(ctx context.Context, cp types.ChallengeParams, se
 		DeadlineHeight: height + int64(cp.AnswerWindowBlocks), Forfeited: math.ZeroInt(),
 	}
 	if len(node.StorageRoot) == types.LeafSize && node.DatasetLeaves > 0 && node.LastReportDay == day {
-		c.Kind, c.StorageRoot, c.DatasetLeaves, c.LeafWork = types.CHALLENGE_KIND_STORAGE, node.StorageRoot, node.DatasetLeaves, cp.LeafWork
+		work := node.DatasetLeafWork
+		if work == 0 { // committed before the report recorded its leaf_work
+			work = cp.LeafWork
+		}
+		c.Kind, c.StorageRoot, c.DatasetLeaves, c.LeafWork = types.CHALLENGE_KIND_STORAGE, node.StorageRoot, node.DatasetLeaves, work
 		c.Leaves = types.ChallengeLeaves(seed, id, node.DatasetLeaves, cp.LeavesPerChallenge)
 	}
 	nr.ChallengeId, nr.ChallengeDay = id, day
@@ -187,7 +191,8 @@ func (k Keeper) issueChallenge(ctx context.Context, cp types.ChallengeParams, se
 	})
 }
 
-// putChallenge stores a challenge with its indexes (the deadline queue only while pending).
+// putChallenge stores a challenge with its indexes (the pending index and the deadline
+// queue only while pending).
 func (k Keeper) putChallenge(ctx context.Context, op sdk.AccAddress, c types.Challenge) error {
 	if err := k.Challenges.Set(ctx, c.Id, c); err != nil {
 		return err
@@ -195,8 +200,11 @@ func (k Keeper) putChallenge(ctx context.Context, op sdk.AccAddress, c types.Cha
 	if err := k.OperatorChallenges.Set(ctx, collections.Join(op, c.Id)); err != nil {
 		return err
 	}
-	if c.Status == types.CHALLENGE_STATUS_PENDING {
-		return k.ChallengeDeadlines.Set(ctx, collections.Join(c.DeadlineHeight, c.Id))
+	if c.Status != types.CHALLENGE_STATUS_PENDING {
+		return nil
 	}
-	return nil
+	if err := k.PendingChallenges.Set(ctx, collections.Join(op, c.Id)); err != nil {
+		return err
+	}
+	return k.ChallengeDeadlines.Set(ctx, collections.Join(c.DeadlineHeight, c.Id))
 }

@@ -225,14 +225,11 @@ func (q Querier) Challenges(ctx context.Context, req *types.QueryChallengesReque
 	if page == nil {
 		page = &query.PageRequest{Reverse: true}
 	}
-	list, res, err := query.CollectionFilteredPaginate(ctx, q.OperatorChallenges, page,
-		func(key collections.Pair[sdk.AccAddress, uint64], _ collections.NoValue) (bool, error) {
-			if !req.Pending {
-				return true, nil
-			}
-			c, err := q.Keeper.Challenges.Get(ctx, key.K2())
-			return err == nil && c.Status == types.CHALLENGE_STATUS_PENDING, err
-		},
+	index := q.OperatorChallenges
+	if req.Pending {
+		index = q.PendingChallenges
+	}
+	list, res, err := query.CollectionPaginate(ctx, index, page,
 		func(key collections.Pair[sdk.AccAddress, uint64], _ collections.NoValue) (types.Challenge, error) {
 			return q.Keeper.Challenges.Get(ctx, key.K2())
 		}, query.WithCollectionPaginationPairPrefix[sdk.AccAddress, uint64](op))

@@ -50,6 +50,8 @@ type Keeper struct {
 	ChallengeDeadlines collections.KeySet[collections.Pair[int64, uint64]]
 	// OperatorChallenges indexes challenges by node.
 	OperatorChallenges collections.KeySet[collections.Pair[sdk.AccAddress, uint64]]
+	// PendingChallenges indexes the pending ones by node, for aegis-node's polling.
+	PendingChallenges collections.KeySet[collections.Pair[sdk.AccAddress, uint64]]
 	ChallengeDays      collections.Map[uint64, types.ChallengeDay]
 	// ReportLog and ReportLogEntries list the pairs that reported on one day, to sample
 	// from: entries past the count are stale and overwritten by the next day's reports.
@@ -89,6 +91,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ak 
 		Challenges:         collections.NewMap(sb, types.ChallengesKey, "challenges", collections.Uint64Key, codec.CollValue[types.Challenge](cdc)),
 		ChallengeDeadlines: collections.NewKeySet(sb, types.ChallengeDeadlinesKey, "challenge_deadlines", collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
 		OperatorChallenges: collections.NewKeySet(sb, types.OperatorChallengesKey, "operator_challenges", collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key)),
+		PendingChallenges:  collections.NewKeySet(sb, types.PendingChallengesKey, "pending_challenges", collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key)),
 		ChallengeDays:      collections.NewMap(sb, types.ChallengeDaysKey, "challenge_days", collections.Uint64Key, codec.CollValue[types.ChallengeDay](cdc)),
 		ReportLog:          collections.NewItem(sb, types.ReportLogKey, "report_log", codec.CollValue[types.ReportLog](cdc)),
 		ReportLogEntries:   collections.NewMap(sb, types.ReportLogEntriesKey, "report_log_entries", collections.Uint64Key, codec.CollValue[types.ChallengeTarget](cdc)),

@@ -269,11 +269,11 @@ func (m msgServer) SubmitReport(ctx context.Context, msg *types.MsgSubmitReport)
 	if err := types.ValidateReport(params, msg.Totals, msg.Parts); err != nil {
 		return nil, err
 	}
-	root, leaves, err := datasetCommitment(params.Challenge, msg.Totals, msg.StorageRoot)
+	ds, err := datasetCommitment(params.Challenge, msg.Totals, msg.StorageRoot)
 	if err != nil {
 		return nil, err
 	}
-	day, err := m.submitReport(ctx, params, op, msg.Totals, msg.Parts, root, leaves)
+	day, err := m.submitReport(ctx, params, op, msg.Totals, msg.Parts, ds)
 	if err != nil {
 		return nil, err
 	}
@@ -282,21 +282,21 @@ func (m msgServer) SubmitReport(ctx context.Context, msg *types.MsgSubmitReport)
 
 // datasetCommitment checks a report's dataset root: 32 bytes or none, and required while
 // challenges are on and the report declares storage (a storage challenge needs it).
-func datasetCommitment(cp types.ChallengeParams, totals types.Resources, root []byte) ([]byte, uint64, error) {
+func datasetCommitment(cp types.ChallengeParams, totals types.Resources, root []byte) (dataset, error) {
 	if len(root) != 0 && len(root) != types.LeafSize {
-		return nil, 0, errorsmod.Wrapf(types.ErrInvalidReport, "storage_root must be %d bytes, got %d", types.LeafSize, len(root))
+		return dataset{}, errorsmod.Wrapf(types.ErrInvalidReport, "storage_root must be %d bytes, got %d", types.LeafSize, len(root))
 	}
 	if !cp.Enabled() || totals.Storage == 0 {
-		return root, 0, nil
+		return dataset{root: root}, nil
 	}
 	if len(root) == 0 {
-		return nil, 0, errorsmod.Wrapf(types.ErrNoDatasetRoot, "challenges are on: a report declaring storage %d commits the Merkle root of its dataset (aegis-node builds it; see docs/verification.md)", totals.Storage)
+		return dataset{}, errorsmod.Wrapf(types.ErrNoDatasetRoot, "challenges are on: a report declaring storage %d commits the Merkle root of its dataset (aegis-node builds it; see docs/verification.md)", totals.Storage)
 	}
 	leaves, ok := cp.DatasetLeaves(totals.Storage)
 	if !ok {
-		return nil, 0, errorsmod.Wrapf(types.ErrValueTooLarge, "storage %d makes a dataset above %d leaves", totals.Storage, uint64(types.MaxDatasetLeaves))
+		return dataset{}, errorsmod.Wrapf(types.ErrValueTooLarge, "storage %d makes a dataset above %d leaves", totals.Storage, uint64(types.MaxDatasetLeaves))
 	}
-	return root, leaves, nil
+	return dataset{root: root, leaves: leaves, work: cp.LeafWork}, nil
 }
 
 func (m msgServer) AnswerChallenge(ctx context.Context, msg *types.MsgAnswerChallenge) (*types.MsgAnswerChallengeResponse, error) {

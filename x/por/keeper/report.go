@@ -13,8 +13,16 @@ import (
 
 // submitReport records a validated report for the current day d: each part replaces its
 // role's report, which then counts at the ticks of days d .. d+report_days-1.
-// root and leaves commit the node's dataset (none when the report declares no storage).
-func (k Keeper) submitReport(ctx context.Context, params types.Params, op sdk.AccAddress, totals types.Resources, parts []types.RolePart, root []byte, leaves uint64) (uint64, error) {
+// dataset is a report's commitment to the node's dataset (none when it declares no
+// storage or challenges are off).
+type dataset struct {
+	root   []byte
+	leaves uint64
+	work   uint32
+}
+
+// ds commits the node's dataset (see dataset).
+func (k Keeper) submitReport(ctx context.Context, params types.Params, op sdk.AccAddress, totals types.Resources, parts []types.RolePart, ds dataset) (uint64, error) {
 	node, err := k.getNode(ctx, op)
 	if err != nil {
 		return 0, err
@@ -77,7 +85,7 @@ func (k Keeper) submitReport(ctx context.Context, params types.Params, op sdk.Ac
 		ev.Roles = append(ev.Roles, types.RoleEff{Role: p.Role, Eff: por.Eff, Penalized: por.Penalized})
 	}
 	node.LastReportDay, node.LastReportTotals = day, totals
-	node.StorageRoot, node.DatasetLeaves = root, leaves
+	node.StorageRoot, node.DatasetLeaves, node.DatasetLeafWork = ds.root, ds.leaves, ds.work
 	if err := k.Nodes.Set(ctx, op, node); err != nil {
 		return 0, err
 	}

@@ -11,9 +11,9 @@ const (
 	// MaxLeavesPerChallenge and MaxLeafWork bound the work of verifying one answer.
 	MaxLeavesPerChallenge = 64
 	MaxLeafWork           = 1 << 16
-	// MaxDatasetLeaves bounds a dataset (2^40 leaves of 32 bytes: 32 TiB) and so a Merkle
-	// path (40 hashes).
-	MaxDatasetLeaves = 1 << 40
+	// MaxDatasetLeaves bounds a dataset (2^48 leaves of 32 bytes: 8 PiB) and so a Merkle
+	// path (48 hashes).
+	MaxDatasetLeaves = 1 << 48
 )
 
 // DefaultChallengeParams are the recommended values with challenges off: governance turns

@@ -46,6 +46,9 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 		if len(n.StorageRoot) != 0 && len(n.StorageRoot) != LeafSize {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "nodes[%d] %s: storage_root must be %d bytes or empty", i, n.Operator, LeafSize)
 		}
+		if n.DatasetLeafWork > MaxLeafWork {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "nodes[%d] %s: dataset_leaf_work above %d", i, n.Operator, MaxLeafWork)
+		}
 		if n.DatasetLeaves > MaxDatasetLeaves {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "nodes[%d] %s: dataset_leaves above %d", i, n.Operator, uint64(MaxDatasetLeaves))
 		}

@@ -33,4 +33,5 @@ var (
 	ReportLogKey          = collections.NewPrefix(17)
 	ReportLogEntriesKey   = collections.NewPrefix(18)
 	NextChallengeIDKey    = collections.NewPrefix(19)
+	PendingChallengesKey  = collections.NewPrefix(20)
 )
