@@ -49,11 +49,11 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "amount"}}},
 				{RpcMethod: "SetWithdrawAddress", Use: "set-withdraw-address [address]", Short: "Set where claimed rewards go",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "withdraw_address"}}},
-				{RpcMethod: "SubmitReport", Skip: true}, // client/cli: roles as users spell them, simulated first
-				{RpcMethod: "ClaimRewards", Skip: true}, // client/cli: simulated first
+				{RpcMethod: "SubmitReport", Skip: true},    // client/cli: roles as users spell them, simulated first
+				{RpcMethod: "ClaimRewards", Skip: true},    // client/cli: simulated first
 				{RpcMethod: "AnswerChallenge", Skip: true}, // aegis-node answers from its dataset
-				{RpcMethod: "SlashNode", Skip: true},    // governance only
-				{RpcMethod: "UpdateParams", Skip: true}, // governance only
+				{RpcMethod: "SlashNode", Skip: true},       // governance only
+				{RpcMethod: "UpdateParams", Skip: true},    // governance only
 			},
 		},
 	}
