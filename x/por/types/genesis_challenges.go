@@ -27,7 +27,7 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 			return at("held must not be negative and at most 2^160")
 		}
 		if nr.ChallengeId == 0 {
-			if nr.ChallengeDay != 0 || nr.Held.IsPositive() {
+			if nr.ChallengeDay != 0 || DecOrZero(nr.Held).IsPositive() {
 				return at("challenge_day %d and held %s without a pending challenge; set both to zero", nr.ChallengeDay, nr.Held)
 			}
 			continue
