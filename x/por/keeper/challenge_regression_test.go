@@ -105,3 +105,58 @@ func TestReportLogTailSurvivesExportImport(t *testing.T) {
 	require.Equal(t, gs.ReportLog, again.ReportLog)
 	require.Equal(t, gs.ReportLogEntries, again.ReportLogEntries)
 }
+
+// TestChallengeParamsChangeDropsTheUnsampledLog: a report commits the root of a dataset
+// derived at the leaf_work then in force. A challenge issued after governance changed
+// leaf_work asked for leaves at the new work, which no dataset the node committed holds:
+// an honest node could not answer and forfeited (and was slashed after enough of them).
+// Likewise challenges turned off and on again sampled the day logged before, days late.
+// Now a params change that turns challenges off or changes leaf_work drops the day's
+// unsampled log (with an event), so every challenge asks for the committed dataset.
+func TestChallengeParamsChangeDropsTheUnsampledLog(t *testing.T) {
+	w := types.NODE_ROLE_WORKER
+	for _, tc := range []struct {
+		name   string
+		change func(*types.ChallengeParams)
+		keep   bool
+	}{
+		{"leaf_work changes", func(cp *types.ChallengeParams) { cp.LeafWork++ }, false},
+		{"challenges off", func(cp *types.ChallengeParams) { cp.ChallengesPerDay = 0 }, false},
+		{"challenges_per_day changes", func(cp *types.ChallengeParams) { cp.ChallengesPerDay++ }, true},
+		{"leaves_per_storage_unit changes (the node keeps its dataset size)", func(cp *types.ChallengeParams) { cp.LeavesPerStorageUnit++ }, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, func(gs *types.GenesisState) { gs.Params.Challenge = regressChallengeParams() })
+			op := f.register("a", w)
+			f.ctx = f.ctx.WithBlockHeight(5)
+			regressReport(t, f, op, w, ktRes(150, 100, 80))
+			params := f.params
+			tc.change(&params.Challenge)
+			_, err := f.msg.UpdateParams(f.ctx, &types.MsgUpdateParams{Authority: authority, Params: params})
+			require.NoError(t, err)
+			if !params.Challenge.Enabled() { // turned on again the next day, as before
+				params.Challenge = regressChallengeParams()
+				f.clock.day = 2
+				_, err := f.msg.UpdateParams(f.ctx, &types.MsgUpdateParams{Authority: authority, Params: params})
+				require.NoError(t, err)
+			}
+			f.clock.day = 3
+			f.ctx = f.ctx.WithBlockHeight(6).WithHeaderHash(make([]byte, 32))
+			require.NoError(t, f.k.BeginBlocker(f.ctx))
+			c, err := f.k.Challenges.Get(f.ctx, 1)
+			if !tc.keep {
+				require.Error(t, err, "day 1's reports must not be challenged: %v", c)
+				return
+			}
+			require.NoError(t, err)
+			// The honest node answers from the dataset it committed.
+			leaves, tree := types.DatasetTree(op, c.DatasetLeaves, regressChallengeParams().LeafWork)
+			msg := &types.MsgAnswerChallenge{Operator: op.String(), ChallengeId: c.Id}
+			for _, i := range c.Leaves {
+				msg.Proofs = append(msg.Proofs, types.LeafProof{Leaf: leaves[i][:], Path: tree.Path(i)})
+			}
+			_, err = f.msg.AnswerChallenge(f.ctx, msg)
+			require.NoError(t, err)
+		})
+	}
+}
