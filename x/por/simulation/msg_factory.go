@@ -174,14 +174,23 @@ func MsgSetWithdrawAddressFactory(k keeper.Keeper) simsx.SimMsgFactoryFn[*types.
 
 // MsgSubmitReportFactory reports for some of a node's roles, once a day, with parts that fit
 // in the totals: some penalized, some above the PoR cap. While challenges are on, a report
-// declaring storage commits its dataset's root, as aegis-node does.
+// declaring storage commits its dataset's root, as aegis-node does, and one in six
+// declares none (so that some challenges check liveness only).
 func MsgSubmitReportFactory(k keeper.Keeper) simsx.SimMsgFactoryFn[*types.MsgSubmitReport] {
 	return func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgSubmitReport) {
 		node, from, parts, totals := reportable(ctx, k, testData, reporter)
 		if reporter.IsSkipped() {
 			return nil, nil
 		}
-		root := datasetRoot(must(k.Params.Get(ctx)), from.Address, totals)
+		params := must(k.Params.Get(ctx))
+		if params.Challenge.Enabled() && testData.Rand().Intn(6) == 0 {
+			// No storage: no dataset, and a liveness challenge if sampled.
+			for i := range parts {
+				parts[i].Resources.Storage = 0
+			}
+			totals.Storage = 0
+		}
+		root := datasetRoot(params, from.Address, totals)
 		return []simsx.SimAccount{from}, &types.MsgSubmitReport{Operator: node.Operator, Totals: totals, Parts: parts, StorageRoot: root}
 	}
 }
