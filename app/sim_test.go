@@ -19,6 +19,7 @@ import (
 	dbm "github.com/cosmos/cosmos-db"
 
 	"cosmossdk.io/log/v2"
+	"cosmossdk.io/math"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
@@ -36,6 +37,7 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	"github.com/aegis-chain/aegis/app"
+	portypes "github.com/aegis-chain/aegis/x/por/types"
 )
 
 // The simulation runs only with -tags sims (make sim, make sim-short): it is long.
@@ -153,8 +155,34 @@ func TestFullAppSimulation(t *testing.T) {
 		simsx.RunWithSeed(t, cfg, c.factory, stateFactory, seed, nil, func(tb testing.TB, ti simsx.TestInstance[*app.App], _ []simtypes.Account) {
 			require.Positive(tb, c.checker.Blocks(), "no block was checked")
 			tb.Logf("seed %d: %d blocks checked, last block time %s", seed, c.checker.Blocks(), c.last)
+			a := ti.App
+			tb.Logf("seed %d: %s", seed, challengeSummary(tb, a, a.NewContextLegacy(true, cmtproto.Header{Height: a.LastBlockHeight()})))
 		})
 	})
+}
+
+// challengeSummary tells what x/por's challenges did in a run: how many were issued, of
+// which kind, and how they ended (so a run that never exercised them shows it).
+func challengeSummary(tb testing.TB, a *app.App, ctx sdk.Context) string {
+	k := a.PorKeeper
+	params, err := k.Params.Get(ctx)
+	require.NoError(tb, err)
+	days, kinds, status := 0, map[portypes.ChallengeKind]int{}, map[portypes.ChallengeStatus]int{}
+	forfeited := math.ZeroInt()
+	require.NoError(tb, k.ChallengeDays.Walk(ctx, nil, func(uint64, portypes.ChallengeDay) (bool, error) {
+		days++
+		return false, nil
+	}))
+	require.NoError(tb, k.Challenges.Walk(ctx, nil, func(_ uint64, c portypes.Challenge) (bool, error) {
+		kinds[c.Kind]++
+		status[c.Status]++
+		forfeited = forfeited.Add(c.Forfeited)
+		return false, nil
+	}))
+	return fmt.Sprintf("challenges (now %d a day): %d days sampled, %d issued (%d liveness, %d storage): %d passed, %d missed (%s uaegis forfeited), %d pending",
+		params.Challenge.ChallengesPerDay, days, kinds[portypes.CHALLENGE_KIND_LIVENESS]+kinds[portypes.CHALLENGE_KIND_STORAGE], kinds[portypes.CHALLENGE_KIND_LIVENESS],
+		kinds[portypes.CHALLENGE_KIND_STORAGE], status[portypes.CHALLENGE_STATUS_PASSED], status[portypes.CHALLENGE_STATUS_MISSED],
+		forfeited, status[portypes.CHALLENGE_STATUS_PENDING])
 }
 
 // storeSkips are the store prefixes left out of the raw comparison (DiffKVStores drops

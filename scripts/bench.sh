@@ -57,13 +57,19 @@ mkdir -p "$OUT"
 : >"$OUT/machine-load.txt"
 START=$(date +%s)
 
-# --- Go benchmarks: the x/por day tick (1,000 and 207,000 nodes), report and claim;
+# --- Go benchmarks: the x/por day tick (1,000 and 207,000 nodes), report and claim; the
+# challenges' sampling, misses and answer verification;
 # x/emission's EndBlocker; x/license's slash of a validator bound to all 48,000 licenses,
 # drained by the EndBlocker (one iteration: it builds its chain inside the loop).
 if want gobench; then
   say "Go benchmarks"
   {
     go test -run '^$' -bench 'DayTick|SubmitReport|ClaimRewards' -benchmem ./x/por/keeper/
+    # The challenges (docs/verification.md): the sampling and miss blocks at 20,700 and
+    # 207,000 nodes (a network of their own, with challenges on), a storage answer through
+    # the msg server, and the leaf, answer and dataset costs in x/por/types.
+    go test -run '^$' -bench 'ChallengeDay207k|VerifyStorageAnswer' -benchmem ./x/por/keeper/
+    go test -run '^$' -bench 'LeafDerivation|VerifyStorageAnswer|DatasetTree' -benchmem ./x/por/types/
     go test -run '^$' -bench 'EndBlocker' -benchmem ./x/emission/keeper/
     go test -run '^$' -bench 'SlashValidatorWith48000Licenses' -benchtime 1x -benchmem -timeout 30m ./x/license/keeper/
   } 2>&1 | tee "$OUT/gobench.txt.tmp"

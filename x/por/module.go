@@ -150,6 +150,7 @@ func (am AppModule) WeightedOperationsX(weights simsx.WeightSource, reg simsx.Re
 	reg.Add(weights.Get("msg_submit_report", 100), simulation.MsgSubmitReportFactory(k))
 	reg.Add(weights.Get("msg_submit_report_invalid", 10), simulation.MsgSubmitReportInvalidFactory(k))
 	reg.Add(weights.Get("msg_claim_rewards", 40), simulation.MsgClaimRewardsFactory(k))
+	reg.Add(weights.Get("msg_answer_challenge", 60), simulation.MsgAnswerChallengeFactory(k))
 }
 
 // ProposalMsgsX registers the governance messages: slashing a node and new params.

@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -96,39 +97,68 @@ type benchNode struct {
 }
 
 // benchNet is a network of nodes registered and reported through the msg server on day 1,
-// with no tick run yet, committed so that reset can return to it.
+// with no tick run yet, committed so that reset can return to it. With challenges on, the
+// reports commit a dataset root and are logged for day 1's sampling.
 type benchNet struct {
-	f      *fixture
-	cms    storetypes.CommitMultiStore
-	counts []int
-	nodes  []benchNode
+	f          *fixture
+	cms        storetypes.CommitMultiStore
+	counts     []int
+	nodes      []benchNode
+	challenges bool
 }
 
-var benchNets = map[int]*benchNet{}
+type benchNetKey struct {
+	total      int
+	challenges bool
+}
+
+var benchNets = map[benchNetKey]*benchNet{}
+
+// benchChallengesPerDay is the sample size of the challenge benchmarks' networks.
+const benchChallengesPerDay = 1_000
+
+// benchChallengeParams are the default challenge params turned on.
+func benchChallengeParams() types.ChallengeParams {
+	cp := types.DefaultChallengeParams()
+	cp.ChallengesPerDay = benchChallengesPerDay
+	return cp
+}
 
 // benchNetwork returns the committed network of total nodes, built on first use, reset
 // to its commit.
-func benchNetwork(b *testing.B, total int) *benchNet {
+func benchNetwork(b *testing.B, total int) *benchNet { return benchNetworkOf(b, total, false) }
+
+// benchChallengeNetwork is benchNetwork with challenges on (benchChallengeParams): every
+// node's day-1 report is in the report log, waiting for day 2's first block to sample it.
+func benchChallengeNetwork(b *testing.B, total int) *benchNet { return benchNetworkOf(b, total, true) }
+
+func benchNetworkOf(b *testing.B, total int, challenges bool) *benchNet {
 	b.Helper()
-	n, ok := benchNets[total]
+	key := benchNetKey{total, challenges}
+	n, ok := benchNets[key]
 	if !ok {
-		n = buildBenchNet(b, total)
-		benchNets[total] = n
+		n = buildBenchNet(b, total, challenges)
+		benchNets[key] = n
 	}
 	n.f.t = b
 	n.reset(b)
 	return n
 }
 
-func buildBenchNet(b *testing.B, total int) *benchNet {
+func buildBenchNet(b *testing.B, total int, challenges bool) *benchNet {
 	b.Helper()
 	start := time.Now()
 	// The setup allocates a lot and keeps most of it; a larger GC target makes it
 	// several times faster. The timed benchmarks run with the usual target.
 	oldGC := debug.SetGCPercent(400)
-	f := newFixture(b, benchGenesis)
+	f := newFixture(b, func(gs *types.GenesisState) {
+		benchGenesis(gs)
+		if challenges {
+			gs.Params.Challenge = benchChallengeParams()
+		}
+	})
 	benchCheckEff(b, f.params)
-	n := &benchNet{f: f, counts: benchRoleCounts(f.params, total)}
+	n := &benchNet{f: f, counts: benchRoleCounts(f.params, total), challenges: challenges}
 	for i, count := range n.counts {
 		r := types.AllRoles[i]
 		for j := range count {
@@ -152,8 +182,8 @@ func buildBenchNet(b *testing.B, total int) *benchNet {
 	n.cms.Commit()
 	debug.SetGCPercent(oldGC)
 	runtime.GC()
-	b.Logf("setup of %d nodes %v (report_days %d): registered in %v, reported by %v, committed by %v",
-		total, n.counts, f.params.ReportDays, registered.Round(time.Millisecond), reported.Round(time.Millisecond),
+	b.Logf("setup of %d nodes %v (report_days %d, challenges %v): registered in %v, reported by %v, committed by %v",
+		total, n.counts, f.params.ReportDays, challenges, registered.Round(time.Millisecond), reported.Round(time.Millisecond),
 		time.Since(start).Round(time.Millisecond))
 	return n
 }
@@ -171,9 +201,17 @@ func (n *benchNet) reportAll(b *testing.B, ctx sdk.Context) {
 	}
 }
 
+// reportMsg is nd's report of benchResources. With challenges on it commits a dataset
+// root: a stand-in (the hash of the address), as the sampling and the misses never open
+// it.
 func (n *benchNet) reportMsg(nd benchNode) *types.MsgSubmitReport {
-	return &types.MsgSubmitReport{Operator: nd.addr, Totals: benchResources,
+	msg := &types.MsgSubmitReport{Operator: nd.addr, Totals: benchResources,
 		Parts: []types.RolePart{{Role: nd.role, Resources: benchResources}}}
+	if n.challenges {
+		root := sha256.Sum256([]byte(nd.addr))
+		msg.StorageRoot = root[:]
+	}
+	return msg
 }
 
 // reset drops every uncommitted write, back to the network as built: day 1, every node

@@ -25,7 +25,8 @@ func (k Keeper) reportLog(ctx context.Context) (types.ReportLog, error) {
 }
 
 // logReport adds a report's pairs to the log of its day; a new day starts the list over,
-// overwriting the previous day's entries (sampled by then).
+// overwriting the previous day's entries (sampled by then); the tail of a longer earlier
+// day stays in the store, never read again (see exportChallenges).
 func (k Keeper) logReport(ctx context.Context, day uint64, operator string, parts []types.RolePart) error {
 	l, err := k.reportLog(ctx)
 	if err != nil {

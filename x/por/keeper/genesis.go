@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"fmt"
 
 	"cosmossdk.io/collections"
 
@@ -183,7 +184,7 @@ func (k Keeper) initChallenges(ctx context.Context, gs types.GenesisState) error
 	return k.NextChallengeID.Set(ctx, max(gs.NextChallengeId, 1))
 }
 
-// exportChallenges adds the challenge state to gs: the log's live entries only.
+// exportChallenges adds the challenge state to gs.
 func (k Keeper) exportChallenges(ctx context.Context, gs *types.GenesisState) error {
 	var err error
 	if gs.NextChallengeId, err = k.NextChallengeID.Peek(ctx); err != nil {
@@ -205,12 +206,15 @@ func (k Keeper) exportChallenges(ctx context.Context, gs *types.GenesisState) er
 	if gs.ReportLog, err = k.reportLog(ctx); err != nil {
 		return err
 	}
-	for i := uint64(0); i < gs.ReportLog.Count; i++ {
-		t, err := k.ReportLogEntries.Get(ctx, i)
-		if err != nil {
-			return err
+	// Every entry, the previous days' past the log's count too: a new day overwrites the
+	// list from its start and never deletes the longer tail of an earlier day (that would
+	// cost a block O(nodes)), so the store holds it and an import must hold it as well.
+	// The entries are contiguous from 0 (each day writes 0..count-1), so position is key.
+	return k.ReportLogEntries.Walk(ctx, nil, func(i uint64, t types.ChallengeTarget) (bool, error) {
+		if i != uint64(len(gs.ReportLogEntries)) {
+			return true, fmt.Errorf("report log entry %d follows a gap at %d", i, len(gs.ReportLogEntries))
 		}
 		gs.ReportLogEntries = append(gs.ReportLogEntries, t)
-	}
-	return nil
+		return false, nil
+	})
 }

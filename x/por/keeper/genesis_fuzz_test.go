@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
 
@@ -26,18 +27,76 @@ var (
 )
 
 // porGenesisBase is a fresh copy of one of the valid genesis states the mutations start
-// from: the default, or ktExported's (two ticks, reports, an inactive role, an unbonding
-// entry).
+// from: the default, ktExported's (two ticks, reports, an inactive role, an unbonding
+// entry) or ktChallengeExported's (challenges on: passed, missed and open challenges).
 func porGenesisBase(t *testing.T, r *rand.Rand) *types.GenesisState {
 	fuzzGenesisOnce.Do(func() {
-		for _, gs := range []*types.GenesisState{types.DefaultGenesis(), ktExported(t)} {
+		for _, gs := range []*types.GenesisState{types.DefaultGenesis(), ktExported(t), ktChallengeExported(t)} {
 			fuzzGenesisBases = append(fuzzGenesisBases, ktCdc.MustMarshal(gs))
 		}
 	})
-	require.Len(t, fuzzGenesisBases, 2, "building the base genesis failed")
+	require.Len(t, fuzzGenesisBases, 3, "building the base genesis failed")
 	var gs types.GenesisState
-	ktCdc.MustUnmarshal(fuzzGenesisBases[r.Intn(2)], &gs)
+	ktCdc.MustUnmarshal(fuzzGenesisBases[r.Intn(len(fuzzGenesisBases))], &gs)
 	return &gs
+}
+
+// ktChallengeExported is the genesis of a chain with challenges on (tiny datasets, a
+// 5-block window): workers a, b, c (storage) and delegate d (none, a liveness check)
+// reported on day 1 and were all challenged; a answered and passed, the others missed,
+// forfeiting what day 1 paid them (still in the roles' forfeited, for tick 3); a reported
+// again on day 2 and its new challenge is open, its reward held. The log holds day 2's
+// one entry and day 1's tail. A fresh copy per call.
+func ktChallengeExported(t *testing.T) *types.GenesisState {
+	t.Helper()
+	w, del := types.NODE_ROLE_WORKER, types.NODE_ROLE_DELEGATE
+	f := newFixture(t, func(gs *types.GenesisState) { gs.Params.Challenge = regressChallengeParams() })
+	a, b, c := f.register("a", w), f.register("b", w), f.register("c", w)
+	d := f.register("d", del)
+	f.ctx = f.ctx.WithBlockHeight(5)
+	for _, op := range []sdk.AccAddress{a, b, c} {
+		regressReport(t, f, op, w, ktRes(150, 100, 80))
+	}
+	regressReport(t, f, d, del, ktRes(150, 0, 150))
+	f.clock.day = 2
+	f.ctx = f.ctx.WithBlockHeight(6).WithHeaderHash(make([]byte, 32))
+	require.NoError(t, f.k.BeginBlocker(f.ctx))
+	f.tick(1, ktAmount)
+	f.ctx = f.ctx.WithBlockHeight(7)
+	require.NoError(t, f.k.OperatorChallenges.Walk(f.ctx, nil, func(key collections.Pair[sdk.AccAddress, uint64]) (bool, error) {
+		if !key.K1().Equals(a) {
+			return false, nil
+		}
+		ch, err := f.k.Challenges.Get(f.ctx, key.K2())
+		require.NoError(t, err)
+		leaves, tree := types.DatasetTree(a, ch.DatasetLeaves, ch.LeafWork)
+		msg := &types.MsgAnswerChallenge{Operator: a.String(), ChallengeId: ch.Id}
+		for _, i := range ch.Leaves {
+			msg.Proofs = append(msg.Proofs, types.LeafProof{Leaf: leaves[i][:], Path: tree.Path(i)})
+		}
+		_, err = f.msg.AnswerChallenge(f.ctx, msg)
+		require.NoError(t, err)
+		return false, nil
+	}))
+	regressReport(t, f, a, w, ktRes(150, 100, 80))
+	f.clock.day = 3
+	f.tick(2, ktAmount)
+	f.ctx = f.ctx.WithBlockHeight(9)
+	require.NoError(t, f.k.BeginBlocker(f.ctx))
+	f.ctx = f.ctx.WithBlockHeight(11)
+	require.NoError(t, f.k.EndBlocker(f.ctx))
+	f.checkInvariants()
+	gs, err := f.k.ExportGenesis(f.ctx)
+	require.NoError(t, err)
+	require.NoError(t, gs.Validate())
+	status := map[types.ChallengeStatus]int{}
+	for _, ch := range gs.Challenges {
+		status[ch.Status]++
+	}
+	require.Equal(t, map[types.ChallengeStatus]int{types.CHALLENGE_STATUS_PASSED: 1, types.CHALLENGE_STATUS_MISSED: 3, types.CHALLENGE_STATUS_PENDING: 1}, status)
+	require.Len(t, gs.ReportLogEntries, 4)
+	require.Equal(t, uint64(1), gs.ReportLog.Count)
+	return gs
 }
 
 // fuzzGenesisAddr is an address among valid ones (the base's operators, so entries
@@ -315,6 +374,119 @@ var porGenesisMutations = []func(r *rand.Rand, gs *types.GenesisState) string{
 	},
 }
 
+// challengeMutation edits the challenge state: a challenge's fields, a node-role's link to
+// its challenge and held reward, a role's forfeited amount, a node's dataset commitment,
+// the day receipts, the report log and the next id.
+func challengeMutation(r *rand.Rand, gs *types.GenesisState) string {
+	switch r.Intn(8) {
+	case 0, 1, 2:
+		i := pickIdx(r, len(gs.Challenges))
+		if i < 0 {
+			return ""
+		}
+		c := &gs.Challenges[i]
+		switch r.Intn(13) {
+		case 0:
+			c.Id = fuzzUint(r, 0, 1, c.Id+1, gs.NextChallengeId, ^uint64(0))
+		case 1:
+			c.Operator = fuzzGenesisAddr(r, gs)
+		case 2:
+			c.Role = fuzzRole(r)
+		case 3:
+			c.Day = fuzzDay(r, gs)
+		case 4:
+			c.Kind = types.ChallengeKind(fuzzUint(r, 0, 1, 2, 3, 1<<31-1))
+		case 5:
+			c.Status = types.ChallengeStatus(fuzzUint(r, 0, 1, 2, 3, 4))
+		case 6:
+			c.DeadlineHeight = int64(fuzzUint(r, 0, 1, uint64(c.DeadlineHeight)+1, 1<<63-1, 1<<63))
+		case 7:
+			c.StorageRoot = make([]byte, []int{0, 31, 32, 33}[r.Intn(4)])
+		case 8:
+			c.DatasetLeaves = fuzzUint(r, 0, 1, types.MaxDatasetLeaves, types.MaxDatasetLeaves+1, ^uint64(0))
+		case 9:
+			c.Leaves = append(c.Leaves, fuzzUint(r, 0, c.DatasetLeaves-1, c.DatasetLeaves, ^uint64(0)))
+		case 10:
+			c.LeafWork = uint32(fuzzUint(r, 0, 1, types.MaxLeafWork, types.MaxLeafWork+1))
+		case 11:
+			c.Forfeited = fuzzInt(r)
+		default:
+			var how string
+			gs.Challenges, how = dropOrDup(r, gs.Challenges, i)
+			return fmt.Sprintf("challenges[%d] %s", i, how)
+		}
+		return fmt.Sprintf("challenges[%d] %+v", i, *c)
+	case 3:
+		i := pickIdx(r, len(gs.NodeRoles))
+		if i < 0 {
+			return ""
+		}
+		nr := &gs.NodeRoles[i]
+		switch r.Intn(3) {
+		case 0:
+			nr.ChallengeId = fuzzUint(r, 0, 1, 2, 3, 4, 5, ^uint64(0))
+		case 1:
+			nr.ChallengeDay = fuzzDay(r, gs)
+		default:
+			nr.Held = fuzzDec(r)
+		}
+		return fmt.Sprintf("node_roles[%d] challenge %d day %d held %s", i, nr.ChallengeId, nr.ChallengeDay, nr.Held)
+	case 4:
+		i := pickIdx(r, len(gs.Roles))
+		if i < 0 {
+			return ""
+		}
+		gs.Roles[i].Forfeited = fuzzInt(r)
+		return fmt.Sprintf("roles[%d] forfeited %s", i, gs.Roles[i].Forfeited)
+	case 5:
+		i := pickIdx(r, len(gs.ChallengeDays))
+		if i < 0 {
+			return ""
+		}
+		d := &gs.ChallengeDays[i]
+		switch r.Intn(5) {
+		case 0:
+			d.Day = fuzzDay(r, gs)
+		case 1:
+			d.Count = fuzzUint(r, 0, 1, d.Count+1, d.Candidates+1, ^uint64(0))
+		case 2:
+			d.FirstId = fuzzUint(r, 0, 1, d.FirstId+1, ^uint64(0))
+		case 3:
+			d.Candidates = fuzzUint(r, 0, d.Count-1, ^uint64(0))
+		default:
+			var how string
+			gs.ChallengeDays, how = dropOrDup(r, gs.ChallengeDays, i)
+			return fmt.Sprintf("challenge_days[%d] %s", i, how)
+		}
+		return fmt.Sprintf("challenge_days[%d] %+v", i, *d)
+	case 6:
+		switch r.Intn(4) {
+		case 0:
+			gs.ReportLog.Count = fuzzUint(r, 0, 1, gs.ReportLog.Count+1, uint64(len(gs.ReportLogEntries))+1, ^uint64(0))
+		case 1:
+			gs.ReportLog.Day, gs.ReportLog.Sampled = fuzzDay(r, gs), r.Intn(2) == 0
+		case 2:
+			gs.ReportLogEntries = append(gs.ReportLogEntries, types.ChallengeTarget{Operator: fuzzGenesisAddr(r, gs), Role: fuzzRole(r)})
+		default:
+			if i := pickIdx(r, len(gs.ReportLogEntries)); i >= 0 {
+				gs.ReportLogEntries[i].Operator, gs.ReportLogEntries[i].Role = fuzzGenesisAddr(r, gs), fuzzRole(r)
+			}
+		}
+		return fmt.Sprintf("report_log %+v, %d entries", gs.ReportLog, len(gs.ReportLogEntries))
+	default:
+		if i := pickIdx(r, len(gs.Nodes)); i >= 0 && r.Intn(2) == 0 {
+			n := &gs.Nodes[i]
+			n.StorageRoot = make([]byte, []int{0, 31, 32, 33}[r.Intn(4)])
+			n.DatasetLeaves = fuzzUint(r, 0, 1, types.MaxDatasetLeaves, types.MaxDatasetLeaves+1)
+			return fmt.Sprintf("nodes[%d] dataset root %x of %d leaves", i, n.StorageRoot, n.DatasetLeaves)
+		}
+		gs.NextChallengeId = fuzzUint(r, 0, 1, gs.NextChallengeId-1, gs.NextChallengeId+1, ^uint64(0))
+		return fmt.Sprintf("next_challenge_id %d", gs.NextChallengeId)
+	}
+}
+
+func init() { porGenesisMutations = append(porGenesisMutations, challengeMutation) }
+
 // porHolding is the least the por account holds for a state a chain reached: the carry,
 // the reserves and every node-role's accrued rewards, summed before rounding up (each tick
 // pays out at most what it distributes). GenesisLiabilities' rewards floor each
@@ -333,11 +505,11 @@ func porHolding(t *testing.T, gs *types.GenesisState) math.Int {
 	accrued := math.LegacyZeroDec()
 	for _, nr := range gs.NodeRoles {
 		require.NoError(t, nr.Settle(gs.LastTickDay, indexAt))
-		accrued = accrued.Add(nr.Accrued)
+		accrued = accrued.Add(nr.Owed())
 	}
 	total := gs.Carry.Add(accrued.Ceil().TruncateInt())
 	for _, rs := range gs.Roles {
-		total = total.Add(rs.Reserve)
+		total = total.Add(rs.Reserve).Add(types.IntOrZero(rs.Forfeited))
 	}
 	return total
 }
@@ -406,6 +578,24 @@ func checkPorGenesis(t *testing.T, data []byte) {
 	}
 	f.checkInvariants()
 
+	// The challenges: the log sampled in the next day's first block, then every open
+	// window closed and its misses resolved (a bounded batch per block).
+	deadline := f.ctx.BlockHeight()
+	for _, c := range after.Challenges {
+		deadline = max(deadline, c.DeadlineHeight)
+	}
+	if deadline < 1<<62 && gs.LastTickDay < 1<<62 {
+		f.clock.day = max(f.clock.day, gs.ReportLog.Day+1)
+		f.ctx = f.ctx.WithBlockHeight(deadline + 1).WithHeaderHash(make([]byte, 32))
+		require.NoError(t, f.k.BeginBlocker(f.ctx), "mutations [%s]", what)
+		f.checkInvariants()
+		for range 1 + len(after.Challenges)/100 {
+			require.NoError(t, f.k.EndBlocker(f.ctx), "mutations [%s]", what)
+			f.ctx = f.ctx.WithBlockHeight(f.ctx.BlockHeight() + 1)
+		}
+		f.checkInvariants()
+	}
+
 	last := gs.LastTickDay
 	if last == ^uint64(0) {
 		return // no day after it
@@ -418,7 +608,10 @@ func checkPorGenesis(t *testing.T, data []byte) {
 		for _, role := range n.Roles {
 			parts = append(parts, ktPart(role, 150, 100, 80))
 		}
-		_, err = f.msg.SubmitReport(f.ctx, ktReportMsg(op, ktRes(150*uint64(len(parts)), 100*uint64(len(parts)), 80*uint64(len(parts))), parts...))
+		msg := ktReportMsg(op, ktRes(150*uint64(len(parts)), 100*uint64(len(parts)), 80*uint64(len(parts))), parts...)
+		root := sha256.Sum256([]byte(n.Operator)) // a stand-in dataset root: never opened here
+		msg.StorageRoot = root[:]
+		_, err = f.msg.SubmitReport(f.ctx, msg)
 		requireRegistered(t, err, "mutations [%s]: report of %s", what, n.Operator)
 	}
 	f.checkInvariants()

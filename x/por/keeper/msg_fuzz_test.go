@@ -36,14 +36,63 @@ import (
 var (
 	fuzzPorOnce  sync.Once
 	fuzzPorChain *testutil.TestChain
+	// fuzzDatasets are the base nodes' datasets by operator and size, for true answers.
+	fuzzDatasets = map[string]fuzzDataset{}
 )
 
-// fuzzPorBase is a chain with 10-second days, shared by every fuzz input (each runs on a
-// branch of its state). Accounts 0-3 are nodes: 0 WORKER+DA and 1 WORKER report every
-// day (1's rewards go to account 5), 2 DELEGATE never reports, 3 SEQUENCER (OPERATOR
-// deactivated) has an unbonding entry. Days 1 and 2 are ticked, so 0, 1 and 3 have
-// rewards to claim; it is day 3 and 0 has reported for it. Accounts 4 and 5 are funded,
-// not nodes.
+// fuzzChallengeParams are the base chain's challenges: on, with tiny datasets and a window
+// that keeps the base's challenges open through every fuzz input.
+func fuzzChallengeParams() types.ChallengeParams {
+	return types.ChallengeParams{ChallengesPerDay: 10, AnswerWindowBlocks: 1000, LeavesPerChallenge: 4, LeafWork: 2,
+		LeavesPerStorageUnit: 2, SlashFailures: 3, FailureWindowDays: 7, SlashFraction: math.LegacyNewDecWithPrec(5, 2)}
+}
+
+type fuzzDataset struct {
+	leaves [][types.LeafSize]byte
+	tree   types.MerkleTree
+}
+
+// fuzzDatasetOf is op's dataset of n leaves at the base's leaf_work (built once).
+func fuzzDatasetOf(op string, n uint64) fuzzDataset {
+	key := fmt.Sprint(op, "/", n)
+	d, ok := fuzzDatasets[key]
+	if !ok {
+		d.leaves, d.tree = types.DatasetTree(sdk.MustAccAddressFromBech32(op), n, fuzzChallengeParams().LeafWork)
+		fuzzDatasets[key] = d
+	}
+	return d
+}
+
+// fuzzWithRoot commits the true dataset root of a base node's report.
+func fuzzWithRoot(msg *types.MsgSubmitReport) *types.MsgSubmitReport {
+	if n, _ := fuzzChallengeParams().DatasetLeaves(msg.Totals.Storage); n > 0 {
+		root := fuzzDatasetOf(msg.Operator, n).tree.Root()
+		msg.StorageRoot = root[:]
+	}
+	return msg
+}
+
+// fuzzTrueAnswer is the answer an honest node sends to challenge c of the base.
+func fuzzTrueAnswer(c types.Challenge) *types.MsgAnswerChallenge {
+	msg := &types.MsgAnswerChallenge{Operator: c.Operator, ChallengeId: c.Id}
+	if c.Kind == types.CHALLENGE_KIND_STORAGE {
+		d := fuzzDatasetOf(c.Operator, c.DatasetLeaves)
+		for _, i := range c.Leaves {
+			msg.Proofs = append(msg.Proofs, types.LeafProof{Leaf: d.leaves[i][:], Path: d.tree.Path(i)})
+		}
+	}
+	return msg
+}
+
+// fuzzPorBase is a chain with 10-second days and challenges on (fuzzChallengeParams),
+// shared by every fuzz input (each runs on a branch of its state). Accounts 0-3 are
+// nodes: 0 WORKER+DA and 1 WORKER report every day (1's rewards go to account 5), 2
+// DELEGATE never reports, 3 SEQUENCER (OPERATOR deactivated) has an unbonding entry and
+// declared no storage. Days 1 and 2 are ticked, so 0, 1 and 3 have rewards to claim; it
+// is day 3 and 0 has reported for it. Day 1's reports were all challenged: 1 answered and
+// passed, so its day-2 report was challenged too; the other four are open (0's two
+// storage challenges, 3's two liveness ones), with 1's second, their rewards held.
+// Accounts 4 and 5 are funded, not nodes.
 func fuzzPorBase(t *testing.T) *testutil.TestChain {
 	fuzzPorOnce.Do(func() {
 		c := testutil.NewTestChain(t, 6, func(cdc codec.JSONCodec, g app.GenesisState) {
@@ -51,6 +100,10 @@ func fuzzPorBase(t *testing.T) *testutil.TestChain {
 			cdc.MustUnmarshalJSON(g[emissiontypes.ModuleName], &em)
 			em.Params.DaySeconds = uint64(shortDay / time.Second)
 			g[emissiontypes.ModuleName] = cdc.MustMarshalJSON(&em)
+			var por types.GenesisState
+			cdc.MustUnmarshalJSON(g[types.ModuleName], &por)
+			por.Params.Challenge = fuzzChallengeParams()
+			g[types.ModuleName] = cdc.MustMarshalJSON(&por)
 		})
 		d := dayChain{t, c}
 		acc := c.Accounts
@@ -68,19 +121,32 @@ func fuzzPorBase(t *testing.T) *testutil.TestChain {
 		register(acc[2], "idle", minStake, del)
 		register(acc[3], "seq", minStake.MulRaw(3), seq, opr)
 		reportAll := func() {
-			deliver(acc[0], ktReportMsg(acc[0].Address, ktRes(300, 300, 300), ktPart(w, 150, 100, 80), ktPart(da, 40, 120, 40)))
-			deliver(acc[1], ktReportMsg(acc[1].Address, ktRes(150, 100, 80), ktPart(w, 150, 100, 80)))
+			deliver(acc[0], fuzzWithRoot(ktReportMsg(acc[0].Address, ktRes(300, 300, 300), ktPart(w, 150, 100, 80), ktPart(da, 40, 120, 40))))
+			deliver(acc[1], fuzzWithRoot(ktReportMsg(acc[1].Address, ktRes(150, 100, 80), ktPart(w, 150, 100, 80))))
 		}
 		reportAll()
-		deliver(acc[3], ktReportMsg(acc[3].Address, ktRes(200, 200, 200), ktPart(seq, 40, 40, 120), ktPart(opr, 120, 40, 40)))
+		deliver(acc[3], ktReportMsg(acc[3].Address, ktRes(200, 0, 200), ktPart(seq, 40, 0, 120), ktPart(opr, 120, 0, 40)))
 		d.endDay(1)
+		ctx := c.Context()
+		require.NoError(t, c.App.PorKeeper.Challenges.Walk(ctx, nil, func(_ uint64, ch types.Challenge) (bool, error) {
+			if ch.Operator == acc[1].Address.String() {
+				deliver(acc[1], fuzzTrueAnswer(ch))
+			}
+			return false, nil
+		}))
 		reportAll()
 		deliver(acc[1], &types.MsgSetWithdrawAddress{Operator: acc[1].Address.String(), WithdrawAddress: acc[5].Address.String()})
 		deliver(acc[3], &types.MsgDeactivateRole{Operator: acc[3].Address.String(), Role: opr})
 		deliver(acc[3], &types.MsgUnbondStake{Operator: acc[3].Address.String(), Amount: ktUaegisInt(minStake)})
 		d.endDay(2)
-		deliver(acc[0], ktReportMsg(acc[0].Address, ktRes(300, 300, 300), ktPart(w, 150, 100, 80), ktPart(da, 40, 120, 40)))
+		deliver(acc[0], fuzzWithRoot(ktReportMsg(acc[0].Address, ktRes(300, 300, 300), ktPart(w, 150, 100, 80), ktPart(da, 40, 120, 40))))
 		require.NoError(t, c.App.CheckInvariants(c.Context()))
+		status := map[types.ChallengeStatus]int{}
+		require.NoError(t, c.App.PorKeeper.Challenges.Walk(c.Context(), nil, func(_ uint64, ch types.Challenge) (bool, error) {
+			status[ch.Status]++
+			return false, nil
+		}))
+		require.Equal(t, map[types.ChallengeStatus]int{types.CHALLENGE_STATUS_PASSED: 1, types.CHALLENGE_STATUS_PENDING: 5}, status)
 		fuzzPorChain = c
 	})
 	require.NotNil(t, fuzzPorChain, "building the base chain failed")
@@ -184,7 +250,9 @@ func fuzzParams(r *rand.Rand) types.Params {
 	for n := r.Intn(4); n > 0 && len(p.Roles) > 0; n-- {
 		i := r.Intn(len(p.Roles))
 		rp := &p.Roles[i]
-		switch r.Intn(16) {
+		switch r.Intn(17) {
+		case 15:
+			fuzzChallengeEdit(r, &p.Challenge)
 		case 0:
 			p.ReportDays = uint32(fuzzUint(r, 0, 1, 365, 366, 1<<32-1))
 		case 1:
@@ -225,6 +293,107 @@ func fuzzParams(r *rand.Rand) types.Params {
 		}
 	}
 	return p
+}
+
+// fuzzChallengeEdit turns challenges on (the base's or the default values) and sets one
+// of their params to an edge or a random value.
+func fuzzChallengeEdit(r *rand.Rand, cp *types.ChallengeParams) {
+	if r.Intn(2) == 0 {
+		*cp = fuzzChallengeParams()
+	} else {
+		cp.ChallengesPerDay = 1000
+	}
+	switch r.Intn(8) {
+	case 0:
+		cp.ChallengesPerDay = uint32(fuzzUint(r, 0, 1, types.MaxChallengesPerDay, types.MaxChallengesPerDay+1, 1<<32-1))
+	case 1:
+		cp.AnswerWindowBlocks = fuzzUint(r, 0, 1, 100_000, 100_001, ^uint64(0))
+	case 2:
+		cp.LeavesPerChallenge = uint32(fuzzUint(r, 0, 1, types.MaxLeavesPerChallenge, types.MaxLeavesPerChallenge+1, 1<<32-1))
+	case 3:
+		cp.LeafWork = uint32(fuzzUint(r, 0, 1, 2, types.MaxLeafWork, types.MaxLeafWork+1, 1<<32-1))
+	case 4:
+		cp.LeavesPerStorageUnit = fuzzUint(r, 0, 1, 1<<30, 1<<30+1, ^uint64(0))
+	case 5:
+		cp.SlashFailures, cp.FailureWindowDays = uint32(fuzzUint(r, 0, 1, 3, 1<<32-1)), uint32(fuzzUint(r, 0, 1, 365, 366, 1<<32-1))
+	case 6:
+		cp.SlashFraction = fuzzDec(r)
+	}
+}
+
+// fuzzAnswer is a MsgAnswerChallenge: mostly for one of the base's challenges, from its
+// node, with the true answer as often as not, otherwise an answer broken one way or
+// another (a bit flipped in a leaf or a path, a proof dropped, duplicated or moved, a path
+// cut or grown, too many proofs, proofs for a liveness check), or for an unknown id.
+func fuzzAnswer(t *testing.T, r *rand.Rand, c *testutil.TestChain, addr func() string) *types.MsgAnswerChallenge {
+	var open []types.Challenge
+	require.NoError(t, c.App.PorKeeper.Challenges.Walk(c.Context(), nil, func(_ uint64, ch types.Challenge) (bool, error) {
+		open = append(open, ch)
+		return false, nil
+	}))
+	if len(open) == 0 || r.Intn(6) == 0 {
+		return &types.MsgAnswerChallenge{Operator: addr(), ChallengeId: fuzzUint(r, 0, 1, uint64(len(open)+1), 1<<63, ^uint64(0))}
+	}
+	msg := fuzzTrueAnswer(open[r.Intn(len(open))])
+	if r.Intn(5) == 0 {
+		msg.Operator = addr()
+	}
+	hash := func() []byte {
+		h := make([]byte, []int{types.LeafSize, types.LeafSize, 0, 31, 33}[r.Intn(5)])
+		r.Read(h)
+		return h
+	}
+	for n := r.Intn(3); n > 0; n-- {
+		ps := msg.Proofs
+		i := pickIdx(r, len(ps))
+		switch r.Intn(9) {
+		case 0:
+			if i >= 0 && len(ps[i].Leaf) > 0 {
+				ps[i].Leaf = slices.Clone(ps[i].Leaf)
+				ps[i].Leaf[r.Intn(len(ps[i].Leaf))] ^= byte(1 << r.Intn(8))
+			}
+		case 1:
+			if i >= 0 && len(ps[i].Path) > 0 {
+				j := r.Intn(len(ps[i].Path))
+				ps[i].Path = slices.Clone(ps[i].Path)
+				ps[i].Path[j] = append(slices.Clone(ps[i].Path[j]), 0)
+				ps[i].Path[j][r.Intn(len(ps[i].Path[j]))] ^= byte(1 << r.Intn(8))
+			}
+		case 2:
+			if i >= 0 {
+				msg.Proofs = append(ps[:i:i], ps[i+1:]...)
+			}
+		case 3:
+			if i >= 0 {
+				msg.Proofs = append(ps, ps[i])
+			}
+		case 4:
+			if len(ps) > 1 {
+				msg.Proofs[0], msg.Proofs[len(ps)-1] = ps[len(ps)-1], ps[0]
+			}
+		case 5:
+			if i >= 0 && len(ps[i].Path) > 0 {
+				ps[i].Path = ps[i].Path[:r.Intn(len(ps[i].Path))]
+			}
+		case 6:
+			if i >= 0 {
+				for k := r.Intn(40) + 1; k > 0; k-- {
+					ps[i].Path = append(ps[i].Path, hash())
+				}
+			}
+		case 7:
+			for k := fuzzUint(r, 1, types.MaxLeavesPerChallenge, types.MaxLeavesPerChallenge+1); k > 0; k-- {
+				msg.Proofs = append(msg.Proofs, types.LeafProof{Leaf: hash(), Path: [][]byte{hash()}})
+			}
+		default:
+			if i >= 0 {
+				ps[i].Leaf = nil
+			} else {
+				msg.Proofs = []types.LeafProof{{}}
+			}
+		}
+	}
+	return msg
 }
 
 // porStores are the stores a por message can write: its own, bank and auth (transfers),
@@ -301,7 +470,14 @@ func checkPorMsg(t *testing.T, data []byte) {
 				parts = append(parts, types.RolePart{Role: role, Resources: res})
 				sum = ktRes(sum.Compute+res.Compute, sum.Storage+res.Storage, sum.Bandwidth+res.Bandwidth)
 			}
-			return ktReportMsg(c.Accounts[i].Address, sum, parts...)
+			msg := ktReportMsg(c.Accounts[i].Address, sum, parts...)
+			switch r.Intn(4) {
+			case 0, 1:
+				fuzzWithRoot(msg)
+			case 2:
+				msg.StorageRoot = make([]byte, []int{0, 1, types.LeafSize, types.LeafSize + 1}[r.Intn(4)])
+			}
+			return msg
 		}
 		parts := make([]types.RolePart, r.Intn(7))
 		var sum types.Resources
@@ -342,6 +518,8 @@ func checkPorMsg(t *testing.T, data []byte) {
 		report(),
 		report(),
 		&types.MsgClaimRewards{Operator: addr()},
+		fuzzAnswer(t, r, c, addr),
+		fuzzAnswer(t, r, c, addr),
 		&types.MsgSlashNode{Authority: authority, Operator: addr(), Fraction: fuzzDec(r), Reason: moniker},
 		&types.MsgUpdateParams{Authority: authority, Params: fuzzParams(r)},
 	}

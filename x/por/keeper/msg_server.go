@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -379,5 +380,31 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 	if err := m.Params.Set(ctx, msg.Params); err != nil {
 		return nil, err
 	}
+	if err := m.dropReportLogUnlessSameDatasets(ctx, old.Challenge, msg.Params.Challenge); err != nil {
+		return nil, err
+	}
 	return &types.MsgUpdateParamsResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventParamsUpdated{Authority: msg.Authority})
+}
+
+// dropReportLogUnlessSameDatasets sets aside the day's unsampled report log when the new
+// challenge params turn challenges off or change leaf_work. The logged reports committed
+// datasets derived at the old leaf_work, while a challenge asks for leaves at the
+// leaf_work of its sampling: no honest node could answer it. And a log kept while
+// challenges are off would be sampled days late once they are on again. The day's later
+// reports are not challenged either (its log stays marked sampled).
+func (m msgServer) dropReportLogUnlessSameDatasets(ctx context.Context, old, next types.ChallengeParams) error {
+	if old.Enabled() && next.Enabled() && old.LeafWork == next.LeafWork {
+		return nil
+	}
+	l, err := m.reportLog(ctx)
+	if err != nil || l.Sampled || l.Day == 0 {
+		return err
+	}
+	l.Sampled = true
+	if err := m.ReportLog.Set(ctx, l); err != nil {
+		return err
+	}
+	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventChallengeSetAside{
+		Reason: fmt.Sprintf("day %d not sampled: challenges turned off or leaf_work changed after its reports committed their datasets", l.Day),
+	})
 }

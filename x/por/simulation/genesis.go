@@ -18,7 +18,8 @@ import (
 
 // RandomizedGenState writes a random x/por genesis: random report and unbonding periods,
 // some roles with a handful of slots (so they fill up and registrations are refused) and
-// min stakes from 1 to 10,000 AEGIS, and hundreds of nodes — sim accounts, so operations
+// min stakes from 1 to 10,000 AEGIS, challenges on half the time (RandomChallengeParams),
+// and hundreds of nodes — sim accounts, so operations
 // can sign for them — across every role, most with a report counting from the first day.
 // Their stakes are escrowed in the por_stake account, added to the bank genesis (which the
 // simulation generates before x/por).
@@ -47,6 +48,11 @@ func RandomizedGenState(simState *module.SimulationState) {
 		gs.Nodes = append(gs.Nodes, node)
 		gs.NodeRoles = append(gs.NodeRoles, roles...)
 		escrow = escrow.Add(node.Stake)
+	}
+	// Drawn after the nodes, so that turning challenges on leaves the rest of a seed's
+	// genesis as it was.
+	if r.Intn(2) == 0 {
+		p.Challenge = RandomChallengeParams(r)
 	}
 	gs.SetDerived()
 	if err := gs.Validate(); err != nil {

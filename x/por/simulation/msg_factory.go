@@ -173,14 +173,25 @@ func MsgSetWithdrawAddressFactory(k keeper.Keeper) simsx.SimMsgFactoryFn[*types.
 }
 
 // MsgSubmitReportFactory reports for some of a node's roles, once a day, with parts that fit
-// in the totals: some penalized, some above the PoR cap.
+// in the totals: some penalized, some above the PoR cap. While challenges are on, a report
+// declaring storage commits its dataset's root, as aegis-node does, and one in six
+// declares none (so that some challenges check liveness only).
 func MsgSubmitReportFactory(k keeper.Keeper) simsx.SimMsgFactoryFn[*types.MsgSubmitReport] {
 	return func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgSubmitReport) {
 		node, from, parts, totals := reportable(ctx, k, testData, reporter)
 		if reporter.IsSkipped() {
 			return nil, nil
 		}
-		return []simsx.SimAccount{from}, &types.MsgSubmitReport{Operator: node.Operator, Totals: totals, Parts: parts}
+		params := must(k.Params.Get(ctx))
+		if params.Challenge.Enabled() && testData.Rand().Intn(6) == 0 {
+			// No storage: no dataset, and a liveness challenge if sampled.
+			for i := range parts {
+				parts[i].Resources.Storage = 0
+			}
+			totals.Storage = 0
+		}
+		root := datasetRoot(params, from.Address, totals)
+		return []simsx.SimAccount{from}, &types.MsgSubmitReport{Operator: node.Operator, Totals: totals, Parts: parts, StorageRoot: root}
 	}
 }
 
@@ -196,8 +207,10 @@ func MsgSubmitReportInvalidFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgF
 		}
 		params := must(k.Params.Get(ctx))
 		role := node.Roles[r.Intn(len(node.Roles))]
-		res := RandomResources(r.Rand, params.Roles[role-1], params.MaxResourceValue)
+		res := capStorage(params, RandomResources(r.Rand, params.Roles[role-1], params.MaxResourceValue))
 		msg := &types.MsgSubmitReport{Operator: node.Operator, Totals: res, Parts: []types.RolePart{{Role: role, Resources: res}}}
+		// A valid dataset root, so that the refusal is for the reason tested.
+		msg.StorageRoot = datasetRoot(params, from.Address, res)
 		switch {
 		case r.Intn(2) == 0 && len(node.Roles) < len(types.AllRoles):
 			for _, other := range types.AllRoles {
@@ -257,7 +270,8 @@ func MsgSlashNodeFactory(k keeper.Keeper) simsx.SimMsgFactoryFn[*types.MsgSlashN
 }
 
 // MsgUpdateParamsFactory is a governance proposal changing periods, penalties and caps
-// within what the params allow (a cap never below the slots held or the high-water mark).
+// within what the params allow (a cap never below the slots held or the high-water mark),
+// and sometimes turning challenges on (with new values) or off.
 func MsgUpdateParamsFactory(k keeper.Keeper) simsx.SimMsgFactoryFn[*types.MsgUpdateParams] {
 	return func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgUpdateParams) {
 		r := testData.Rand()
@@ -269,6 +283,12 @@ func MsgUpdateParamsFactory(k keeper.Keeper) simsx.SimMsgFactoryFn[*types.MsgUpd
 		rs := must(k.RoleStates.Get(ctx, int32(role)))
 		rp.SlotCap = max(rs.SlotsHeld, rs.HighWater, 1) + uint64(r.Intn(50))
 		rp.Penalty = math.LegacyNewDecWithPrec(int64(1+r.Intn(100)), 2)
+		switch r.Intn(8) {
+		case 0: // challenges on, or with new values while pending ones keep theirs
+			params.Challenge = RandomChallengeParams(r.Rand)
+		case 1: // challenges off: nothing is sampled any more, pending ones still resolve
+			params.Challenge.ChallengesPerDay = 0
+		}
 		return nil, &types.MsgUpdateParams{Authority: k.Authority(), Params: params}
 	}
 }
@@ -301,7 +321,7 @@ func reportable(ctx context.Context, k keeper.Keeper, testData *simsx.ChainDataS
 		if day-1 > last && nr.FromDay != 0 && nr.Eff.IsPositive() && nr.ToDay > last && nr.Prev.FromDay != 0 && nr.Prev.ToDay > last {
 			continue
 		}
-		res := RandomResources(r.Rand, params.Roles[role-1], params.MaxResourceValue)
+		res := capStorage(params, RandomResources(r.Rand, params.Roles[role-1], params.MaxResourceValue))
 		parts = append(parts, types.RolePart{Role: role, Resources: res})
 		totals = types.Resources{
 			Compute:   min(params.MaxResourceValue, totals.Compute+res.Compute),
