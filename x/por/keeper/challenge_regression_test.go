@@ -110,9 +110,9 @@ func TestReportLogTailSurvivesExportImport(t *testing.T) {
 // derived at the leaf_work then in force. A challenge issued after governance changed
 // leaf_work asked for leaves at the new work, which no dataset the node committed holds:
 // an honest node could not answer and forfeited (and was slashed after enough of them).
-// Likewise challenges turned off and on again sampled the day logged before, days late.
-// Now a params change that turns challenges off or changes leaf_work drops the day's
-// unsampled log (with an event), so every challenge asks for the committed dataset.
+// Now the report records its leaf_work and the challenge asks for that. Challenges turned
+// off and on again sampled the day logged before, days late: turning them off drops the
+// day's unsampled log (with an event).
 func TestChallengeParamsChangeDropsTheUnsampledLog(t *testing.T) {
 	w := types.NODE_ROLE_WORKER
 	for _, tc := range []struct {
@@ -120,7 +120,7 @@ func TestChallengeParamsChangeDropsTheUnsampledLog(t *testing.T) {
 		change func(*types.ChallengeParams)
 		keep   bool
 	}{
-		{"leaf_work changes", func(cp *types.ChallengeParams) { cp.LeafWork++ }, false},
+		{"leaf_work changes (the challenge asks for the committed work)", func(cp *types.ChallengeParams) { cp.LeafWork++ }, true},
 		{"challenges off", func(cp *types.ChallengeParams) { cp.ChallengesPerDay = 0 }, false},
 		{"challenges_per_day changes", func(cp *types.ChallengeParams) { cp.ChallengesPerDay++ }, true},
 		{"leaves_per_storage_unit changes (the node keeps its dataset size)", func(cp *types.ChallengeParams) { cp.LeavesPerStorageUnit++ }, true},

@@ -380,20 +380,18 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 	if err := m.Params.Set(ctx, msg.Params); err != nil {
 		return nil, err
 	}
-	if err := m.dropReportLogUnlessSameDatasets(ctx, old.Challenge, msg.Params.Challenge); err != nil {
+	if err := m.dropReportLogWhenTurnedOff(ctx, old.Challenge, msg.Params.Challenge); err != nil {
 		return nil, err
 	}
 	return &types.MsgUpdateParamsResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventParamsUpdated{Authority: msg.Authority})
 }
 
-// dropReportLogUnlessSameDatasets sets aside the day's unsampled report log when the new
-// challenge params turn challenges off or change leaf_work. The logged reports committed
-// datasets derived at the old leaf_work, while a challenge asks for leaves at the
-// leaf_work of its sampling: no honest node could answer it. And a log kept while
-// challenges are off would be sampled days late once they are on again. The day's later
-// reports are not challenged either (its log stays marked sampled).
-func (m msgServer) dropReportLogUnlessSameDatasets(ctx context.Context, old, next types.ChallengeParams) error {
-	if old.Enabled() && next.Enabled() && old.LeafWork == next.LeafWork {
+// dropReportLogWhenTurnedOff sets aside the day's unsampled report log when the new
+// challenge params turn challenges off: the log would otherwise be sampled days late once
+// they are on again. (A leaf_work change needs nothing: each report records the work of
+// the dataset it committed, and its challenge asks for that.)
+func (m msgServer) dropReportLogWhenTurnedOff(ctx context.Context, old, next types.ChallengeParams) error {
+	if !old.Enabled() || next.Enabled() {
 		return nil
 	}
 	l, err := m.reportLog(ctx)
@@ -405,6 +403,6 @@ func (m msgServer) dropReportLogUnlessSameDatasets(ctx context.Context, old, nex
 		return err
 	}
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventChallengeSetAside{
-		Reason: fmt.Sprintf("day %d not sampled: challenges turned off or leaf_work changed after its reports committed their datasets", l.Day),
+		Reason: fmt.Sprintf("day %d not sampled: challenges were turned off", l.Day),
 	})
 }
