@@ -52,7 +52,7 @@ type Keeper struct {
 	OperatorChallenges collections.KeySet[collections.Pair[sdk.AccAddress, uint64]]
 	// PendingChallenges indexes the pending ones by node, for aegis-node's polling.
 	PendingChallenges collections.KeySet[collections.Pair[sdk.AccAddress, uint64]]
-	ChallengeDays      collections.Map[uint64, types.ChallengeDay]
+	ChallengeDays     collections.Map[uint64, types.ChallengeDay]
 	// ReportLog and ReportLogEntries list the pairs that reported on one day, to sample
 	// from: entries past the count are stale and overwritten by the next day's reports.
 	ReportLog        collections.Item[types.ReportLog]
