@@ -35,11 +35,12 @@ stake key never touches the machine), claims rewards, and shows how the node is 
 
 Start with 'aegis-node init', run the four commands it prints with the operator key, then
 'aegis-node run'. While the chain's challenges are on, run also keeps the node's dataset in
-<home>/data/dataset and answers the node's liveness and storage challenges.`,
+<home>/data/dataset and answers the node's liveness and storage challenges; 'aegis-node
+dataset build' builds that dataset ahead of time (hours at the recommended sizes).`,
 		SilenceUsage: true,
 	}
 	root.PersistentFlags().String(flagHome, filepath.Join(home, ".aegis-node"), "the node's home: config.toml, keyring, state")
-	root.AddCommand(initCmd(), probeCmd(), runCmd(), statusCmd(), claimCmd(), registerCmd(), rolesCmd())
+	root.AddCommand(initCmd(), probeCmd(), runCmd(), statusCmd(), claimCmd(), registerCmd(), rolesCmd(), datasetCmd())
 	return root
 }
 

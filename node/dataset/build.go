@@ -26,6 +26,12 @@ const batch = 1 << 14
 // types.BuildMerkleTree computes over the same leaves. meta.json is written last, after
 // the data is synced: a build cut short leaves no dataset that Open accepts.
 func Build(ctx context.Context, dir string, spec Spec) (Meta, error) {
+	return BuildProgress(ctx, dir, spec, nil)
+}
+
+// BuildProgress is Build calling progress (when not nil) with the count of leaves derived
+// so far after each batch of leaves; the tree's levels are hashed after the last call.
+func BuildProgress(ctx context.Context, dir string, spec Spec, progress func(done uint64)) (Meta, error) {
 	start := time.Now()
 	n := spec.Leaves
 	if n == 0 || n > portypes.MaxDatasetLeaves {
@@ -45,7 +51,7 @@ func Build(ctx context.Context, dir string, spec Spec) (Meta, error) {
 	}
 	defer tree.Close()
 
-	if err := writeLeaves(ctx, leaves, tree, spec); err != nil {
+	if err := writeLeaves(ctx, leaves, tree, spec, progress); err != nil {
 		return Meta{}, err
 	}
 	root, err := writeLevels(ctx, tree, n)
@@ -65,7 +71,7 @@ func Build(ctx context.Context, dir string, spec Spec) (Meta, error) {
 
 // writeLeaves derives the leaves in batches, writing each to leaves.bin and its hash to
 // level 0 of tree.bin, then pads level 0 to the tree's width.
-func writeLeaves(ctx context.Context, leaves, tree io.Writer, spec Spec) error {
+func writeLeaves(ctx context.Context, leaves, tree io.Writer, spec Spec, progress func(uint64)) error {
 	lw, tw := bufio.NewWriterSize(leaves, 1<<20), bufio.NewWriterSize(tree, 1<<20)
 	workers := runtime.GOMAXPROCS(0)
 	buf := make([][portypes.LeafSize]byte, batch)
@@ -96,6 +102,9 @@ func writeLeaves(ctx context.Context, leaves, tree io.Writer, spec Spec) error {
 			if _, err := tw.Write(hashes[j][:]); err != nil {
 				return err
 			}
+		}
+		if progress != nil {
+			progress(from + count)
 		}
 	}
 	for i := spec.Leaves; i < width(spec.Leaves); i++ {

@@ -133,3 +133,14 @@ func TestBuildCancelled(t *testing.T) {
 	_, err = Open(dir, Spec{Operator: operator, Leaves: 10, LeafWork: 1})
 	require.ErrorIs(t, err, ErrMissing)
 }
+
+// TestBuildProgress: the progress callback counts up to every leaf; the estimate is positive.
+func TestBuildProgress(t *testing.T) {
+	var seen []uint64
+	n := uint64(batch + 5)
+	_, err := BuildProgress(context.Background(), filepath.Join(t.TempDir(), "ds"), Spec{Operator: operator, Leaves: n, LeafWork: 1},
+		func(done uint64) { seen = append(seen, done) })
+	require.NoError(t, err)
+	require.Equal(t, []uint64{batch, n}, seen)
+	require.Positive(t, EstimateBuild(Spec{Operator: operator, Leaves: 1 << 20, LeafWork: 16}))
+}

@@ -32,6 +32,8 @@ const (
 type Store struct {
 	Dir      string
 	Operator sdk.AccAddress
+	// Progress, when set, is called during Build with the leaves derived so far.
+	Progress func(done uint64)
 
 	mu sync.Mutex
 }
@@ -66,7 +68,7 @@ func (s *Store) Build(ctx context.Context, leaves uint64, work uint32) ([]byte, 
 		return nil, err
 	}
 	dir := filepath.Join(s.Dir, fmt.Sprintf("%s%d", buildPrefix, time.Now().UnixNano()))
-	meta, err := Build(ctx, dir, spec)
+	meta, err := BuildProgress(ctx, dir, spec, s.Progress)
 	if err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("building the dataset (%s) in %s: %w", spec, dir, err)
@@ -146,4 +148,31 @@ func (s *Store) OpenFor(root []byte, leaves uint64, work uint32) (*Dataset, erro
 		d.Close()
 	}
 	return nil, fmt.Errorf("no dataset with root %X (%s) in %s: %w", root, spec, s.Dir, errors.Join(errs...))
+}
+
+// Built describes the current dataset as its meta.json says, without checking it is the
+// one a report needs (Current does): Disk is the size of its files.
+type Built struct {
+	Meta
+	Dir  string `json:"dir"`
+	Disk int64  `json:"disk_bytes"`
+}
+
+// CurrentMeta is the current dataset's metadata; an error wrapping ErrMissing when there
+// is none.
+func (s *Store) CurrentMeta() (Built, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	dir := filepath.Join(s.Dir, currentDir)
+	m, _, err := readMeta(dir)
+	if err != nil {
+		return Built{}, err
+	}
+	b := Built{Meta: m, Dir: dir}
+	for _, f := range []string{LeavesFile, TreeFile, MetaFile} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			b.Disk += st.Size()
+		}
+	}
+	return b, nil
 }

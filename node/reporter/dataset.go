@@ -9,6 +9,10 @@ import (
 	"github.com/aegis-chain/aegis/node/dataset"
 )
 
+// LongBuild is the estimated build time above which the reporter warns that it is about
+// to hold the report back while it builds.
+const LongBuild = 10 * time.Minute
+
 // storageRoot is the dataset root a report declaring storage commits while the chain's
 // challenges are on, the dataset built first if it is not on disk or not of the size the
 // report needs. With challenges off, or no storage declared, it is nil and the report is
@@ -36,8 +40,14 @@ func (r *Reporter) storageRoot(ctx context.Context, storage uint64) ([]byte, err
 	if err == nil {
 		return root, nil
 	}
-	r.Log.Info("building the challenge dataset", "why", err.Error(), "leaves", leaves, "leaf_work", cp.LeafWork,
-		"disk_bytes", dataset.DiskSize(leaves))
+	estimate := dataset.EstimateBuild(dataset.Spec{Operator: r.Operator, Leaves: leaves, LeafWork: cp.LeafWork})
+	logf := r.Log.Info
+	if estimate > LongBuild {
+		logf = r.Log.Warn
+	}
+	logf("building the challenge dataset before reporting (the report waits for it); `aegis-node dataset build` builds it ahead of time",
+		"why", err.Error(), "leaves", leaves, "leaf_work", cp.LeafWork,
+		"disk_bytes", dataset.DiskSize(leaves), "estimated", estimate.Round(time.Second).String())
 	start := time.Now()
 	if root, err = r.Dataset.Build(ctx, leaves, cp.LeafWork); err != nil {
 		return nil, err

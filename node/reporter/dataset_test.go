@@ -1,7 +1,9 @@
 package reporter
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"path/filepath"
 	"testing"
 	"time"
@@ -75,10 +77,14 @@ func TestReportCommitsDataset(t *testing.T) {
 	now := start
 	f := &fakeChain{start: start, now: &now, dayLen: 100 * time.Second, reports: map[uint64]int{}, params: challengeParams(true)}
 	r := newTestReporter(t, f)
+	var logs bytes.Buffer
+	r.Log = slog.New(slog.NewTextHandler(&logs, nil))
 	store := &countingStore{Store: dataset.NewStore(filepath.Join(t.TempDir(), dataset.DirName), r.Operator)}
 	r.Dataset = store
 
 	sent := reportDays(t, r, f, 5, 5, 6, 0)
+	require.Contains(t, logs.String(), "aegis-node dataset build", "the build's log points to building ahead")
+	require.Contains(t, logs.String(), "estimated=")
 	_, tree5 := portypes.DatasetTree(r.Operator, 5*16, 8)
 	_, tree6 := portypes.DatasetTree(r.Operator, 6*16, 8)
 	root5, root6 := tree5.Root(), tree6.Root()
