@@ -27,13 +27,14 @@ func newPlanner(cfg config.Config, home string) *planner {
 }
 
 // probeOptions are the daily probe's settings (short, next to a working node); the disk
-// measured is the one of home/data.
+// measured is the one of home/data, whose challenge datasets count as free space.
 func probeOptions(cfg config.Config, home string) (probe.Options, error) {
 	dir := filepath.Join(home, "data")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return probe.Options{}, err
 	}
-	return probe.Options{DataDir: dir, DeclaredBandwidthMbps: float64(cfg.Probe.DeclaredBandwidthMbps), BandwidthPeer: cfg.Probe.Peer}, nil
+	return probe.Options{DataDir: dir, DatasetDir: datasetDir(home),
+		DeclaredBandwidthMbps: float64(cfg.Probe.DeclaredBandwidthMbps), BandwidthPeer: cfg.Probe.Peer}, nil
 }
 
 // measure returns the machine's units, probing again when the cache is stale.

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"time"
 )
 
@@ -88,4 +90,26 @@ func diskThroughput(ctx context.Context, dir string, size uint64) (writeMBps, re
 // mbps is bytes over d in MB/s (10^6 bytes); a zero duration (coarse clocks) counts as 1 µs.
 func mbps(bytes uint64, d time.Duration) float64 {
 	return float64(bytes) / max(d, time.Microsecond).Seconds() / 1e6
+}
+
+// dirBytes is the size of the files under dir (0 when it does not exist).
+func dirBytes(dir string) (uint64, error) {
+	var total uint64
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if errors.Is(err, fs.ErrNotExist) { // removed while walking
+			return nil
+		} else if err != nil {
+			return err
+		}
+		total += uint64(info.Size())
+		return nil
+	})
+	return total, err
 }

@@ -38,12 +38,16 @@ type Measurement struct {
 
 	RAMBytes uint64 `json:"ram_bytes"`
 
-	DataDir        string  `json:"data_dir"`
-	DiskTotalBytes uint64  `json:"disk_total_bytes"`
-	DiskFreeBytes  uint64  `json:"disk_free_bytes"`
-	DiskTestBytes  uint64  `json:"disk_test_bytes"`
-	DiskWriteMBps  float64 `json:"disk_write_mbps"`
-	DiskReadMBps   float64 `json:"disk_read_mbps"`
+	DataDir        string `json:"data_dir"`
+	DiskTotalBytes uint64 `json:"disk_total_bytes"`
+	// DiskFreeBytes counts the space the node's own challenge dataset takes (DatasetBytes)
+	// as free: it is storage the node provides, and counting it as used would shrink the
+	// declared storage after every build and so force another.
+	DiskFreeBytes uint64  `json:"disk_free_bytes"`
+	DatasetBytes  uint64  `json:"dataset_bytes"`
+	DiskTestBytes uint64  `json:"disk_test_bytes"`
+	DiskWriteMBps float64 `json:"disk_write_mbps"`
+	DiskReadMBps  float64 `json:"disk_read_mbps"`
 
 	BandwidthMbps float64 `json:"bandwidth_mbps"`
 	// BandwidthSource is BandwidthDeclared or BandwidthMeasured.
@@ -71,6 +75,8 @@ type Options struct {
 	// DataDir is where the node keeps its data: its filesystem is the one measured, and the
 	// disk test file is written there. Required.
 	DataDir string
+	// DatasetDir holds the node's challenge datasets (optional): their bytes count as free.
+	DatasetDir string
 	// ComputeDuration is how long the SHA-256 benchmark runs on every usable core.
 	ComputeDuration time.Duration
 	// DiskTestBytes is the size of the temporary file written, fsynced and read back.
@@ -166,6 +172,12 @@ func Probe(ctx context.Context, opts Options) (Measurement, error) {
 		return Measurement{}, fmt.Errorf("probe: reading disk usage of %s: %w", dir, err)
 	}
 	m.DiskTotalBytes, m.DiskFreeBytes = du.Total, du.Free
+	if opts.DatasetDir != "" {
+		if m.DatasetBytes, err = dirBytes(opts.DatasetDir); err != nil {
+			return Measurement{}, fmt.Errorf("probe: sizing the dataset in %s: %w", opts.DatasetDir, err)
+		}
+		m.DiskFreeBytes = min(m.DiskTotalBytes, m.DiskFreeBytes+m.DatasetBytes)
+	}
 	// Keep the test file well inside free space: filling the disk would stop the node.
 	if opts.DiskTestBytes > du.Free/4 {
 		return Measurement{}, fmt.Errorf("probe: disk test of %d bytes needs four times that free, but only %d bytes are free in %s; free some space or lower the disk test size", opts.DiskTestBytes, du.Free, dir)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -201,5 +202,32 @@ func TestBandwidthRespectsCancel(t *testing.T) {
 	}
 	if time.Since(start) > 5*time.Second {
 		t.Fatalf("measureBandwidth took %s to notice its context ended", time.Since(start))
+	}
+}
+
+// The node's own dataset counts as free space, so building it does not shrink the
+// storage the next report declares.
+func TestDatasetCountsAsFree(t *testing.T) {
+	data := t.TempDir()
+	ds := filepath.Join(data, "dataset", "current")
+	if err := os.MkdirAll(ds, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(ds, "leaves.bin"), make([]byte, 1<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if size, err := dirBytes(filepath.Join(data, "dataset")); err != nil || size != 1<<20 {
+		t.Fatalf("dirBytes = %d, %v; want 1 MiB", size, err)
+	}
+	if size, err := dirBytes(filepath.Join(data, "nope")); err != nil || size != 0 {
+		t.Fatalf("dirBytes of a missing dir = %d, %v; want 0", size, err)
+	}
+	m, err := Probe(context.Background(), Options{DataDir: data, DatasetDir: filepath.Join(data, "dataset"),
+		ComputeDuration: 10 * time.Millisecond, DiskTestBytes: 1 << 20, DeclaredBandwidthMbps: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.DatasetBytes != 1<<20 || m.DiskFreeBytes > m.DiskTotalBytes {
+		t.Fatalf("dataset_bytes %d (want 1 MiB), free %d of %d", m.DatasetBytes, m.DiskFreeBytes, m.DiskTotalBytes)
 	}
 }
