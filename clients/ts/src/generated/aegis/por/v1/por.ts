@@ -171,6 +171,11 @@ export interface Node {
   challengesMissed: bigint;
   /** recent_misses are the report days of misses inside the failure window, oldest first. */
   recentMisses: bigint[];
+  /**
+   * dataset_leaf_work is the leaf_work the committed dataset was derived with: a challenge
+   * asks for the dataset as committed, whatever the params became since.
+   */
+  datasetLeafWork: number;
 }
 
 /**
@@ -1214,6 +1219,7 @@ function createBaseNode(): Node {
     challengesPassed: 0n,
     challengesMissed: 0n,
     recentMisses: [],
+    datasetLeafWork: 0,
   };
 }
 
@@ -1275,6 +1281,9 @@ export const Node: MessageFns<Node> = {
         throw new globalThis.Error("value provided for field v! of type uint64 too large");
       }
       writer.uint32(104).uint64(v!);
+    }
+    if (message.datasetLeafWork !== 0) {
+      writer.uint32(112).uint32(message.datasetLeafWork);
     }
     return writer;
   },
@@ -1416,6 +1425,14 @@ export const Node: MessageFns<Node> = {
 
             break;
           }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.datasetLeafWork = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1479,6 +1496,11 @@ export const Node: MessageFns<Node> = {
         : globalThis.Array.isArray(object?.recent_misses)
         ? object.recent_misses.map((e: any) => BigInt(e))
         : [],
+      datasetLeafWork: isSet(object.datasetLeafWork)
+        ? globalThis.Number(object.datasetLeafWork)
+        : isSet(object.dataset_leaf_work)
+        ? globalThis.Number(object.dataset_leaf_work)
+        : 0,
     };
   },
 
@@ -1523,6 +1545,9 @@ export const Node: MessageFns<Node> = {
     if (message.recentMisses?.length) {
       obj.recentMisses = message.recentMisses.map((e) => e.toString());
     }
+    if (message.datasetLeafWork !== 0) {
+      obj.datasetLeafWork = Math.round(message.datasetLeafWork);
+    }
     return obj;
   },
 
@@ -1556,6 +1581,7 @@ export const Node: MessageFns<Node> = {
       ? BigInt(object.challengesMissed)
       : 0n;
     message.recentMisses = object.recentMisses?.map((e) => BigInt(e)) || [];
+    message.datasetLeafWork = object.datasetLeafWork ?? 0;
     return message;
   },
 };
