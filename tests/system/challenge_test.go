@@ -72,8 +72,9 @@ func atoi(s string) int64 {
 }
 
 // enableChallenges turns x/por's challenges on in the genesis: every reported pair is
-// challenged every day, answers are due within answerBlocks blocks, and two misses within
-// ten days slash 10% of the stake.
+// challenged every day, its challenge opening within 3 blocks of the sampling at a block
+// drawn from the block hashes, answers are due within answerBlocks blocks of the opening,
+// and two misses within ten days slash 10% of the stake.
 func enableChallenges(c *Chain, answerBlocks int) {
 	c.EditGenesis(func(s map[string]json.RawMessage) {
 		var gs map[string]any
@@ -81,7 +82,7 @@ func enableChallenges(c *Chain, answerBlocks int) {
 		gs["params"].(map[string]any)["challenge"] = map[string]any{
 			"challenges_per_day": 20, "answer_window_blocks": strconv.Itoa(answerBlocks), "leaves_per_challenge": 4,
 			"leaf_work": 64, "leaves_per_storage_unit": "16", "slash_failures": 2, "failure_window_days": 10,
-			"slash_fraction": "0.100000000000000000",
+			"slash_fraction": "0.100000000000000000", "spread_blocks": "3",
 		}
 		s["por"], _ = json.Marshal(gs)
 	})

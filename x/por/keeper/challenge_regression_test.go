@@ -43,6 +43,7 @@ func TestGenesisWithoutChallengeFieldsValidates(t *testing.T) {
 func regressChallengeParams() types.ChallengeParams {
 	cp := types.DefaultChallengeParams()
 	cp.ChallengesPerDay, cp.LeafWork, cp.LeavesPerStorageUnit, cp.AnswerWindowBlocks = 10, 2, 1, 5
+	cp.SpreadBlocks = 0 // every challenge opens in the sampling block
 	return cp
 }
 

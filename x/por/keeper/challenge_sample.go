@@ -44,13 +44,27 @@ func (k Keeper) logReport(ctx context.Context, day uint64, operator string, part
 	return k.ReportLog.Set(ctx, l)
 }
 
-// BeginBlocker samples the challenges of the last logged day once that day is over. It
-// runs before the block's transactions, so the log holds only that day's reports. A
-// sampling that fails is skipped with an event: it never fails the block.
+// BeginBlocker opens the scheduled challenges due in this block, and samples the
+// challenges of the last logged day once that day is over. It runs before the block's
+// transactions, so the log holds only that day's reports. A sampling or an opening that
+// fails is skipped with an event: it never fails the block.
 func (k Keeper) BeginBlocker(ctx context.Context) error {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
 		return err
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	openCtx, writeOpen := sdkCtx.CacheContext()
+	if err := k.openDue(openCtx, params.Challenge, false); err != nil {
+		k.Logger(ctx).Error("challenge opening set aside", "err", err)
+		if err := k.OpeningDay.Remove(ctx); err != nil {
+			return err
+		}
+		if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventChallengeSetAside{Reason: "opening challenges: " + err.Error()}); err != nil {
+			return err
+		}
+	} else {
+		writeOpen()
 	}
 	if !params.Challenge.Enabled() {
 		return nil
@@ -69,7 +83,6 @@ func (k Keeper) BeginBlocker(ctx context.Context) error {
 	if l.Day >= today {
 		return nil
 	}
-	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	cacheCtx, write := sdkCtx.CacheContext()
 	if err := k.sampleDay(cacheCtx, params, l); err != nil {
 		k.Logger(ctx).Error("challenge sampling skipped", "day", l.Day, "err", err)
@@ -87,6 +100,10 @@ func (k Keeper) BeginBlocker(ctx context.Context) error {
 // seed from the hash of the block that samples them.
 func (k Keeper) sampleDay(ctx context.Context, params types.Params, l types.ReportLog) error {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	// A day's challenges all open before the next day's are sampled.
+	if err := k.openDue(ctx, params.Challenge, true); err != nil {
+		return err
+	}
 	seed := types.ChallengeSeed(l.Day, sdkCtx.HeaderHash())
 	receipt := types.ChallengeDay{Day: l.Day, Seed: seed, Candidates: l.Count, Height: sdkCtx.BlockHeight()}
 	last, err := k.lastTick(ctx)
@@ -109,6 +126,13 @@ func (k Keeper) sampleDay(ctx context.Context, params types.Params, l types.Repo
 			receipt.FirstId = id
 		}
 		receipt.Count++
+	}
+	if params.Challenge.SpreadBlocks == 0 {
+		receipt.Opened = receipt.Count
+	} else if receipt.Count > 0 {
+		if err := k.OpeningDay.Set(ctx, l.Day); err != nil {
+			return err
+		}
 	}
 	l.Sampled = true
 	if err := k.ReportLog.Set(ctx, l); err != nil {
@@ -134,6 +158,7 @@ func (k Keeper) nextChallengeID(ctx context.Context) (uint64, error) {
 // issueChallenge challenges t's report of day, unless that report no longer stands (the
 // role was given up or the pair already has a challenge pending): then it returns 0.
 // What the report has earned so far, and earns until the challenge resolves, is held.
+// With spread_blocks the challenge is scheduled: openDue opens it later.
 func (k Keeper) issueChallenge(ctx context.Context, cp types.ChallengeParams, seed []byte, day, last uint64, t types.ChallengeTarget) (uint64, error) {
 	op, err := sdk.AccAddressFromBech32(t.Operator)
 	if err != nil {
@@ -166,11 +191,10 @@ func (k Keeper) issueChallenge(ctx context.Context, cp types.ChallengeParams, se
 	if err != nil {
 		return 0, err
 	}
-	height := sdk.UnwrapSDKContext(ctx).BlockHeight()
 	c := types.Challenge{
 		Id: id, Operator: t.Operator, Role: t.Role, Day: day, Kind: types.CHALLENGE_KIND_LIVENESS,
-		Status: types.CHALLENGE_STATUS_PENDING, IssuedHeight: height,
-		DeadlineHeight: height + int64(cp.AnswerWindowBlocks), Forfeited: math.ZeroInt(),
+		Status: types.CHALLENGE_STATUS_SCHEDULED, IssuedHeight: sdk.UnwrapSDKContext(ctx).BlockHeight(),
+		Forfeited: math.ZeroInt(),
 	}
 	if len(node.StorageRoot) == types.LeafSize && node.DatasetLeaves > 0 && node.LastReportDay == day {
 		work := node.DatasetLeafWork
@@ -178,18 +202,94 @@ func (k Keeper) issueChallenge(ctx context.Context, cp types.ChallengeParams, se
 			work = cp.LeafWork
 		}
 		c.Kind, c.StorageRoot, c.DatasetLeaves, c.LeafWork = types.CHALLENGE_KIND_STORAGE, node.StorageRoot, node.DatasetLeaves, work
-		c.Leaves = types.ChallengeLeaves(seed, id, node.DatasetLeaves, cp.LeavesPerChallenge)
 	}
 	nr.ChallengeId, nr.ChallengeDay = id, day
 	if err := k.NodeRoles.Set(ctx, nodeRoleKey(op, t.Role), nr); err != nil {
 		return 0, err
 	}
-	if err := k.putChallenge(ctx, op, c); err != nil {
-		return 0, err
+	if cp.SpreadBlocks == 0 {
+		return id, k.openChallenge(ctx, cp, seed, op, c)
 	}
-	return id, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventChallengeIssued{
-		Id: id, Operator: c.Operator, Role: c.Role, Day: day, Kind: c.Kind, DeadlineHeight: c.DeadlineHeight, Leaves: c.Leaves,
+	return id, k.putChallenge(ctx, op, c)
+}
+
+// openChallenge opens a scheduled challenge in this block: its answer window starts, and a
+// storage challenge's leaves are drawn from seed (this block's).
+func (k Keeper) openChallenge(ctx context.Context, cp types.ChallengeParams, seed []byte, op sdk.AccAddress, c types.Challenge) error {
+	h := sdk.UnwrapSDKContext(ctx).BlockHeight()
+	c.Status, c.OpenHeight, c.DeadlineHeight = types.CHALLENGE_STATUS_PENDING, h, h+int64(cp.AnswerWindowBlocks)
+	if c.Kind == types.CHALLENGE_KIND_STORAGE {
+		c.Leaves = types.ChallengeLeaves(seed, c.Id, c.DatasetLeaves, cp.LeavesPerChallenge)
+	}
+	if err := k.putChallenge(ctx, op, c); err != nil {
+		return err
+	}
+	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventChallengeIssued{
+		Id: c.Id, Operator: c.Operator, Role: c.Role, Day: c.Day, Kind: c.Kind, DeadlineHeight: c.DeadlineHeight, Leaves: c.Leaves,
 	})
+}
+
+// openDue opens the share of the opening day's scheduled challenges due by this block: a
+// fraction elapsed/spread_blocks of them, each picked by a draw from this block's hash,
+// so no node knows in advance when its challenge opens and no proposer picks more than
+// its own block's share. all (or the spread being over) opens every one left. The work is
+// bounded by the challenges opened (plus as many missed draws), never by the nodes.
+func (k Keeper) openDue(ctx context.Context, cp types.ChallengeParams, all bool) error {
+	day, err := k.OpeningDay.Get(ctx)
+	if errors.Is(err, collections.ErrNotFound) || (err == nil && day == 0) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	r, err := k.ChallengeDays.Get(ctx, day)
+	if err != nil {
+		return err
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	elapsed := uint64(max(sdkCtx.BlockHeight()-r.Height, 0))
+	target := r.Count
+	if !all && cp.SpreadBlocks > 0 && elapsed < cp.SpreadBlocks {
+		target = r.Count * elapsed / cp.SpreadBlocks
+	}
+	if target <= r.Opened {
+		return nil
+	}
+	seed := types.ChallengeSeed(day, sdkCtx.HeaderHash())
+	open := func(id uint64) (bool, error) {
+		c, err := k.Challenges.Get(ctx, id)
+		if err != nil || c.Status != types.CHALLENGE_STATUS_SCHEDULED {
+			return false, err
+		}
+		op, err := sdk.AccAddressFromBech32(c.Operator)
+		if err != nil {
+			return false, err
+		}
+		return true, k.openChallenge(ctx, cp, seed, op, c)
+	}
+	if target == r.Count { // the rest, in id order
+		for id := r.FirstId; id < r.FirstId+r.Count; id++ {
+			if _, err := open(id); err != nil {
+				return err
+			}
+		}
+		r.Opened = r.Count
+		if err := k.OpeningDay.Remove(ctx); err != nil {
+			return err
+		}
+		return k.ChallengeDays.Set(ctx, day, r)
+	}
+	need := target - r.Opened
+	for a := uint64(0); need > 0 && a < 4*need+8; a++ {
+		opened, err := open(r.FirstId + types.Draw(seed, r.FirstId, a)%r.Count)
+		if err != nil {
+			return err
+		}
+		if opened {
+			r.Opened++
+			need--
+		}
+	}
+	return k.ChallengeDays.Set(ctx, day, r)
 }
 
 // putChallenge stores a challenge with its indexes (the pending index and the deadline

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"cosmossdk.io/collections"
@@ -181,6 +182,11 @@ func (k Keeper) initChallenges(ctx context.Context, gs types.GenesisState) error
 			return err
 		}
 	}
+	if gs.OpeningDay != 0 {
+		if err := k.OpeningDay.Set(ctx, gs.OpeningDay); err != nil {
+			return err
+		}
+	}
 	return k.NextChallengeID.Set(ctx, max(gs.NextChallengeId, 1))
 }
 
@@ -191,6 +197,11 @@ func (k Keeper) exportChallenges(ctx context.Context, gs *types.GenesisState) er
 		return err
 	}
 	gs.NextChallengeId = max(gs.NextChallengeId, 1)
+	if gs.OpeningDay, err = k.OpeningDay.Get(ctx); errors.Is(err, collections.ErrNotFound) {
+		gs.OpeningDay = 0
+	} else if err != nil {
+		return err
+	}
 	if err := k.Challenges.Walk(ctx, nil, func(_ uint64, c types.Challenge) (bool, error) {
 		gs.Challenges = append(gs.Challenges, c)
 		return false, nil

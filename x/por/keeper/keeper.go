@@ -58,6 +58,8 @@ type Keeper struct {
 	ReportLog        collections.Item[types.ReportLog]
 	ReportLogEntries collections.Map[uint64, types.ChallengeTarget]
 	NextChallengeID  collections.Sequence
+	// OpeningDay is the sampled day whose scheduled challenges are still opening.
+	OpeningDay collections.Item[uint64]
 }
 
 // NewKeeper builds the keeper. authority is the address allowed to update params and
@@ -96,6 +98,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ak 
 		ReportLog:          collections.NewItem(sb, types.ReportLogKey, "report_log", codec.CollValue[types.ReportLog](cdc)),
 		ReportLogEntries:   collections.NewMap(sb, types.ReportLogEntriesKey, "report_log_entries", collections.Uint64Key, codec.CollValue[types.ChallengeTarget](cdc)),
 		NextChallengeID:    collections.NewSequence(sb, types.NextChallengeIDKey, "next_challenge_id"),
+		OpeningDay:         collections.NewItem(sb, types.OpeningDayKey, "opening_day", collections.Uint64Value),
 	}
 	schema, err := sb.Build()
 	if err != nil {

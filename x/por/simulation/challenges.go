@@ -37,6 +37,7 @@ func RandomChallengeParams(r *rand.Rand) types.ChallengeParams {
 		SlashFailures:        uint32(r.Intn(4)), // 0: misses never slash
 		FailureWindowDays:    uint32(1 + r.Intn(7)),
 		SlashFraction:        math.LegacyNewDecWithPrec(int64(1+r.Intn(10)), 2),
+		SpreadBlocks:         uint64(r.Intn(2) * r.Intn(10)), // half the time all open at once
 	}
 }
 

@@ -31,6 +31,7 @@ func DefaultChallengeParams() ChallengeParams {
 		SlashFailures:        3,
 		FailureWindowDays:    7,
 		SlashFraction:        math.LegacyNewDecWithPrec(5, 2),
+		SpreadBlocks:         7_200,
 	}
 }
 
@@ -60,6 +61,8 @@ func (c ChallengeParams) Validate() error {
 		return fail("leaf_work must be in [1, %d], got %d", MaxLeafWork, c.LeafWork)
 	case c.LeavesPerStorageUnit == 0 || c.LeavesPerStorageUnit > 1<<30:
 		return fail("leaves_per_storage_unit must be in [1, 2^30], got %d", c.LeavesPerStorageUnit)
+	case c.SpreadBlocks > 1_000_000:
+		return fail("spread_blocks must be at most 1000000, got %d", c.SpreadBlocks)
 	}
 	if !c.SlashEnabled() {
 		return nil

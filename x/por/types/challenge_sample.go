@@ -35,6 +35,12 @@ func draw(domain, seed []byte, key, j uint64) uint64 {
 	return binary.BigEndian.Uint64(h[:8])
 }
 
+var openDomain = []byte("aegis/por/challenge-open/v1")
+
+// Draw is the j-th pseudo-random number of the opening draws of block seed for the day
+// whose first challenge id is key.
+func Draw(seed []byte, key, j uint64) uint64 { return draw(openDomain, seed, key, j) }
+
 // SampleIndexes picks k distinct indexes of [0, n) (all of them, shuffled, when k >= n) by
 // a partial Fisher-Yates shuffle: O(k) time and memory whatever n is. The modulo bias is
 // below n/2^64.

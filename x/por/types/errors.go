@@ -37,4 +37,5 @@ var (
 	ErrChallengeExpired  = errorsmod.Register(ModuleName, 27, "challenge deadline passed")
 	ErrInvalidAnswer     = errorsmod.RegisterWithGRPCCode(ModuleName, 28, grpccodes.InvalidArgument, "challenge answer does not verify")
 	ErrNoDatasetRoot     = errorsmod.Register(ModuleName, 29, "report declares storage without a dataset root")
+	ErrChallengeNotOpen  = errorsmod.Register(ModuleName, 30, "challenge not open yet")
 )

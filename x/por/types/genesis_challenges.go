@@ -90,8 +90,17 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 			if len(c.StorageRoot) != LeafSize || c.DatasetLeaves == 0 || c.DatasetLeaves > MaxDatasetLeaves {
 				return at("a storage challenge needs a %d-byte storage_root and dataset_leaves in [1, %d]", LeafSize, uint64(MaxDatasetLeaves))
 			}
-			if len(c.Leaves) == 0 || len(c.Leaves) > MaxLeavesPerChallenge || c.LeafWork == 0 || c.LeafWork > MaxLeafWork {
-				return at("a storage challenge names 1 to %d leaves with leaf_work in [1, %d]", MaxLeavesPerChallenge, MaxLeafWork)
+			if c.LeafWork == 0 || c.LeafWork > MaxLeafWork {
+				return at("leaf_work must be in [1, %d]", MaxLeafWork)
+			}
+			if c.Status == CHALLENGE_STATUS_SCHEDULED {
+				if len(c.Leaves) != 0 {
+					return at("a scheduled challenge names its leaves when it opens, not before")
+				}
+				break
+			}
+			if len(c.Leaves) == 0 || len(c.Leaves) > MaxLeavesPerChallenge {
+				return at("an open storage challenge names 1 to %d leaves", MaxLeavesPerChallenge)
 			}
 			for _, l := range c.Leaves {
 				if l >= c.DatasetLeaves {
@@ -102,7 +111,7 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 			return at("unknown kind %d", c.Kind)
 		}
 		switch c.Status {
-		case CHALLENGE_STATUS_PENDING:
+		case CHALLENGE_STATUS_PENDING, CHALLENGE_STATUS_SCHEDULED:
 			p, ok := pending[c.Id]
 			if !ok || p.op != c.Operator || p.r != c.Role {
 				return at("pending, but the node-role (%s, %s) does not hold it as its challenge_id", c.Operator, c.Role.Short())
@@ -122,12 +131,15 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 		}
 	}
 
-	days := make(map[uint64]bool, len(gs.ChallengeDays))
+	receipts := make(map[uint64]ChallengeDay, len(gs.ChallengeDays))
 	for i, d := range gs.ChallengeDays {
-		if d.Day == 0 || days[d.Day] {
+		if _, dup := receipts[d.Day]; d.Day == 0 || dup {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "challenge_days[%d]: day %d must be from 1 and listed once", i, d.Day)
 		}
-		days[d.Day] = true
+		receipts[d.Day] = d
+		if d.Opened > d.Count {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "challenge_days[%d] day %d: opened %d above count %d", i, d.Day, d.Opened, d.Count)
+		}
 		if d.Count > uint64(len(gs.Challenges)) || d.FirstId > 1<<62 {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "challenge_days[%d] day %d: %d challenges from id %d, but the genesis lists %d", i, d.Day, d.Count, d.FirstId, len(gs.Challenges))
 		}
@@ -143,6 +155,12 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 
 	// The first count entries are the logged day's; any after them are an earlier, longer
 	// day's tail, never read again (a new day overwrites the list from its start).
+	if gs.OpeningDay != 0 {
+		d, ok := receipts[gs.OpeningDay]
+		if !ok || d.Opened > d.Count {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "opening_day %d needs a challenge_days receipt with opened <= count", gs.OpeningDay)
+		}
+	}
 	if gs.ReportLog.Count > uint64(len(gs.ReportLogEntries)) {
 		return errorsmod.Wrapf(ErrInvalidGenesis, "report_log count %d is above its %d entries", gs.ReportLog.Count, len(gs.ReportLogEntries))
 	}

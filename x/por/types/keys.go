@@ -34,4 +34,5 @@ var (
 	ReportLogEntriesKey   = collections.NewPrefix(18)
 	NextChallengeIDKey    = collections.NewPrefix(19)
 	PendingChallengesKey  = collections.NewPrefix(20)
+	OpeningDayKey         = collections.NewPrefix(21)
 )

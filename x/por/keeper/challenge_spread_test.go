@@ -1,0 +1,143 @@
+package keeper_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/aegis-chain/aegis/x/por/types"
+)
+
+// spreadFixture: ten workers report on day 1 and are all sampled in the first block of
+// day 2 (height 20), their challenges to open over the next `spread` blocks.
+func spreadFixture(t *testing.T, spread uint64) (*fixture, []sdk.AccAddress) {
+	f := newFixture(t, func(gs *types.GenesisState) {
+		gs.Params.Challenge = testChallengeParams(10)
+		gs.Params.Challenge.SpreadBlocks = spread
+	})
+	var ops []sdk.AccAddress
+	for i := range 10 {
+		op := f.register(string(rune('a'+i)), types.NODE_ROLE_WORKER)
+		require.NoError(t, f.storageReport(op, types.NODE_ROLE_WORKER, 150, 100, 80))
+		ops = append(ops, op)
+	}
+	f.clock.day = 2
+	f.beginBlock(20)
+	return f, ops
+}
+
+func (f *fixture) challengeDay(day uint64) types.QueryChallengeDayResponse {
+	f.t.Helper()
+	res, err := f.q.ChallengeDay(f.ctx, &types.QueryChallengeDayRequest{Day: day})
+	require.NoError(f.t, err)
+	return *res
+}
+
+// With spread_blocks, a day's challenges are scheduled when sampled and open a share per
+// block, at blocks drawn from the block hashes: closed until then (an answer is refused),
+// each with its own window and leaves from its opening block.
+func TestChallengesOpenOverTheSpread(t *testing.T) {
+	f, ops := spreadFixture(t, 10)
+	day := f.challengeDay(1)
+	require.Equal(t, uint64(10), day.Receipt.Count)
+	require.Zero(t, day.Receipt.Opened)
+	for _, c := range day.Challenges {
+		require.Equal(t, types.CHALLENGE_STATUS_SCHEDULED, c.Status)
+		require.Empty(t, c.Leaves, "leaves are drawn when it opens")
+		require.NotZero(t, f.nodeRole(sdk.MustAccAddressFromBech32(c.Operator), types.NODE_ROLE_WORKER).ChallengeId, "held from the sampling on")
+	}
+	for _, op := range ops {
+		require.Empty(t, f.challenges(op, true), "nothing to answer yet")
+	}
+	c0 := day.Challenges[0]
+	_, err := f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: c0.Operator, ChallengeId: c0.Id})
+	require.ErrorIs(t, err, types.ErrChallengeNotOpen)
+
+	openedAt := map[uint64]int64{}
+	for h := int64(21); h <= 30; h++ {
+		f.beginBlock(h)
+		day = f.challengeDay(1)
+		require.Equal(t, uint64(h-20), day.Receipt.Opened, "a tenth of them per block of a 10-block spread")
+		for _, c := range day.Challenges {
+			if c.Status == types.CHALLENGE_STATUS_SCHEDULED {
+				continue
+			}
+			if _, seen := openedAt[c.Id]; !seen {
+				openedAt[c.Id] = c.OpenHeight
+				require.Equal(t, h, c.OpenHeight)
+				require.Equal(t, h+5, c.DeadlineHeight)
+				require.Len(t, c.Leaves, 4)
+			}
+		}
+		f.endBlock()
+	}
+	require.Len(t, openedAt, 10)
+	_, err = f.k.OpeningDay.Get(f.ctx)
+	require.Error(t, err, "every challenge opened: no day left opening")
+
+	// The open ones are answered as usual.
+	for _, op := range ops {
+		for _, c := range f.challenges(op, true) {
+			_, err := f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: op.String(), ChallengeId: c.Id, Proofs: proofs(c, op)})
+			require.NoError(t, err)
+		}
+	}
+
+	// Another block hash sequence opens them in another order.
+	g, _ := spreadFixture(t, 10)
+	order := func(f *fixture, salt byte) []uint64 {
+		var out []uint64
+		for h := int64(21); h <= 30; h++ {
+			f.ctx = f.ctx.WithBlockHeight(h).WithHeaderHash([]byte{salt, byte(h)}).WithEventManager(sdk.NewEventManager())
+			require.NoError(t, f.k.BeginBlocker(f.ctx))
+			for _, c := range f.challengeDay(1).Challenges {
+				if c.OpenHeight == h {
+					out = append(out, c.Id)
+				}
+			}
+		}
+		return out
+	}
+	a := order(g, 1)
+	h, _ := spreadFixture(t, 10)
+	require.Equal(t, a, order(h, 1), "the same block hashes open the same challenges")
+	k, _ := spreadFixture(t, 10)
+	require.NotEqual(t, a, order(k, 2))
+}
+
+// A day's challenges all open before the next day's are sampled, and an export in the
+// middle of the spread resumes it after import.
+func TestSpreadFinishesAndSurvivesExport(t *testing.T) {
+	f, ops := spreadFixture(t, 1000)
+	f.beginBlock(120) // 10% of the spread
+	require.Equal(t, uint64(1), f.challengeDay(1).Receipt.Opened)
+
+	gs, err := f.k.ExportGenesis(f.ctx)
+	require.NoError(t, err)
+	require.NoError(t, gs.Validate())
+	require.Equal(t, uint64(1), gs.OpeningDay)
+	g := newFixture(t, func(dst *types.GenesisState) { *dst = *gs })
+	g.bank = f.bank
+	again, err := g.k.ExportGenesis(g.ctx)
+	require.NoError(t, err)
+	require.Equal(t, gs, again)
+
+	// Day 2's reports; day 3's first block samples them after opening the rest of day 1.
+	g.clock.day = 2
+	for _, op := range ops[:3] {
+		require.NoError(t, g.storageReport(op, types.NODE_ROLE_WORKER, 150, 100, 80))
+	}
+	g.clock.day = 3
+	g.beginBlock(130)
+	require.Equal(t, uint64(10), g.challengeDay(1).Receipt.Opened, "day 1's rest opened before day 2 was sampled")
+	for _, c := range g.challengeDay(1).Challenges {
+		require.NotEqual(t, types.CHALLENGE_STATUS_SCHEDULED, c.Status)
+		require.LessOrEqual(t, c.OpenHeight, int64(130))
+	}
+	// Pairs with a challenge still open are not sampled again.
+	require.Zero(t, g.challengeDay(2).Receipt.Count)
+	opening, err := g.k.OpeningDay.Get(g.ctx)
+	require.Error(t, err, "nothing scheduled for day 2: %d", opening)
+}
