@@ -35,11 +35,12 @@ var _ Chain = (*chain.Client)(nil)
 
 // Defaults of the poll intervals.
 const (
-	// DefaultFast is the poll interval while a challenge may be open: challenges are issued
-	// in a day's first block and answer windows are a few dozen blocks.
+	// DefaultFast is the poll interval around a day's start, when challenges are sampled
+	// (and, with spread_blocks 0, all open); answer windows are a few dozen blocks.
 	DefaultFast = time.Second
-	// DefaultSlow is the poll interval for the rest of the day (a chain that was halted
-	// over the day's start issues its challenges late).
+	// DefaultSlow caps the poll interval for the rest of the day: challenges open through
+	// the spread, and a chain halted over the day's start samples late. It is shortened
+	// to a third of the answer window (at a second a block) when that is shorter.
 	DefaultSlow = 30 * time.Second
 	// hotWindow is how long after a day starts (by the local clock) the answerer polls
 	// fast: longer than the clock skew the reporter tolerates before warning.
@@ -201,7 +202,14 @@ func (a *Answerer) next() time.Duration {
 	if into < min(day/2, hotWindow) {
 		return a.fast()
 	}
-	return max(min(a.slow(), day-into), a.fast())
+	// Challenges open through the spread at blocks no one knows in advance: poll often
+	// enough to see one with most of its window left (blocks take at least a second).
+	cp := a.porParams.Challenge
+	slow := min(a.slow(), max(a.fast(), time.Duration(cp.AnswerWindowBlocks)*time.Second/3))
+	if cp.SpreadBlocks > 0 {
+		return slow
+	}
+	return max(min(slow, day-into), a.fast())
 }
 
 // forget drops answered challenges that left the pending list long ago.

@@ -208,26 +208,34 @@ func TestTransientFailuresRetried(t *testing.T) {
 }
 
 // TestPollsFastAtDayStart: fast polling in the first part of a day, when challenges are
-// issued; slow (but waking at the next day's start) later; slow with challenges off.
+// sampled; later, at most a third of the answer window (a 50-block window: 16.7 s), waking
+// at the next day's start when every challenge opens with its sampling; slow with
+// challenges off.
 func TestPollsFastAtDayStart(t *testing.T) {
 	x := newFixture(t)
 	x.f.emission.DaySeconds = 86400
 	day := 24 * time.Hour
 	start := x.f.emission.StartTime
+	third := 50 * time.Second / 3
 	for _, c := range []struct {
-		into time.Duration
-		want time.Duration
+		spread uint64
+		into   time.Duration
+		want   time.Duration
 	}{
-		{5 * time.Second, DefaultFast},
-		{2 * time.Minute, DefaultFast},
-		{time.Hour, DefaultSlow},
-		{day - 10*time.Second, 10 * time.Second},
+		{0, 5 * time.Second, DefaultFast},
+		{0, 2 * time.Minute, DefaultFast},
+		{0, time.Hour, third},
+		{0, day - 10*time.Second, 10 * time.Second},
+		{7200, 2 * time.Minute, DefaultFast},
+		{7200, time.Hour, third},
+		{7200, day - 10*time.Second, third},
 	} {
+		x.f.params.Challenge.SpreadBlocks = c.spread
 		*x.now = start.Add(3*day + c.into)
 		x.a.fetched = time.Time{}
 		wait, err := x.a.Step(context.Background())
 		require.NoError(t, err)
-		require.Equal(t, c.want, wait, "%s into the day", c.into)
+		require.Equal(t, c.want, wait, "%s into the day, spread %d", c.into, c.spread)
 	}
 	x.f.params.Challenge.ChallengesPerDay = 0
 	*x.now = start.Add(3*day + 5*time.Second)
