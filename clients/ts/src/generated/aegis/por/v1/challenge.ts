@@ -57,6 +57,11 @@ export enum ChallengeStatus {
   CHALLENGE_STATUS_PASSED = 2,
   /** CHALLENGE_STATUS_MISSED - MISSED: no valid answer by the deadline; the report's eff is forfeited. */
   CHALLENGE_STATUS_MISSED = 3,
+  /**
+   * CHALLENGE_STATUS_SCHEDULED - SCHEDULED: sampled, not open yet: it opens at a block drawn later in the spread
+   * (challenge.spread_blocks), unknown in advance.
+   */
+  CHALLENGE_STATUS_SCHEDULED = 4,
   UNRECOGNIZED = -1,
 }
 
@@ -74,6 +79,9 @@ export function challengeStatusFromJSON(object: any): ChallengeStatus {
     case 3:
     case "CHALLENGE_STATUS_MISSED":
       return ChallengeStatus.CHALLENGE_STATUS_MISSED;
+    case 4:
+    case "CHALLENGE_STATUS_SCHEDULED":
+      return ChallengeStatus.CHALLENGE_STATUS_SCHEDULED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -91,6 +99,8 @@ export function challengeStatusToJSON(object: ChallengeStatus): string {
       return "CHALLENGE_STATUS_PASSED";
     case ChallengeStatus.CHALLENGE_STATUS_MISSED:
       return "CHALLENGE_STATUS_MISSED";
+    case ChallengeStatus.CHALLENGE_STATUS_SCHEDULED:
+      return "CHALLENGE_STATUS_SCHEDULED";
     case ChallengeStatus.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -119,6 +129,11 @@ export interface Challenge {
   leaves: bigint[];
   leafWork: number;
   resolvedHeight: bigint;
+  /**
+   * open_height is the height at which the challenge opened (0 while scheduled): the
+   * answer window starts there and its leaves are drawn from that block's hash.
+   */
+  openHeight: bigint;
   /** forfeited is what the report had earned at resolution and lost (missed only). */
   forfeited: string;
 }
@@ -151,6 +166,8 @@ export interface ChallengeDay {
   firstId: bigint;
   count: bigint;
   height: bigint;
+  /** opened is how many of the day's challenges have opened so far. */
+  opened: bigint;
 }
 
 function createBaseChallenge(): Challenge {
@@ -168,6 +185,7 @@ function createBaseChallenge(): Challenge {
     leaves: [],
     leafWork: 0,
     resolvedHeight: 0n,
+    openHeight: 0n,
     forfeited: "",
   };
 }
@@ -233,6 +251,12 @@ export const Challenge: MessageFns<Challenge> = {
         throw new globalThis.Error("value provided for field message.resolvedHeight of type int64 too large");
       }
       writer.uint32(104).int64(message.resolvedHeight);
+    }
+    if (message.openHeight !== 0n) {
+      if (BigInt.asIntN(64, message.openHeight) !== message.openHeight) {
+        throw new globalThis.Error("value provided for field message.openHeight of type int64 too large");
+      }
+      writer.uint32(120).int64(message.openHeight);
     }
     if (message.forfeited !== "") {
       writer.uint32(114).string(message.forfeited);
@@ -367,6 +391,14 @@ export const Challenge: MessageFns<Challenge> = {
             message.resolvedHeight = reader.int64() as bigint;
             continue;
           }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.openHeight = reader.int64() as bigint;
+            continue;
+          }
           case 14: {
             if (tag !== 114) {
               break;
@@ -428,6 +460,11 @@ export const Challenge: MessageFns<Challenge> = {
         : isSet(object.resolved_height)
         ? BigInt(object.resolved_height)
         : 0n,
+      openHeight: isSet(object.openHeight)
+        ? BigInt(object.openHeight)
+        : isSet(object.open_height)
+        ? BigInt(object.open_height)
+        : 0n,
       forfeited: isSet(object.forfeited) ? globalThis.String(object.forfeited) : "",
     };
   },
@@ -473,6 +510,9 @@ export const Challenge: MessageFns<Challenge> = {
     if (message.resolvedHeight !== 0n) {
       obj.resolvedHeight = message.resolvedHeight.toString();
     }
+    if (message.openHeight !== 0n) {
+      obj.openHeight = message.openHeight.toString();
+    }
     if (message.forfeited !== "") {
       obj.forfeited = message.forfeited;
     }
@@ -504,6 +544,9 @@ export const Challenge: MessageFns<Challenge> = {
     message.leafWork = object.leafWork ?? 0;
     message.resolvedHeight = (object.resolvedHeight !== undefined && object.resolvedHeight !== null)
       ? BigInt(object.resolvedHeight)
+      : 0n;
+    message.openHeight = (object.openHeight !== undefined && object.openHeight !== null)
+      ? BigInt(object.openHeight)
       : 0n;
     message.forfeited = object.forfeited ?? "";
     return message;
@@ -788,7 +831,7 @@ export const ReportLog: MessageFns<ReportLog> = {
 };
 
 function createBaseChallengeDay(): ChallengeDay {
-  return { day: 0n, seed: new Uint8Array(0), candidates: 0n, firstId: 0n, count: 0n, height: 0n };
+  return { day: 0n, seed: new Uint8Array(0), candidates: 0n, firstId: 0n, count: 0n, height: 0n, opened: 0n };
 }
 
 export const ChallengeDay: MessageFns<ChallengeDay> = {
@@ -825,6 +868,12 @@ export const ChallengeDay: MessageFns<ChallengeDay> = {
         throw new globalThis.Error("value provided for field message.height of type int64 too large");
       }
       writer.uint32(48).int64(message.height);
+    }
+    if (message.opened !== 0n) {
+      if (BigInt.asUintN(64, message.opened) !== message.opened) {
+        throw new globalThis.Error("value provided for field message.opened of type uint64 too large");
+      }
+      writer.uint32(56).uint64(message.opened);
     }
     return writer;
   },
@@ -890,6 +939,14 @@ export const ChallengeDay: MessageFns<ChallengeDay> = {
             message.height = reader.int64() as bigint;
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.opened = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -910,6 +967,7 @@ export const ChallengeDay: MessageFns<ChallengeDay> = {
       firstId: isSet(object.firstId) ? BigInt(object.firstId) : isSet(object.first_id) ? BigInt(object.first_id) : 0n,
       count: isSet(object.count) ? BigInt(object.count) : 0n,
       height: isSet(object.height) ? BigInt(object.height) : 0n,
+      opened: isSet(object.opened) ? BigInt(object.opened) : 0n,
     };
   },
 
@@ -933,6 +991,9 @@ export const ChallengeDay: MessageFns<ChallengeDay> = {
     if (message.height !== 0n) {
       obj.height = message.height.toString();
     }
+    if (message.opened !== 0n) {
+      obj.opened = message.opened.toString();
+    }
     return obj;
   },
 
@@ -949,6 +1010,7 @@ export const ChallengeDay: MessageFns<ChallengeDay> = {
     message.firstId = (object.firstId !== undefined && object.firstId !== null) ? BigInt(object.firstId) : 0n;
     message.count = (object.count !== undefined && object.count !== null) ? BigInt(object.count) : 0n;
     message.height = (object.height !== undefined && object.height !== null) ? BigInt(object.height) : 0n;
+    message.opened = (object.opened !== undefined && object.opened !== null) ? BigInt(object.opened) : 0n;
     return message;
   },
 };

@@ -49,6 +49,8 @@ export interface GenesisState {
   reportLog: ReportLog | undefined;
   reportLogEntries: ChallengeTarget[];
   nextChallengeId: bigint;
+  /** opening_day is the sampled day whose scheduled challenges are still opening (0: none). */
+  openingDay: bigint;
 }
 
 /** GenesisRoleDelta is a scheduled RoleDelta with its key. */
@@ -77,6 +79,7 @@ function createBaseGenesisState(): GenesisState {
     reportLog: undefined,
     reportLogEntries: [],
     nextChallengeId: 0n,
+    openingDay: 0n,
   };
 }
 
@@ -141,6 +144,12 @@ export const GenesisState: MessageFns<GenesisState> = {
         throw new globalThis.Error("value provided for field message.nextChallengeId of type uint64 too large");
       }
       writer.uint32(136).uint64(message.nextChallengeId);
+    }
+    if (message.openingDay !== 0n) {
+      if (BigInt.asUintN(64, message.openingDay) !== message.openingDay) {
+        throw new globalThis.Error("value provided for field message.openingDay of type uint64 too large");
+      }
+      writer.uint32(144).uint64(message.openingDay);
     }
     return writer;
   },
@@ -294,6 +303,14 @@ export const GenesisState: MessageFns<GenesisState> = {
             message.nextChallengeId = reader.uint64() as bigint;
             continue;
           }
+          case 18: {
+            if (tag !== 144) {
+              break;
+            }
+
+            message.openingDay = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -371,6 +388,11 @@ export const GenesisState: MessageFns<GenesisState> = {
         : isSet(object.next_challenge_id)
         ? BigInt(object.next_challenge_id)
         : 0n,
+      openingDay: isSet(object.openingDay)
+        ? BigInt(object.openingDay)
+        : isSet(object.opening_day)
+        ? BigInt(object.opening_day)
+        : 0n,
     };
   },
 
@@ -427,6 +449,9 @@ export const GenesisState: MessageFns<GenesisState> = {
     if (message.nextChallengeId !== 0n) {
       obj.nextChallengeId = message.nextChallengeId.toString();
     }
+    if (message.openingDay !== 0n) {
+      obj.openingDay = message.openingDay.toString();
+    }
     return obj;
   },
 
@@ -461,6 +486,9 @@ export const GenesisState: MessageFns<GenesisState> = {
     message.reportLogEntries = object.reportLogEntries?.map((e) => ChallengeTarget.fromPartial(e)) || [];
     message.nextChallengeId = (object.nextChallengeId !== undefined && object.nextChallengeId !== null)
       ? BigInt(object.nextChallengeId)
+      : 0n;
+    message.openingDay = (object.openingDay !== undefined && object.openingDay !== null)
+      ? BigInt(object.openingDay)
       : 0n;
     return message;
   },

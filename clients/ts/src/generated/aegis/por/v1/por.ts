@@ -133,6 +133,13 @@ export interface ChallengeParams {
   slashFailures: number;
   failureWindowDays: number;
   slashFraction: string;
+  /**
+   * spread_blocks spreads the opening of a day's challenges over that many blocks after
+   * the sampling, each opened at a block drawn from the hashes of the blocks in between:
+   * a node cannot tell when its challenge opens, so it must stay online (0: all open in
+   * the sampling block).
+   */
+  spreadBlocks: bigint;
 }
 
 /** Resources are a report's resource units. */
@@ -785,6 +792,7 @@ function createBaseChallengeParams(): ChallengeParams {
     slashFailures: 0,
     failureWindowDays: 0,
     slashFraction: "",
+    spreadBlocks: 0n,
   };
 }
 
@@ -819,6 +827,12 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
     }
     if (message.slashFraction !== "") {
       writer.uint32(66).string(message.slashFraction);
+    }
+    if (message.spreadBlocks !== 0n) {
+      if (BigInt.asUintN(64, message.spreadBlocks) !== message.spreadBlocks) {
+        throw new globalThis.Error("value provided for field message.spreadBlocks of type uint64 too large");
+      }
+      writer.uint32(72).uint64(message.spreadBlocks);
     }
     return writer;
   },
@@ -900,6 +914,14 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
             message.slashFraction = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.spreadBlocks = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -954,6 +976,11 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
         : isSet(object.slash_fraction)
         ? globalThis.String(object.slash_fraction)
         : "",
+      spreadBlocks: isSet(object.spreadBlocks)
+        ? BigInt(object.spreadBlocks)
+        : isSet(object.spread_blocks)
+        ? BigInt(object.spread_blocks)
+        : 0n,
     };
   },
 
@@ -983,6 +1010,9 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
     if (message.slashFraction !== "") {
       obj.slashFraction = message.slashFraction;
     }
+    if (message.spreadBlocks !== 0n) {
+      obj.spreadBlocks = message.spreadBlocks.toString();
+    }
     return obj;
   },
 
@@ -1003,6 +1033,9 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
     message.slashFailures = object.slashFailures ?? 0;
     message.failureWindowDays = object.failureWindowDays ?? 0;
     message.slashFraction = object.slashFraction ?? "";
+    message.spreadBlocks = (object.spreadBlocks !== undefined && object.spreadBlocks !== null)
+      ? BigInt(object.spreadBlocks)
+      : 0n;
     return message;
   },
 };
