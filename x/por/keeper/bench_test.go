@@ -117,10 +117,12 @@ var benchNets = map[benchNetKey]*benchNet{}
 // benchChallengesPerDay is the sample size of the challenge benchmarks' networks.
 const benchChallengesPerDay = 1_000
 
-// benchChallengeParams are the default challenge params turned on.
+// benchChallengeParams are the default challenge params turned on, every challenge
+// opening in the sampling block: the heaviest sampling block there is.
 func benchChallengeParams() types.ChallengeParams {
 	cp := types.DefaultChallengeParams()
 	cp.ChallengesPerDay = benchChallengesPerDay
+	cp.SpreadBlocks = 0
 	return cp
 }
 
