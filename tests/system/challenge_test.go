@@ -72,7 +72,7 @@ func atoi(s string) int64 {
 }
 
 // enableChallenges turns x/por's challenges on in the genesis: every reported pair is
-// challenged every day, its challenge opening within 3 blocks of the sampling at a block
+// challenged every day, its challenge opening within 2 blocks of the sampling at a block
 // drawn from the block hashes, answers are due within answerBlocks blocks of the opening,
 // and two misses within ten days slash 10% of the stake.
 func enableChallenges(c *Chain, answerBlocks int) {
@@ -82,7 +82,7 @@ func enableChallenges(c *Chain, answerBlocks int) {
 		gs["params"].(map[string]any)["challenge"] = map[string]any{
 			"challenges_per_day": 20, "answer_window_blocks": strconv.Itoa(answerBlocks), "leaves_per_challenge": 4,
 			"leaf_work": 64, "leaves_per_storage_unit": "16", "slash_failures": 2, "failure_window_days": 10,
-			"slash_fraction": "0.100000000000000000", "spread_blocks": "3",
+			"slash_fraction": "0.100000000000000000", "spread_blocks": "2",
 		}
 		s["por"], _ = json.Marshal(gs)
 	})
@@ -154,7 +154,10 @@ func TestSystemChallenges(t *testing.T) {
 	began := time.Now()
 	nodeBin := BuildNodeBinary(t)
 	c := NewChain(t, BuildBinary(t), "nodeA", "nodeB")
-	c.SetDaySeconds(6)
+	// A day outlasts a challenge's spread and window (2 + 8 blocks of ~0.55 s): a pair whose
+	// challenge is still open when the next day is sampled is not sampled again, and B's
+	// next report would earn unchallenged.
+	c.SetDaySeconds(8)
 	enableChallenges(c, 8)
 	c.Start()
 
