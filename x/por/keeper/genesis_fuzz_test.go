@@ -28,17 +28,31 @@ var (
 
 // porGenesisBase is a fresh copy of one of the valid genesis states the mutations start
 // from: the default, ktExported's (two ticks, reports, an inactive role, an unbonding
-// entry) or ktChallengeExported's (challenges on: passed, missed and open challenges).
+// entry), ktChallengeExported's (challenges on: passed, missed and open challenges) or
+// ktSpreadExported's (a day's challenges half way through opening).
 func porGenesisBase(t *testing.T, r *rand.Rand) *types.GenesisState {
 	fuzzGenesisOnce.Do(func() {
-		for _, gs := range []*types.GenesisState{types.DefaultGenesis(), ktExported(t), ktChallengeExported(t)} {
+		for _, gs := range []*types.GenesisState{types.DefaultGenesis(), ktExported(t), ktChallengeExported(t), ktSpreadExported(t)} {
 			fuzzGenesisBases = append(fuzzGenesisBases, ktCdc.MustMarshal(gs))
 		}
 	})
-	require.Len(t, fuzzGenesisBases, 3, "building the base genesis failed")
+	require.Len(t, fuzzGenesisBases, 4, "building the base genesis failed")
 	var gs types.GenesisState
 	ktCdc.MustUnmarshal(fuzzGenesisBases[r.Intn(len(fuzzGenesisBases))], &gs)
 	return &gs
+}
+
+// ktSpreadExported is the genesis of ten workers' day-1 challenges 30% through a
+// 10-block spread: three open, seven scheduled, the day still opening.
+func ktSpreadExported(t *testing.T) *types.GenesisState {
+	t.Helper()
+	f, _ := spreadFixture(t, 10)
+	f.beginBlock(23)
+	gs, err := f.k.ExportGenesis(f.ctx)
+	require.NoError(t, err)
+	require.NoError(t, gs.Validate())
+	require.Equal(t, uint64(1), gs.OpeningDay)
+	return gs
 }
 
 // ktChallengeExported is the genesis of a chain with challenges on (tiny datasets, a
@@ -385,7 +399,9 @@ func challengeMutation(r *rand.Rand, gs *types.GenesisState) string {
 			return ""
 		}
 		c := &gs.Challenges[i]
-		switch r.Intn(13) {
+		switch r.Intn(14) {
+		case 12:
+			c.OpenHeight = int64(fuzzUint(r, 0, 1, uint64(max(c.OpenHeight, 0))+1, 1<<63-1))
 		case 0:
 			c.Id = fuzzUint(r, 0, 1, c.Id+1, gs.NextChallengeId, ^uint64(0))
 		case 1:
@@ -444,7 +460,9 @@ func challengeMutation(r *rand.Rand, gs *types.GenesisState) string {
 			return ""
 		}
 		d := &gs.ChallengeDays[i]
-		switch r.Intn(5) {
+		switch r.Intn(6) {
+		case 5:
+			d.Opened = fuzzUint(r, 0, 1, d.Opened+1, d.Count, d.Count+1, ^uint64(0))
 		case 0:
 			d.Day = fuzzDay(r, gs)
 		case 1:
@@ -465,6 +483,7 @@ func challengeMutation(r *rand.Rand, gs *types.GenesisState) string {
 			gs.ReportLog.Count = fuzzUint(r, 0, 1, gs.ReportLog.Count+1, uint64(len(gs.ReportLogEntries))+1, ^uint64(0))
 		case 1:
 			gs.ReportLog.Day, gs.ReportLog.Sampled = fuzzDay(r, gs), r.Intn(2) == 0
+			gs.OpeningDay = []uint64{0, gs.OpeningDay, fuzzDay(r, gs)}[r.Intn(3)]
 		case 2:
 			gs.ReportLogEntries = append(gs.ReportLogEntries, types.ChallengeTarget{Operator: fuzzGenesisAddr(r, gs), Role: fuzzRole(r)})
 		default:
