@@ -151,3 +151,13 @@ func TestGenesisReportDayNeverBeforeLastTick(t *testing.T) {
 	require.Equal(t, uint64(1), rd.Active, "alice's report counts at tick 3")
 	require.Equal(t, "300.000000000000000000", rd.TotalEff.String())
 }
+
+// Found by FuzzPorGenesisValidate: before the first tick a role's index must be zero. A
+// genesis with reports, no tick and an index of 0.999 validated, and the first tick then
+// paid every report that head start out of nothing (liabilities above the por balance).
+func TestGenesisIndexBeforeFirstTickIsZero(t *testing.T) {
+	gs := ktSpreadExported(t)
+	require.Zero(t, gs.LastTickDay)
+	gs.Roles[0].Index = math.LegacyMustNewDecFromStr("0.999999999999999999")
+	require.ErrorContains(t, gs.Validate(), "before any tick; it must be 0")
+}

@@ -40,13 +40,19 @@ func (gs GenesisState) validateHistory() error {
 			prev, prevDay = idx, day
 		}
 	}
-	if last > 0 {
-		for i, rs := range gs.Roles {
-			idx, ok := index[roleDay{rs.Role, last}]
-			if !ok || !idx.Equal(rs.Index) {
-				return errorsmod.Wrapf(ErrInvalidGenesis, "roles[%d] %s: index %s must equal the role_days receipt of the last tick (day %d); add or fix that receipt",
-					i, rs.Role.Short(), rs.Index, last)
+	for i, rs := range gs.Roles {
+		// Before the first tick the index is zero: settlements read day 0's index as zero,
+		// so a head start would be paid to every report out of nothing.
+		if last == 0 {
+			if !rs.Index.IsZero() {
+				return errorsmod.Wrapf(ErrInvalidGenesis, "roles[%d] %s: index %s before any tick; it must be 0", i, rs.Role.Short(), rs.Index)
 			}
+			continue
+		}
+		idx, ok := index[roleDay{rs.Role, last}]
+		if !ok || !idx.Equal(rs.Index) {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "roles[%d] %s: index %s must equal the role_days receipt of the last tick (day %d); add or fix that receipt",
+				i, rs.Role.Short(), rs.Index, last)
 		}
 	}
 	for i, nr := range gs.NodeRoles {
