@@ -161,3 +161,14 @@ func TestGenesisIndexBeforeFirstTickIsZero(t *testing.T) {
 	gs.Roles[0].Index = math.LegacyMustNewDecFromStr("0.999999999999999999")
 	require.ErrorContains(t, gs.Validate(), "before any tick; it must be 0")
 }
+
+// Found by FuzzPorGenesisValidate: a next_unbonding_id at the top of the range validated;
+// the sequence then wrapped and handed out an id a queued entry held, overwriting it (its
+// tokens stranded in por_stake).
+func TestGenesisUnbondingIDFarFromWrapping(t *testing.T) {
+	gs := types.DefaultGenesis()
+	gs.NextUnbondingId = ^uint64(0)
+	require.ErrorContains(t, gs.Validate(), "next_unbonding_id")
+	gs.NextUnbondingId = 1 << 62
+	require.NoError(t, gs.Validate())
+}

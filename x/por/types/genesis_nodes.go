@@ -118,9 +118,14 @@ func (gs GenesisState) validateNodeRoles(nodes map[string]Node) error {
 var minQueueTime, maxQueueTime = time.Unix(0, math.MinInt64).UTC(), time.Unix(0, math.MaxInt64).UTC()
 
 // validateUnbonding checks the queued and set-aside unbonding entries: ids unique and
-// issued, amounts positive; a queued entry's operator must parse (it is paid when it
+// issued (the sequence far from wrapping), amounts positive; a queued entry's operator must parse (it is paid when it
 // matures), a set-aside one is kept as it is.
 func (gs GenesisState) validateUnbonding() error {
+	// Ids are never reused: a sequence this close to wrapping would hand out an id a queued
+	// entry holds, and overwrite it.
+	if gs.NextUnbondingId > 1<<62 {
+		return errorsmod.Wrapf(ErrInvalidGenesis, "next_unbonding_id %d is beyond any chain's history (at most 2^62)", gs.NextUnbondingId)
+	}
 	ids := make(map[uint64]bool, len(gs.Unbonding)+len(gs.SetAside))
 	for _, list := range []struct {
 		name    string
