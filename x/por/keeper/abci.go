@@ -17,8 +17,8 @@ func unbondingKey(e types.UnbondingEntry) collections.Pair[int64, uint64] {
 	return collections.Join(e.CompletionTime.UnixNano(), e.Id)
 }
 
-// EndBlocker pays out matured unbonding entries from the front of the time-ordered queue
-// and resolves the challenges whose answer window closed.
+// EndBlocker pays out matured unbonding entries from the front of the time-ordered queue,
+// resolves the challenges whose answer window closed and prunes old challenge receipts.
 // The day's tick is not here: x/emission calls DistributeDay.
 func (k Keeper) EndBlocker(ctx context.Context) error {
 	now := sdk.UnwrapSDKContext(ctx).BlockTime().UnixNano()
@@ -50,7 +50,18 @@ func (k Keeper) EndBlocker(ctx context.Context) error {
 			return err
 		}
 	}
-	return k.resolveDeadlines(ctx, params)
+	if err := k.resolveDeadlines(ctx, params); err != nil {
+		return err
+	}
+	// Pruning old receipts is housekeeping: if it fails, it is skipped, never the block.
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	pruneCtx, write := sdkCtx.CacheContext()
+	if err := k.pruneReceipts(pruneCtx, params.Challenge); err != nil {
+		k.Logger(ctx).Error("challenge receipt pruning skipped", "err", err)
+		return nil
+	}
+	write()
+	return nil
 }
 
 // release pays a matured entry to its operator. A payout that fails (an address that no

@@ -141,3 +141,66 @@ func TestSpreadFinishesAndSurvivesExport(t *testing.T) {
 	opening, err := g.k.OpeningDay.Get(g.ctx)
 	require.Error(t, err, "nothing scheduled for day 2: %d", opening)
 }
+
+// Resolved challenges and day receipts older than receipt_days are pruned, oldest first,
+// a bounded number per block; open ones and the opening day's are kept; an export in the
+// middle validates and resumes.
+func TestReceiptsArePruned(t *testing.T) {
+	f := newFixture(t, func(gs *types.GenesisState) {
+		gs.Params.Challenge = testChallengeParams(10)
+		gs.Params.Challenge.ReceiptDays = 10
+		gs.Params.Challenge.SlashFailures = 0 // misses only: the nodes keep reporting
+	})
+	w := types.NODE_ROLE_WORKER
+	var ops []sdk.AccAddress
+	for i := range 3 {
+		ops = append(ops, f.register(string(rune('a'+i)), w))
+	}
+	h := int64(20)
+	for day := uint64(1); day <= 3; day++ { // three days of challenges, all missed
+		f.clock.day = day
+		for _, op := range ops {
+			require.NoError(t, f.storageReport(op, w, 150, 100, 80))
+		}
+		f.clock.day = day + 1
+		for range 7 {
+			f.beginBlock(h)
+			f.endBlock()
+			h++
+		}
+	}
+	all, err := f.k.ExportGenesis(f.ctx)
+	require.NoError(t, err)
+	require.Len(t, all.Challenges, 9)
+	require.Len(t, all.ChallengeDays, 3)
+
+	// Day 12: day 1's receipts (< 12 - 10 = 2) go; days 2 and 3 stay.
+	f.clock.day = 12
+	f.beginBlock(h)
+	f.endBlock()
+	gs, err := f.k.ExportGenesis(f.ctx)
+	require.NoError(t, err)
+	require.NoError(t, gs.Validate())
+	require.Len(t, gs.Challenges, 6)
+	require.Len(t, gs.ChallengeDays, 2)
+	require.Equal(t, uint64(2), gs.ChallengeDays[0].Day)
+	for _, c := range gs.Challenges {
+		require.GreaterOrEqual(t, c.Day, uint64(2))
+	}
+	require.Len(t, f.challenges(ops[0], false), 2, "the per-node index is pruned with them")
+
+	// An export resumes the pruning where it was.
+	g := newFixture(t, func(dst *types.GenesisState) { *dst = *gs })
+	g.bank = f.bank
+	again, err := g.k.ExportGenesis(g.ctx)
+	require.NoError(t, err)
+	require.Equal(t, gs, again)
+	g.clock.day = 20
+	g.ctx = g.ctx.WithBlockHeight(h + 1)
+	require.NoError(t, g.k.EndBlocker(g.ctx))
+	done, err := g.k.ExportGenesis(g.ctx)
+	require.NoError(t, err)
+	require.NoError(t, done.Validate())
+	require.Empty(t, done.Challenges)
+	require.Empty(t, done.ChallengeDays)
+}

@@ -187,6 +187,11 @@ func (k Keeper) initChallenges(ctx context.Context, gs types.GenesisState) error
 			return err
 		}
 	}
+	if gs.PruneCursor != 0 {
+		if err := k.PruneCursor.Set(ctx, gs.PruneCursor); err != nil {
+			return err
+		}
+	}
 	return k.NextChallengeID.Set(ctx, max(gs.NextChallengeId, 1))
 }
 
@@ -199,6 +204,11 @@ func (k Keeper) exportChallenges(ctx context.Context, gs *types.GenesisState) er
 	gs.NextChallengeId = max(gs.NextChallengeId, 1)
 	if gs.OpeningDay, err = k.OpeningDay.Get(ctx); errors.Is(err, collections.ErrNotFound) {
 		gs.OpeningDay = 0
+	} else if err != nil {
+		return err
+	}
+	if gs.PruneCursor, err = k.PruneCursor.Get(ctx); errors.Is(err, collections.ErrNotFound) {
+		gs.PruneCursor = 0
 	} else if err != nil {
 		return err
 	}

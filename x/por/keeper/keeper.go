@@ -60,6 +60,8 @@ type Keeper struct {
 	NextChallengeID  collections.Sequence
 	// OpeningDay is the sampled day whose scheduled challenges are still opening.
 	OpeningDay collections.Item[uint64]
+	// PruneCursor is the lowest challenge id the receipt pruning has not passed yet.
+	PruneCursor collections.Item[uint64]
 }
 
 // NewKeeper builds the keeper. authority is the address allowed to update params and
@@ -99,6 +101,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ak 
 		ReportLogEntries:   collections.NewMap(sb, types.ReportLogEntriesKey, "report_log_entries", collections.Uint64Key, codec.CollValue[types.ChallengeTarget](cdc)),
 		NextChallengeID:    collections.NewSequence(sb, types.NextChallengeIDKey, "next_challenge_id"),
 		OpeningDay:         collections.NewItem(sb, types.OpeningDayKey, "opening_day", collections.Uint64Value),
+		PruneCursor:        collections.NewItem(sb, types.PruneCursorKey, "prune_cursor", collections.Uint64Value),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -28,7 +28,7 @@ const maxSimStorage = 400
 
 // RandomChallengeParams are challenge params turned on, cheap to prove and quick to miss.
 func RandomChallengeParams(r *rand.Rand) types.ChallengeParams {
-	return types.ChallengeParams{
+	cp := types.ChallengeParams{
 		ChallengesPerDay:     uint32(1 + r.Intn(40)),
 		AnswerWindowBlocks:   uint64(1 + r.Intn(8)),
 		LeavesPerChallenge:   uint32(1 + r.Intn(8)),
@@ -39,6 +39,10 @@ func RandomChallengeParams(r *rand.Rand) types.ChallengeParams {
 		SlashFraction:        math.LegacyNewDecWithPrec(int64(1+r.Intn(10)), 2),
 		SpreadBlocks:         uint64(r.Intn(2) * r.Intn(10)), // half the time all open at once
 	}
+	if r.Intn(2) == 0 { // prune receipts: at least the failure window, at most a few days more
+		cp.ReceiptDays = cp.FailureWindowDays + uint32(r.Intn(4))
+	}
+	return cp
 }
 
 // capStorage caps the storage of report parts while challenges are on (see maxSimStorage).

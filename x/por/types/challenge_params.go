@@ -32,6 +32,7 @@ func DefaultChallengeParams() ChallengeParams {
 		FailureWindowDays:    7,
 		SlashFraction:        math.LegacyNewDecWithPrec(5, 2),
 		SpreadBlocks:         7_200,
+		ReceiptDays:          30,
 	}
 }
 
@@ -63,6 +64,8 @@ func (c ChallengeParams) Validate() error {
 		return fail("leaves_per_storage_unit must be in [1, 2^30], got %d", c.LeavesPerStorageUnit)
 	case c.SpreadBlocks > 1_000_000:
 		return fail("spread_blocks must be at most 1000000, got %d", c.SpreadBlocks)
+	case c.ReceiptDays != 0 && c.ReceiptDays < c.FailureWindowDays:
+		return fail("receipt_days (%d) must cover failure_window_days (%d): the misses that count towards a slash stay public", c.ReceiptDays, c.FailureWindowDays)
 	}
 	if !c.SlashEnabled() {
 		return nil

@@ -57,6 +57,9 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 		}
 	}
 
+	if gs.PruneCursor > gs.NextChallengeId {
+		return errorsmod.Wrapf(ErrInvalidGenesis, "prune_cursor %d is past next_challenge_id %d", gs.PruneCursor, gs.NextChallengeId)
+	}
 	if gs.NextChallengeId > 1<<62 {
 		return errorsmod.Wrapf(ErrInvalidGenesis, "next_challenge_id %d is beyond any chain's history (at most 2^62)", gs.NextChallengeId)
 	}

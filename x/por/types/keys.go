@@ -35,4 +35,5 @@ var (
 	NextChallengeIDKey    = collections.NewPrefix(19)
 	PendingChallengesKey  = collections.NewPrefix(20)
 	OpeningDayKey         = collections.NewPrefix(21)
+	PruneCursorKey        = collections.NewPrefix(22)
 )

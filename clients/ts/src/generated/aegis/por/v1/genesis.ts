@@ -51,6 +51,8 @@ export interface GenesisState {
   nextChallengeId: bigint;
   /** opening_day is the sampled day whose scheduled challenges are still opening (0: none). */
   openingDay: bigint;
+  /** prune_cursor is the lowest challenge id the receipt pruning has not passed yet. */
+  pruneCursor: bigint;
 }
 
 /** GenesisRoleDelta is a scheduled RoleDelta with its key. */
@@ -80,6 +82,7 @@ function createBaseGenesisState(): GenesisState {
     reportLogEntries: [],
     nextChallengeId: 0n,
     openingDay: 0n,
+    pruneCursor: 0n,
   };
 }
 
@@ -150,6 +153,12 @@ export const GenesisState: MessageFns<GenesisState> = {
         throw new globalThis.Error("value provided for field message.openingDay of type uint64 too large");
       }
       writer.uint32(144).uint64(message.openingDay);
+    }
+    if (message.pruneCursor !== 0n) {
+      if (BigInt.asUintN(64, message.pruneCursor) !== message.pruneCursor) {
+        throw new globalThis.Error("value provided for field message.pruneCursor of type uint64 too large");
+      }
+      writer.uint32(152).uint64(message.pruneCursor);
     }
     return writer;
   },
@@ -311,6 +320,14 @@ export const GenesisState: MessageFns<GenesisState> = {
             message.openingDay = reader.uint64() as bigint;
             continue;
           }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.pruneCursor = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -393,6 +410,11 @@ export const GenesisState: MessageFns<GenesisState> = {
         : isSet(object.opening_day)
         ? BigInt(object.opening_day)
         : 0n,
+      pruneCursor: isSet(object.pruneCursor)
+        ? BigInt(object.pruneCursor)
+        : isSet(object.prune_cursor)
+        ? BigInt(object.prune_cursor)
+        : 0n,
     };
   },
 
@@ -452,6 +474,9 @@ export const GenesisState: MessageFns<GenesisState> = {
     if (message.openingDay !== 0n) {
       obj.openingDay = message.openingDay.toString();
     }
+    if (message.pruneCursor !== 0n) {
+      obj.pruneCursor = message.pruneCursor.toString();
+    }
     return obj;
   },
 
@@ -489,6 +514,9 @@ export const GenesisState: MessageFns<GenesisState> = {
       : 0n;
     message.openingDay = (object.openingDay !== undefined && object.openingDay !== null)
       ? BigInt(object.openingDay)
+      : 0n;
+    message.pruneCursor = (object.pruneCursor !== undefined && object.pruneCursor !== null)
+      ? BigInt(object.pruneCursor)
       : 0n;
     return message;
   },

@@ -140,6 +140,11 @@ export interface ChallengeParams {
    * the sampling block).
    */
   spreadBlocks: bigint;
+  /**
+   * receipt_days is how long resolved challenges and day receipts are kept, in days after
+   * their report day (0: forever); older ones are pruned, a bounded number per block.
+   */
+  receiptDays: number;
 }
 
 /** Resources are a report's resource units. */
@@ -793,6 +798,7 @@ function createBaseChallengeParams(): ChallengeParams {
     failureWindowDays: 0,
     slashFraction: "",
     spreadBlocks: 0n,
+    receiptDays: 0,
   };
 }
 
@@ -833,6 +839,9 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
         throw new globalThis.Error("value provided for field message.spreadBlocks of type uint64 too large");
       }
       writer.uint32(72).uint64(message.spreadBlocks);
+    }
+    if (message.receiptDays !== 0) {
+      writer.uint32(80).uint32(message.receiptDays);
     }
     return writer;
   },
@@ -922,6 +931,14 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
             message.spreadBlocks = reader.uint64() as bigint;
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.receiptDays = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -981,6 +998,11 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
         : isSet(object.spread_blocks)
         ? BigInt(object.spread_blocks)
         : 0n,
+      receiptDays: isSet(object.receiptDays)
+        ? globalThis.Number(object.receiptDays)
+        : isSet(object.receipt_days)
+        ? globalThis.Number(object.receipt_days)
+        : 0,
     };
   },
 
@@ -1013,6 +1035,9 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
     if (message.spreadBlocks !== 0n) {
       obj.spreadBlocks = message.spreadBlocks.toString();
     }
+    if (message.receiptDays !== 0) {
+      obj.receiptDays = Math.round(message.receiptDays);
+    }
     return obj;
   },
 
@@ -1036,6 +1061,7 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
     message.spreadBlocks = (object.spreadBlocks !== undefined && object.spreadBlocks !== null)
       ? BigInt(object.spreadBlocks)
       : 0n;
+    message.receiptDays = object.receiptDays ?? 0;
     return message;
   },
 };
