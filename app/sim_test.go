@@ -161,7 +161,7 @@ func TestFullAppSimulation(t *testing.T) {
 	})
 }
 
-// challengeSummary tells what x/por's challenges did in a run: how many were issued, of
+// challengeSummary tells what x/por's challenges on record (the receipts not yet pruned) did in a run: how many were issued, of
 // which kind, and how they ended (so a run that never exercised them shows it).
 func challengeSummary(tb testing.TB, a *app.App, ctx sdk.Context) string {
 	k := a.PorKeeper
@@ -179,8 +179,8 @@ func challengeSummary(tb testing.TB, a *app.App, ctx sdk.Context) string {
 		forfeited = forfeited.Add(c.Forfeited)
 		return false, nil
 	}))
-	return fmt.Sprintf("challenges (now %d a day): %d days sampled, %d issued (%d liveness, %d storage): %d passed, %d missed (%s uaegis forfeited), %d pending",
-		params.Challenge.ChallengesPerDay, days, kinds[portypes.CHALLENGE_KIND_LIVENESS]+kinds[portypes.CHALLENGE_KIND_STORAGE], kinds[portypes.CHALLENGE_KIND_LIVENESS],
+	return fmt.Sprintf("challenges (now %d a day, receipts kept %d days): %d days and %d challenges on record (%d liveness, %d storage): %d passed, %d missed (%s uaegis forfeited), %d pending",
+		params.Challenge.ChallengesPerDay, params.Challenge.ReceiptDays, days, kinds[portypes.CHALLENGE_KIND_LIVENESS]+kinds[portypes.CHALLENGE_KIND_STORAGE], kinds[portypes.CHALLENGE_KIND_LIVENESS],
 		kinds[portypes.CHALLENGE_KIND_STORAGE], status[portypes.CHALLENGE_STATUS_PASSED], status[portypes.CHALLENGE_STATUS_MISSED],
 		forfeited, status[portypes.CHALLENGE_STATUS_PENDING])
 }

@@ -3,6 +3,7 @@ package keeper
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 
 	"cosmossdk.io/collections"
@@ -130,6 +131,18 @@ func (k Keeper) finish(ctx context.Context, c types.Challenge, status types.Chal
 	}
 	if err := k.PendingChallenges.Remove(ctx, collections.Join(op, c.Id)); err != nil {
 		return err
+	}
+	// The receipt pruning stepped over it while it was open (its day is already outside
+	// receipt_days): resolved, it goes now, as the pruning would have taken it.
+	cursor, err := k.PruneCursor.Get(ctx)
+	if err != nil && !errors.Is(err, collections.ErrNotFound) {
+		return err
+	}
+	if c.Id < cursor {
+		if err := k.OperatorChallenges.Remove(ctx, collections.Join(op, c.Id)); err != nil {
+			return err
+		}
+		return k.Challenges.Remove(ctx, c.Id)
 	}
 	return k.Challenges.Set(ctx, c.Id, c)
 }

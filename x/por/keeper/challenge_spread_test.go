@@ -204,3 +204,45 @@ func TestReceiptsArePruned(t *testing.T) {
 	require.Empty(t, done.Challenges)
 	require.Empty(t, done.ChallengeDays)
 }
+
+// A challenge still open when the pruning passes its day is kept, and goes when it
+// resolves (found by the simulation: such challenges stayed forever).
+func TestOpenChallengePassedByPruningGoesWhenResolved(t *testing.T) {
+	f := newFixture(t, func(gs *types.GenesisState) {
+		gs.Params.Challenge = testChallengeParams(10)
+		gs.Params.Challenge.ReceiptDays = 1
+		gs.Params.Challenge.FailureWindowDays = 1
+		gs.Params.Challenge.AnswerWindowBlocks = 50
+	})
+	w := types.NODE_ROLE_WORKER
+	a, b := f.register("a", w), f.register("b", w)
+	require.NoError(t, f.storageReport(a, w, 150, 100, 80))
+	require.NoError(t, f.storageReport(b, w, 150, 100, 80))
+	f.clock.day = 2
+	f.beginBlock(20)
+	f.endBlock()
+	ca, cb := f.challenges(a, true)[0], f.challenges(b, true)[0]
+	f.clock.day = 3 // day 1 is now outside the one-day window: the pruning passes it
+	f.beginBlock(21)
+	f.endBlock()
+	cursor, err := f.k.PruneCursor.Get(f.ctx)
+	require.NoError(t, err)
+	require.Greater(t, cursor, cb.Id)
+	require.Len(t, f.challenges(a, false), 1, "still open: kept")
+
+	_, err = f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: a.String(), ChallengeId: ca.Id, Proofs: proofs(ca, a)})
+	require.NoError(t, err)
+	require.Empty(t, f.challenges(a, false), "resolved after the pruning passed it: gone")
+	for h := int64(22); h <= cb.DeadlineHeight; h++ {
+		f.beginBlock(h)
+		f.endBlock()
+	}
+	require.Empty(t, f.challenges(b, false))
+	node, err := f.q.Node(f.ctx, &types.QueryNodeRequest{Operator: b.String()})
+	require.NoError(t, err)
+	require.Equal(t, uint64(1), node.Node.ChallengesMissed, "the miss still counts")
+	gs, err := f.k.ExportGenesis(f.ctx)
+	require.NoError(t, err)
+	require.NoError(t, gs.Validate())
+	require.Empty(t, gs.Challenges)
+}
