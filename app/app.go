@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	dbm "github.com/cosmos/cosmos-db"
@@ -289,6 +290,10 @@ func New(
 		authz.ModuleName, feegrant.ModuleName, upgradetypes.ModuleName, vestingtypes.ModuleName,
 		consensustypes.ModuleName, emissiontypes.ModuleName, portypes.ModuleName, licensetypes.ModuleName,
 	}
+	// InitChainer stores these three itself, after the module manager has run the rest.
+	if !slices.Equal(genesisOrder[len(genesisOrder)-len(storedFromSections):], storedFromSections) {
+		return nil, fmt.Errorf("genesis order must end with %v (InitChainer stores them last)", storedFromSections)
+	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)
 
@@ -352,6 +357,10 @@ func (app *App) EndBlocker(ctx sdk.Context) (sdk.EndBlock, error) {
 	return app.ModuleManager.EndBlock(ctx)
 }
 
+// storedFromSections are the modules InitChainer stores from the sections its cross-module
+// check decoded, in this order, after every other module.
+var storedFromSections = []string{emissiontypes.ModuleName, portypes.ModuleName, licensetypes.ModuleName}
+
 // InitChainer initialises every module from the genesis app state.
 func (app *App) InitChainer(ctx sdk.Context, req *abci.RequestInitChain) (*abci.ResponseInitChain, error) {
 	var genesis GenesisState
@@ -359,13 +368,39 @@ func (app *App) InitChainer(ctx sdk.Context, req *abci.RequestInitChain) (*abci.
 		return nil, fmt.Errorf("decoding genesis app state: %w", err)
 	}
 	// Refuse a genesis that would boot into a halt, before any module stores it.
-	if err := ValidateGenesisCrossModule(app.appCodec, genesis); err != nil {
+	sections, err := checkGenesis(app.appCodec, genesis)
+	if err != nil {
 		return nil, fmt.Errorf("invalid genesis: %w", err)
 	}
 	if err := app.UpgradeKeeper.SetModuleVersionMap(ctx, app.ModuleManager.GetVersionMap()); err != nil {
 		return nil, err
 	}
-	return app.ModuleManager.InitGenesis(ctx, app.appCodec, genesis)
+	// x/emission, x/por and x/license come last in the genesis order (checked by NewApp).
+	// The module manager runs the others; then these are stored from the sections the check
+	// above decoded and validated: the x/por one is the largest of a genesis (~300 MB at
+	// full scale, where parsing it again took a quarter of InitChain), and a section the
+	// genesis leaves out is stored as its module's default, as the check judged it, instead
+	// of skipped (an x/por with no params halts the first block).
+	others := make(GenesisState, len(genesis))
+	for name, bz := range genesis {
+		if !slices.Contains(storedFromSections, name) {
+			others[name] = bz
+		}
+	}
+	res, err := app.ModuleManager.InitGenesis(ctx, app.appCodec, others)
+	if err != nil {
+		return nil, err
+	}
+	if err := app.EmissionKeeper.InitGenesis(ctx, *sections.emission); err != nil {
+		return nil, fmt.Errorf("%s genesis: %w", emissiontypes.ModuleName, err)
+	}
+	if err := app.PorKeeper.InitGenesis(ctx, *sections.por); err != nil {
+		return nil, fmt.Errorf("%s genesis: %w", portypes.ModuleName, err)
+	}
+	if err := app.LicenseKeeper.InitGenesis(ctx, *sections.license); err != nil {
+		return nil, fmt.Errorf("%s genesis: %w", licensetypes.ModuleName, err)
+	}
+	return res, nil
 }
 
 // LoadHeight loads the state at a past height (used by export).

@@ -41,16 +41,23 @@ var genesisChecks = []genesisCheck{
 // ValidateGenesisCrossModule validates the x/emission, x/por and x/license sections (a missing
 // section is the module's default) and then runs every genesisCheck.
 func ValidateGenesisCrossModule(cdc codec.JSONCodec, genesis GenesisState) error {
+	_, err := checkGenesis(cdc, genesis)
+	return err
+}
+
+// checkGenesis is ValidateGenesisCrossModule returning the sections it decoded, so that
+// InitChainer can store them without parsing them again.
+func checkGenesis(cdc codec.JSONCodec, genesis GenesisState) (*genesisSections, error) {
 	g, err := decodeSections(cdc, genesis)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, c := range genesisChecks {
 		if err := c.Check(g); err != nil {
-			return fmt.Errorf("genesis check %q failed: %w", c.Name, err)
+			return nil, fmt.Errorf("genesis check %q failed: %w", c.Name, err)
 		}
 	}
-	return nil
+	return g, nil
 }
 
 // genesisSections are the decoded sections the checks read.
