@@ -38,6 +38,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/server/config"
 	servertypes "github.com/cosmos/cosmos-sdk/server/types"
 	"github.com/cosmos/cosmos-sdk/std"
+	"github.com/cosmos/cosmos-sdk/store/v2/rootmulti"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
@@ -337,6 +338,10 @@ func New(
 	if loadLatest {
 		if err := app.LoadLatestVersion(); err != nil {
 			return nil, fmt.Errorf("loading latest version: %w", err)
+		}
+		// Queries read through queryStore (app/querystore.go); x/upgrade's store is its probe.
+		if rs, ok := app.CommitMultiStore().(*rootmulti.Store); ok {
+			app.SetQueryMultiStore(newQueryStore(rs, upgradetypes.StoreKey))
 		}
 	}
 	return app, nil
