@@ -1,7 +1,9 @@
 package app_test
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/aegis-chain/aegis/app"
@@ -49,7 +52,9 @@ func TestQueriesReadTheLatestCommit(t *testing.T) {
 }
 
 // TestQueriesDuringCommits: queries running while blocks commit (as gRPC clients do) never
-// fail and never read a state other than the one of the height they were given. Run it
+// read a state other than the one of the height they were given, and fail only by the
+// SDK's own race (CreateQueryContext reading the check and finalize states across a Commit:
+// "context did not contain latest block height", which the query gate asks again). Run it
 // with -race as well.
 func TestQueriesDuringCommits(t *testing.T) {
 	c := testutil.NewTestChain(t, 2, nil)
@@ -61,7 +66,7 @@ func TestQueriesDuringCommits(t *testing.T) {
 	record()
 	var stop atomic.Bool
 	var wg sync.WaitGroup
-	var queries atomic.Int64
+	var queries, raced atomic.Int64
 	errs := make(chan error, 4)
 	for range 4 {
 		wg.Add(1)
@@ -69,6 +74,10 @@ func TestQueriesDuringCommits(t *testing.T) {
 			defer wg.Done()
 			for !stop.Load() {
 				ctx, err := c.App.CreateQueryContext(0, false)
+				if errors.Is(err, sdkerrors.ErrInvalidHeight) && strings.Contains(err.Error(), "did not contain latest block height") {
+					raced.Add(1)
+					continue
+				}
 				if err != nil {
 					errs <- err
 					return
@@ -94,6 +103,8 @@ func TestQueriesDuringCommits(t *testing.T) {
 		require.NoError(t, err)
 	}
 	require.Positive(t, queries.Load())
+	require.Less(t, raced.Load(), queries.Load()/100+1, "the SDK's commit race is rare")
+	t.Logf("%d queries, %d refused by the SDK's commit race", queries.Load(), raced.Load())
 }
 
 type mismatch struct {
