@@ -12,7 +12,7 @@ import (
 // every fee of the run and the bank sends.
 func cmdGenesis(args []string) error {
 	fs := flag.NewFlagSet("genesis", flag.ExitOnError)
-	n := fs.Int("nodes", 10000, "number of node keys")
+	n := fs.Int("nodes", 30000, "number of node keys")
 	amount := fs.String("amount", "20000000000", "uaegis per key")
 	denom := fs.String("denom", "uaegis", "denom")
 	out := fs.String("o", "build/bench/accounts.json", "output file")

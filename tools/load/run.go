@@ -100,7 +100,7 @@ func cmdRun(args []string) error {
 	fs.StringVar(&f.scenarios, "scenarios", "bank,report,exec", "scenarios to run, in order")
 	fs.StringVar(&f.timeoutCommit, "timeout-commit", "1s", "the node's timeout_commit (recorded only)")
 	fs.StringVar(&f.pprofURL, "pprof", "", "the node's pprof address (http://127.0.0.1:27661): take a CPU profile in each window, next to -out as profile-<scenario>.pb.gz")
-	fs.IntVar(&f.nodes, "nodes", 10000, "funded keys / resource nodes (as given to `genesis`)")
+	fs.IntVar(&f.nodes, "nodes", 30000, "funded keys / resource nodes (as given to `genesis`)")
 	fs.IntVar(&f.workers, "workers", 32, "concurrent broadcasters")
 	fs.IntVar(&f.mempoolCap, "mempool-cap", 2000, "pause sending while the mempool holds this many txs (CometBFT's default size is 5000; a few blocks' worth keeps the chain busy and inclusion within the margin)")
 	fs.DurationVar(&f.duration, "duration", 45*time.Second, "measurement window per scenario")
