@@ -49,3 +49,31 @@ func TestInitChainWithoutPorAndLicenseSections(t *testing.T) {
 		require.NoError(t, c.App.CheckInvariants(c.Context()))
 	}
 }
+
+// A section that is JSON null or an empty object is either refused by the checks or boots
+// and runs days: never accepted and then halted.
+func TestInitChainEmptySections(t *testing.T) {
+	for _, name := range []string{emissiontypes.ModuleName, portypes.ModuleName, licensetypes.ModuleName} {
+		for _, body := range []string{"null", "{}"} {
+			t.Run(name+"="+body, func(t *testing.T) {
+				base := testutil.NewTestChain(t, 1, nil)
+				appState, height := base.Export()
+				var g app.GenesisState
+				require.NoError(t, json.Unmarshal(appState, &g))
+				g[name] = json.RawMessage(body)
+				if err := app.ValidateGenesisCrossModule(base.App.AppCodec(), g); err != nil {
+					t.Logf("refused: %v", err)
+					return
+				}
+				bz, err := json.Marshal(g)
+				require.NoError(t, err)
+				next, err := base.Import(bz, height)
+				require.NoError(t, err, "validated, then refused at InitChain")
+				for i := 0; i < 3; i++ {
+					next.NextBlock(25 * time.Hour)
+					require.NoError(t, next.App.CheckInvariants(next.Context()))
+				}
+			})
+		}
+	}
+}
