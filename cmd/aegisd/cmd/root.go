@@ -4,6 +4,7 @@ package cmd
 import (
 	"errors"
 	"os"
+	runtimedebug "runtime/debug"
 
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/spf13/cobra"
@@ -185,7 +186,21 @@ func newApp(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions) server
 	return a
 }
 
+// appExport exports the app state for `aegisd export`. The SDK's command then loads the
+// node's genesis file and marshals the whole document again: at full scale (~460 MB each)
+// that came on top of the export's garbage — the app, its stores, every module's decoded
+// state and JSON — still in the heap. Collecting it first lets those allocations reuse the
+// memory (peak RSS of a full-scale export: docs/performance.md).
 func appExport(
+	logger log.Logger, db dbm.DB, height int64, forZeroHeight bool,
+	jailAllowedAddrs []string, appOpts servertypes.AppOptions, modulesToExport []string,
+) (servertypes.ExportedApp, error) {
+	exported, err := exportApp(logger, db, height, forZeroHeight, jailAllowedAddrs, appOpts, modulesToExport)
+	runtimedebug.FreeOSMemory()
+	return exported, err
+}
+
+func exportApp(
 	logger log.Logger, db dbm.DB, height int64, forZeroHeight bool,
 	jailAllowedAddrs []string, appOpts servertypes.AppOptions, modulesToExport []string,
 ) (servertypes.ExportedApp, error) {
