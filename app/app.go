@@ -292,8 +292,8 @@ func New(
 		consensustypes.ModuleName, emissiontypes.ModuleName, portypes.ModuleName, licensetypes.ModuleName,
 	}
 	// InitChainer stores these three itself, after the module manager has run the rest.
-	if !slices.Equal(genesisOrder[len(genesisOrder)-len(storedFromSections):], storedFromSections) {
-		return nil, fmt.Errorf("genesis order must end with %v (InitChainer stores them last)", storedFromSections)
+	if !slices.Equal(genesisOrder[len(genesisOrder)-len(CrossCheckedModules):], CrossCheckedModules) {
+		return nil, fmt.Errorf("genesis order must end with %v (InitChainer stores them last)", CrossCheckedModules)
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)
@@ -362,9 +362,10 @@ func (app *App) EndBlocker(ctx sdk.Context) (sdk.EndBlock, error) {
 	return app.ModuleManager.EndBlock(ctx)
 }
 
-// storedFromSections are the modules InitChainer stores from the sections its cross-module
-// check decoded, in this order, after every other module.
-var storedFromSections = []string{emissiontypes.ModuleName, portypes.ModuleName, licensetypes.ModuleName}
+// CrossCheckedModules are the modules whose sections the cross-module check decodes and
+// validates (with each module's own ValidateGenesis) and InitChainer then stores, in this
+// order, after every other module.
+var CrossCheckedModules = []string{emissiontypes.ModuleName, portypes.ModuleName, licensetypes.ModuleName}
 
 // InitChainer initialises every module from the genesis app state.
 func (app *App) InitChainer(ctx sdk.Context, req *abci.RequestInitChain) (*abci.ResponseInitChain, error) {
@@ -388,7 +389,7 @@ func (app *App) InitChainer(ctx sdk.Context, req *abci.RequestInitChain) (*abci.
 	// of skipped (an x/por with no params halts the first block).
 	others := make(GenesisState, len(genesis))
 	for name, bz := range genesis {
-		if !slices.Contains(storedFromSections, name) {
+		if !slices.Contains(CrossCheckedModules, name) {
 			others[name] = bz
 		}
 	}

@@ -3,6 +3,7 @@ package cmd
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -12,9 +13,6 @@ import (
 	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
 
 	"github.com/aegis-chain/aegis/app"
-	emissiontypes "github.com/aegis-chain/aegis/x/emission/types"
-	licensetypes "github.com/aegis-chain/aegis/x/license/types"
-	portypes "github.com/aegis-chain/aegis/x/por/types"
 )
 
 // validateGenesisCmd replaces the SDK's `genesis validate`: every module's
@@ -43,12 +41,12 @@ func validateGenesisCmd(basics module.BasicManager) *cobra.Command {
 			if err := json.Unmarshal(appGenesis.AppState, &state); err != nil {
 				return fmt.Errorf("genesis file %s: decoding app_state: %w", path, err)
 			}
-			// The x/emission, x/por and x/license sections are decoded and validated by
+			// The sections of app.CrossCheckedModules are decoded and validated by
 			// ValidateGenesisCrossModule (the same gs.Validate() their modules run): not
 			// twice, as parsing a full-scale x/por section takes ~15 s.
 			others := make(module.BasicManager, len(basics))
 			for name, b := range basics {
-				if name != emissiontypes.ModuleName && name != portypes.ModuleName && name != licensetypes.ModuleName {
+				if !slices.Contains(app.CrossCheckedModules, name) {
 					others[name] = b
 				}
 			}
