@@ -31,6 +31,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "operator"}}},
 				{RpcMethod: "ChallengeDay", Use: "challenge-day [day]", Short: "A day's sampling receipt (seed, candidates) and the challenges it issued",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "day"}}},
+				{RpcMethod: "SetAsidePayouts", Use: "set-aside-payouts", Short: "Unbonding payouts that failed too often to be retried by the chain (--operator for one node's); tx por retry-payout pays them"},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
@@ -49,6 +50,8 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "amount"}}},
 				{RpcMethod: "SetWithdrawAddress", Use: "set-withdraw-address [address]", Short: "Set where claimed rewards go",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "withdraw_address"}}},
+				{RpcMethod: "RetryPayout", Use: "retry-payout [ids...]", Short: "Pay set-aside unbonding entries once their cause is fixed (anyone may send it)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "ids", Varargs: true}}},
 				{RpcMethod: "SubmitReport", Skip: true},    // client/cli: roles as users spell them, simulated first
 				{RpcMethod: "ClaimRewards", Skip: true},    // client/cli: simulated first
 				{RpcMethod: "AnswerChallenge", Skip: true}, // aegis-node answers from its dataset

@@ -251,7 +251,7 @@ func (k Keeper) missChallenge(ctx context.Context, params types.Params, id uint6
 	// The slash has its own cache context: if it cannot be applied, the miss still stands.
 	slashCtx, write := sdkCtx.CacheContext()
 	reason := fmt.Sprintf("missed %d challenges within %d days", misses, cp.FailureWindowDays)
-	if _, err := k.Slash(slashCtx, op, cp.SlashFraction, reason); err != nil {
+	if _, err := k.slash(slashCtx, op, cp.SlashFraction, reason, c.IssuedHeight); err != nil {
 		k.Logger(ctx).Error("challenge slash set aside", "operator", c.Operator, "err", err)
 		return sdkCtx.EventManager().EmitTypedEvent(&types.EventChallengeSetAside{Id: c.Id, Reason: "slash: " + err.Error()})
 	}

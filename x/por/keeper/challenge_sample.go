@@ -105,7 +105,7 @@ func (k Keeper) sampleDay(ctx context.Context, params types.Params, l types.Repo
 		return err
 	}
 	seed := types.ChallengeSeed(l.Day, sdkCtx.HeaderHash())
-	receipt := types.ChallengeDay{Day: l.Day, Seed: seed, Candidates: l.Count, Height: sdkCtx.BlockHeight()}
+	receipt := types.ChallengeDay{Day: l.Day, Seed: seed, Candidates: l.Count, Height: sdkCtx.BlockHeight(), SpreadBlocks: params.Challenge.SpreadBlocks}
 	last, err := k.lastTick(ctx)
 	if err != nil {
 		return err
@@ -194,7 +194,7 @@ func (k Keeper) issueChallenge(ctx context.Context, cp types.ChallengeParams, se
 	c := types.Challenge{
 		Id: id, Operator: t.Operator, Role: t.Role, Day: day, Kind: types.CHALLENGE_KIND_LIVENESS,
 		Status: types.CHALLENGE_STATUS_SCHEDULED, IssuedHeight: sdk.UnwrapSDKContext(ctx).BlockHeight(),
-		Forfeited: math.ZeroInt(),
+		Forfeited: math.ZeroInt(), AnswerWindowBlocks: cp.AnswerWindowBlocks, LeavesPerChallenge: cp.LeavesPerChallenge,
 	}
 	if len(node.StorageRoot) == types.LeafSize && node.DatasetLeaves > 0 && node.LastReportDay == day {
 		work := node.DatasetLeafWork
@@ -216,10 +216,19 @@ func (k Keeper) issueChallenge(ctx context.Context, cp types.ChallengeParams, se
 // openChallenge opens a scheduled challenge in this block: its answer window starts, and a
 // storage challenge's leaves are drawn from seed (this block's).
 func (k Keeper) openChallenge(ctx context.Context, cp types.ChallengeParams, seed []byte, op sdk.AccAddress, c types.Challenge) error {
+	// A challenge opens with the window and leaf count it was sampled with (a state from
+	// before challenges carried them takes the params in force, which are always valid).
+	window, leaves := c.AnswerWindowBlocks, c.LeavesPerChallenge
+	if window == 0 {
+		window = cp.AnswerWindowBlocks
+	}
+	if leaves == 0 {
+		leaves = cp.LeavesPerChallenge
+	}
 	h := sdk.UnwrapSDKContext(ctx).BlockHeight()
-	c.Status, c.OpenHeight, c.DeadlineHeight = types.CHALLENGE_STATUS_PENDING, h, h+int64(cp.AnswerWindowBlocks)
+	c.Status, c.OpenHeight, c.DeadlineHeight = types.CHALLENGE_STATUS_PENDING, h, h+int64(window)
 	if c.Kind == types.CHALLENGE_KIND_STORAGE {
-		c.Leaves = types.ChallengeLeaves(seed, c.Id, c.DatasetLeaves, cp.LeavesPerChallenge)
+		c.Leaves = types.ChallengeLeaves(seed, c.Id, c.DatasetLeaves, leaves)
 	}
 	if err := k.putChallenge(ctx, op, c); err != nil {
 		return err
@@ -246,10 +255,16 @@ func (k Keeper) openDue(ctx context.Context, cp types.ChallengeParams, all bool)
 		return err
 	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	// The day's challenges open over the spread they were sampled with (a receipt from
+	// before receipts carried it takes the params in force).
+	spread := r.SpreadBlocks
+	if spread == 0 {
+		spread = cp.SpreadBlocks
+	}
 	elapsed := uint64(max(sdkCtx.BlockHeight()-r.Height, 0))
 	target := r.Count
-	if !all && cp.SpreadBlocks > 0 && elapsed < cp.SpreadBlocks {
-		target = r.Count * elapsed / cp.SpreadBlocks
+	if !all && spread > 0 && elapsed < spread {
+		target = r.Count * elapsed / spread
 	}
 	if target <= r.Opened {
 		return nil

@@ -271,3 +271,25 @@ func (q Querier) ChallengeDay(ctx context.Context, req *types.QueryChallengeDayR
 	}
 	return res, nil
 }
+
+// SetAsidePayouts lists the set-aside unbonding entries, by id; with operator, only its
+// own (a short list, filtered as it is read).
+func (q Querier) SetAsidePayouts(ctx context.Context, req *types.QuerySetAsidePayoutsRequest) (*types.QuerySetAsidePayoutsResponse, error) {
+	if req == nil {
+		req = &types.QuerySetAsidePayoutsRequest{}
+	}
+	if req.Operator != "" {
+		if _, err := parseOperator(req.Operator); err != nil {
+			return nil, status.Error(codes.InvalidArgument, err.Error())
+		}
+	}
+	list, res, err := query.CollectionFilteredPaginate(ctx, q.SetAside, req.Pagination,
+		func(_ uint64, e types.UnbondingEntry) (bool, error) {
+			return req.Operator == "" || e.Operator == req.Operator, nil
+		},
+		func(_ uint64, e types.UnbondingEntry) (types.UnbondingEntry, error) { return e, nil })
+	if err != nil {
+		return nil, err
+	}
+	return &types.QuerySetAsidePayoutsResponse{Entries: list, Pagination: res}, nil
+}

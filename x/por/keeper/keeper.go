@@ -7,6 +7,7 @@ import (
 	"errors"
 
 	"cosmossdk.io/collections"
+	"cosmossdk.io/collections/indexes"
 	corestore "cosmossdk.io/core/store"
 	"cosmossdk.io/log/v2"
 	"cosmossdk.io/math"
@@ -16,6 +17,28 @@ import (
 
 	"github.com/aegis-chain/aegis/x/por/types"
 )
+
+// UnbondingIndexes find an operator's unbonding entries, which a challenge slash reaches.
+type UnbondingIndexes struct {
+	Operator *indexes.Multi[sdk.AccAddress, collections.Pair[int64, uint64], types.UnbondingEntry]
+}
+
+// IndexesList implements collections.Indexes.
+func (i UnbondingIndexes) IndexesList() []collections.Index[collections.Pair[int64, uint64], types.UnbondingEntry] {
+	return []collections.Index[collections.Pair[int64, uint64], types.UnbondingEntry]{i.Operator}
+}
+
+func newUnbondingIndexes(sb *collections.SchemaBuilder) UnbondingIndexes {
+	return UnbondingIndexes{Operator: indexes.NewMulti(sb, types.UnbondingByOpKey, "unbonding_by_operator", sdk.AccAddressKey,
+		collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key),
+		func(_ collections.Pair[int64, uint64], e types.UnbondingEntry) (sdk.AccAddress, error) {
+			op, err := sdk.AccAddressFromBech32(e.Operator)
+			if err != nil {
+				return sdk.AccAddress{}, nil // unpayable: no node to slash it for; payouts set it aside
+			}
+			return op, nil
+		})}
+}
 
 // Keeper holds the nodes, the role accumulators and the daily receipts.
 type Keeper struct {
@@ -38,7 +61,7 @@ type Keeper struct {
 	DayTicks        collections.Map[uint64, types.DayTick]
 	Carry           collections.Item[math.Int]
 	LastTickDay     collections.Item[uint64]
-	Unbonding       collections.Map[collections.Pair[int64, uint64], types.UnbondingEntry]
+	Unbonding       *collections.IndexedMap[collections.Pair[int64, uint64], types.UnbondingEntry, UnbondingIndexes]
 	NextUnbondingID collections.Sequence
 	// SetAside are matured unbonding entries whose payout failed, by id: still owed, out
 	// of the queue so that they never fail a block.
@@ -78,17 +101,18 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ak 
 	roleDay := collections.PairKeyCodec(collections.Int32Key, collections.Uint64Key)
 	k := Keeper{
 		cdc: cdc, bank: bank, emission: emission, authority: authority,
-		Params:          collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
-		RoleStates:      collections.NewMap(sb, types.RoleStatesKey, "role_states", collections.Int32Key, codec.CollValue[types.RoleState](cdc)),
-		Nodes:           collections.NewMap(sb, types.NodesKey, "nodes", sdk.AccAddressKey, codec.CollValue[types.Node](cdc)),
-		NodeRoles:       collections.NewMap(sb, types.NodeRolesKey, "node_roles", collections.PairKeyCodec(sdk.AccAddressKey, collections.Int32Key), codec.CollValue[types.NodeRoleState](cdc)),
-		RoleSlots:       collections.NewKeySet(sb, types.RoleSlotsKey, "role_slots", collections.PairKeyCodec(collections.Int32Key, sdk.AccAddressKey)),
-		Deltas:          collections.NewMap(sb, types.DeltasKey, "deltas", roleDay, codec.CollValue[types.RoleDelta](cdc)),
-		RoleDays:        collections.NewMap(sb, types.RoleDaysKey, "role_days", roleDay, codec.CollValue[types.RoleDay](cdc)),
-		DayTicks:        collections.NewMap(sb, types.DayTicksKey, "day_ticks", collections.Uint64Key, codec.CollValue[types.DayTick](cdc)),
-		Carry:           collections.NewItem(sb, types.CarryKey, "carry", sdk.IntValue),
-		LastTickDay:     collections.NewItem(sb, types.LastTickDayKey, "last_tick_day", collections.Uint64Value),
-		Unbonding:       collections.NewMap(sb, types.UnbondingKey, "unbonding", collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key), codec.CollValue[types.UnbondingEntry](cdc)),
+		Params:      collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		RoleStates:  collections.NewMap(sb, types.RoleStatesKey, "role_states", collections.Int32Key, codec.CollValue[types.RoleState](cdc)),
+		Nodes:       collections.NewMap(sb, types.NodesKey, "nodes", sdk.AccAddressKey, codec.CollValue[types.Node](cdc)),
+		NodeRoles:   collections.NewMap(sb, types.NodeRolesKey, "node_roles", collections.PairKeyCodec(sdk.AccAddressKey, collections.Int32Key), codec.CollValue[types.NodeRoleState](cdc)),
+		RoleSlots:   collections.NewKeySet(sb, types.RoleSlotsKey, "role_slots", collections.PairKeyCodec(collections.Int32Key, sdk.AccAddressKey)),
+		Deltas:      collections.NewMap(sb, types.DeltasKey, "deltas", roleDay, codec.CollValue[types.RoleDelta](cdc)),
+		RoleDays:    collections.NewMap(sb, types.RoleDaysKey, "role_days", roleDay, codec.CollValue[types.RoleDay](cdc)),
+		DayTicks:    collections.NewMap(sb, types.DayTicksKey, "day_ticks", collections.Uint64Key, codec.CollValue[types.DayTick](cdc)),
+		Carry:       collections.NewItem(sb, types.CarryKey, "carry", sdk.IntValue),
+		LastTickDay: collections.NewItem(sb, types.LastTickDayKey, "last_tick_day", collections.Uint64Value),
+		Unbonding: collections.NewIndexedMap(sb, types.UnbondingKey, "unbonding", collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key),
+			codec.CollValue[types.UnbondingEntry](cdc), newUnbondingIndexes(sb)),
 		NextUnbondingID: collections.NewSequence(sb, types.NextUnbondingIDKey, "next_unbonding_id"),
 		SetAside:        collections.NewMap(sb, types.SetAsideKey, "set_aside", collections.Uint64Key, codec.CollValue[types.UnbondingEntry](cdc)),
 

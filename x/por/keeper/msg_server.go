@@ -222,7 +222,7 @@ func (m msgServer) UnbondStake(ctx context.Context, msg *types.MsgUnbondStake) (
 		return nil, err
 	}
 	entry := types.UnbondingEntry{
-		Operator: msg.Operator, Amount: amount, Id: id,
+		Operator: msg.Operator, Amount: amount, Id: id, CreationHeight: sdk.UnwrapSDKContext(ctx).BlockHeight(),
 		CompletionTime: sdk.UnwrapSDKContext(ctx).BlockTime().Add(time.Duration(params.UnbondingDays) * dayLen).UTC(),
 	}
 	if err := m.Unbonding.Set(ctx, unbondingKey(entry), entry); err != nil {
@@ -398,8 +398,9 @@ func (m msgServer) dropReportLogWhenTurnedOff(ctx context.Context, old, next typ
 	if err != nil || l.Sampled || l.Day == 0 {
 		return err
 	}
-	l.Sampled = true
-	if err := m.ReportLog.Set(ctx, l); err != nil {
+	// The log starts over: reports made after challenges are on again, even the same day,
+	// begin a new log that is sampled as usual.
+	if err := m.ReportLog.Set(ctx, types.ReportLog{}); err != nil {
 		return err
 	}
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventChallengeSetAside{

@@ -143,3 +143,33 @@ func (k Keeper) CheckStakeWithout(ctx context.Context, op sdk.AccAddress, remove
 	}
 	return nil
 }
+
+// UnresolvedChallenge is the id of a challenge of op's node that is still scheduled or
+// pending (0 if none). A role keeps its challenge after it is deactivated, so this reads
+// at most one record per role.
+func (k Keeper) UnresolvedChallenge(ctx context.Context, op sdk.AccAddress) (uint64, error) {
+	c, err := k.unresolvedChallenge(ctx, op)
+	return c.Id, err
+}
+
+// unresolvedChallenge is the earliest-issued challenge of op still unresolved (zero if none).
+func (k Keeper) unresolvedChallenge(ctx context.Context, op sdk.AccAddress) (types.Challenge, error) {
+	var first types.Challenge
+	rng := collections.NewPrefixedPairRange[sdk.AccAddress, int32](op)
+	err := k.NodeRoles.Walk(ctx, rng, func(_ collections.Pair[sdk.AccAddress, int32], nr types.NodeRoleState) (bool, error) {
+		if nr.ChallengeId == 0 {
+			return false, nil
+		}
+		c, err := k.Challenges.Get(ctx, nr.ChallengeId)
+		if errors.Is(err, collections.ErrNotFound) {
+			return false, nil
+		} else if err != nil {
+			return true, err
+		}
+		if first.Id == 0 || c.IssuedHeight < first.IssuedHeight {
+			first = c
+		}
+		return false, nil
+	})
+	return first, err
+}

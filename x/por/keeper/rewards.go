@@ -97,6 +97,15 @@ func (k Keeper) claim(ctx context.Context, op sdk.AccAddress) (sdk.Coins, error)
 // license backing) into the role reserves, and deactivates all its roles after settling
 // them. Earned rewards are not slashed.
 func (k Keeper) Slash(ctx context.Context, op sdk.AccAddress, fraction math.LegacyDec, reason string) (math.Int, error) {
+	return k.slash(ctx, op, fraction, reason, noUnbonding)
+}
+
+// noUnbonding: a slash that reaches no unbonding entry.
+const noUnbonding = int64(^uint64(0) >> 1)
+
+// slash is Slash that also cuts the unbonding entries created at or after height since:
+// stake that was bonded when the slashed-for challenge was issued.
+func (k Keeper) slash(ctx context.Context, op sdk.AccAddress, fraction math.LegacyDec, reason string, since int64) (math.Int, error) {
 	node, err := k.getNode(ctx, op)
 	if err != nil {
 		return math.Int{}, err
@@ -119,6 +128,13 @@ func (k Keeper) Slash(ctx context.Context, op sdk.AccAddress, fraction math.Lega
 		node.Stake = node.Stake.Sub(slashed)
 	}
 	released := slashed
+	if since != noUnbonding {
+		cut, err := k.slashUnbonding(ctx, op, fraction, since, params.StakeDenom)
+		if err != nil {
+			return math.Int{}, err
+		}
+		released = released.Add(cut)
+	}
 	if k.external != nil {
 		ext, err := k.external.SlashNode(ctx, op, fraction)
 		if err != nil {

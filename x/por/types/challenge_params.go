@@ -42,12 +42,10 @@ func (c ChallengeParams) Enabled() bool { return c.ChallengesPerDay > 0 }
 // SlashEnabled reports whether repeated misses slash.
 func (c ChallengeParams) SlashEnabled() bool { return c.SlashFailures > 0 }
 
-// Validate checks the challenge params. While challenges are off the other values are not
-// used and are accepted as they are (an older genesis leaves them all zero).
+// Validate checks the challenge params, whether or not challenges are on: challenges
+// already sampled keep opening and resolving while they are off, and turning them on again
+// must not need a second proposal to make the rest valid.
 func (c ChallengeParams) Validate() error {
-	if !c.Enabled() {
-		return nil
-	}
 	fail := func(format string, args ...any) error {
 		return errorsmod.Wrapf(ErrInvalidParams, "challenge."+format, args...)
 	}

@@ -21,6 +21,7 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgAnswerChallenge{}, "aegis/por/MsgAnswerChallenge")
 	legacy.RegisterAminoMsg(cdc, &MsgSlashNode{}, "aegis/por/MsgSlashNode")
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "aegis/por/MsgUpdateParams")
+	legacy.RegisterAminoMsg(cdc, &MsgRetryPayout{}, "aegis/por/MsgRetryPayout")
 }
 
 // RegisterInterfaces registers the messages as sdk.Msg implementations.
@@ -28,7 +29,7 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 	registry.RegisterImplementations((*sdk.Msg)(nil),
 		&MsgRegisterNode{}, &MsgActivateRole{}, &MsgDeactivateRole{}, &MsgAddStake{},
 		&MsgUnbondStake{}, &MsgSetWithdrawAddress{}, &MsgSubmitReport{}, &MsgClaimRewards{},
-		&MsgSlashNode{}, &MsgUpdateParams{}, &MsgAnswerChallenge{},
+		&MsgSlashNode{}, &MsgUpdateParams{}, &MsgAnswerChallenge{}, &MsgRetryPayout{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

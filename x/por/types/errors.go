@@ -38,4 +38,6 @@ var (
 	ErrInvalidAnswer     = errorsmod.RegisterWithGRPCCode(ModuleName, 28, grpccodes.InvalidArgument, "challenge answer does not verify")
 	ErrNoDatasetRoot     = errorsmod.Register(ModuleName, 29, "report declares storage without a dataset root")
 	ErrChallengeNotOpen  = errorsmod.Register(ModuleName, 30, "challenge not open yet")
+	ErrUnknownPayout     = errorsmod.RegisterWithGRPCCode(ModuleName, 31, grpccodes.NotFound, "unknown set-aside payout")
+	ErrPayoutFailed      = errorsmod.Register(ModuleName, 32, "payout failed")
 )

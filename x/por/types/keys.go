@@ -36,4 +36,5 @@ var (
 	PendingChallengesKey  = collections.NewPrefix(20)
 	OpeningDayKey         = collections.NewPrefix(21)
 	PruneCursorKey        = collections.NewPrefix(22)
+	UnbondingByOpKey      = collections.NewPrefix(23)
 )
