@@ -277,6 +277,7 @@ func New(
 	app.ModuleManager.SetOrderBeginBlockers(
 		distrtypes.ModuleName, slashingtypes.ModuleName, evidencetypes.ModuleName,
 		stakingtypes.ModuleName, genutiltypes.ModuleName, authz.ModuleName, portypes.ModuleName,
+		licensetypes.ModuleName, // records what x/staking returns for license unbondings maturing now
 	)
 	// Emission runs last so a day's issuance sees every state change of the block.
 	app.ModuleManager.SetOrderEndBlockers(

@@ -296,6 +296,12 @@ func Events[T proto.Message](t testing.TB, res *abci.ResponseFinalizeBlock) []T 
 	return out
 }
 
+// TxEvents returns the typed events of type T a transaction emitted.
+func TxEvents[T proto.Message](t testing.TB, res *abci.ExecTxResult) []T {
+	t.Helper()
+	return Events[T](t, &abci.ResponseFinalizeBlock{Events: res.Events})
+}
+
 // withoutModeAttribute drops the "mode" attribute baseapp adds to block events, which is
 // not a field of the typed event.
 func withoutModeAttribute(ev abci.Event) abci.Event {

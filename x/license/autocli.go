@@ -21,6 +21,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					FlagOptions: map[string]*autocliv1.FlagOptions{"node": {Name: "bound-node", Usage: "resource node the licenses are bound to"}}},
 				{RpcMethod: "Supply", Use: "supply", Short: "Minted ever, active, liquidated, redeemed and the cap"},
 				{RpcMethod: "Commitment", Use: "commitment", Short: "SHA-256 over the sorted license set (equal on testnet and mainnet)"},
+				{RpcMethod: "Settlements", Use: "settlements", Short: "Licenses whose stake came back and awaits settlement (--stuck-only: those no longer retried)"},
 				{RpcMethod: "Rewards", Use: "rewards [owner]", Short: "Staking rewards the owner's validator-bound licenses would claim",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "owner"}}},
 			},
@@ -41,7 +42,9 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "BindToNode", Use: "bind-node [node] [ids...]", Short: "Count the licenses as a resource node's stake",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "node"}, ids}},
 				{RpcMethod: "Unbind", Use: "unbind [ids...]", Short: "End the licenses' bindings", PositionalArgs: []*autocliv1.PositionalArgDescriptor{ids}},
-				{RpcMethod: "RedeemLicenses", Use: "redeem [ids...]", Short: "Burn licenses for stake_equivalent each (MAINNET, after the upgrade)",
+				{RpcMethod: "RetrySettlement", Use: "retry-settlement [ids...]", Short: "Settle stuck settlements once their cause is fixed (anyone may send it)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{ids}},
+				{RpcMethod: "RedeemLicenses", Use: "redeem [ids...]", Short: "Burn licenses for their backing each (MAINNET, after the upgrade)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{ids}},
 				{RpcMethod: "ClaimLicenseRewards", Use: "claim-rewards", Short: "Claim the staking rewards of your validator-bound licenses"},
 				{RpcMethod: "UpdateParams", Skip: true}, // governance only

@@ -33,6 +33,7 @@ var (
 	_ module.HasServices         = AppModule{}
 	_ appmodule.AppModule        = AppModule{}
 	_ appmodule.HasEndBlocker    = AppModule{}
+	_ appmodule.HasBeginBlocker  = AppModule{}
 	_ module.HasConsensusVersion = AppModule{}
 	_ module.AppModuleSimulation = AppModule{}
 )
@@ -120,6 +121,9 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 
 // ConsensusVersion returns the module's state version.
 func (AppModule) ConsensusVersion() uint64 { return ConsensusVersion }
+
+// BeginBlock records what x/staking returns for the license unbondings maturing now.
+func (am AppModule) BeginBlock(ctx context.Context) error { return am.keeper.BeginBlocker(ctx) }
 
 // EndBlock acts on the block's slashes and settles matured license unbondings.
 func (am AppModule) EndBlock(ctx context.Context) error { return am.keeper.EndBlocker(ctx) }

@@ -21,6 +21,12 @@ const (
 	retryAfter = 24 * time.Hour
 )
 
+// BeginBlocker records what x/staking returns for the license unbondings maturing in this
+// block, before x/staking's EndBlocker pays them out (see recordMatured).
+func (k Keeper) BeginBlocker(ctx context.Context) error {
+	return k.recordMatured(ctx)
+}
+
 // EndBlocker runs after x/staking's, so that unbondings x/staking completed in this block
 // have returned their tokens to the license accounts. It checks the licenses of slashed
 // validators and settles matured unbondings, each a bounded number per block. A failing

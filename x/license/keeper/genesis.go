@@ -7,7 +7,8 @@ import (
 )
 
 // InitGenesis stores the license state and rebuilds what derives from it: the supply
-// counters and the unbonding queue.
+// counters, the unbonding, settling and stuck sets, and each license's stake account (a
+// module account of x/license; anything else found at its address is replaced).
 func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 	if err := gs.Validate(); err != nil {
 		return err
@@ -20,10 +21,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 		if err := k.Licenses.Set(ctx, l.Id, l); err != nil {
 			return err
 		}
-		if l.UnbondingUntil != nil {
-			if err := k.Unbonding.Set(ctx, unbondingKey(l)); err != nil {
-				return err
-			}
+		if err := k.ensureStakeAccount(ctx, l); err != nil {
+			return err
+		}
+		if err := k.queueUnbonding(ctx, l); err != nil {
+			return err
 		}
 		switch l.Status {
 		case types.STATUS_ACTIVE:
@@ -43,6 +45,20 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 		return err
 	}
 	return k.Supply.Set(ctx, s)
+}
+
+// queueUnbonding puts an unbonding license in the set its stage of unbonding belongs to.
+func (k Keeper) queueUnbonding(ctx context.Context, l types.License) error {
+	switch {
+	case l.UnbondingUntil == nil:
+		return nil
+	case l.Settlement == nil:
+		return k.Unbonding.Set(ctx, unbondingKey(l))
+	case l.Settlement.Stuck:
+		return k.Stuck.Set(ctx, l.Id)
+	default:
+		return k.Settling.Set(ctx, unbondingKey(l))
+	}
 }
 
 // ExportGenesis exports the whole license state.

@@ -149,3 +149,36 @@ func (q Querier) Rewards(ctx context.Context, req *types.QueryRewardsRequest) (*
 	}
 	return &types.QueryRewardsResponse{Amount: amt}, nil
 }
+
+// Settlements lists the licenses whose stake came back and awaits settlement, in id
+// order for the stuck ones, by next try for the others.
+func (q Querier) Settlements(ctx context.Context, req *types.QuerySettlementsRequest) (*types.QuerySettlementsResponse, error) {
+	if req == nil {
+		req = &types.QuerySettlementsRequest{}
+	}
+	load := func(id uint64) (types.License, error) { return q.Keeper.Licenses.Get(ctx, id) }
+	if req.StuckOnly {
+		ls, page, err := query.CollectionPaginate(ctx, q.Keeper.Stuck, req.Pagination,
+			func(id uint64, _ collections.NoValue) (types.License, error) { return load(id) })
+		if err != nil {
+			return nil, err
+		}
+		return &types.QuerySettlementsResponse{Licenses: ls, Pagination: page}, nil
+	}
+	ls, page, err := query.CollectionPaginate(ctx, q.Keeper.Settling, req.Pagination,
+		func(key collections.Pair[int64, uint64], _ collections.NoValue) (types.License, error) {
+			return load(key.K2())
+		})
+	if err != nil {
+		return nil, err
+	}
+	if page == nil || page.NextKey == nil {
+		// The stuck ones follow the ones still retried (on the last page of those).
+		err = q.Keeper.Stuck.Walk(ctx, nil, func(id uint64) (bool, error) {
+			l, err := load(id)
+			ls = append(ls, l)
+			return false, err
+		})
+	}
+	return &types.QuerySettlementsResponse{Licenses: ls, Pagination: page}, err
+}

@@ -25,11 +25,15 @@ import (
 //     slash scan is done, within a uaegis of it (restored); on MAINNET above the
 //     liquidation threshold. Unbound licenses
 //     delegate nothing. The license module account holds no stake between blocks.
-//   - The unbonding queue holds exactly the licenses whose stake is unbonding.
+//   - Each unbonding license is in exactly one of the unbonding, settling and stuck sets,
+//     by its settlement; no settlement is stuck (one is recoverable, but means stake was
+//     kept from its destination: in tests and simulation it is a broken rule).
+//   - Stake accounts: every license's account is its x/license module account, and one
+//     with a settlement holds at least the stake x/staking returned (nothing strands it).
 //   - Rewards: the withdraw address of every validator-bound license account is the owner,
-//     and no license account holds tokens except stake whose unbonding matured this block —
 //     so every staking reward earned by license stake was paid to an owner or is still owed
-//     by x/distribution.
+//     by x/distribution. (A license account may hold tokens anyone sent it; they are the
+//     owner's, paid at its next settlement.)
 func (k Keeper) CheckInvariants(ctx context.Context) error {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
@@ -76,11 +80,21 @@ func (k Keeper) CheckInvariants(ctx context.Context) error {
 		return fmt.Errorf("supply %+v but licenses count %+v", supply, count)
 	}
 	queued := 0
-	if err := k.Unbonding.Walk(ctx, nil, func(collections.Pair[int64, uint64]) (bool, error) {
+	count2 := func(collections.Pair[int64, uint64]) (bool, error) {
 		queued++
 		return false, nil
-	}); err != nil {
+	}
+	if err := k.Unbonding.Walk(ctx, nil, count2); err != nil {
 		return err
+	}
+	if err := k.Settling.Walk(ctx, nil, count2); err != nil {
+		return err
+	}
+	if err := k.Stuck.Walk(ctx, nil, func(id uint64) (bool, error) {
+		broken = fmt.Errorf("license %d's settlement is stuck", id)
+		return true, nil
+	}); err != nil || broken != nil {
+		return firstErr(err, broken)
 	}
 	if queued != unbonding {
 		return fmt.Errorf("%d licenses are unbonding but the queue holds %d entries", unbonding, queued)
@@ -101,14 +115,23 @@ func (k Keeper) checkLicense(ctx context.Context, params types.Params, l types.L
 	if !bound && len(dels) > 0 || bound && (len(dels) != 1 || dels[0].ValidatorAddress != l.Binding.Target) {
 		return fmt.Errorf("license %d (%s %s) has delegations %v", l.Id, l.Binding.Kind, l.Binding.Target, dels)
 	}
+	if ma, ok := k.ak.GetAccount(ctx, acct).(sdk.ModuleAccountI); !ok || ma.GetName() != types.StakeAccountName(l.Id) {
+		return fmt.Errorf("license %d's account %s is not its module account %s", l.Id, acct, types.StakeAccountName(l.Id))
+	}
 	if l.UnbondingUntil != nil {
-		if queued, err := k.Unbonding.Has(ctx, unbondingKey(l)); err != nil || !queued {
-			return firstErr(err, fmt.Errorf("license %d unbonds until %s but is not in the unbonding queue", l.Id, l.UnbondingUntil))
+		set, queue := k.Unbonding, "unbonding"
+		if l.Settlement != nil {
+			set, queue = k.Settling, "settling"
+		}
+		if l.Settlement == nil || !l.Settlement.Stuck {
+			if queued, err := set.Has(ctx, unbondingKey(l)); err != nil || !queued {
+				return firstErr(err, fmt.Errorf("license %d unbonds until %s but is not in the %s queue", l.Id, l.UnbondingUntil, queue))
+			}
 		}
 	}
-	if l.UnbondingUntil == nil || l.UnbondingUntil.After(now) {
-		if bal := k.bank.GetBalance(ctx, acct, params.BondDenom); bal.IsPositive() {
-			return fmt.Errorf("license %d account holds %s outside a matured unbonding", l.Id, bal)
+	if st := l.Settlement; st != nil && !st.Stuck {
+		if bal := k.bank.GetBalance(ctx, acct, params.BondDenom); bal.Amount.LT(st.Returned) {
+			return fmt.Errorf("license %d's account holds %s, less than the %s x/staking returned", l.Id, bal, st.Returned)
 		}
 	}
 	if !bound {

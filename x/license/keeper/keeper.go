@@ -53,6 +53,7 @@ func newIndexes(sb *collections.SchemaBuilder) LicenseIndexes {
 // this module keeps only what those do not: ownership, bindings, backing and the queues.
 type Keeper struct {
 	cdc          codec.BinaryCodec
+	ak           types.AccountKeeper
 	bank         types.BankKeeper
 	staking      types.StakingKeeper
 	distribution types.DistributionKeeper
@@ -66,8 +67,12 @@ type Keeper struct {
 	Minted   collections.Item[uint64]
 	Supply   collections.Item[types.Supply]
 	// Unbonding orders the licenses whose stake is unbonding by completion time (unix
-	// nanoseconds), so the EndBlocker settles matured ones without a scan.
+	// nanoseconds), so the BeginBlocker records matured ones without a scan.
 	Unbonding collections.KeySet[collections.Pair[int64, uint64]]
+	// Settling orders the licenses whose stake came back (settlement recorded) by when
+	// settling is next tried; Stuck holds those no longer retried by the EndBlocker.
+	Settling collections.KeySet[collections.Pair[int64, uint64]]
+	Stuck    collections.KeySet[uint64]
 	// SlashScans are the validators slashed since their licenses were last checked, each
 	// with the next license id to check.
 	SlashScans collections.Map[string, uint64]
@@ -83,13 +88,15 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ak 
 	}
 	sb := collections.NewSchemaBuilder(storeService)
 	k := Keeper{
-		cdc: cdc, bank: bank, staking: staking, distribution: distribution, por: por, govAuthority: govAuthority, moduleAddr: moduleAddr,
+		cdc: cdc, ak: ak, bank: bank, staking: staking, distribution: distribution, por: por, govAuthority: govAuthority, moduleAddr: moduleAddr,
 		Params:     collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		Licenses:   collections.NewIndexedMap(sb, types.LicensesKey, "licenses", collections.Uint64Key, codec.CollValue[types.License](cdc), newIndexes(sb)),
 		Minted:     collections.NewItem(sb, types.MintedKey, "minted", collections.Uint64Value),
 		Supply:     collections.NewItem(sb, types.SupplyKey, "supply", codec.CollValue[types.Supply](cdc)),
 		Unbonding:  collections.NewKeySet(sb, types.UnbondingKey, "unbonding", collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
 		SlashScans: collections.NewMap(sb, types.SlashScansKey, "slash_scans", collections.StringKey, collections.Uint64Value),
+		Settling:   collections.NewKeySet(sb, types.SettlingKey, "settling", collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
+		Stuck:      collections.NewKeySet(sb, types.StuckKey, "stuck", collections.Uint64Key),
 	}
 	schema, err := sb.Build()
 	if err != nil {

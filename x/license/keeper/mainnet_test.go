@@ -127,8 +127,8 @@ func TestRedemptionUpgrade(t *testing.T) {
 func TestTestnetToMainnetGenesis(t *testing.T) {
 	c := newChain(t, types.STAGE_TESTNET, nil)
 	owner, op := c.Accounts[1], c.Accounts[2]
-	for i := 0; i < 120; i++ {
-		c.mint(owner.Address, 400)
+	for i := 0; i < 240; i++ {
+		c.mint(owner.Address, 200)
 	}
 	c.ok(c.DeliverMsgs(time.Second, owner, &types.MsgAuthorizeOperator{Owner: owner.Address.String(), Ids: []uint64{7, 8, 9}, Operator: op.Address.String()}))
 	c.ok(c.DeliverMsgs(time.Second, op, &types.MsgBindToValidator{Signer: op.Address.String(), Ids: []uint64{7, 8}, Validator: c.validator().OperatorAddress}))

@@ -126,6 +126,9 @@ func (m msgServer) MintLicenses(ctx context.Context, msg *types.MsgMintLicenses)
 		if err := m.Licenses.Set(ctx, id, l); err != nil {
 			return nil, err
 		}
+		if err := m.ensureStakeAccount(ctx, l); err != nil {
+			return nil, err
+		}
 	}
 	if err := m.Minted.Set(ctx, minted+msg.Count); err != nil {
 		return nil, err
@@ -309,10 +312,13 @@ func (m msgServer) RedeemLicenses(ctx context.Context, msg *types.MsgRedeemLicen
 	if err := m.unbind(ctx, params, ls); err != nil {
 		return nil, err
 	}
-	now := math.ZeroInt()
+	// Each license pays its backing: stake_equivalent less what slashes took. One whose
+	// stake is unbonding from a validator pays when it comes back (less any slash meanwhile).
+	now, total := math.ZeroInt(), math.ZeroInt()
 	for _, l := range ls {
+		total = total.Add(l.Backing)
 		if l.UnbondingUntil == nil {
-			now = now.Add(params.StakeEquivalent)
+			now = now.Add(l.Backing)
 			l.Backing = math.ZeroInt()
 		}
 		l.Status = types.STATUS_REDEEMED
@@ -327,8 +333,36 @@ func (m msgServer) RedeemLicenses(ctx context.Context, msg *types.MsgRedeemLicen
 		return nil, err
 	}
 	return &types.MsgRedeemLicensesResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventLicensesRedeemed{
-		Owner: msg.Owner, Ids: ids(ls), Amount: params.StakeEquivalent.MulRaw(int64(len(ls))),
+		Owner: msg.Owner, Ids: ids(ls), Amount: total,
 	})
+}
+
+// RetrySettlement settles stuck settlements now; it fails, changing nothing, with the
+// cause of the first that still cannot settle.
+func (m msgServer) RetrySettlement(ctx context.Context, msg *types.MsgRetrySettlement) (*types.MsgRetrySettlementResponse, error) {
+	if _, err := parseAddr("signer", msg.Signer); err != nil {
+		return nil, err
+	}
+	if len(msg.Ids) == 0 || len(msg.Ids) > maxIDsPerMsg {
+		return nil, errorsmod.Wrapf(types.ErrInvalidRequest, "give 1 to %d license ids", maxIDsPerMsg)
+	}
+	params, err := m.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range msg.Ids {
+		l, err := m.getLicense(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if l.Settlement == nil || !l.Settlement.Stuck {
+			return nil, errorsmod.Wrapf(types.ErrNotStuck, "license %d has no stuck settlement (the EndBlocker settles the others)", id)
+		}
+		if err := m.settleUnbonding(ctx, params, id); err != nil {
+			return nil, errorsmod.Wrapf(types.ErrSettlementFailed, "license %d: %v", id, err)
+		}
+	}
+	return &types.MsgRetrySettlementResponse{}, nil
 }
 
 func (m msgServer) ClaimLicenseRewards(ctx context.Context, msg *types.MsgClaimLicenseRewards) (*types.MsgClaimLicenseRewardsResponse, error) {

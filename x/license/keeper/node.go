@@ -107,8 +107,10 @@ func (k Keeper) SlashNode(ctx context.Context, operator sdk.AccAddress, fraction
 }
 
 // CheckNodeStake refuses to unbind the node-bound licenses of ls (others are ignored)
-// when a node needs their stake for its active roles (ErrNodeStakeNeeded). Unbind and
-// redemption check it before the first write.
+// when a node needs their stake for its active roles (ErrNodeStakeNeeded), or while the
+// node has a challenge unresolved (ErrChallengePending): stake bound when a challenge was
+// issued stays slashable for it until it resolves, and a node-bound license has no
+// unbonding period to keep it so. Unbind and redemption check it before the first write.
 func (k Keeper) CheckNodeStake(ctx context.Context, ls []types.License) error {
 	removed := map[string]math.Int{}
 	var order []string
@@ -126,6 +128,11 @@ func (k Keeper) CheckNodeStake(ctx context.Context, ls []types.License) error {
 		op, err := sdk.AccAddressFromBech32(node)
 		if err != nil {
 			return err
+		}
+		if id, err := k.por.UnresolvedChallenge(ctx, op); err != nil {
+			return err
+		} else if id != 0 {
+			return errorsmod.Wrapf(types.ErrChallengePending, "node %s: challenge %d; unbind once it resolves (q por challenge %d)", node, id, id)
 		}
 		if err := k.por.CheckStakeWithout(ctx, op, removed[node]); err != nil {
 			return errorsmod.Wrapf(types.ErrNodeStakeNeeded, "%v: deactivate roles or add stake first", err)

@@ -70,6 +70,9 @@ func (k Keeper) bindToValidator(ctx context.Context, params types.Params, licens
 		return errorsmod.Wrapf(types.ErrUnknownValidator, "validator %q: %v", val, err)
 	}
 	for _, l := range licenses {
+		if err := k.ensureStakeAccount(ctx, l); err != nil {
+			return err
+		}
 		if err := k.delegate(ctx, params, l.Id, valAddr, l.Backing); err != nil {
 			return err
 		}

@@ -20,6 +20,7 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgRedeemLicenses{}, "aegis/license/MsgRedeemLicenses")
 	legacy.RegisterAminoMsg(cdc, &MsgClaimLicenseRewards{}, "aegis/license/MsgClaimLicenseRewards")
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "aegis/license/MsgUpdateParams")
+	legacy.RegisterAminoMsg(cdc, &MsgRetrySettlement{}, "aegis/license/MsgRetrySettlement")
 }
 
 // RegisterInterfaces registers the messages as sdk.Msg implementations.
@@ -27,7 +28,7 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 	registry.RegisterImplementations((*sdk.Msg)(nil),
 		&MsgMintLicenses{}, &MsgTransferLicenses{}, &MsgAuthorizeOperator{}, &MsgRevokeOperator{},
 		&MsgBindToValidator{}, &MsgBindToNode{}, &MsgUnbind{}, &MsgRedeemLicenses{},
-		&MsgClaimLicenseRewards{}, &MsgUpdateParams{},
+		&MsgClaimLicenseRewards{}, &MsgUpdateParams{}, &MsgRetrySettlement{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

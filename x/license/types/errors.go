@@ -25,4 +25,7 @@ var (
 	ErrNodeStakeNeeded  = errorsmod.Register(ModuleName, 17, "the node needs this stake")
 	ErrLicenseUnbonding = errorsmod.Register(ModuleName, 18, "license stake is unbonding")
 	ErrBlockedAddress   = errorsmod.Register(ModuleName, 19, "a module account cannot hold licenses")
+	ErrNotStuck         = errorsmod.Register(ModuleName, 20, "no stuck settlement")
+	ErrSettlementFailed = errorsmod.Register(ModuleName, 21, "settlement failed")
+	ErrChallengePending = errorsmod.Register(ModuleName, 22, "the node has a challenge unresolved")
 )

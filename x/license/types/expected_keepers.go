@@ -17,13 +17,19 @@ type BankKeeper interface {
 	SendCoinsFromModuleToAccount(ctx context.Context, module string, to sdk.AccAddress, amt sdk.Coins) error
 	SendCoinsFromAccountToModule(ctx context.Context, from sdk.AccAddress, module string, amt sdk.Coins) error
 	SendCoinsFromModuleToModule(ctx context.Context, from, to string, amt sdk.Coins) error
+	SendCoins(ctx context.Context, from, to sdk.AccAddress, amt sdk.Coins) error
 	GetBalance(ctx context.Context, addr sdk.AccAddress, denom string) sdk.Coin
+	GetAllBalances(ctx context.Context, addr sdk.AccAddress) sdk.Coins
 	BlockedAddr(addr sdk.AccAddress) bool
 }
 
-// AccountKeeper is what x/license needs from x/auth.
+// AccountKeeper is what x/license needs from x/auth: its module address, and the stake
+// accounts it creates for each license.
 type AccountKeeper interface {
 	GetModuleAddress(name string) sdk.AccAddress
+	GetAccount(ctx context.Context, addr sdk.AccAddress) sdk.AccountI
+	NewAccount(ctx context.Context, acc sdk.AccountI) sdk.AccountI
+	SetAccount(ctx context.Context, acc sdk.AccountI)
 }
 
 // StakingKeeper delegates and undelegates each license's stake from its own account.
@@ -49,4 +55,7 @@ type DistributionKeeper interface {
 type PorKeeper interface {
 	AddToReserves(ctx context.Context, fromModule string, amount math.Int) error
 	CheckStakeWithout(ctx context.Context, operator sdk.AccAddress, removed math.Int) error
+	// UnresolvedChallenge is the id of a challenge of operator's node still scheduled or
+	// pending (0 if none): while it is, the node's license stake stays bound.
+	UnresolvedChallenge(ctx context.Context, operator sdk.AccAddress) (uint64, error)
 }

@@ -55,6 +55,10 @@ func (gs GenesisState) Validate() error {
 	return nil
 }
 
+// MaxSettleAttempts is how many times the EndBlocker tries to settle a license's returned
+// stake before it is stuck (then only MsgRetrySettlement settles it).
+const MaxSettleAttempts = 5
+
 // minQueueTime and maxQueueTime are the times the unbonding queue's UnixNano key can hold.
 var minQueueTime, maxQueueTime = time.Unix(0, gomath.MinInt64).UTC(), time.Unix(0, gomath.MaxInt64).UTC()
 
@@ -103,6 +107,17 @@ func (l License) validate(p Params) error {
 		}
 	} else if l.UnbondingValidator != "" {
 		return errors.New("unbonding_validator set without unbonding_until")
+	}
+	if st := l.Settlement; st != nil {
+		if l.UnbondingUntil == nil {
+			return errors.New("a settlement without unbonding_until: clear it")
+		}
+		if st.Returned.IsNil() || st.Returned.IsNegative() {
+			return fmt.Errorf("settlement returned %v must be a non-negative amount", st.Returned)
+		}
+		if st.Stuck != (st.Attempts >= MaxSettleAttempts) {
+			return fmt.Errorf("settlement stuck %t after %d attempts: stuck means %d attempts or more", st.Stuck, st.Attempts, MaxSettleAttempts)
+		}
 	}
 	switch l.Status {
 	case STATUS_ACTIVE:

@@ -23,4 +23,6 @@ var (
 	// 7 to 12 held the shared-delegation design's per-validator aggregates and queues.
 	UnbondingKey  = collections.NewPrefix(13)
 	SlashScansKey = collections.NewPrefix(14)
+	SettlingKey   = collections.NewPrefix(15)
+	StuckKey      = collections.NewPrefix(16)
 )
