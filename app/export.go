@@ -57,7 +57,8 @@ func (app *App) ExportAppStateAndValidators(forZeroHeight bool, jailAllowedAddrs
 }
 
 // prepForZeroHeightGenesis settles distribution, resets the heights kept by staking and
-// slashing, and jails validators not in jailAllowedAddrs (when that list is given).
+// slashing, rebases x/por's and x/license's, and jails validators not in jailAllowedAddrs
+// (when that list is given).
 func (app *App) prepForZeroHeightGenesis(ctx sdk.Context, jailAllowedAddrs []string) error {
 	allowed := make(map[string]bool, len(jailAllowedAddrs))
 	for _, addr := range jailAllowedAddrs {
@@ -147,6 +148,15 @@ func (app *App) prepForZeroHeightGenesis(ctx sdk.Context, jailAllowedAddrs []str
 	}
 	if _, err := app.StakingKeeper.ApplyAndReturnValidatorSetUpdates(ctx); err != nil {
 		return err
+	}
+
+	// The new chain's first block is height 1: x/por's challenge windows and opening spread,
+	// counted in blocks, are rebased onto its heights, and x/license's mint heights with them.
+	if err := app.PorKeeper.RebaseHeights(ctx, height); err != nil {
+		return fmt.Errorf("rebasing x/por heights: %w", err)
+	}
+	if err := app.LicenseKeeper.RebaseMintHeights(ctx, height); err != nil {
+		return fmt.Errorf("rebasing x/license mint heights: %w", err)
 	}
 
 	var iterErr error
