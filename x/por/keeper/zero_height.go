@@ -76,6 +76,21 @@ func (k Keeper) RebaseHeights(ctx context.Context, last int64) error {
 			return err
 		}
 	}
+
+	// An unbonding entry's creation height says which challenges it answers for.
+	var entries []types.UnbondingEntry
+	if err := k.Unbonding.Walk(ctx, nil, func(_ collections.Pair[int64, uint64], e types.UnbondingEntry) (bool, error) {
+		entries = append(entries, e)
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	for _, e := range entries {
+		e.CreationHeight = rebase(e.CreationHeight, last)
+		if err := k.Unbonding.Set(ctx, unbondingKey(e), e); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
