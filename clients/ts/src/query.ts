@@ -11,9 +11,9 @@ export { EmissionQueryClient, LicenseQueryClient, PorQueryClient };
 export interface AegisQueryClients {
   /** aegis.emission.v1.Query: params, status, schedule, day. */
   readonly emission: EmissionQueryClient;
-  /** aegis.por.v1.Query: params, node, nodes, role, roleDay, rewards, estimate. */
+  /** aegis.por.v1.Query: params, node, nodes, role, roleDay, rewards, challenges, setAsidePayouts, estimate. */
   readonly por: PorQueryClient;
-  /** aegis.license.v1.Query: params, license, licenses, supply, commitment, rewards. */
+  /** aegis.license.v1.Query: params, license, licenses, supply, commitment, settlements, rewards. */
   readonly license: LicenseQueryClient;
 }
 

@@ -26,6 +26,7 @@ export const porTypes: ReadonlyArray<[string, GeneratedType]> = urls("aegis.por.
   MsgAnswerChallenge: por.MsgAnswerChallenge,
   MsgSlashNode: por.MsgSlashNode,
   MsgUpdateParams: por.MsgUpdateParams,
+  MsgRetryPayout: por.MsgRetryPayout,
 });
 
 /**
@@ -43,6 +44,7 @@ export const licenseTypes: ReadonlyArray<[string, GeneratedType]> = urls("aegis.
   MsgRedeemLicenses: license.MsgRedeemLicenses,
   MsgClaimLicenseRewards: license.MsgClaimLicenseRewards,
   MsgUpdateParams: license.MsgUpdateParams,
+  MsgRetrySettlement: license.MsgRetrySettlement,
 });
 
 /** Every Aegis Msg type (aegis.por.v1 and aegis.license.v1; aegis.emission.v1 has none). */

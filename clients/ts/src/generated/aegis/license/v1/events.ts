@@ -6,6 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import { Coin } from "../../../cosmos/base/v1beta1/coin";
 import { Timestamp } from "../../../google/protobuf/timestamp";
 import { BindingKind, bindingKindFromJSON, bindingKindToJSON } from "./license";
 
@@ -94,6 +95,30 @@ export interface EventLicenseSetAside {
   step: string;
   reason: string;
   retryAt: Timestamp | undefined;
+}
+
+/**
+ * EventLicenseSettlementStuck: a license's settlement failed max_attempts times and is no
+ * longer retried by the EndBlocker. Its stake stays in the license's account, listed by
+ * the Settlements query; MsgRetrySettlement retries it once the cause is fixed.
+ */
+export interface EventLicenseSettlementStuck {
+  id: bigint;
+  attempts: number;
+  reason: string;
+}
+
+/**
+ * EventStakeAccountReclaimed: an account of another kind (planted by someone else) was
+ * found at a license's stake address and was replaced by the license's module account;
+ * any tokens it held were paid to the license's owner (swept).
+ */
+export interface EventStakeAccountReclaimed {
+  id: bigint;
+  account: string;
+  /** kind is the replaced account's type URL. */
+  kind: string;
+  swept: Coin[];
 }
 
 function createBaseEventLicensesMinted(): EventLicensesMinted {
@@ -1344,6 +1369,230 @@ export const EventLicenseSetAside: MessageFns<EventLicenseSetAside> = {
     message.retryAt = (object.retryAt !== undefined && object.retryAt !== null)
       ? Timestamp.fromPartial(object.retryAt)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseEventLicenseSettlementStuck(): EventLicenseSettlementStuck {
+  return { id: 0n, attempts: 0, reason: "" };
+}
+
+export const EventLicenseSettlementStuck: MessageFns<EventLicenseSettlementStuck> = {
+  encode(message: EventLicenseSettlementStuck, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0n) {
+      if (BigInt.asUintN(64, message.id) !== message.id) {
+        throw new globalThis.Error("value provided for field message.id of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.id);
+    }
+    if (message.attempts !== 0) {
+      writer.uint32(16).uint32(message.attempts);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EventLicenseSettlementStuck {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEventLicenseSettlementStuck();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.attempts = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EventLicenseSettlementStuck {
+    return {
+      id: isSet(object.id) ? BigInt(object.id) : 0n,
+      attempts: isSet(object.attempts) ? globalThis.Number(object.attempts) : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: EventLicenseSettlementStuck): unknown {
+    const obj: any = {};
+    if (message.id !== 0n) {
+      obj.id = message.id.toString();
+    }
+    if (message.attempts !== 0) {
+      obj.attempts = Math.round(message.attempts);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EventLicenseSettlementStuck>): EventLicenseSettlementStuck {
+    return EventLicenseSettlementStuck.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EventLicenseSettlementStuck>): EventLicenseSettlementStuck {
+    const message = createBaseEventLicenseSettlementStuck();
+    message.id = (object.id !== undefined && object.id !== null) ? BigInt(object.id) : 0n;
+    message.attempts = object.attempts ?? 0;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseEventStakeAccountReclaimed(): EventStakeAccountReclaimed {
+  return { id: 0n, account: "", kind: "", swept: [] };
+}
+
+export const EventStakeAccountReclaimed: MessageFns<EventStakeAccountReclaimed> = {
+  encode(message: EventStakeAccountReclaimed, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0n) {
+      if (BigInt.asUintN(64, message.id) !== message.id) {
+        throw new globalThis.Error("value provided for field message.id of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.id);
+    }
+    if (message.account !== "") {
+      writer.uint32(18).string(message.account);
+    }
+    if (message.kind !== "") {
+      writer.uint32(26).string(message.kind);
+    }
+    for (const v of message.swept) {
+      Coin.encode(v!, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EventStakeAccountReclaimed {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEventStakeAccountReclaimed();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.account = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.swept.push(Coin.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EventStakeAccountReclaimed {
+    return {
+      id: isSet(object.id) ? BigInt(object.id) : 0n,
+      account: isSet(object.account) ? globalThis.String(object.account) : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      swept: globalThis.Array.isArray(object?.swept) ? object.swept.map((e: any) => Coin.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: EventStakeAccountReclaimed): unknown {
+    const obj: any = {};
+    if (message.id !== 0n) {
+      obj.id = message.id.toString();
+    }
+    if (message.account !== "") {
+      obj.account = message.account;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.swept?.length) {
+      obj.swept = message.swept.map((e) => Coin.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EventStakeAccountReclaimed>): EventStakeAccountReclaimed {
+    return EventStakeAccountReclaimed.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EventStakeAccountReclaimed>): EventStakeAccountReclaimed {
+    const message = createBaseEventStakeAccountReclaimed();
+    message.id = (object.id !== undefined && object.id !== null) ? BigInt(object.id) : 0n;
+    message.account = object.account ?? "";
+    message.kind = object.kind ?? "";
+    message.swept = object.swept?.map((e) => Coin.fromPartial(e)) || [];
     return message;
   },
 };

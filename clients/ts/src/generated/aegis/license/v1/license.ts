@@ -186,10 +186,34 @@ export interface License {
   /**
    * unbonding_until is when the license's stake, undelegated from unbonding_validator,
    * returns (unset when nothing is unbonding). It is then burned (unbind), paid out as
-   * stake_equivalent (REDEEMED) or released to the x/por reserves (LIQUIDATED).
+   * the license's backing (REDEEMED) or released to the x/por reserves (LIQUIDATED). Once
+   * the stake has returned (settlement set), it is when settling is next tried.
    */
   unbondingUntil: Timestamp | undefined;
   unbondingValidator: string;
+  /**
+   * settlement is set once the unbonding matured: what x/staking returned, awaiting
+   * settlement (unset while the stake is still unbonding).
+   */
+  settlement: Settlement | undefined;
+}
+
+/** Settlement is a matured license unbonding on its way to being settled. */
+export interface Settlement {
+  /**
+   * returned is exactly what x/staking paid back to the license's account for its
+   * unbonding entry (after any slash): the only tokens settlement counts as stake.
+   * Anything else found in the account is paid to the owner.
+   */
+  returned: string;
+  /**
+   * attempts counts the failed tries; after MaxSettleAttempts the settlement is stuck:
+   * kept, listed by the Settlements query, and retried only by MsgRetrySettlement.
+   */
+  attempts: number;
+  stuck: boolean;
+  /** reason is why the last try failed. */
+  reason: string;
 }
 
 /** Supply are the license counters. */
@@ -479,6 +503,7 @@ function createBaseLicense(): License {
     backing: "",
     unbondingUntil: undefined,
     unbondingValidator: "",
+    settlement: undefined,
   };
 }
 
@@ -516,6 +541,9 @@ export const License: MessageFns<License> = {
     }
     if (message.unbondingValidator !== "") {
       writer.uint32(74).string(message.unbondingValidator);
+    }
+    if (message.settlement !== undefined) {
+      Settlement.encode(message.settlement, writer.uint32(82).fork()).join();
     }
     return writer;
   },
@@ -605,6 +633,14 @@ export const License: MessageFns<License> = {
             message.unbondingValidator = reader.string();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.settlement = Settlement.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -640,6 +676,7 @@ export const License: MessageFns<License> = {
         : isSet(object.unbonding_validator)
         ? globalThis.String(object.unbonding_validator)
         : "",
+      settlement: isSet(object.settlement) ? Settlement.fromJSON(object.settlement) : undefined,
     };
   },
 
@@ -672,6 +709,9 @@ export const License: MessageFns<License> = {
     if (message.unbondingValidator !== "") {
       obj.unbondingValidator = message.unbondingValidator;
     }
+    if (message.settlement !== undefined) {
+      obj.settlement = Settlement.toJSON(message.settlement);
+    }
     return obj;
   },
 
@@ -693,6 +733,126 @@ export const License: MessageFns<License> = {
       ? Timestamp.fromPartial(object.unbondingUntil)
       : undefined;
     message.unbondingValidator = object.unbondingValidator ?? "";
+    message.settlement = (object.settlement !== undefined && object.settlement !== null)
+      ? Settlement.fromPartial(object.settlement)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSettlement(): Settlement {
+  return { returned: "", attempts: 0, stuck: false, reason: "" };
+}
+
+export const Settlement: MessageFns<Settlement> = {
+  encode(message: Settlement, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.returned !== "") {
+      writer.uint32(10).string(message.returned);
+    }
+    if (message.attempts !== 0) {
+      writer.uint32(16).uint32(message.attempts);
+    }
+    if (message.stuck !== false) {
+      writer.uint32(24).bool(message.stuck);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Settlement {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSettlement();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.returned = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.attempts = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.stuck = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Settlement {
+    return {
+      returned: isSet(object.returned) ? globalThis.String(object.returned) : "",
+      attempts: isSet(object.attempts) ? globalThis.Number(object.attempts) : 0,
+      stuck: isSet(object.stuck) ? globalThis.Boolean(object.stuck) : false,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: Settlement): unknown {
+    const obj: any = {};
+    if (message.returned !== "") {
+      obj.returned = message.returned;
+    }
+    if (message.attempts !== 0) {
+      obj.attempts = Math.round(message.attempts);
+    }
+    if (message.stuck !== false) {
+      obj.stuck = message.stuck;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<Settlement>): Settlement {
+    return Settlement.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Settlement>): Settlement {
+    const message = createBaseSettlement();
+    message.returned = object.returned ?? "";
+    message.attempts = object.attempts ?? 0;
+    message.stuck = object.stuck ?? false;
+    message.reason = object.reason ?? "";
     return message;
   },
 };

@@ -49,6 +49,16 @@ export interface QueryLicensesResponse {
   pagination: PageResponse | undefined;
 }
 
+export interface QuerySettlementsRequest {
+  stuckOnly: boolean;
+  pagination: PageRequest | undefined;
+}
+
+export interface QuerySettlementsResponse {
+  licenses: License[];
+  pagination: PageResponse | undefined;
+}
+
 export interface QuerySupplyRequest {
 }
 
@@ -589,6 +599,184 @@ export const QueryLicensesResponse: MessageFns<QueryLicensesResponse> = {
   },
 };
 
+function createBaseQuerySettlementsRequest(): QuerySettlementsRequest {
+  return { stuckOnly: false, pagination: undefined };
+}
+
+export const QuerySettlementsRequest: MessageFns<QuerySettlementsRequest> = {
+  encode(message: QuerySettlementsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.stuckOnly !== false) {
+      writer.uint32(8).bool(message.stuckOnly);
+    }
+    if (message.pagination !== undefined) {
+      PageRequest.encode(message.pagination, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QuerySettlementsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQuerySettlementsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.stuckOnly = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pagination = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QuerySettlementsRequest {
+    return {
+      stuckOnly: isSet(object.stuckOnly)
+        ? globalThis.Boolean(object.stuckOnly)
+        : isSet(object.stuck_only)
+        ? globalThis.Boolean(object.stuck_only)
+        : false,
+      pagination: isSet(object.pagination) ? PageRequest.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QuerySettlementsRequest): unknown {
+    const obj: any = {};
+    if (message.stuckOnly !== false) {
+      obj.stuckOnly = message.stuckOnly;
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageRequest.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QuerySettlementsRequest>): QuerySettlementsRequest {
+    return QuerySettlementsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QuerySettlementsRequest>): QuerySettlementsRequest {
+    const message = createBaseQuerySettlementsRequest();
+    message.stuckOnly = object.stuckOnly ?? false;
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageRequest.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQuerySettlementsResponse(): QuerySettlementsResponse {
+  return { licenses: [], pagination: undefined };
+}
+
+export const QuerySettlementsResponse: MessageFns<QuerySettlementsResponse> = {
+  encode(message: QuerySettlementsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.licenses) {
+      License.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pagination !== undefined) {
+      PageResponse.encode(message.pagination, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QuerySettlementsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQuerySettlementsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.licenses.push(License.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pagination = PageResponse.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QuerySettlementsResponse {
+    return {
+      licenses: globalThis.Array.isArray(object?.licenses) ? object.licenses.map((e: any) => License.fromJSON(e)) : [],
+      pagination: isSet(object.pagination) ? PageResponse.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QuerySettlementsResponse): unknown {
+    const obj: any = {};
+    if (message.licenses?.length) {
+      obj.licenses = message.licenses.map((e) => License.toJSON(e));
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageResponse.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QuerySettlementsResponse>): QuerySettlementsResponse {
+    return QuerySettlementsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QuerySettlementsResponse>): QuerySettlementsResponse {
+    const message = createBaseQuerySettlementsResponse();
+    message.licenses = object.licenses?.map((e) => License.fromPartial(e)) || [];
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageResponse.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
 function createBaseQuerySupplyRequest(): QuerySupplyRequest {
   return {};
 }
@@ -993,6 +1181,11 @@ export interface Query {
   supply(request: QuerySupplyRequest): Promise<QuerySupplyResponse>;
   /** Commitment is a hash over the sorted license set that anyone can recompute. */
   commitment(request: QueryCommitmentRequest): Promise<QueryCommitmentResponse>;
+  /**
+   * Settlements lists the licenses whose unbonded stake came back and awaits settlement
+   * (stuck_only: only those the EndBlocker no longer retries).
+   */
+  settlements(request: QuerySettlementsRequest): Promise<QuerySettlementsResponse>;
   /** Rewards are the staking rewards the owner's licenses would claim now. */
   rewards(request: QueryRewardsRequest): Promise<QueryRewardsResponse>;
 }
@@ -1009,6 +1202,7 @@ export class QueryClientImpl implements Query {
     this.licenses = this.licenses.bind(this);
     this.supply = this.supply.bind(this);
     this.commitment = this.commitment.bind(this);
+    this.settlements = this.settlements.bind(this);
     this.rewards = this.rewards.bind(this);
   }
   params(request: QueryParamsRequest): Promise<QueryParamsResponse> {
@@ -1039,6 +1233,12 @@ export class QueryClientImpl implements Query {
     const data = QueryCommitmentRequest.encode(request).finish();
     const promise = this.rpc.request(this.service, "Commitment", data);
     return promise.then((data) => QueryCommitmentResponse.decode(new BinaryReader(data)));
+  }
+
+  settlements(request: QuerySettlementsRequest): Promise<QuerySettlementsResponse> {
+    const data = QuerySettlementsRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Settlements", data);
+    return promise.then((data) => QuerySettlementsResponse.decode(new BinaryReader(data)));
   }
 
   rewards(request: QueryRewardsRequest): Promise<QueryRewardsResponse> {

@@ -70,6 +70,14 @@ export interface MsgUnbind {
 export interface MsgUnbindResponse {
 }
 
+export interface MsgRetrySettlement {
+  signer: string;
+  ids: bigint[];
+}
+
+export interface MsgRetrySettlementResponse {
+}
+
 export interface MsgRedeemLicenses {
   owner: string;
   ids: bigint[];
@@ -1237,6 +1245,160 @@ export const MsgUnbindResponse: MessageFns<MsgUnbindResponse> = {
   },
 };
 
+function createBaseMsgRetrySettlement(): MsgRetrySettlement {
+  return { signer: "", ids: [] };
+}
+
+export const MsgRetrySettlement: MessageFns<MsgRetrySettlement> = {
+  encode(message: MsgRetrySettlement, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.signer !== "") {
+      writer.uint32(10).string(message.signer);
+    }
+    if (message.ids.length !== 0) {
+      writer.uint32(18).fork();
+      for (const v of message.ids) {
+        if (BigInt.asUintN(64, v) !== v) {
+          throw new globalThis.Error("a value provided in array field ids of type uint64 is too large");
+        }
+        writer.uint64(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgRetrySettlement {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgRetrySettlement();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.signer = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag === 16) {
+              message.ids.push(reader.uint64() as bigint);
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.ids.push(reader.uint64() as bigint);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgRetrySettlement {
+    return {
+      signer: isSet(object.signer) ? globalThis.String(object.signer) : "",
+      ids: globalThis.Array.isArray(object?.ids) ? object.ids.map((e: any) => BigInt(e)) : [],
+    };
+  },
+
+  toJSON(message: MsgRetrySettlement): unknown {
+    const obj: any = {};
+    if (message.signer !== "") {
+      obj.signer = message.signer;
+    }
+    if (message.ids?.length) {
+      obj.ids = message.ids.map((e) => e.toString());
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgRetrySettlement>): MsgRetrySettlement {
+    return MsgRetrySettlement.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MsgRetrySettlement>): MsgRetrySettlement {
+    const message = createBaseMsgRetrySettlement();
+    message.signer = object.signer ?? "";
+    message.ids = object.ids?.map((e) => BigInt(e)) || [];
+    return message;
+  },
+};
+
+function createBaseMsgRetrySettlementResponse(): MsgRetrySettlementResponse {
+  return {};
+}
+
+export const MsgRetrySettlementResponse: MessageFns<MsgRetrySettlementResponse> = {
+  encode(_: MsgRetrySettlementResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgRetrySettlementResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgRetrySettlementResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MsgRetrySettlementResponse {
+    return {};
+  },
+
+  toJSON(_: MsgRetrySettlementResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgRetrySettlementResponse>): MsgRetrySettlementResponse {
+    return MsgRetrySettlementResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<MsgRetrySettlementResponse>): MsgRetrySettlementResponse {
+    const message = createBaseMsgRetrySettlementResponse();
+    return message;
+  },
+};
+
 function createBaseMsgRedeemLicenses(): MsgRedeemLicenses {
   return { owner: "", ids: [] };
 }
@@ -1671,6 +1833,12 @@ export interface Msg {
   claimLicenseRewards(request: MsgClaimLicenseRewards): Promise<MsgClaimLicenseRewardsResponse>;
   /** UpdateParams (gov) replaces the params; it cannot change the stage. */
   updateParams(request: MsgUpdateParams): Promise<MsgUpdateParamsResponse>;
+  /**
+   * RetrySettlement settles licenses whose stake came back but whose settlement is stuck
+   * (see the Settlements query), once the cause is fixed. Anyone may send it: it only does
+   * what the EndBlocker would, and fails with the cause if it still cannot.
+   */
+  retrySettlement(request: MsgRetrySettlement): Promise<MsgRetrySettlementResponse>;
 }
 
 export const MsgServiceName = "aegis.license.v1.Msg";
@@ -1690,6 +1858,7 @@ export class MsgClientImpl implements Msg {
     this.redeemLicenses = this.redeemLicenses.bind(this);
     this.claimLicenseRewards = this.claimLicenseRewards.bind(this);
     this.updateParams = this.updateParams.bind(this);
+    this.retrySettlement = this.retrySettlement.bind(this);
   }
   mintLicenses(request: MsgMintLicenses): Promise<MsgMintLicensesResponse> {
     const data = MsgMintLicenses.encode(request).finish();
@@ -1749,6 +1918,12 @@ export class MsgClientImpl implements Msg {
     const data = MsgUpdateParams.encode(request).finish();
     const promise = this.rpc.request(this.service, "UpdateParams", data);
     return promise.then((data) => MsgUpdateParamsResponse.decode(new BinaryReader(data)));
+  }
+
+  retrySettlement(request: MsgRetrySettlement): Promise<MsgRetrySettlementResponse> {
+    const data = MsgRetrySettlement.encode(request).finish();
+    const promise = this.rpc.request(this.service, "RetrySettlement", data);
+    return promise.then((data) => MsgRetrySettlementResponse.decode(new BinaryReader(data)));
   }
 }
 

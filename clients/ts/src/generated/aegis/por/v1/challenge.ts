@@ -134,6 +134,12 @@ export interface Challenge {
    * answer window starts there and its leaves are drawn from that block's hash.
    */
   openHeight: bigint;
+  /**
+   * answer_window_blocks and leaves_per_challenge are the params in force when the
+   * challenge was sampled: it opens with them whatever governance changes meanwhile.
+   */
+  answerWindowBlocks: bigint;
+  leavesPerChallenge: number;
   /** forfeited is what the report had earned at resolution and lost (missed only). */
   forfeited: string;
 }
@@ -168,6 +174,8 @@ export interface ChallengeDay {
   height: bigint;
   /** opened is how many of the day's challenges have opened so far. */
   opened: bigint;
+  /** spread_blocks is the spread in force at sampling: the day's challenges open over it. */
+  spreadBlocks: bigint;
 }
 
 function createBaseChallenge(): Challenge {
@@ -186,6 +194,8 @@ function createBaseChallenge(): Challenge {
     leafWork: 0,
     resolvedHeight: 0n,
     openHeight: 0n,
+    answerWindowBlocks: 0n,
+    leavesPerChallenge: 0,
     forfeited: "",
   };
 }
@@ -257,6 +267,15 @@ export const Challenge: MessageFns<Challenge> = {
         throw new globalThis.Error("value provided for field message.openHeight of type int64 too large");
       }
       writer.uint32(120).int64(message.openHeight);
+    }
+    if (message.answerWindowBlocks !== 0n) {
+      if (BigInt.asUintN(64, message.answerWindowBlocks) !== message.answerWindowBlocks) {
+        throw new globalThis.Error("value provided for field message.answerWindowBlocks of type uint64 too large");
+      }
+      writer.uint32(128).uint64(message.answerWindowBlocks);
+    }
+    if (message.leavesPerChallenge !== 0) {
+      writer.uint32(136).uint32(message.leavesPerChallenge);
     }
     if (message.forfeited !== "") {
       writer.uint32(114).string(message.forfeited);
@@ -399,6 +418,22 @@ export const Challenge: MessageFns<Challenge> = {
             message.openHeight = reader.int64() as bigint;
             continue;
           }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.answerWindowBlocks = reader.uint64() as bigint;
+            continue;
+          }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.leavesPerChallenge = reader.uint32();
+            continue;
+          }
           case 14: {
             if (tag !== 114) {
               break;
@@ -465,6 +500,16 @@ export const Challenge: MessageFns<Challenge> = {
         : isSet(object.open_height)
         ? BigInt(object.open_height)
         : 0n,
+      answerWindowBlocks: isSet(object.answerWindowBlocks)
+        ? BigInt(object.answerWindowBlocks)
+        : isSet(object.answer_window_blocks)
+        ? BigInt(object.answer_window_blocks)
+        : 0n,
+      leavesPerChallenge: isSet(object.leavesPerChallenge)
+        ? globalThis.Number(object.leavesPerChallenge)
+        : isSet(object.leaves_per_challenge)
+        ? globalThis.Number(object.leaves_per_challenge)
+        : 0,
       forfeited: isSet(object.forfeited) ? globalThis.String(object.forfeited) : "",
     };
   },
@@ -513,6 +558,12 @@ export const Challenge: MessageFns<Challenge> = {
     if (message.openHeight !== 0n) {
       obj.openHeight = message.openHeight.toString();
     }
+    if (message.answerWindowBlocks !== 0n) {
+      obj.answerWindowBlocks = message.answerWindowBlocks.toString();
+    }
+    if (message.leavesPerChallenge !== 0) {
+      obj.leavesPerChallenge = Math.round(message.leavesPerChallenge);
+    }
     if (message.forfeited !== "") {
       obj.forfeited = message.forfeited;
     }
@@ -548,6 +599,10 @@ export const Challenge: MessageFns<Challenge> = {
     message.openHeight = (object.openHeight !== undefined && object.openHeight !== null)
       ? BigInt(object.openHeight)
       : 0n;
+    message.answerWindowBlocks = (object.answerWindowBlocks !== undefined && object.answerWindowBlocks !== null)
+      ? BigInt(object.answerWindowBlocks)
+      : 0n;
+    message.leavesPerChallenge = object.leavesPerChallenge ?? 0;
     message.forfeited = object.forfeited ?? "";
     return message;
   },
@@ -831,7 +886,16 @@ export const ReportLog: MessageFns<ReportLog> = {
 };
 
 function createBaseChallengeDay(): ChallengeDay {
-  return { day: 0n, seed: new Uint8Array(0), candidates: 0n, firstId: 0n, count: 0n, height: 0n, opened: 0n };
+  return {
+    day: 0n,
+    seed: new Uint8Array(0),
+    candidates: 0n,
+    firstId: 0n,
+    count: 0n,
+    height: 0n,
+    opened: 0n,
+    spreadBlocks: 0n,
+  };
 }
 
 export const ChallengeDay: MessageFns<ChallengeDay> = {
@@ -874,6 +938,12 @@ export const ChallengeDay: MessageFns<ChallengeDay> = {
         throw new globalThis.Error("value provided for field message.opened of type uint64 too large");
       }
       writer.uint32(56).uint64(message.opened);
+    }
+    if (message.spreadBlocks !== 0n) {
+      if (BigInt.asUintN(64, message.spreadBlocks) !== message.spreadBlocks) {
+        throw new globalThis.Error("value provided for field message.spreadBlocks of type uint64 too large");
+      }
+      writer.uint32(64).uint64(message.spreadBlocks);
     }
     return writer;
   },
@@ -947,6 +1017,14 @@ export const ChallengeDay: MessageFns<ChallengeDay> = {
             message.opened = reader.uint64() as bigint;
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.spreadBlocks = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -968,6 +1046,11 @@ export const ChallengeDay: MessageFns<ChallengeDay> = {
       count: isSet(object.count) ? BigInt(object.count) : 0n,
       height: isSet(object.height) ? BigInt(object.height) : 0n,
       opened: isSet(object.opened) ? BigInt(object.opened) : 0n,
+      spreadBlocks: isSet(object.spreadBlocks)
+        ? BigInt(object.spreadBlocks)
+        : isSet(object.spread_blocks)
+        ? BigInt(object.spread_blocks)
+        : 0n,
     };
   },
 
@@ -994,6 +1077,9 @@ export const ChallengeDay: MessageFns<ChallengeDay> = {
     if (message.opened !== 0n) {
       obj.opened = message.opened.toString();
     }
+    if (message.spreadBlocks !== 0n) {
+      obj.spreadBlocks = message.spreadBlocks.toString();
+    }
     return obj;
   },
 
@@ -1011,6 +1097,9 @@ export const ChallengeDay: MessageFns<ChallengeDay> = {
     message.count = (object.count !== undefined && object.count !== null) ? BigInt(object.count) : 0n;
     message.height = (object.height !== undefined && object.height !== null) ? BigInt(object.height) : 0n;
     message.opened = (object.opened !== undefined && object.opened !== null) ? BigInt(object.opened) : 0n;
+    message.spreadBlocks = (object.spreadBlocks !== undefined && object.spreadBlocks !== null)
+      ? BigInt(object.spreadBlocks)
+      : 0n;
     return message;
   },
 };

@@ -6,6 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import { Timestamp } from "../../../google/protobuf/timestamp";
 import { ChallengeKind, challengeKindFromJSON, challengeKindToJSON } from "./challenge";
 import { NodeRole, nodeRoleFromJSON, nodeRoleToJSON } from "./por";
 
@@ -79,6 +80,12 @@ export interface EventUnbondingSetAside {
   id: bigint;
   /** reason is why the payout failed. */
   reason: string;
+  /**
+   * attempts is how many payouts failed; retry_at is when the EndBlocker tries again
+   * (unset once the entry is set aside: then only MsgRetryPayout pays it).
+   */
+  attempts: number;
+  retryAt: Timestamp | undefined;
 }
 
 export interface EventWithdrawAddressSet {
@@ -1159,7 +1166,7 @@ export const EventStakeReleased: MessageFns<EventStakeReleased> = {
 };
 
 function createBaseEventUnbondingSetAside(): EventUnbondingSetAside {
-  return { operator: "", amount: "", id: 0n, reason: "" };
+  return { operator: "", amount: "", id: 0n, reason: "", attempts: 0, retryAt: undefined };
 }
 
 export const EventUnbondingSetAside: MessageFns<EventUnbondingSetAside> = {
@@ -1178,6 +1185,12 @@ export const EventUnbondingSetAside: MessageFns<EventUnbondingSetAside> = {
     }
     if (message.reason !== "") {
       writer.uint32(34).string(message.reason);
+    }
+    if (message.attempts !== 0) {
+      writer.uint32(40).uint32(message.attempts);
+    }
+    if (message.retryAt !== undefined) {
+      Timestamp.encode(message.retryAt, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -1227,6 +1240,22 @@ export const EventUnbondingSetAside: MessageFns<EventUnbondingSetAside> = {
             message.reason = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.attempts = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.retryAt = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1245,6 +1274,12 @@ export const EventUnbondingSetAside: MessageFns<EventUnbondingSetAside> = {
       amount: isSet(object.amount) ? globalThis.String(object.amount) : "",
       id: isSet(object.id) ? BigInt(object.id) : 0n,
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      attempts: isSet(object.attempts) ? globalThis.Number(object.attempts) : 0,
+      retryAt: isSet(object.retryAt)
+        ? fromJsonTimestamp(object.retryAt)
+        : isSet(object.retry_at)
+        ? fromJsonTimestamp(object.retry_at)
+        : undefined,
     };
   },
 
@@ -1262,6 +1297,12 @@ export const EventUnbondingSetAside: MessageFns<EventUnbondingSetAside> = {
     if (message.reason !== "") {
       obj.reason = message.reason;
     }
+    if (message.attempts !== 0) {
+      obj.attempts = Math.round(message.attempts);
+    }
+    if (message.retryAt !== undefined) {
+      obj.retryAt = fromTimestamp(message.retryAt).toISOString();
+    }
     return obj;
   },
 
@@ -1274,6 +1315,10 @@ export const EventUnbondingSetAside: MessageFns<EventUnbondingSetAside> = {
     message.amount = object.amount ?? "";
     message.id = (object.id !== undefined && object.id !== null) ? BigInt(object.id) : 0n;
     message.reason = object.reason ?? "";
+    message.attempts = object.attempts ?? 0;
+    message.retryAt = (object.retryAt !== undefined && object.retryAt !== null)
+      ? Timestamp.fromPartial(object.retryAt)
+      : undefined;
     return message;
   },
 };
@@ -2398,6 +2443,39 @@ type DeepPartial<T> = T extends bigint ? string | number | bigint
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = BigInt(Math.trunc(date.getTime() / 1_000));
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (globalThis.Number(t.seconds.toString()) || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+const timestampFractionRegex = /:\d{2}\.\d+/;
+
+function fromJsonTimestamp(o: any): Timestamp {
+  if (o instanceof globalThis.Date) {
+    return toTimestamp(o);
+  } else if (typeof o === "string") {
+    // Date only keeps milliseconds, and parses longer fractions in an engine-specific way,
+    // so parse the fractional seconds ourselves and give Date only the whole seconds
+    const fraction = timestampFractionRegex.exec(o);
+    if (fraction === null) {
+      return toTimestamp(new globalThis.Date(o));
+    }
+    const fractionNanos = Number(fraction[0].slice(4, 13).padEnd(9, "0"));
+    const wholeSeconds = new globalThis.Date(o.replace(fraction[0], fraction[0].slice(0, 3)));
+    const timestamp = toTimestamp(new globalThis.Date(wholeSeconds.getTime() + Math.trunc(fractionNanos / 1_000_000)));
+    return { ...timestamp, nanos: (timestamp.nanos ?? 0) + (fractionNanos % 1_000_000) };
+  } else {
+    return Timestamp.fromJSON(o);
+  }
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

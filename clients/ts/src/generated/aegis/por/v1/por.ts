@@ -301,6 +301,19 @@ export interface UnbondingEntry {
   amount: string;
   completionTime: Timestamp | undefined;
   id: bigint;
+  /**
+   * creation_height is the height of the unbonding: stake that was bonded when a
+   * challenge was issued (creation_height >= its issued_height) stays slashable for that
+   * challenge until it resolves, and is not paid out before.
+   */
+  creationHeight: bigint;
+  /**
+   * attempts counts failed payouts; after MaxPayoutAttempts the entry is set aside
+   * (listed by the SetAside query) and paid only by MsgRetryPayout.
+   */
+  attempts: number;
+  /** reason is why the last payout failed. */
+  reason: string;
 }
 
 function createBaseRoleParams(): RoleParams {
@@ -2783,7 +2796,7 @@ export const DayTick: MessageFns<DayTick> = {
 };
 
 function createBaseUnbondingEntry(): UnbondingEntry {
-  return { operator: "", amount: "", completionTime: undefined, id: 0n };
+  return { operator: "", amount: "", completionTime: undefined, id: 0n, creationHeight: 0n, attempts: 0, reason: "" };
 }
 
 export const UnbondingEntry: MessageFns<UnbondingEntry> = {
@@ -2802,6 +2815,18 @@ export const UnbondingEntry: MessageFns<UnbondingEntry> = {
         throw new globalThis.Error("value provided for field message.id of type uint64 too large");
       }
       writer.uint32(32).uint64(message.id);
+    }
+    if (message.creationHeight !== 0n) {
+      if (BigInt.asIntN(64, message.creationHeight) !== message.creationHeight) {
+        throw new globalThis.Error("value provided for field message.creationHeight of type int64 too large");
+      }
+      writer.uint32(40).int64(message.creationHeight);
+    }
+    if (message.attempts !== 0) {
+      writer.uint32(48).uint32(message.attempts);
+    }
+    if (message.reason !== "") {
+      writer.uint32(58).string(message.reason);
     }
     return writer;
   },
@@ -2851,6 +2876,30 @@ export const UnbondingEntry: MessageFns<UnbondingEntry> = {
             message.id = reader.uint64() as bigint;
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.creationHeight = reader.int64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.attempts = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2873,6 +2922,13 @@ export const UnbondingEntry: MessageFns<UnbondingEntry> = {
         ? fromJsonTimestamp(object.completion_time)
         : undefined,
       id: isSet(object.id) ? BigInt(object.id) : 0n,
+      creationHeight: isSet(object.creationHeight)
+        ? BigInt(object.creationHeight)
+        : isSet(object.creation_height)
+        ? BigInt(object.creation_height)
+        : 0n,
+      attempts: isSet(object.attempts) ? globalThis.Number(object.attempts) : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
     };
   },
 
@@ -2890,6 +2946,15 @@ export const UnbondingEntry: MessageFns<UnbondingEntry> = {
     if (message.id !== 0n) {
       obj.id = message.id.toString();
     }
+    if (message.creationHeight !== 0n) {
+      obj.creationHeight = message.creationHeight.toString();
+    }
+    if (message.attempts !== 0) {
+      obj.attempts = Math.round(message.attempts);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
     return obj;
   },
 
@@ -2904,6 +2969,11 @@ export const UnbondingEntry: MessageFns<UnbondingEntry> = {
       ? Timestamp.fromPartial(object.completionTime)
       : undefined;
     message.id = (object.id !== undefined && object.id !== null) ? BigInt(object.id) : 0n;
+    message.creationHeight = (object.creationHeight !== undefined && object.creationHeight !== null)
+      ? BigInt(object.creationHeight)
+      : 0n;
+    message.attempts = object.attempts ?? 0;
+    message.reason = object.reason ?? "";
     return message;
   },
 };

@@ -18,6 +18,7 @@ import {
   RoleDay,
   RoleParams,
   RoleState,
+  UnbondingEntry,
 } from "./por";
 
 export interface QueryParamsRequest {
@@ -143,6 +144,16 @@ export interface QueryChallengesRequest {
 
 export interface QueryChallengesResponse {
   challenges: Challenge[];
+  pagination: PageResponse | undefined;
+}
+
+export interface QuerySetAsidePayoutsRequest {
+  operator: string;
+  pagination: PageRequest | undefined;
+}
+
+export interface QuerySetAsidePayoutsResponse {
+  entries: UnbondingEntry[];
   pagination: PageResponse | undefined;
 }
 
@@ -1812,6 +1823,182 @@ export const QueryChallengesResponse: MessageFns<QueryChallengesResponse> = {
   },
 };
 
+function createBaseQuerySetAsidePayoutsRequest(): QuerySetAsidePayoutsRequest {
+  return { operator: "", pagination: undefined };
+}
+
+export const QuerySetAsidePayoutsRequest: MessageFns<QuerySetAsidePayoutsRequest> = {
+  encode(message: QuerySetAsidePayoutsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operator !== "") {
+      writer.uint32(10).string(message.operator);
+    }
+    if (message.pagination !== undefined) {
+      PageRequest.encode(message.pagination, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QuerySetAsidePayoutsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQuerySetAsidePayoutsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pagination = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QuerySetAsidePayoutsRequest {
+    return {
+      operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+      pagination: isSet(object.pagination) ? PageRequest.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QuerySetAsidePayoutsRequest): unknown {
+    const obj: any = {};
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageRequest.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QuerySetAsidePayoutsRequest>): QuerySetAsidePayoutsRequest {
+    return QuerySetAsidePayoutsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QuerySetAsidePayoutsRequest>): QuerySetAsidePayoutsRequest {
+    const message = createBaseQuerySetAsidePayoutsRequest();
+    message.operator = object.operator ?? "";
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageRequest.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQuerySetAsidePayoutsResponse(): QuerySetAsidePayoutsResponse {
+  return { entries: [], pagination: undefined };
+}
+
+export const QuerySetAsidePayoutsResponse: MessageFns<QuerySetAsidePayoutsResponse> = {
+  encode(message: QuerySetAsidePayoutsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.entries) {
+      UnbondingEntry.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pagination !== undefined) {
+      PageResponse.encode(message.pagination, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QuerySetAsidePayoutsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQuerySetAsidePayoutsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.entries.push(UnbondingEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pagination = PageResponse.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QuerySetAsidePayoutsResponse {
+    return {
+      entries: globalThis.Array.isArray(object?.entries)
+        ? object.entries.map((e: any) => UnbondingEntry.fromJSON(e))
+        : [],
+      pagination: isSet(object.pagination) ? PageResponse.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QuerySetAsidePayoutsResponse): unknown {
+    const obj: any = {};
+    if (message.entries?.length) {
+      obj.entries = message.entries.map((e) => UnbondingEntry.toJSON(e));
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageResponse.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QuerySetAsidePayoutsResponse>): QuerySetAsidePayoutsResponse {
+    return QuerySetAsidePayoutsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QuerySetAsidePayoutsResponse>): QuerySetAsidePayoutsResponse {
+    const message = createBaseQuerySetAsidePayoutsResponse();
+    message.entries = object.entries?.map((e) => UnbondingEntry.fromPartial(e)) || [];
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageResponse.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
 function createBaseQueryChallengeDayRequest(): QueryChallengeDayRequest {
   return { day: 0n, pagination: undefined };
 }
@@ -2028,6 +2215,11 @@ export interface Query {
   challenges(request: QueryChallengesRequest): Promise<QueryChallengesResponse>;
   /** ChallengeDay returns a day's sampling receipt and the challenges it issued. */
   challengeDay(request: QueryChallengeDayRequest): Promise<QueryChallengeDayResponse>;
+  /**
+   * SetAside lists the matured unbonding entries whose payout failed too often to be
+   * retried by the EndBlocker (optionally one operator's); MsgRetryPayout pays them.
+   */
+  setAsidePayouts(request: QuerySetAsidePayoutsRequest): Promise<QuerySetAsidePayoutsResponse>;
   /** Estimate returns the PoR and daily reward a node with these resources would get. */
   estimate(request: QueryEstimateRequest): Promise<QueryEstimateResponse>;
 }
@@ -2048,6 +2240,7 @@ export class QueryClientImpl implements Query {
     this.challenge = this.challenge.bind(this);
     this.challenges = this.challenges.bind(this);
     this.challengeDay = this.challengeDay.bind(this);
+    this.setAsidePayouts = this.setAsidePayouts.bind(this);
     this.estimate = this.estimate.bind(this);
   }
   params(request: QueryParamsRequest): Promise<QueryParamsResponse> {
@@ -2102,6 +2295,12 @@ export class QueryClientImpl implements Query {
     const data = QueryChallengeDayRequest.encode(request).finish();
     const promise = this.rpc.request(this.service, "ChallengeDay", data);
     return promise.then((data) => QueryChallengeDayResponse.decode(new BinaryReader(data)));
+  }
+
+  setAsidePayouts(request: QuerySetAsidePayoutsRequest): Promise<QuerySetAsidePayoutsResponse> {
+    const data = QuerySetAsidePayoutsRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "SetAsidePayouts", data);
+    return promise.then((data) => QuerySetAsidePayoutsResponse.decode(new BinaryReader(data)));
   }
 
   estimate(request: QueryEstimateRequest): Promise<QueryEstimateResponse> {

@@ -80,6 +80,14 @@ export interface MsgSubmitReportResponse {
   day: bigint;
 }
 
+export interface MsgRetryPayout {
+  signer: string;
+  ids: bigint[];
+}
+
+export interface MsgRetryPayoutResponse {
+}
+
 export interface MsgClaimRewards {
   operator: string;
 }
@@ -1204,6 +1212,160 @@ export const MsgSubmitReportResponse: MessageFns<MsgSubmitReportResponse> = {
   },
 };
 
+function createBaseMsgRetryPayout(): MsgRetryPayout {
+  return { signer: "", ids: [] };
+}
+
+export const MsgRetryPayout: MessageFns<MsgRetryPayout> = {
+  encode(message: MsgRetryPayout, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.signer !== "") {
+      writer.uint32(10).string(message.signer);
+    }
+    if (message.ids.length !== 0) {
+      writer.uint32(18).fork();
+      for (const v of message.ids) {
+        if (BigInt.asUintN(64, v) !== v) {
+          throw new globalThis.Error("a value provided in array field ids of type uint64 is too large");
+        }
+        writer.uint64(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgRetryPayout {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgRetryPayout();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.signer = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag === 16) {
+              message.ids.push(reader.uint64() as bigint);
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.ids.push(reader.uint64() as bigint);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgRetryPayout {
+    return {
+      signer: isSet(object.signer) ? globalThis.String(object.signer) : "",
+      ids: globalThis.Array.isArray(object?.ids) ? object.ids.map((e: any) => BigInt(e)) : [],
+    };
+  },
+
+  toJSON(message: MsgRetryPayout): unknown {
+    const obj: any = {};
+    if (message.signer !== "") {
+      obj.signer = message.signer;
+    }
+    if (message.ids?.length) {
+      obj.ids = message.ids.map((e) => e.toString());
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgRetryPayout>): MsgRetryPayout {
+    return MsgRetryPayout.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MsgRetryPayout>): MsgRetryPayout {
+    const message = createBaseMsgRetryPayout();
+    message.signer = object.signer ?? "";
+    message.ids = object.ids?.map((e) => BigInt(e)) || [];
+    return message;
+  },
+};
+
+function createBaseMsgRetryPayoutResponse(): MsgRetryPayoutResponse {
+  return {};
+}
+
+export const MsgRetryPayoutResponse: MessageFns<MsgRetryPayoutResponse> = {
+  encode(_: MsgRetryPayoutResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgRetryPayoutResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgRetryPayoutResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MsgRetryPayoutResponse {
+    return {};
+  },
+
+  toJSON(_: MsgRetryPayoutResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgRetryPayoutResponse>): MsgRetryPayoutResponse {
+    return MsgRetryPayoutResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<MsgRetryPayoutResponse>): MsgRetryPayoutResponse {
+    const message = createBaseMsgRetryPayoutResponse();
+    return message;
+  },
+};
+
 function createBaseMsgClaimRewards(): MsgClaimRewards {
   return { operator: "" };
 }
@@ -1853,6 +2015,12 @@ export interface Msg {
   slashNode(request: MsgSlashNode): Promise<MsgSlashNodeResponse>;
   /** UpdateParams (governance) replaces the parameters. */
   updateParams(request: MsgUpdateParams): Promise<MsgUpdateParamsResponse>;
+  /**
+   * RetryPayout pays set-aside unbonding entries (see the SetAside query) once the cause
+   * is fixed. Anyone may send it: it pays only the entry's operator, and fails with the
+   * cause if it still cannot.
+   */
+  retryPayout(request: MsgRetryPayout): Promise<MsgRetryPayoutResponse>;
 }
 
 export const MsgServiceName = "aegis.por.v1.Msg";
@@ -1873,6 +2041,7 @@ export class MsgClientImpl implements Msg {
     this.answerChallenge = this.answerChallenge.bind(this);
     this.slashNode = this.slashNode.bind(this);
     this.updateParams = this.updateParams.bind(this);
+    this.retryPayout = this.retryPayout.bind(this);
   }
   registerNode(request: MsgRegisterNode): Promise<MsgRegisterNodeResponse> {
     const data = MsgRegisterNode.encode(request).finish();
@@ -1938,6 +2107,12 @@ export class MsgClientImpl implements Msg {
     const data = MsgUpdateParams.encode(request).finish();
     const promise = this.rpc.request(this.service, "UpdateParams", data);
     return promise.then((data) => MsgUpdateParamsResponse.decode(new BinaryReader(data)));
+  }
+
+  retryPayout(request: MsgRetryPayout): Promise<MsgRetryPayoutResponse> {
+    const data = MsgRetryPayout.encode(request).finish();
+    const promise = this.rpc.request(this.service, "RetryPayout", data);
+    return promise.then((data) => MsgRetryPayoutResponse.decode(new BinaryReader(data)));
   }
 }
 
