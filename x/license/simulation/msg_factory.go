@@ -414,7 +414,7 @@ func MsgUpdateParamsFactory(k keeper.Keeper) simsx.SimMsgFactoryFn[*types.MsgUpd
 		if p.Stage == types.STAGE_MAINNET {
 			p.LiquidationThreshold = p.LiquidationThreshold.MulInt64(int64(50 + r.Intn(51))).QuoInt64(100)
 		} else {
-			p.LiquidationThreshold = math.LegacyNewDecWithPrec(int64(50+r.Intn(51)), 2)
+			p.LiquidationThreshold = math.LegacyNewDecWithPrec(int64(50+r.Intn(50)), 2) // strictly below 1
 		}
 		if r.Intn(3) == 0 {
 			p.Authority = testData.AnyAccount(reporter).AddressBech32

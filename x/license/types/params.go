@@ -30,8 +30,9 @@ func (p Params) Validate() error {
 	if p.StakeEquivalent.IsNil() || !p.StakeEquivalent.IsPositive() {
 		return errorsmod.Wrap(ErrInvalidParams, "stake_equivalent must be positive")
 	}
-	if p.LiquidationThreshold.IsNil() || !p.LiquidationThreshold.IsPositive() || p.LiquidationThreshold.GT(math.LegacyOneDec()) {
-		return errorsmod.Wrap(ErrInvalidParams, "liquidation_threshold must be in (0, 1]")
+	// Strictly below 1: at 1 every license would be liquidated at full backing.
+	if p.LiquidationThreshold.IsNil() || !p.LiquidationThreshold.IsPositive() || p.LiquidationThreshold.GTE(math.LegacyOneDec()) {
+		return errorsmod.Wrapf(ErrInvalidParams, "liquidation_threshold must be strictly between 0 and 1, got %v", p.LiquidationThreshold)
 	}
 	if err := sdk.ValidateDenom(p.BondDenom); err != nil {
 		return errorsmod.Wrapf(ErrInvalidParams, "bond_denom: %v", err)
