@@ -40,8 +40,12 @@ func (c *Client) LatestHeight(ctx context.Context) (int64, error) {
 	return res.SdkBlock.Header.Height, nil
 }
 
-// HasGrant reports whether the operator has authorized the hot key to send msgTypeURL.
+// HasGrant reports whether the hot key may send msgTypeURL for the operator: as the node's
+// reporter (reports, answers, claims), or through the operator's authz grant.
 func (c *Client) HasGrant(ctx context.Context, msgTypeURL string) (bool, error) {
+	if native, err := c.Native(ctx); err == nil && native {
+		return true, nil
+	}
 	_, err := authz.NewQueryClient(c.conn).Grants(ctx, &authz.QueryGrantsRequest{
 		Granter: c.Operator.String(), Grantee: c.HotAddr.String(), MsgTypeUrl: msgTypeURL,
 	})

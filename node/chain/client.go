@@ -1,6 +1,6 @@
 // Package chain is aegis-node's link to the chain: gRPC queries, and transactions signed
-// by the node's hot key that act for the operator through x/authz (MsgExec) with fees paid
-// by the operator through x/feegrant.
+// by the node's hot key — as the node's x/por reporter key, paying its own fees, or acting
+// for the operator through x/authz (MsgExec) with fees paid through x/feegrant.
 package chain
 
 import (
@@ -211,6 +211,8 @@ var (
 	ErrNoGrant = errors.New("no authorization")
 	// ErrTxFailed: the tx was included but failed.
 	ErrTxFailed = errors.New("transaction failed")
+	// errNoHotAccount: the hot key has no account on chain yet.
+	errNoHotAccount = errors.New("no hot key account")
 )
 
 // Unreachable marks transport failures as ErrUnreachable, so callers retry them.
@@ -225,10 +227,13 @@ func Unreachable(err error) error {
 	return err
 }
 
-// Exec sends msgs, each acting for the operator, in one MsgExec signed by the hot key, with
-// fees granted by the operator. It simulates for gas, broadcasts and waits for inclusion,
-// and returns the tx hash.
+// Exec sends msgs, each acting for the operator, signed by the hot key: directly when the
+// hot key is the node's reporter, else in one MsgExec with fees granted by the operator. It
+// simulates for gas, broadcasts and waits for inclusion, and returns the tx hash.
 func (c *Client) Exec(ctx context.Context, msgs ...sdk.Msg) (string, error) {
+	if hash, ok, err := c.sendNative(ctx, msgs...); ok || err != nil {
+		return hash, err
+	}
 	exec := authz.NewMsgExec(c.HotAddr, msgs)
 	return c.send(ctx, Signer{Keyring: c.keyring, Key: c.hotKey, Addr: c.HotAddr, FeeGranter: c.Operator}, &exec)
 }
@@ -335,7 +340,7 @@ func (c *Client) waitIncluded(ctx context.Context, hash string, msgs ...sdk.Msg)
 func (c *Client) account(ctx context.Context, addr sdk.AccAddress) (uint64, uint64, error) {
 	res, err := authtypes.NewQueryClient(c.conn).Account(ctx, &authtypes.QueryAccountRequest{Address: addr.String()})
 	if status.Code(err) == codes.NotFound && addr.Equals(c.HotAddr) {
-		return 0, 0, fmt.Errorf("%w: the hot key %s has no account yet: the operator's fee allowance creates it (run the `tx feegrant grant` command `aegis-node init` printed)", ErrNoGrant, c.HotAddr)
+		return 0, 0, fmt.Errorf("%w: %w: the hot key %s has no account yet: fund it (run the command `aegis-node init` printed)", errNoHotAccount, ErrNoGrant, c.HotAddr)
 	} else if status.Code(err) == codes.NotFound {
 		return 0, 0, fmt.Errorf("%s has no account on chain: fund it first", addr)
 	} else if err != nil {
@@ -368,12 +373,12 @@ func (c *Client) explain(err error, msgs ...sdk.Msg) error {
 			}
 		}
 		if len(urls) > 0 {
-			return fmt.Errorf("%w: the operator has not authorized the hot key %s to send %s: run `%s` with the operator key (one of the `tx authz grant` commands `aegis-node init` printed): %v",
-				ErrNoGrant, c.HotAddr, strings.Join(urls, ", "), c.GrantCommand(urls[0]), err)
+			return fmt.Errorf("%w: the hot key %s is not the node's reporter key, nor authorized to send %s: run `%s` with the operator key (the command `aegis-node init` printed), or, with init --authz, `%s`: %v",
+				ErrNoGrant, c.HotAddr, strings.Join(urls, ", "), c.SetReporterCommand(), c.GrantCommand(urls[0]), err)
 		}
-		return fmt.Errorf("%w: the operator has not authorized the hot key %s: run the `tx authz grant` commands `aegis-node init` printed: %v", ErrNoGrant, c.HotAddr, err)
+		return fmt.Errorf("%w: the hot key %s is not the node's reporter key: run `%s` with the operator key (the command `aegis-node init` printed): %v", ErrNoGrant, c.HotAddr, c.SetReporterCommand(), err)
 	case strings.Contains(msg, "fee-grant not found") || strings.Contains(msg, "fee allowance"):
-		return fmt.Errorf("%w: no fee allowance from the operator to the hot key %s: run the `tx feegrant grant` command `aegis-node init` printed: %v", ErrNoGrant, c.HotAddr, err)
+		return fmt.Errorf("%w: the hot key %s is not the node's reporter key and has no fee allowance: run `%s` with the operator key (the command `aegis-node init` printed): %v", ErrNoGrant, c.HotAddr, c.SetReporterCommand(), err)
 	}
 	return err
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/cosmos/cosmos-sdk/crypto/hd"
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 
-	"github.com/aegis-chain/aegis/node/chain"
 	"github.com/aegis-chain/aegis/node/config"
 )
 
@@ -55,6 +54,10 @@ func initCmd() *cobra.Command {
 			if err := config.Write(home, c); err != nil {
 				return err
 			}
+			if useAuthz, _ := cmd.Flags().GetBool("authz"); useAuthz {
+				printAuthzGrants(cmd.OutOrStdout(), home, c, hot.String())
+				return nil
+			}
 			printGrants(cmd.OutOrStdout(), home, c, hot.String())
 			return nil
 		},
@@ -68,6 +71,7 @@ func initCmd() *cobra.Command {
 	f.String("gas-prices", "0.025uaegis", "gas price the chain's nodes accept")
 	f.Uint64("bandwidth-mbps", 0, "declared bandwidth in Mbit/s when it cannot be measured")
 	f.StringSlice("roles", []string{"worker"}, "roles the node reports for; the resources are split equally")
+	f.Bool("authz", false, "print x/authz grants and a fee allowance for the hot key instead of making it the node's reporter key")
 	_ = cmd.MarkFlagRequired("chain-id")
 	return cmd
 }
@@ -82,28 +86,53 @@ func equalShares(roles []string) []config.RoleShare {
 	return out
 }
 
-// printGrants prints the commands the operator runs once, on the machine that holds the
-// operator key: authz grants for reports, challenge answers and claims, and a fee
-// allowance for MsgExec. Without the answer grant every challenge is missed.
+// printGrants prints the one command the operator runs once, on the machine that holds the
+// operator key: it makes the hot key the node's x/por reporter key — which reports,
+// answers challenges and claims itself — and funds it for its fees. (Operators who prefer
+// x/authz grant the three messages and a fee allowance instead: docs/operators.md.)
 func printGrants(w io.Writer, home string, c config.Config, hot string) {
 	op := c.Operator
 	if op == "" {
 		op = "<operator-address>"
 	}
-	common := fmt.Sprintf("--from %s --chain-id %s --node %s --gas auto --gas-adjustment 1.5 --gas-prices %s -y", op, c.ChainID, rpcURL(c.RPC), c.GasPrices)
+	common := fmt.Sprintf("--from %s --chain-id %s --node %s --gas auto --gas-prices %s -y", op, c.ChainID, rpcURL(c.RPC), c.GasPrices)
 	fmt.Fprintf(w, `aegis-node initialised in %s
   hot key  %s = %s (keyring-backend %s)
 
-Run these once with the OPERATOR key (on the machine that holds it), so the hot key can
-report, answer the chain's challenges and claim for the node and needs no funds of its own:
+Run this once with the OPERATOR key (on the machine that holds it), once the node is
+registered: it makes the hot key the node's reporter key — it reports, answers the chain's
+challenges and claims (to the node's withdraw address) itself — and sends it 10 AEGIS for
+its fees (aegis-node status shows its balance and warns when it runs low):
+
+  aegisd tx por set-reporter %s --fund 10000000uaegis %s
+
+Then start the daemon:  aegis-node run --home %s
+`, home, c.HotKey, hot, c.KeyringBackend, hot, common, home)
+}
+
+// printAuthzGrants prints, for operators who prefer x/authz, the grants that let the hot
+// key report, answer challenges and claim for the node through MsgExec, and the fee
+// allowance that pays for it. Without the answer grant every challenge is missed.
+func printAuthzGrants(w io.Writer, home string, c config.Config, hot string) {
+	op := c.Operator
+	if op == "" {
+		op = "<operator-address>"
+	}
+	common := fmt.Sprintf("--from %s --chain-id %s --node %s --gas auto --gas-prices %s -y", op, c.ChainID, rpcURL(c.RPC), c.GasPrices)
+	fmt.Fprintf(w, `aegis-node initialised in %s
+  hot key  %s = %s (keyring-backend %s)
+
+Run these once with the OPERATOR key (on the machine that holds it), one at a time, so the
+hot key can report, answer the chain's challenges and claim for the node through x/authz
+and needs no funds of its own:
 
   aegisd tx authz grant %s generic --msg-type /aegis.por.v1.MsgSubmitReport %s
-  aegisd tx authz grant %s generic --msg-type %s %s
+  aegisd tx authz grant %s generic --msg-type /aegis.por.v1.MsgAnswerChallenge %s
   aegisd tx authz grant %s generic --msg-type /aegis.por.v1.MsgClaimRewards %s
   aegisd tx feegrant grant %s %s --allowed-messages /cosmos.authz.v1beta1.MsgExec %s
 
 Then start the daemon:  aegis-node run --home %s
-`, home, c.HotKey, hot, c.KeyringBackend, hot, common, hot, chain.AnswerChallengeURL, common, hot, common, op, hot, common, home)
+`, home, c.HotKey, hot, c.KeyringBackend, hot, common, hot, common, hot, common, op, hot, common, home)
 }
 
 // rpcURL is the --node form aegisd expects (tcp:// or http://).

@@ -15,7 +15,10 @@ import (
 
 	"cosmossdk.io/math"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
 	"github.com/aegis-chain/aegis/node/answerer"
+	"github.com/aegis-chain/aegis/node/chain"
 	"github.com/aegis-chain/aegis/node/dataset"
 	"github.com/aegis-chain/aegis/node/reporter"
 	"github.com/aegis-chain/aegis/node/status"
@@ -63,6 +66,7 @@ func runCmd() *cobra.Command {
 			log.Info("aegis-node running", "operator", cfg.Operator, "hot_key", client.HotAddr.String(), "chain_id", cfg.ChainID)
 			answering := make(chan struct{})
 			go func() { _ = a.Run(ctx); close(answering) }()
+			go watchHotBalance(ctx, log, client, cfg.GasPrices)
 			err = r.Run(ctx)
 			<-answering
 			shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -89,4 +93,26 @@ func serve(log *slog.Logger, addr string, h http.Handler) *http.Server {
 		}
 	}()
 	return s
+}
+
+// watchHotBalance warns, at start and then hourly, when the hot key is the node's reporter
+// key (it pays its own fees) and its balance runs low.
+func watchHotBalance(ctx context.Context, log *slog.Logger, client *chain.Client, gasPrices string) {
+	denom := "uaegis"
+	if coins, err := sdk.ParseDecCoins(gasPrices); err == nil && len(coins) > 0 {
+		denom = coins[0].Denom
+	}
+	for {
+		if native, err := client.Native(ctx); err == nil && native {
+			if bal, err := client.HotBalance(ctx, denom); err == nil && bal.LT(chain.LowBalance) {
+				log.Warn("the reporter key pays its own fees and runs low: send it some", "hot_key", client.HotAddr.String(),
+					"balance", bal.String()+denom, "below", chain.LowBalance.String()+denom)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Hour):
+		}
+	}
 }

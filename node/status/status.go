@@ -40,6 +40,16 @@ type Status struct {
 	BreakEven     string       `json:"break_even_price_per_aegis,omitempty"`
 	Roles         []RoleStatus `json:"roles"`
 	Challenges    Challenges   `json:"challenges"`
+	HotKey        HotKey       `json:"hot_key"`
+}
+
+// HotKey is the node's hot key: how it acts for the node and, as a reporter key paying its
+// own fees, its balance and whether it runs low.
+type HotKey struct {
+	Address  string `json:"address"`
+	Mode     string `json:"mode"` // "reporter" (MsgSetReporter) or "authz"
+	Balance  string `json:"balance_uaegis"`
+	LowFunds bool   `json:"low_funds"`
 }
 
 // Collect reads the node's figures from the chain.
@@ -92,6 +102,14 @@ func Collect(ctx context.Context, c *chain.Client, monthlyCost float64) (*Status
 		})
 	}
 	st.EstMonthly = monthly.String()
+	st.HotKey = HotKey{Address: c.HotAddr.String(), Mode: "authz"}
+	if node.Node.Reporter == c.HotAddr.String() {
+		st.HotKey.Mode = "reporter"
+	}
+	if bal, err := c.HotBalance(ctx, params.StakeDenom); err == nil {
+		st.HotKey.Balance = bal.String()
+		st.HotKey.LowFunds = st.HotKey.Mode == "reporter" && bal.LT(chain.LowBalance)
+	}
 	if st.Challenges, err = collectChallenges(ctx, c, params, node.Node); err != nil {
 		return nil, err
 	}
@@ -135,4 +153,10 @@ func (s *Status) Print(w io.Writer) {
 		fmt.Fprintf(w, "%-10s %-5t %-12s %-9t %-14s %-14s %s\n", r.Role, r.SlotHeld, r.Eff, r.Penalized, r.Pending, r.EstDaily, strings.Join(r.MissedMinimum, ", "))
 	}
 	s.Challenges.print(w)
+	if h := s.HotKey; h.Address != "" {
+		fmt.Fprintf(w, "hot key %s (%s)   balance %s uaegis\n", h.Address, h.Mode, h.Balance)
+		if h.LowFunds {
+			fmt.Fprintf(w, "WARNING: the reporter key pays its own fees and has less than %s uaegis left: send it some before its reports fail\n", chain.LowBalance)
+		}
+	}
 }

@@ -163,7 +163,7 @@ func TestSystemChallenges(t *testing.T) {
 
 	nodes := map[string]*resourceNode{}
 	for _, key := range []string{"nodeA", "nodeB"} {
-		n := initResourceNode(t, c, nodeBin, key, "--bandwidth-mbps", "1000", "--roles", "worker")
+		n := initResourceNode(t, c, nodeBin, key, "--bandwidth-mbps", "1000", "--roles", "worker", "--authz") // authz keeps working
 		require.Contains(t, n.InitOut, "tx authz grant "+n.Hot+" generic --msg-type /aegis.por.v1.MsgAnswerChallenge")
 		out, err := n.run(c, "register", "--roles", "worker", "--stake", "20000AEGIS")
 		require.NoError(t, err, out)

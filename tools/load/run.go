@@ -97,7 +97,7 @@ func cmdRun(args []string) error {
 	fs.StringVar(&f.metricsURL, "metrics", "http://127.0.0.1:27660/metrics", "CometBFT's Prometheus endpoint (\"\": none)")
 	fs.StringVar(&f.chainID, "chain-id", "aegis-load-1", "chain id")
 	fs.StringVar(&f.out, "out", "build/bench/load.json", "results file")
-	fs.StringVar(&f.scenarios, "scenarios", "bank,report,exec", "scenarios to run, in order")
+	fs.StringVar(&f.scenarios, "scenarios", "bank,report,exec,reporter", "scenarios to run, in order")
 	fs.StringVar(&f.timeoutCommit, "timeout-commit", "1s", "the node's timeout_commit (recorded only)")
 	fs.StringVar(&f.pprofURL, "pprof", "", "the node's pprof address (http://127.0.0.1:27661): take a CPU profile in each window, next to -out as profile-<scenario>.pb.gz")
 	fs.IntVar(&f.nodes, "nodes", 30000, "funded keys / resource nodes (as given to `genesis`)")
@@ -175,10 +175,8 @@ func cmdRun(args []string) error {
 		switch name {
 		case "bank":
 			r, err = d.bank(ctx, nodes)
-		case "report":
-			r, err = d.reports(ctx, nodes, hots, false)
-		case "exec":
-			r, err = d.reports(ctx, nodes, hots, true)
+		case "report", "exec", "reporter":
+			r, err = d.reports(ctx, nodes, hots, name)
 		default:
 			err = fmt.Errorf("unknown scenario %q", name)
 		}
@@ -242,9 +240,11 @@ func (d *driver) setup(ctx context.Context, nodes, hots []*account) (*scenarioRe
 		if err != nil {
 			panic(err)
 		}
+		// The hot key is also the node's reporter key, funded for its own fees.
 		reg := &portypes.MsgRegisterNode{Operator: op.String(), Moniker: fmt.Sprintf("load-%d", i),
-			Roles: []portypes.NodeRole{nodeRole(i)}, Stake: sdk.NewInt64Coin(d.s.denom, 10_000_000_000)}
-		return []sdk.Msg{reg, grant, fg}
+			Roles: []portypes.NodeRole{nodeRole(i)}, Stake: sdk.NewInt64Coin(d.s.denom, 10_000_000_000), Reporter: hot.String()}
+		fund := banktypes.NewMsgSend(op, hot, sdk.NewCoins(sdk.NewInt64Coin(d.s.denom, 1_000_000_000)))
+		return []sdk.Msg{reg, grant, fg, fund}
 	}
 	sim, err := d.s.simulate(ctx, d.conn, nodes[0], nil, msgs(0)...)
 	if err != nil {
@@ -255,7 +255,7 @@ func (d *driver) setup(ctx context.Context, nodes, hots []*account) (*scenarioRe
 	if err != nil {
 		return nil, err
 	}
-	r := &scenarioResult{Name: "setup", Description: "MsgRegisterNode (one role, 10,000 AEGIS) + authz MsgGrant (MsgSubmitReport) + feegrant MsgGrantAllowance (MsgExec only), one tx per node",
+	r := &scenarioResult{Name: "setup", Description: "MsgRegisterNode (one role, 10,000 AEGIS, the hot key as reporter) + authz MsgGrant (MsgSubmitReport) + feegrant MsgGrantAllowance (MsgExec only) + 1,000 AEGIS to the hot key, one tx per node",
 		Senders: len(nodes), TxsSigned: len(nodes), GasSim: sim, GasLimit: gas, Fee: d.s.fee(gas).String()}
 	// Everything goes; the window is every block from the first to the last tx.
 	err = d.measure(ctx, r, txs, driveOpts{workers: d.f.workers, mempoolCap: d.f.mempoolCap}, 0, 0)
@@ -282,18 +282,22 @@ func (d *driver) bank(ctx context.Context, nodes []*account) (*scenarioResult, e
 	return r, d.measure(ctx, r, txs, driveOpts{workers: d.f.workers, mempoolCap: d.f.mempoolCap}, d.f.warmup, d.f.duration)
 }
 
-// reports sends every node's report, signed by the operator (exec false) or by its hot key
-// in an authz MsgExec paid by the operator's fee allowance (exec true). A node's next
-// report waits day_seconds + the inclusion margin after its last, so no two land in one day.
-func (d *driver) reports(ctx context.Context, nodes, hots []*account, exec bool) (*scenarioResult, error) {
+// reports sends every node's report: signed by the operator (report), by its hot key in an
+// authz MsgExec paid by the operator's fee allowance (exec), or by its hot key as the
+// node's reporter key, naming itself as operator and paying its own fee (reporter). A
+// node's next report waits day_seconds + the inclusion margin after its last, so no two
+// land in one day.
+func (d *driver) reports(ctx context.Context, nodes, hots []*account, mode string) (*scenarioResult, error) {
 	n := len(nodes)
 	build := func(i int) (*account, sdk.AccAddress, []sdk.Msg) {
-		m := reportMsg(nodes[i].addr, nodeRole(i))
-		if !exec {
-			return nodes[i], nil, []sdk.Msg{m}
+		switch mode {
+		case "exec":
+			e := authz.NewMsgExec(hots[i].addr, []sdk.Msg{reportMsg(nodes[i].addr, nodeRole(i))})
+			return hots[i], nodes[i].addr, []sdk.Msg{&e}
+		case "reporter":
+			return hots[i], nil, []sdk.Msg{reportMsg(hots[i].addr, nodeRole(i))}
 		}
-		e := authz.NewMsgExec(hots[i].addr, []sdk.Msg{m})
-		return hots[i], nodes[i].addr, []sdk.Msg{&e}
+		return nodes[i], nil, []sdk.Msg{reportMsg(nodes[i].addr, nodeRole(i))}
 	}
 	gap := time.Duration(d.rpcDaySeconds(ctx))*time.Second + d.f.margin
 	// Simulate with the node whose last report is oldest, once it may report again.
@@ -315,11 +319,11 @@ func (d *driver) reports(ctx context.Context, nodes, hots []*account, exec bool)
 	if err != nil {
 		return nil, err
 	}
-	r := &scenarioResult{Name: "report", Description: "MsgSubmitReport (one role part) signed by the operator",
-		Senders: n, TxsSigned: n * per, GasSim: sim, GasLimit: gas, Fee: d.s.fee(gas).String()}
-	if exec {
-		r.Name, r.Description = "exec", "the same report in an authz MsgExec signed by the node's hot key, fee paid by the operator's feegrant (as aegis-node sends it)"
-	}
+	r := &scenarioResult{Name: mode, Description: map[string]string{
+		"report":   "MsgSubmitReport (one role part) signed by the operator",
+		"exec":     "the same report in an authz MsgExec signed by the node's hot key, fee paid by the operator's feegrant (aegis-node init --authz)",
+		"reporter": "the same report signed by the node's reporter key (MsgSetReporter), which pays its own fee (as aegis-node sends it by default)",
+	}[mode], Senders: n, TxsSigned: n * per, GasSim: sim, GasLimit: gas, Fee: d.s.fee(gas).String()}
 	return r, d.measure(ctx, r, txs, driveOpts{workers: d.f.workers, mempoolCap: d.f.mempoolCap, gap: gap, lastSent: d.lastSent}, d.f.warmup, d.f.duration)
 }
 

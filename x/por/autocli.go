@@ -52,6 +52,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "withdraw_address"}}},
 				{RpcMethod: "RetryPayout", Use: "retry-payout [ids...]", Short: "Pay set-aside unbonding entries once their cause is fixed (anyone may send it)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "ids", Varargs: true}}},
+				{RpcMethod: "SetReporter", Skip: true},     // client/cli: --fund in the same transaction
 				{RpcMethod: "SubmitReport", Skip: true},    // client/cli: roles as users spell them, simulated first
 				{RpcMethod: "ClaimRewards", Skip: true},    // client/cli: simulated first
 				{RpcMethod: "AnswerChallenge", Skip: true}, // aegis-node answers from its dataset

@@ -21,6 +21,7 @@ export const porTypes: ReadonlyArray<[string, GeneratedType]> = urls("aegis.por.
   MsgAddStake: por.MsgAddStake,
   MsgUnbondStake: por.MsgUnbondStake,
   MsgSetWithdrawAddress: por.MsgSetWithdrawAddress,
+  MsgSetReporter: por.MsgSetReporter,
   MsgSubmitReport: por.MsgSubmitReport,
   MsgClaimRewards: por.MsgClaimRewards,
   MsgAnswerChallenge: por.MsgAnswerChallenge,

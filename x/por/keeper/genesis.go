@@ -34,6 +34,15 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 		if err := k.Nodes.Set(ctx, op, n); err != nil {
 			return err
 		}
+		if n.Reporter != "" {
+			reporter, err := sdk.AccAddressFromBech32(n.Reporter)
+			if err != nil {
+				return err
+			}
+			if err := k.Reporters.Set(ctx, reporter, op); err != nil {
+				return err
+			}
+		}
 		for _, r := range n.Roles {
 			if err := k.RoleSlots.Set(ctx, collections.Join(int32(r), op)); err != nil {
 				return err

@@ -7,6 +7,7 @@ import (
 	"errors"
 
 	"cosmossdk.io/collections"
+	collcodec "cosmossdk.io/collections/codec"
 	"cosmossdk.io/collections/indexes"
 	corestore "cosmossdk.io/core/store"
 	"cosmossdk.io/log/v2"
@@ -56,11 +57,13 @@ type Keeper struct {
 	// RoleSlots indexes slot holders by role, for the paginated nodes-by-role query.
 	RoleSlots collections.KeySet[collections.Pair[int32, sdk.AccAddress]]
 	// Deltas are the changes to a role's running sums due at the start of a day's tick.
-	Deltas          collections.Map[collections.Pair[int32, uint64], types.RoleDelta]
-	RoleDays        collections.Map[collections.Pair[int32, uint64], types.RoleDay]
-	DayTicks        collections.Map[uint64, types.DayTick]
-	Carry           collections.Item[math.Int]
-	LastTickDay     collections.Item[uint64]
+	Deltas      collections.Map[collections.Pair[int32, uint64], types.RoleDelta]
+	RoleDays    collections.Map[collections.Pair[int32, uint64], types.RoleDay]
+	DayTicks    collections.Map[uint64, types.DayTick]
+	Carry       collections.Item[math.Int]
+	LastTickDay collections.Item[uint64]
+	// Reporters maps each node's reporter key to the node's operator.
+	Reporters       collections.Map[sdk.AccAddress, sdk.AccAddress]
 	Unbonding       *collections.IndexedMap[collections.Pair[int64, uint64], types.UnbondingEntry, UnbondingIndexes]
 	NextUnbondingID collections.Sequence
 	// SetAside are matured unbonding entries whose payout failed, by id: still owed, out
@@ -113,6 +116,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ak 
 		LastTickDay: collections.NewItem(sb, types.LastTickDayKey, "last_tick_day", collections.Uint64Value),
 		Unbonding: collections.NewIndexedMap(sb, types.UnbondingKey, "unbonding", collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key),
 			codec.CollValue[types.UnbondingEntry](cdc), newUnbondingIndexes(sb)),
+		Reporters:       collections.NewMap(sb, types.ReportersKey, "reporters", sdk.AccAddressKey, collcodec.KeyToValueCodec(sdk.AccAddressKey)),
 		NextUnbondingID: collections.NewSequence(sb, types.NextUnbondingIDKey, "next_unbonding_id"),
 		SetAside:        collections.NewMap(sb, types.SetAsideKey, "set_aside", collections.Uint64Key, codec.CollValue[types.UnbondingEntry](cdc)),
 

@@ -73,6 +73,15 @@ func (m msgServer) RegisterNode(ctx context.Context, msg *types.MsgRegisterNode)
 	} else if has {
 		return nil, errorsmod.Wrapf(types.ErrNodeExists, "%s", msg.Operator)
 	}
+	if of, err := m.Reporters.Get(ctx, op); err == nil {
+		return nil, errorsmod.Wrapf(types.ErrNodeExists, "%s is the reporter key of node %s; register with another key", msg.Operator, of)
+	}
+	var reporter sdk.AccAddress
+	if msg.Reporter != "" {
+		if reporter, err = m.checkReporter(ctx, op, msg.Reporter); err != nil {
+			return nil, err
+		}
+	}
 	roles := slices.Clone(msg.Roles)
 	sortRoles(roles)
 	if err := m.checkStake(ctx, params, op, stake, roles); err != nil {
@@ -108,6 +117,11 @@ func (m msgServer) RegisterNode(ctx context.Context, msg *types.MsgRegisterNode)
 	}
 	if err := m.Nodes.Set(ctx, op, node); err != nil {
 		return nil, err
+	}
+	if reporter != nil {
+		if err := m.setReporter(ctx, op, &node, reporter); err != nil {
+			return nil, err
+		}
 	}
 	return &types.MsgRegisterNodeResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventNodeRegistered{
 		Operator: msg.Operator, Moniker: msg.Moniker, Roles: roles, Stake: stake,
@@ -259,7 +273,7 @@ func (m msgServer) SetWithdrawAddress(ctx context.Context, msg *types.MsgSetWith
 }
 
 func (m msgServer) SubmitReport(ctx context.Context, msg *types.MsgSubmitReport) (*types.MsgSubmitReportResponse, error) {
-	op, err := parseOperator(msg.Operator)
+	op, err := m.nodeOf(ctx, msg.Operator)
 	if err != nil {
 		return nil, err
 	}
@@ -301,7 +315,7 @@ func datasetCommitment(cp types.ChallengeParams, totals types.Resources, root []
 }
 
 func (m msgServer) AnswerChallenge(ctx context.Context, msg *types.MsgAnswerChallenge) (*types.MsgAnswerChallengeResponse, error) {
-	op, err := parseOperator(msg.Operator)
+	op, err := m.nodeOf(ctx, msg.Operator)
 	if err != nil {
 		return nil, err
 	}
@@ -323,8 +337,9 @@ func (m msgServer) AnswerChallenge(ctx context.Context, msg *types.MsgAnswerChal
 	return &types.MsgAnswerChallengeResponse{}, m.passChallenge(ctx, op, c)
 }
 
+// ClaimRewards pays the node's withdraw address, whether its operator or its reporter signs.
 func (m msgServer) ClaimRewards(ctx context.Context, msg *types.MsgClaimRewards) (*types.MsgClaimRewardsResponse, error) {
-	op, err := parseOperator(msg.Operator)
+	op, err := m.nodeOf(ctx, msg.Operator)
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,7 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgSlashNode{}, "aegis/por/MsgSlashNode")
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "aegis/por/MsgUpdateParams")
 	legacy.RegisterAminoMsg(cdc, &MsgRetryPayout{}, "aegis/por/MsgRetryPayout")
+	legacy.RegisterAminoMsg(cdc, &MsgSetReporter{}, "aegis/por/MsgSetReporter")
 }
 
 // RegisterInterfaces registers the messages as sdk.Msg implementations.
@@ -29,7 +30,7 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 	registry.RegisterImplementations((*sdk.Msg)(nil),
 		&MsgRegisterNode{}, &MsgActivateRole{}, &MsgDeactivateRole{}, &MsgAddStake{},
 		&MsgUnbondStake{}, &MsgSetWithdrawAddress{}, &MsgSubmitReport{}, &MsgClaimRewards{},
-		&MsgSlashNode{}, &MsgUpdateParams{}, &MsgAnswerChallenge{}, &MsgRetryPayout{},
+		&MsgSlashNode{}, &MsgUpdateParams{}, &MsgAnswerChallenge{}, &MsgRetryPayout{}, &MsgSetReporter{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

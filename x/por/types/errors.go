@@ -40,4 +40,5 @@ var (
 	ErrChallengeNotOpen  = errorsmod.Register(ModuleName, 30, "challenge not open yet")
 	ErrUnknownPayout     = errorsmod.RegisterWithGRPCCode(ModuleName, 31, grpccodes.NotFound, "unknown set-aside payout")
 	ErrPayoutFailed      = errorsmod.Register(ModuleName, 32, "payout failed")
+	ErrInvalidReporter   = errorsmod.Register(ModuleName, 33, "invalid reporter key")
 )

@@ -38,6 +38,23 @@ func (gs GenesisState) validateNodes() (map[string]Node, error) {
 		}
 		nodes[n.Operator] = n
 	}
+	// A reporter acts for exactly one node: it is no node's operator and no other's reporter.
+	reporters := map[string]string{}
+	for i, n := range gs.Nodes {
+		if n.Reporter == "" {
+			continue
+		}
+		if _, err := sdk.AccAddressFromBech32(n.Reporter); err != nil {
+			return nil, errorsmod.Wrapf(ErrInvalidGenesis, "nodes[%d] %s: reporter %q is not an account address (%v); clear it", i, n.Operator, n.Reporter, err)
+		}
+		if _, isNode := nodes[n.Reporter]; isNode {
+			return nil, errorsmod.Wrapf(ErrInvalidGenesis, "nodes[%d] %s: reporter %s is a node's operator; clear it", i, n.Operator, n.Reporter)
+		}
+		if other, dup := reporters[n.Reporter]; dup {
+			return nil, errorsmod.Wrapf(ErrInvalidGenesis, "nodes[%d] %s: reporter %s also reports for %s; keep one", i, n.Operator, n.Reporter, other)
+		}
+		reporters[n.Reporter] = n.Operator
+	}
 	return nodes, nil
 }
 

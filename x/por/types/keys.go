@@ -37,4 +37,5 @@ var (
 	OpeningDayKey         = collections.NewPrefix(21)
 	PruneCursorKey        = collections.NewPrefix(22)
 	UnbondingByOpKey      = collections.NewPrefix(23)
+	ReportersKey          = collections.NewPrefix(24)
 )

@@ -34,7 +34,7 @@ func GetTxCmd() *cobra.Command {
 		SuggestionsMinimumDistance: 2,
 		RunE:                       client.ValidateCmd,
 	}
-	cmd.AddCommand(NewReportCmd(), NewClaimCmd())
+	cmd.AddCommand(NewReportCmd(), NewClaimCmd(), NewSetReporterCmd())
 	return cmd
 }
 
@@ -156,7 +156,7 @@ func ParseStorageRoot(s string) ([]byte, error) {
 // only runs the ante handler, so a message the module refuses would otherwise enter the
 // mempool (code 0), pay its fee and fail in the block. With --gas auto the SDK simulates
 // anyway; --generate-only and --offline have no chain to ask.
-func simulateThenBroadcast(cmd *cobra.Command, clientCtx client.Context, msg sdk.Msg) error {
+func simulateThenBroadcast(cmd *cobra.Command, clientCtx client.Context, msgs ...sdk.Msg) error {
 	if !clientCtx.GenerateOnly && !clientCtx.Offline {
 		txf, err := tx.NewFactoryCLI(clientCtx, cmd.Flags())
 		if err != nil {
@@ -166,10 +166,10 @@ func simulateThenBroadcast(cmd *cobra.Command, clientCtx client.Context, msg sdk
 			if txf, err = txf.Prepare(clientCtx); err != nil {
 				return err
 			}
-			if _, _, err := tx.CalculateGas(clientCtx, txf, msg); err != nil {
+			if _, _, err := tx.CalculateGas(clientCtx, txf, msgs...); err != nil {
 				return fmt.Errorf("the chain would refuse this transaction (nothing was sent): %w", err)
 			}
 		}
 	}
-	return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
+	return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msgs...)
 }

@@ -88,6 +88,13 @@ export interface EventUnbondingSetAside {
   retryAt: Timestamp | undefined;
 }
 
+/** EventReporterSet: a node's reporter key changed (reporter empty: revoked). */
+export interface EventReporterSet {
+  operator: string;
+  reporter: string;
+  previous: string;
+}
+
 export interface EventWithdrawAddressSet {
   operator: string;
   withdrawAddress: string;
@@ -1319,6 +1326,107 @@ export const EventUnbondingSetAside: MessageFns<EventUnbondingSetAside> = {
     message.retryAt = (object.retryAt !== undefined && object.retryAt !== null)
       ? Timestamp.fromPartial(object.retryAt)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseEventReporterSet(): EventReporterSet {
+  return { operator: "", reporter: "", previous: "" };
+}
+
+export const EventReporterSet: MessageFns<EventReporterSet> = {
+  encode(message: EventReporterSet, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operator !== "") {
+      writer.uint32(10).string(message.operator);
+    }
+    if (message.reporter !== "") {
+      writer.uint32(18).string(message.reporter);
+    }
+    if (message.previous !== "") {
+      writer.uint32(26).string(message.previous);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EventReporterSet {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEventReporterSet();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reporter = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.previous = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EventReporterSet {
+    return {
+      operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+      reporter: isSet(object.reporter) ? globalThis.String(object.reporter) : "",
+      previous: isSet(object.previous) ? globalThis.String(object.previous) : "",
+    };
+  },
+
+  toJSON(message: EventReporterSet): unknown {
+    const obj: any = {};
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    if (message.reporter !== "") {
+      obj.reporter = message.reporter;
+    }
+    if (message.previous !== "") {
+      obj.previous = message.previous;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EventReporterSet>): EventReporterSet {
+    return EventReporterSet.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EventReporterSet>): EventReporterSet {
+    const message = createBaseEventReporterSet();
+    message.operator = object.operator ?? "";
+    message.reporter = object.reporter ?? "";
+    message.previous = object.previous ?? "";
     return message;
   },
 };

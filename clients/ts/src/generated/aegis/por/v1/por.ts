@@ -188,6 +188,12 @@ export interface Node {
    * asks for the dataset as committed, whatever the params became since.
    */
   datasetLeafWork: number;
+  /**
+   * reporter is the node's hot key (empty: none): it may sign MsgSubmitReport,
+   * MsgAnswerChallenge and MsgClaimRewards for the node directly, naming itself as their
+   * operator; a claim it signs pays the node's withdraw address, as any claim does.
+   */
+  reporter: string;
 }
 
 /**
@@ -1292,6 +1298,7 @@ function createBaseNode(): Node {
     challengesMissed: 0n,
     recentMisses: [],
     datasetLeafWork: 0,
+    reporter: "",
   };
 }
 
@@ -1356,6 +1363,9 @@ export const Node: MessageFns<Node> = {
     }
     if (message.datasetLeafWork !== 0) {
       writer.uint32(112).uint32(message.datasetLeafWork);
+    }
+    if (message.reporter !== "") {
+      writer.uint32(122).string(message.reporter);
     }
     return writer;
   },
@@ -1505,6 +1515,14 @@ export const Node: MessageFns<Node> = {
             message.datasetLeafWork = reader.uint32();
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.reporter = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1573,6 +1591,7 @@ export const Node: MessageFns<Node> = {
         : isSet(object.dataset_leaf_work)
         ? globalThis.Number(object.dataset_leaf_work)
         : 0,
+      reporter: isSet(object.reporter) ? globalThis.String(object.reporter) : "",
     };
   },
 
@@ -1620,6 +1639,9 @@ export const Node: MessageFns<Node> = {
     if (message.datasetLeafWork !== 0) {
       obj.datasetLeafWork = Math.round(message.datasetLeafWork);
     }
+    if (message.reporter !== "") {
+      obj.reporter = message.reporter;
+    }
     return obj;
   },
 
@@ -1654,6 +1676,7 @@ export const Node: MessageFns<Node> = {
       : 0n;
     message.recentMisses = object.recentMisses?.map((e) => BigInt(e)) || [];
     message.datasetLeafWork = object.datasetLeafWork ?? 0;
+    message.reporter = object.reporter ?? "";
     return message;
   },
 };

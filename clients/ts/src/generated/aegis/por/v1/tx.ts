@@ -14,7 +14,11 @@ export interface MsgRegisterNode {
   operator: string;
   moniker: string;
   roles: NodeRole[];
-  stake: Coin | undefined;
+  stake:
+    | Coin
+    | undefined;
+  /** reporter optionally names the node's hot key at once (see MsgSetReporter). */
+  reporter: string;
 }
 
 export interface MsgRegisterNodeResponse {
@@ -53,6 +57,19 @@ export interface MsgUnbondStakeResponse {
   entry: UnbondingEntry | undefined;
 }
 
+/**
+ * MsgSetReporter names, replaces or (empty reporter) revokes the node's reporter key: an
+ * address that may sign MsgSubmitReport, MsgAnswerChallenge and MsgClaimRewards for the
+ * node, putting its own address in their operator field, and pays their fees itself.
+ */
+export interface MsgSetReporter {
+  operator: string;
+  reporter: string;
+}
+
+export interface MsgSetReporterResponse {
+}
+
 export interface MsgSetWithdrawAddress {
   operator: string;
   withdrawAddress: string;
@@ -62,6 +79,7 @@ export interface MsgSetWithdrawAddressResponse {
 }
 
 export interface MsgSubmitReport {
+  /** operator is the node's operator, or the reporter key it named (then acting for it). */
   operator: string;
   /** totals are the container's declared resources. */
   totals:
@@ -89,6 +107,7 @@ export interface MsgRetryPayoutResponse {
 }
 
 export interface MsgClaimRewards {
+  /** operator is the node's operator, or the reporter key it named (then acting for it). */
   operator: string;
 }
 
@@ -97,6 +116,7 @@ export interface MsgClaimRewardsResponse {
 }
 
 export interface MsgAnswerChallenge {
+  /** operator is the node's operator, or the reporter key it named (then acting for it). */
   operator: string;
   challengeId: bigint;
   /** proofs open the challenge's leaves, in its order (storage challenges only). */
@@ -127,7 +147,7 @@ export interface MsgUpdateParamsResponse {
 }
 
 function createBaseMsgRegisterNode(): MsgRegisterNode {
-  return { operator: "", moniker: "", roles: [], stake: undefined };
+  return { operator: "", moniker: "", roles: [], stake: undefined, reporter: "" };
 }
 
 export const MsgRegisterNode: MessageFns<MsgRegisterNode> = {
@@ -147,6 +167,9 @@ export const MsgRegisterNode: MessageFns<MsgRegisterNode> = {
     }
     if (message.stake !== undefined) {
       Coin.encode(message.stake, writer.uint32(34).fork()).join();
+    }
+    if (message.reporter !== "") {
+      writer.uint32(42).string(message.reporter);
     }
     return writer;
   },
@@ -206,6 +229,14 @@ export const MsgRegisterNode: MessageFns<MsgRegisterNode> = {
             message.stake = Coin.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reporter = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -224,6 +255,7 @@ export const MsgRegisterNode: MessageFns<MsgRegisterNode> = {
       moniker: isSet(object.moniker) ? globalThis.String(object.moniker) : "",
       roles: globalThis.Array.isArray(object?.roles) ? object.roles.map((e: any) => nodeRoleFromJSON(e)) : [],
       stake: isSet(object.stake) ? Coin.fromJSON(object.stake) : undefined,
+      reporter: isSet(object.reporter) ? globalThis.String(object.reporter) : "",
     };
   },
 
@@ -241,6 +273,9 @@ export const MsgRegisterNode: MessageFns<MsgRegisterNode> = {
     if (message.stake !== undefined) {
       obj.stake = Coin.toJSON(message.stake);
     }
+    if (message.reporter !== "") {
+      obj.reporter = message.reporter;
+    }
     return obj;
   },
 
@@ -253,6 +288,7 @@ export const MsgRegisterNode: MessageFns<MsgRegisterNode> = {
     message.moniker = object.moniker ?? "";
     message.roles = object.roles?.map((e) => e) || [];
     message.stake = (object.stake !== undefined && object.stake !== null) ? Coin.fromPartial(object.stake) : undefined;
+    message.reporter = object.reporter ?? "";
     return message;
   },
 };
@@ -874,6 +910,143 @@ export const MsgUnbondStakeResponse: MessageFns<MsgUnbondStakeResponse> = {
     message.entry = (object.entry !== undefined && object.entry !== null)
       ? UnbondingEntry.fromPartial(object.entry)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseMsgSetReporter(): MsgSetReporter {
+  return { operator: "", reporter: "" };
+}
+
+export const MsgSetReporter: MessageFns<MsgSetReporter> = {
+  encode(message: MsgSetReporter, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operator !== "") {
+      writer.uint32(10).string(message.operator);
+    }
+    if (message.reporter !== "") {
+      writer.uint32(18).string(message.reporter);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgSetReporter {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgSetReporter();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reporter = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgSetReporter {
+    return {
+      operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+      reporter: isSet(object.reporter) ? globalThis.String(object.reporter) : "",
+    };
+  },
+
+  toJSON(message: MsgSetReporter): unknown {
+    const obj: any = {};
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    if (message.reporter !== "") {
+      obj.reporter = message.reporter;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgSetReporter>): MsgSetReporter {
+    return MsgSetReporter.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MsgSetReporter>): MsgSetReporter {
+    const message = createBaseMsgSetReporter();
+    message.operator = object.operator ?? "";
+    message.reporter = object.reporter ?? "";
+    return message;
+  },
+};
+
+function createBaseMsgSetReporterResponse(): MsgSetReporterResponse {
+  return {};
+}
+
+export const MsgSetReporterResponse: MessageFns<MsgSetReporterResponse> = {
+  encode(_: MsgSetReporterResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgSetReporterResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgSetReporterResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MsgSetReporterResponse {
+    return {};
+  },
+
+  toJSON(_: MsgSetReporterResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgSetReporterResponse>): MsgSetReporterResponse {
+    return MsgSetReporterResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<MsgSetReporterResponse>): MsgSetReporterResponse {
+    const message = createBaseMsgSetReporterResponse();
     return message;
   },
 };
@@ -1997,6 +2170,8 @@ export interface Msg {
   addStake(request: MsgAddStake): Promise<MsgAddStakeResponse>;
   /** UnbondStake starts releasing stake; it is paid after unbonding_days. */
   unbondStake(request: MsgUnbondStake): Promise<MsgUnbondStakeResponse>;
+  /** SetReporter names, rotates or revokes the node's reporter key. */
+  setReporter(request: MsgSetReporter): Promise<MsgSetReporterResponse>;
   /** SetWithdrawAddress sets where claimed rewards go. */
   setWithdrawAddress(request: MsgSetWithdrawAddress): Promise<MsgSetWithdrawAddressResponse>;
   /** SubmitReport submits the container's resources for the day, split per role. */
@@ -2035,6 +2210,7 @@ export class MsgClientImpl implements Msg {
     this.deactivateRole = this.deactivateRole.bind(this);
     this.addStake = this.addStake.bind(this);
     this.unbondStake = this.unbondStake.bind(this);
+    this.setReporter = this.setReporter.bind(this);
     this.setWithdrawAddress = this.setWithdrawAddress.bind(this);
     this.submitReport = this.submitReport.bind(this);
     this.claimRewards = this.claimRewards.bind(this);
@@ -2071,6 +2247,12 @@ export class MsgClientImpl implements Msg {
     const data = MsgUnbondStake.encode(request).finish();
     const promise = this.rpc.request(this.service, "UnbondStake", data);
     return promise.then((data) => MsgUnbondStakeResponse.decode(new BinaryReader(data)));
+  }
+
+  setReporter(request: MsgSetReporter): Promise<MsgSetReporterResponse> {
+    const data = MsgSetReporter.encode(request).finish();
+    const promise = this.rpc.request(this.service, "SetReporter", data);
+    return promise.then((data) => MsgSetReporterResponse.decode(new BinaryReader(data)));
   }
 
   setWithdrawAddress(request: MsgSetWithdrawAddress): Promise<MsgSetWithdrawAddressResponse> {
