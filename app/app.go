@@ -263,7 +263,7 @@ func New(
 		emission.NewAppModule(appCodec, app.EmissionKeeper),
 		por.NewAppModule(appCodec, app.PorKeeper),
 		license.NewAppModule(appCodec, app.LicenseKeeper, govAuthority).
-			WithSimulationKeepers(app.StakingKeeper, porkeeper.NewQuerier(app.PorKeeper)),
+			WithSimulationKeepers(app.StakingKeeper, porkeeper.NewQuerier(app.PorKeeper), app.AccountKeeper),
 	)
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, map[string]module.AppModuleBasic{
 		genutiltypes.ModuleName: genutil.NewAppModuleBasic(genutiltypes.DefaultMessageValidator),

@@ -37,6 +37,9 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	"github.com/aegis-chain/aegis/app"
+	"github.com/aegis-chain/aegis/x/license"
+	licensetypes "github.com/aegis-chain/aegis/x/license/types"
+	"github.com/aegis-chain/aegis/x/por"
 	portypes "github.com/aegis-chain/aegis/x/por/types"
 )
 
@@ -157,8 +160,18 @@ func TestFullAppSimulation(t *testing.T) {
 			tb.Logf("seed %d: %d blocks checked, last block time %s", seed, c.checker.Blocks(), c.last)
 			a := ti.App
 			tb.Logf("seed %d: %s", seed, challengeSummary(tb, a, a.NewContextLegacy(true, cmtproto.Header{Height: a.LastBlockHeight()})))
+			tb.Logf("seed %d: %s", seed, attackSummary(a))
 		})
 	})
+}
+
+// attackSummary tells what the simulation's attacks on license and node stake (issue 22:
+// x/license/simulation/attacks.go, x/por/simulation/attacks.go) did in a run, so a run in
+// which one was never delivered shows it.
+func attackSummary(a *app.App) string {
+	lic := a.ModuleManager.Modules[licensetypes.ModuleName].(license.AppModule).SimulationCounts()
+	por := a.ModuleManager.Modules[portypes.ModuleName].(por.AppModule).SimulationCounts()
+	return fmt.Sprintf("attacks: %s; %s", lic, por)
 }
 
 // challengeSummary tells what x/por's challenges on record (the receipts not yet pruned) did in a run: how many were issued, of

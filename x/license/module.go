@@ -19,6 +19,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/module"
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
+	"github.com/aegis-chain/aegis/testutil/simcount"
 	"github.com/aegis-chain/aegis/x/license/keeper"
 	"github.com/aegis-chain/aegis/x/license/simulation"
 	"github.com/aegis-chain/aegis/x/license/types"
@@ -44,24 +45,32 @@ type AppModule struct {
 	keeper    keeper.Keeper
 	authority string
 	// Read by the simulation's message factories only (see WithSimulationKeepers).
-	simStaking simulation.StakingKeeper
-	simPor     simulation.PorKeeper
+	simStaking  simulation.StakingKeeper
+	simPor      simulation.PorKeeper
+	simAccounts simulation.AccountKeeper
+	// What the simulation's attacks on license stake did (SimulationCounts).
+	simCounts *simcount.Counts
 }
 
 // NewAppModule returns the module for k; authority (gov) is the default license authority.
 func NewAppModule(cdc codec.Codec, k keeper.Keeper, authority string) AppModule {
-	return AppModule{cdc: cdc, keeper: k, authority: authority}
+	return AppModule{cdc: cdc, keeper: k, authority: authority, simCounts: simcount.New()}
 }
 
 func (AppModule) IsOnePerModuleType() {}
 func (AppModule) IsAppModule()        {}
 
 // WithSimulationKeepers gives the simulation's message factories what they read outside
-// x/license: the validators and the x/por nodes licenses bind to.
-func (am AppModule) WithSimulationKeepers(sk simulation.StakingKeeper, pk simulation.PorKeeper) AppModule {
-	am.simStaking, am.simPor = sk, pk
+// x/license: the validators and the x/por nodes licenses bind to, and the accounts (an
+// attack plants one at a license's stake account).
+func (am AppModule) WithSimulationKeepers(sk simulation.StakingKeeper, pk simulation.PorKeeper, ak simulation.AccountKeeper) AppModule {
+	am.simStaking, am.simPor, am.simAccounts = sk, pk, ak
 	return am
 }
+
+// SimulationCounts is what the simulation's attacks on license stake (issue 22) did in
+// this app's simulation: each one's messages built, accepted and refused as expected.
+func (am AppModule) SimulationCounts() *simcount.Counts { return am.simCounts }
 
 // Name returns the module name.
 func (AppModule) Name() string { return types.ModuleName }
@@ -148,9 +157,11 @@ func (am AppModule) ProposalMsgsX(weights simsx.WeightSource, reg simsx.Registry
 }
 
 // WeightedOperationsX registers a factory for every user message (MsgUpdateParams comes
-// through governance proposals: ProposalMsgsX). It needs WithSimulationKeepers.
+// through governance proposals: ProposalMsgsX), and the attacks on license stake
+// accounts (simulation/attacks.go), counted in SimulationCounts. It needs
+// WithSimulationKeepers.
 func (am AppModule) WeightedOperationsX(weights simsx.WeightSource, reg simsx.Registry) {
-	if am.simStaking == nil || am.simPor == nil {
+	if am.simStaking == nil || am.simPor == nil || am.simAccounts == nil {
 		panic("x/license simulation: call WithSimulationKeepers when wiring the module")
 	}
 	k := am.keeper
@@ -164,4 +175,16 @@ func (am AppModule) WeightedOperationsX(weights simsx.WeightSource, reg simsx.Re
 	reg.Add(weights.Get("msg_unbind", 40), simulation.MsgUnbindFactory(k))
 	reg.Add(weights.Get("msg_redeem_licenses", 15), simulation.MsgRedeemLicensesFactory(k))
 	reg.Add(weights.Get("msg_claim_license_rewards", 20), simulation.MsgClaimLicenseRewardsFactory(k))
+
+	// Attacks (issue 22): planted and funded stake accounts, top-ups during unbonding,
+	// unbinding from a node with a challenge pending.
+	c, ak := am.simCounts, am.simAccounts
+	reg.Add(weights.Get("msg_plant_permanent_locked_account", 10), c.Wrap("plant_permanent_locked", simulation.MsgPlantPermanentLockedAccountFactory(k, ak)))
+	reg.Add(weights.Get("msg_plant_vesting_account", 5), c.Wrap("plant_vesting", simulation.MsgPlantVestingAccountFactory(k, ak)))
+	reg.Add(weights.Get("msg_plant_periodic_vesting_account", 5), c.Wrap("plant_periodic_vesting", simulation.MsgPlantPeriodicVestingAccountFactory(k, ak)))
+	reg.Add(weights.Get("msg_send_to_license_account", 10), c.Wrap("send_to_license_account", simulation.MsgSendToLicenseAccountFactory(k)))
+	reg.Add(weights.Get("msg_node_withdraw_to_license_account", 5), c.Wrap("node_withdraw_to_license_account", simulation.MsgSetNodeWithdrawToLicenseAccountFactory(k, am.simPor)))
+	reg.Add(weights.Get("msg_mint_over_planted", 10), c.Wrap("mint_over_planted", simulation.MsgMintOverPlantedFactory(k, ak)))
+	reg.Add(weights.Get("msg_top_up_unbonding", 20), c.Wrap("top_up_unbonding", simulation.MsgTopUpUnbondingFactory(k)))
+	reg.Add(weights.Get("msg_unbind_challenged", 20), c.Wrap("unbind_challenged", simulation.MsgUnbindChallengedFactory(k, am.simPor)))
 }

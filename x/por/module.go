@@ -20,6 +20,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/module"
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
+	"github.com/aegis-chain/aegis/testutil/simcount"
 	"github.com/aegis-chain/aegis/x/por/client/cli"
 	"github.com/aegis-chain/aegis/x/por/keeper"
 	"github.com/aegis-chain/aegis/x/por/simulation"
@@ -44,12 +45,18 @@ var (
 type AppModule struct {
 	cdc    codec.Codec
 	keeper keeper.Keeper
+	// What the simulation's attacks (escaping a challenge) did (SimulationCounts).
+	simCounts *simcount.Counts
 }
 
 // NewAppModule returns the module for k.
 func NewAppModule(cdc codec.Codec, k keeper.Keeper) AppModule {
-	return AppModule{cdc: cdc, keeper: k}
+	return AppModule{cdc: cdc, keeper: k, simCounts: simcount.New()}
 }
+
+// SimulationCounts is what the simulation's attacks (simulation/attacks.go) did in this
+// app's simulation: each one's messages built, accepted and refused as expected.
+func (am AppModule) SimulationCounts() *simcount.Counts { return am.simCounts }
 
 func (AppModule) IsOnePerModuleType() {}
 func (AppModule) IsAppModule()        {}
@@ -137,7 +144,8 @@ func (am AppModule) RegisterStoreDecoder(sdr simtypes.StoreDecoderRegistry) {
 func (AppModule) WeightedOperations(module.SimulationState) []simtypes.WeightedOperation { return nil }
 
 // WeightedOperationsX registers a factory for every message a node operator sends, valid
-// ones and ones the keeper must refuse.
+// ones and ones the keeper must refuse, and the attacks of simulation/attacks.go, counted
+// in SimulationCounts.
 func (am AppModule) WeightedOperationsX(weights simsx.WeightSource, reg simsx.Registry) {
 	k := am.keeper
 	reg.Add(weights.Get("msg_register_node", 40), simulation.MsgRegisterNodeFactory(k))
@@ -151,6 +159,12 @@ func (am AppModule) WeightedOperationsX(weights simsx.WeightSource, reg simsx.Re
 	reg.Add(weights.Get("msg_submit_report_invalid", 10), simulation.MsgSubmitReportInvalidFactory(k))
 	reg.Add(weights.Get("msg_claim_rewards", 40), simulation.MsgClaimRewardsFactory(k))
 	reg.Add(weights.Get("msg_answer_challenge", 60), simulation.MsgAnswerChallengeFactory(k))
+
+	// Attacks (issue 22): a node with a challenge pending frees its roles and unbonds its
+	// stake before the deadline.
+	c := am.simCounts
+	reg.Add(weights.Get("msg_deactivate_role_challenged", 15), c.Wrap("deactivate_role_challenged", simulation.MsgDeactivateRoleChallengedFactory(k)))
+	reg.Add(weights.Get("msg_unbond_stake_challenged", 20), c.Wrap("unbond_stake_challenged", simulation.MsgUnbondStakeChallengedFactory(k)))
 }
 
 // ProposalMsgsX registers the governance messages: slashing a node and new params.

@@ -29,9 +29,11 @@ type StakingKeeper interface {
 	GetBondedValidatorsByPower(ctx context.Context) ([]stakingtypes.Validator, error)
 }
 
-// PorKeeper lists the x/por nodes licenses can bind to.
+// PorKeeper lists the x/por nodes licenses can bind to, and tells which have a challenge
+// unresolved (their licenses cannot be unbound).
 type PorKeeper interface {
 	Nodes(ctx context.Context, req *portypes.QueryNodesRequest) (*portypes.QueryNodesResponse, error)
+	UnresolvedChallenge(ctx context.Context, op sdk.AccAddress) (uint64, error)
 }
 
 // maxIDs is the most licenses a factory puts in one message. The keeper takes up to 1,000,
@@ -317,7 +319,8 @@ func MsgBindToNodeFactory(k keeper.Keeper, pk PorKeeper) simsx.SimMsgFactoryFn[*
 
 // unbindingFactory builds a message that ends the bindings of 1 to maxIDs ACTIVE licenses
 // accept takes, which the signer may act on (as owner, or with operatorOK as operator),
-// once ready (nil: always). It expects ErrNodeStakeNeeded when a node needs their stake.
+// once ready (nil: always). It expects ErrChallengePending when a node they are bound to
+// has a challenge unresolved, ErrNodeStakeNeeded when a node needs their stake.
 func unbindingFactory[T sdk.Msg](k keeper.Keeper, ready func(context.Context, simsx.SimulationReporter) bool,
 	operatorOK bool, accept func(types.License) bool, build func(signer string, ids []uint64) T,
 ) simsx.SimMsgFactoryX {
@@ -331,9 +334,12 @@ func unbindingFactory[T sdk.Msg](k keeper.Keeper, ready func(context.Context, si
 			return nil, none, nil
 		}
 		var handler simsx.SimDeliveryResultHandler
-		if err := k.CheckNodeStake(ctx, ls); types.ErrNodeStakeNeeded.Is(err) {
+		switch err := k.CheckNodeStake(ctx, ls); {
+		case types.ErrChallengePending.Is(err):
+			handler = expect(types.ErrChallengePending)
+		case types.ErrNodeStakeNeeded.Is(err):
 			handler = expect(types.ErrNodeStakeNeeded)
-		} else if err != nil {
+		case err != nil:
 			reporter.Skipf("node stake: %v", err)
 			return nil, none, nil
 		}

@@ -35,7 +35,15 @@ type factoryChain struct {
 // and account 2 registers a node escrowing its own.
 // On MAINNET redemption is enabled.
 func newFactoryChain(t *testing.T, stage types.Stage) *factoryChain {
+	return newFactoryChainWith(t, stage, nil)
+}
+
+// newFactoryChainWith is newFactoryChain with the genesis changed by mutate too.
+func newFactoryChainWith(t *testing.T, stage types.Stage, mutate func(codec.JSONCodec, app.GenesisState)) *factoryChain {
 	c := testutil.NewSeededTestChain(t, 4, 7, func(cdc codec.JSONCodec, g app.GenesisState, accs []testutil.Account) {
+		if mutate != nil {
+			mutate(cdc, g)
+		}
 		var gs types.GenesisState
 		cdc.MustUnmarshalJSON(g[types.ModuleName], &gs)
 		gs.Params.Authority = accs[0].Address.String()
