@@ -227,9 +227,14 @@ type readableError struct {
 func (e *readableError) Error() string { return e.msg }
 func (e *readableError) Unwrap() error { return e.err }
 
+// isNodeUnreachable reports whether err is the RPC client's failure to connect to the node.
+func isNodeUnreachable(err error) bool {
+	return errors.Is(err, syscall.ECONNREFUSED) || strings.Contains(err.Error(), "connect: connection refused")
+}
+
 // readable turns err into one sentence where it can, and otherwise strips the nested gRPC
-// prefixes and stack fragments from it.
-func (t *txErrors) readable(err error, home string) error {
+// prefixes and stack fragments from it. home and node are the command's --home and --node.
+func (t *txErrors) readable(err error, home, node string) error {
 	if err == nil {
 		return nil
 	}
@@ -243,6 +248,10 @@ func (t *txErrors) readable(err error, home string) error {
 	if isDatabaseLocked(err) {
 		return &readableError{fmt.Sprintf(
 			"cannot open the node's database in %s/data: stop aegisd first (the node holds its database), then run this command again", home), err}
+	}
+	if node != "" && isNodeUnreachable(err) {
+		return &readableError{fmt.Sprintf(
+			"cannot reach a node at %s: start it, or point --node (or node in client.toml) at a running node's RPC address", node), err}
 	}
 	if s := cleanErrorText(err.Error()); s != err.Error() {
 		return &readableError{s, err}

@@ -5,6 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -60,36 +64,36 @@ func TestReadableSimulationFailure(t *testing.T) {
 	require.Regexp(t, `^rpc error: code = Unknown desc = rpc error: code = Unknown desc = failed to execute message; `+
 		`message index: 0: license 999 does not exist: unknown license \[\S+/errors_test\.go:\d+\] `+
 		`with gas used: '49211': unknown request$`, err.Error(), "the issue's error, as the CLI printed it")
-	got := te.readable(err, "")
+	got := te.readable(err, "", "")
 	require.Equal(t, want, got.Error())
 	require.ErrorIs(t, got, err, "the readable error keeps the original")
 
 	// A node running with --trace logs the whole stack; the sentence is the same.
 	traced := simulationChain(t, unknownLicense, true)
 	require.Contains(t, traced.Error(), "\n\t")
-	require.Equal(t, want, te.readable(traced, "").Error())
+	require.Equal(t, want, te.readable(traced, "", "").Error())
 
 	// `tx por claim` and `tx por report` simulate first and say so before the status.
 	wrapped := fmt.Errorf("the chain would refuse this transaction (nothing was sent): %w", err)
-	require.Equal(t, want, te.readable(wrapped, "").Error())
+	require.Equal(t, want, te.readable(wrapped, "", "").Error())
 
 	// The ante handler's insufficient funds wraps the bank keeper's: the description once.
 	funds := errorsmod.Wrapf(sdkerrors.ErrInsufficientFunds, "%s",
 		errorsmod.Wrapf(sdkerrors.ErrInsufficientFunds, "spendable balance %s is smaller than %s", "5uaegis", "9uaegis").Error())
 	require.Equal(t, `the transaction would fail, so nothing was sent: insufficient funds: spendable balance 5uaegis is `+
 		`smaller than 9uaegis; check the balance with "aegisd q bank balances <address>", then send less or fund the account first`,
-		te.readable(simulationChain(t, funds, false), "").Error())
+		te.readable(simulationChain(t, funds, false), "", "").Error())
 
 	// A module error without a hint points at the module's queries.
 	stage := errorsmod.Wrap(licensetypes.ErrRedemptionOff, "redemption opens on MAINNET")
 	require.Equal(t, `the transaction would fail, so nothing was sent: redemption is not enabled: redemption opens on MAINNET; `+
 		`check the state it refers to ("aegisd q license --help") and the command's arguments, then try again`,
-		te.readable(simulationChain(t, stage, false), "").Error())
+		te.readable(simulationChain(t, stage, false), "", "").Error())
 
 	// An error that is not registered anywhere keeps its text, without the noise.
 	plain := simulationChain(t, errors.New("boom"), false)
 	require.Equal(t, "the transaction would fail, so nothing was sent: boom; check the command's arguments and flags (--help) and try again",
-		te.readable(plain, "").Error())
+		te.readable(plain, "", "").Error())
 }
 
 func TestReadableCheckTxFailure(t *testing.T) {
@@ -134,9 +138,15 @@ func TestReadableOtherErrors(t *testing.T) {
 	te := appTxErrors(t)
 	// A query's error: one gRPC prefix less, nothing else changed.
 	q := status.Error(codes.NotFound, "rpc error: code = NotFound desc = license 999 does not exist: unknown license")
-	require.Equal(t, "license 999 does not exist: unknown license", te.readable(q, "").Error())
+	require.Equal(t, "license 999 does not exist: unknown license", te.readable(q, "", "").Error())
+
+	// The node is not running: the RPC client's error, as `aegisd q` and `aegisd tx` print it.
+	refused := fmt.Errorf("post failed: %w", &url.Error{Op: "Post", URL: "http://127.0.0.1:26657",
+		Err: &net.OpError{Op: "dial", Net: "tcp", Err: &os.SyscallError{Syscall: "connect", Err: syscall.ECONNREFUSED}}})
+	require.Equal(t, "cannot reach a node at tcp://127.0.0.1:26657: start it, or point --node (or node in client.toml) "+
+		"at a running node's RPC address", te.readable(refused, "", "tcp://127.0.0.1:26657").Error())
 
 	plain := errors.New("key not found")
-	require.Same(t, plain, te.readable(plain, ""), "an error with nothing to strip is left as it is")
-	require.NoError(t, te.readable(nil, ""))
+	require.Same(t, plain, te.readable(plain, "", ""), "an error with nothing to strip is left as it is")
+	require.NoError(t, te.readable(nil, "", ""))
 }

@@ -303,7 +303,7 @@ func makeReadable(root *cobra.Command, opts autocli.AppOptions, codespaces []str
 				return e
 			}
 			home, _ := cmd.Flags().GetString(flags.FlagHome)
-			return txErrs.readable(err, home)
+			return txErrs.readable(err, home, client.GetClientContextFromCmd(cmd).NodeURI)
 		}
 	}
 	wrap(root)
