@@ -481,7 +481,7 @@ func (app *App) RegisterAPIRoutes(apiSvr *api.Server, apiConfig config.APIConfig
 
 // RegisterTxService serves the tx simulation and broadcast gRPC service.
 func (app *App) RegisterTxService(clientCtx client.Context) {
-	authtx.RegisterTxService(app.GRPCQueryRouter(), clientCtx, app.Simulate, app.interfaceRegistry)
+	authtx.RegisterTxService(app.GRPCQueryRouter(), clientCtx, app.simulate, app.interfaceRegistry)
 }
 
 // RegisterTendermintService serves the CometBFT gRPC query service.

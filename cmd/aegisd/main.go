@@ -18,7 +18,13 @@ func main() {
 		os.Exit(1)
 	}
 	if err := svrcmd.Execute(rootCmd, "AEGISD", app.DefaultNodeHome); err != nil {
-		fmt.Fprintln(rootCmd.ErrOrStderr(), "Error:", err)
+		// The commands' errors are one readable sentence; --trace asks for the error as it
+		// came, with the stack where it was made.
+		if trace, _ := rootCmd.PersistentFlags().GetBool("trace"); trace {
+			fmt.Fprintf(rootCmd.ErrOrStderr(), "Error: %+v\n", err)
+		} else {
+			fmt.Fprintln(rootCmd.ErrOrStderr(), "Error:", err)
+		}
 		os.Exit(1)
 	}
 }

@@ -117,6 +117,11 @@ func NewRootCmd() (*cobra.Command, error) {
 	if err := autoCliOpts.EnhanceRootCommand(rootCmd); err != nil {
 		return nil, err
 	}
+	codespaces := make([]string, 0, len(autoCliOpts.ModuleOptions))
+	for name := range autoCliOpts.ModuleOptions {
+		codespaces = append(codespaces, name)
+	}
+	makeReadable(rootCmd, autoCliOpts, codespaces)
 	return rootCmd, nil
 }
 

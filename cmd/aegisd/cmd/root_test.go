@@ -7,10 +7,12 @@ import (
 	"regexp"
 	"testing"
 
+	dbm "github.com/cosmos/cosmos-db"
 	"github.com/stretchr/testify/require"
 
 	svrcmd "github.com/cosmos/cosmos-sdk/server/cmd"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/bech32"
 
 	"github.com/aegis-chain/aegis/cmd/aegisd/cmd"
 )
@@ -65,4 +67,52 @@ func TestGenesisValidateRunsCrossModuleChecks(t *testing.T) {
 
 	err = aegisd(t, home, "genesis", "validate")
 	require.ErrorContains(t, err, "x/emission last_day_issued is 1 but x/por last_tick_day is 0")
+}
+
+// TestMalformedArgumentIsNamed: autocli parses positional arguments as flags named "0",
+// "1", ...; a malformed one is named as the command's usage names it, with what it must be
+// (issue #24, item 4).
+func TestMalformedArgumentIsNamed(t *testing.T) {
+	home := t.TempDir()
+	require.NoError(t, aegisd(t, home, "init", "node", "--chain-id", "aegis-test-1"))
+	acct, err := bech32.ConvertAndEncode("aegis", make([]byte, 20))
+	require.NoError(t, err)
+	offline := []string{"--from", acct, "--offline", "--chain-id", "aegis-test-1", "--account-number", "0",
+		"--sequence", "0", "--generate-only", "--keyring-backend", "test"}
+
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{append([]string{"tx", "license", "mint", "aegis1bad", "3"}, offline...),
+			`the owner argument "aegis1bad" is not valid: it must be an account address (aegis1...) or the name of a key in your keyring`},
+		{append([]string{"tx", "license", "transfer", "cosmos1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu", "1"}, offline...),
+			`the to argument "cosmos1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu" is not valid: it must be an account address (aegis1...) ` +
+				`or the name of a key in your keyring (its prefix is cosmos, not aegis)`},
+		{append([]string{"tx", "license", "bind-validator", acct, "1"}, offline...),
+			`the validator argument "` + acct + `" is not valid: it must be a validator operator address (aegisvaloper1...) ` +
+				`or the name of a key in your keyring (its prefix is aegis, not aegisvaloper)`},
+		{append([]string{"tx", "license", "mint", acct, "three"}, offline...),
+			`the count argument "three" is not valid: it must be a whole number (0, 1, 2, ...)`},
+		{append([]string{"tx", "license", "unbind", "1", "x"}, offline...),
+			`the ids argument "x" is not valid: it must be a whole number (0, 1, 2, ...)`},
+		{[]string{"q", "bank", "balances", "aegis1xyz"},
+			`the address argument "aegis1xyz" is not valid: it must be an account address (aegis1...) or the name of a key in your keyring`},
+	} {
+		err := aegisd(t, home, tc.args...)
+		require.EqualError(t, err, tc.want, "%v", tc.args)
+	}
+}
+
+// TestExportOfRunningNodeSaysStopFirst: `aegisd export` while the node runs cannot open its
+// database (LevelDB's lock); it says to stop the node (issue #24, item 4).
+func TestExportOfRunningNodeSaysStopFirst(t *testing.T) {
+	home := t.TempDir()
+	require.NoError(t, aegisd(t, home, "init", "node", "--chain-id", "aegis-test-1"))
+	db, err := dbm.NewDB("application", dbm.GoLevelDBBackend, filepath.Join(home, "data"))
+	require.NoError(t, err)
+	defer db.Close()
+
+	err = aegisd(t, home, "export")
+	require.EqualError(t, err, "cannot open the node's database in "+home+"/data: stop aegisd first (the node holds its database), then run this command again")
 }
