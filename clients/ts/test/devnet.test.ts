@@ -1,5 +1,6 @@
 // End-to-end: a real devnet (scripts/devnet.sh, detached, in a temporary home on free ports),
-// driven only through this package and CosmJS - typed queries, DIRECT-signed Aegis Msgs.
+// driven only through this package and CosmJS - typed queries, the README's example run as
+// printed, DIRECT-signed Aegis Msgs.
 //
 // Env: AEGIS_E2E_PORT_OFFSET  DEVNET_PORT_OFFSET to use (default: the first free of 300, 310, ...)
 //      AEGIS_E2E_HOME         use the devnet already running in this home (with the offset above)
@@ -13,11 +14,12 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 
-import { DirectSecp256k1HdWallet, EncodeObject } from "@cosmjs/proto-signing";
+import { DirectSecp256k1HdWallet, EncodeObject, OfflineSigner } from "@cosmjs/proto-signing";
 import { assertIsDeliverTxSuccess, calculateFee, DeliverTxResponse, GasPrice, SigningStargateClient } from "@cosmjs/stargate";
 import { CometClient } from "@cosmjs/tendermint-rpc";
 
 import { aegisQueryClients, AegisQueryClients, aegisRegistry, connectAegisComet, decFromProto, license, por } from "../src";
+import { compileReadmeExample, runExample } from "./readme";
 
 const ROOT = path.resolve(__dirname, "../../../.."); // dist/test -> repository root
 const DAY_SECONDS = 15;
@@ -28,7 +30,7 @@ const reuse = process.env.AEGIS_E2E_HOME;
 let home = "";
 let offset = 0;
 let passedTests = 0; // the home of a failed run is kept
-const TESTS = 4;
+const TESTS = 5;
 let comet: CometClient | undefined;
 let q: AegisQueryClients;
 const keys: Record<string, { address: string; client: SigningStargateClient }> = {};
@@ -64,7 +66,12 @@ async function freeOffset(): Promise<number> {
 }
 
 function devnet(...args: string[]) {
-  const env = { ...process.env, DEVNET_HOME: home, DEVNET_PORT_OFFSET: String(offset), DEVNET_DAY_SECONDS: String(DAY_SECONDS) };
+  const env = {
+    ...process.env,
+    DEVNET_HOME: home,
+    DEVNET_PORT_OFFSET: String(offset),
+    DEVNET_DAY_SECONDS: String(DAY_SECONDS),
+  };
   return spawnSync("bash", ["scripts/devnet.sh", ...args], { cwd: ROOT, env, encoding: "utf8", timeout: 600_000 });
 }
 
@@ -86,6 +93,15 @@ function restGet(p: string): Promise<any> {
         res.on("end", () => (res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(`GET ${p}: ${res.statusCode} ${body}`))));
       })
       .on("error", reject);
+  });
+}
+
+/** A signing client of this package's registry. */
+async function signingClient(signer: OfflineSigner): Promise<SigningStargateClient> {
+  return SigningStargateClient.createWithSigner(comet!, signer, {
+    registry: aegisRegistry(),
+    gasPrice: GAS_PRICE,
+    broadcastPollIntervalMs: 250, // blocks come every second
   });
 }
 
@@ -125,8 +141,7 @@ before(async () => {
     const wallet = await DirectSecp256k1HdWallet.fromMnemonic(k.mnemonic, { prefix: "aegis" });
     const [account] = await wallet.getAccounts();
     assert.equal(account.address, k.address, `${name}: the wallet derives the keyring's address`);
-    const client = await SigningStargateClient.createWithSigner(comet, wallet, { registry: aegisRegistry(), gasPrice: GAS_PRICE });
-    keys[name] = { address: account.address, client };
+    keys[name] = { address: account.address, client: await signingClient(wallet) };
   }
 });
 
@@ -168,6 +183,27 @@ test("typed queries: emission status and params, the devnet's resource node", as
       assert.equal(decFromProto(r[f]), rest.roles[i][f], `${r.role} ${f}`);
     }
   });
+  passedTests++;
+});
+
+test("the README's TypeScript example runs as printed: node1 reports and claims, each result checked", async (t) => {
+  // Exactly the ```ts block of clients/ts/README.md (= README.md's), compiled as an app's ES
+  // module; it reads node1's mnemonic and the RPC address from MNEMONIC and AEGIS_RPC.
+  const example = compileReadmeExample();
+  try {
+    const env = { MNEMONIC: keyFile("node1").mnemonic, AEGIS_RPC: `http://127.0.0.1:${26657 + offset}` };
+    const out = (await runExample(example.file, env, (DAY_SECONDS + 90) * 1000)).trim();
+    t.diagnostic(`the example printed: ${out}`);
+    const m = /^(\d+)n (\d+) (\d+) (\d+\.\d{18})$/.exec(out);
+    assert.ok(m, `the example printed ${JSON.stringify(out)}: want "<day>n <pending> <paid> <worker eff>"`);
+    const [, day, , paid, eff] = m;
+    assert.ok(BigInt(paid) > 0n, "the claim paid something");
+    assert.equal(eff, "300.000000000000000000", "its worker part reaches the PoR cap");
+    const { node } = await q.por.node({ operator: keys.node1.address });
+    assert.ok(node!.lastReportDay >= BigInt(day), `node1's report of day ${day} is on chain`);
+  } finally {
+    example.cleanup();
+  }
   passedTests++;
 });
 
@@ -279,3 +315,4 @@ test("alice (license authority) mints a license with MsgMintLicenses", async () 
   assert.equal(licenses[0].owner, keys.node1.address);
   passedTests++;
 });
+
