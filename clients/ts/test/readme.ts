@@ -15,11 +15,14 @@ export const PKG = path.resolve(__dirname, "../..");
 /** The repository root. */
 export const ROOT = path.resolve(PKG, "../..");
 
-/** The one ```ts block of a Markdown file. */
+/** What marks the example in a README: the line right before its ```ts fence. */
+export const EXAMPLE_MARK = "<!-- make test-ts runs this example exactly as printed (clients/ts/test/readme.ts) -->";
+
+/** The ```ts block right after the README's one EXAMPLE_MARK line. */
 export function tsBlock(file: string): string {
   const md = fs.readFileSync(file, "utf8");
-  const blocks = [...md.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
-  assert.equal(blocks.length, 1, `${file}: want exactly one \`\`\`ts block, found ${blocks.length}`);
+  const blocks = [...md.matchAll(/^(.*)\n```ts\n([\s\S]*?)^```$/gm)].filter((m) => m[1] === EXAMPLE_MARK).map((m) => m[2]);
+  assert.equal(blocks.length, 1, `${file}: want exactly one \`\`\`ts block right after the line ${EXAMPLE_MARK}, found ${blocks.length}`);
   return blocks[0];
 }
 
