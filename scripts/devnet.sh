@@ -9,7 +9,8 @@
 #   --detach  leave the chain running in the background and return (make devnet-detach)
 #   --stop    stop a running devnet of this home (make devnet-stop)
 # Env: DEVNET_HOME (./.devnet), DEVNET_CHAIN_ID (aegis-devnet-1), DEVNET_DAY_SECONDS (20),
-#      DEVNET_PORT_OFFSET (0; added to every port, to run a second devnet beside the first).
+#      DEVNET_PORT_OFFSET (0; added to every port, to run a second devnet beside the first),
+#      DEVNET_EXTRA_KEYS (none; names of more funded genesis keys, on a new chain only).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -87,6 +88,12 @@ if [[ ! -f "$HOME_DIR/config/genesis.json" ]]; then
   aegisd genesis add-genesis-account "$KEY" 1000000000000000$DENOM --keyring-backend test
   aegisd keys add "$NODE_KEY" --keyring-backend test --output json >"$HOME_DIR/$NODE_KEY.json" 2>/dev/null
   aegisd genesis add-genesis-account "$NODE_KEY" 1000000000000$DENOM --keyring-backend test
+  # Genesis accounts get small account numbers; an account created later gets one >= 2^63
+  # (the SDK's GenerateID), which CosmJS before 0.39 cannot sign for (clients/ts/README.md).
+  for extra in ${DEVNET_EXTRA_KEYS:-}; do
+    aegisd keys add "$extra" --keyring-backend test --output json >"$HOME_DIR/$extra.json" 2>/dev/null
+    aegisd genesis add-genesis-account "$extra" 1000000000000$DENOM --keyring-backend test
+  done
   aegisd genesis gentx "$KEY" 100000000000$DENOM --chain-id "$CHAIN_ID" --keyring-backend test >/dev/null 2>&1
   aegisd genesis collect-gentxs >/dev/null 2>&1
   "$ROOT/scripts/devnet-genesis.sh" "$BIN" "$HOME_DIR" "$KEY" "$DAY_SECONDS"

@@ -57,8 +57,8 @@ export const aegisTypes: ReadonlyArray<[string, GeneratedType]> = [...porTypes, 
  *
  *   await SigningStargateClient.createWithSigner(comet, wallet, { registry: aegisRegistry(), gasPrice })
  *
- * Aegis Msgs have no amino converters here, so sign with a direct signer
- * (DirectSecp256k1HdWallet, Keplr's getOfflineSigner), not an amino-only one.
+ * For amino signers (SIGN_MODE_LEGACY_AMINO_JSON: Ledger, Keplr's amino signer,
+ * Secp256k1HdWallet) pass aegisAminoTypes() as the aminoTypes option too.
  */
 export function aegisRegistry(): Registry {
   return new Registry([...defaultRegistryTypes, ...aegisTypes]);

@@ -1,9 +1,12 @@
 // End-to-end: a real devnet (scripts/devnet.sh, detached, in a temporary home on free ports),
-// driven only through this package and CosmJS - typed queries, DIRECT-signed Aegis Msgs.
+// driven only through this package and CosmJS - typed queries, the README's example run as
+// printed, and every Aegis Msg signed both ways: SIGN_MODE_DIRECT and, through the amino
+// converters, SIGN_MODE_LEGACY_AMINO_JSON (Keplr's amino signer, Ledger).
 //
 // Env: AEGIS_E2E_PORT_OFFSET  DEVNET_PORT_OFFSET to use (default: the first free of 300, 310, ...)
 //      AEGIS_E2E_HOME         use the devnet already running in this home (with the offset above)
-//                             instead of starting and stopping one
+//                             instead of starting and stopping one (started with
+//                             DEVNET_EXTRA_KEYS="e2e-direct e2e-amino")
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -13,22 +16,53 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 
-import { DirectSecp256k1HdWallet, EncodeObject } from "@cosmjs/proto-signing";
-import { assertIsDeliverTxSuccess, calculateFee, DeliverTxResponse, GasPrice, SigningStargateClient } from "@cosmjs/stargate";
+import { Secp256k1HdWallet } from "@cosmjs/amino";
+import { decodeTxRaw, DirectSecp256k1HdWallet, EncodeObject, OfflineSigner } from "@cosmjs/proto-signing";
+import {
+  AminoTypes,
+  assertIsDeliverTxSuccess,
+  calculateFee,
+  DeliverTxResponse,
+  GasPrice,
+  QueryClient,
+  setupStakingExtension,
+  SigningStargateClient,
+} from "@cosmjs/stargate";
 import { CometClient } from "@cosmjs/tendermint-rpc";
+import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 
-import { aegisQueryClients, AegisQueryClients, aegisRegistry, connectAegisComet, decFromProto, license, por } from "../src";
+import {
+  aegisAminoConverters,
+  aegisAminoTypes,
+  aegisQueryClients,
+  AegisQueryClients,
+  aegisRegistry,
+  aegisTypes,
+  connectAegisComet,
+  decFromProto,
+  decToProto,
+  license,
+  por,
+} from "../src";
+import { compileReadmeExample, runExample } from "./readme";
 
 const ROOT = path.resolve(__dirname, "../../../.."); // dist/test -> repository root
 const DAY_SECONDS = 15;
 const DENOM = "uaegis";
 const GAS_PRICE = GasPrice.fromString(`0.025${DENOM}`); // the devnet nodes' minimum
 
+/**
+ * The genesis keys (devnet.sh's DEVNET_EXTRA_KEYS) that sign every Aegis Msg one way each. An
+ * account created after genesis has an account number >= 2^63, which CosmJS 0.36 cannot sign
+ * for (it needs 0.39), so these are genesis accounts, like alice and node1.
+ */
+const ACTOR_KEYS = { direct: "e2e-direct", amino: "e2e-amino" } as const;
+
 const reuse = process.env.AEGIS_E2E_HOME;
 let home = "";
 let offset = 0;
 let passedTests = 0; // the home of a failed run is kept
-const TESTS = 4;
+const TESTS = 6;
 let comet: CometClient | undefined;
 let q: AegisQueryClients;
 const keys: Record<string, { address: string; client: SigningStargateClient }> = {};
@@ -64,7 +98,13 @@ async function freeOffset(): Promise<number> {
 }
 
 function devnet(...args: string[]) {
-  const env = { ...process.env, DEVNET_HOME: home, DEVNET_PORT_OFFSET: String(offset), DEVNET_DAY_SECONDS: String(DAY_SECONDS) };
+  const env = {
+    ...process.env,
+    DEVNET_HOME: home,
+    DEVNET_PORT_OFFSET: String(offset),
+    DEVNET_DAY_SECONDS: String(DAY_SECONDS),
+    DEVNET_EXTRA_KEYS: Object.values(ACTOR_KEYS).join(" "),
+  };
   return spawnSync("bash", ["scripts/devnet.sh", ...args], { cwd: ROOT, env, encoding: "utf8", timeout: 600_000 });
 }
 
@@ -86,6 +126,16 @@ function restGet(p: string): Promise<any> {
         res.on("end", () => (res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(`GET ${p}: ${res.statusCode} ${body}`))));
       })
       .on("error", reject);
+  });
+}
+
+/** A signing client of this package's registry and amino converters (direct or amino signer). */
+async function signingClient(signer: OfflineSigner): Promise<SigningStargateClient> {
+  return SigningStargateClient.createWithSigner(comet!, signer, {
+    registry: aegisRegistry(),
+    aminoTypes: aegisAminoTypes(),
+    gasPrice: GAS_PRICE,
+    broadcastPollIntervalMs: 250, // blocks come every second
   });
 }
 
@@ -125,8 +175,7 @@ before(async () => {
     const wallet = await DirectSecp256k1HdWallet.fromMnemonic(k.mnemonic, { prefix: "aegis" });
     const [account] = await wallet.getAccounts();
     assert.equal(account.address, k.address, `${name}: the wallet derives the keyring's address`);
-    const client = await SigningStargateClient.createWithSigner(comet, wallet, { registry: aegisRegistry(), gasPrice: GAS_PRICE });
-    keys[name] = { address: account.address, client };
+    keys[name] = { address: account.address, client: await signingClient(wallet) };
   }
 });
 
@@ -168,6 +217,27 @@ test("typed queries: emission status and params, the devnet's resource node", as
       assert.equal(decFromProto(r[f]), rest.roles[i][f], `${r.role} ${f}`);
     }
   });
+  passedTests++;
+});
+
+test("the README's TypeScript example runs as printed: node1 reports and claims, each result checked", async (t) => {
+  // Exactly the ```ts block of clients/ts/README.md (= README.md's), compiled as an app's ES
+  // module; it reads node1's mnemonic and the RPC address from MNEMONIC and AEGIS_RPC.
+  const example = compileReadmeExample();
+  try {
+    const env = { MNEMONIC: keyFile("node1").mnemonic, AEGIS_RPC: `http://127.0.0.1:${26657 + offset}` };
+    const out = (await runExample(example.file, env, (DAY_SECONDS + 90) * 1000)).trim();
+    t.diagnostic(`the example printed: ${out}`);
+    const m = /^(\d+)n (\d+) (\d+) (\d+\.\d{18})$/.exec(out);
+    assert.ok(m, `the example printed ${JSON.stringify(out)}: want "<day>n <pending> <paid> <worker eff>"`);
+    const [, day, , paid, eff] = m;
+    assert.ok(BigInt(paid) > 0n, "the claim paid something");
+    assert.equal(eff, "300.000000000000000000", "its worker part reaches the PoR cap");
+    const { node } = await q.por.node({ operator: keys.node1.address });
+    assert.ok(node!.lastReportDay >= BigInt(day), `node1's report of day ${day} is on chain`);
+  } finally {
+    example.cleanup();
+  }
   passedTests++;
 });
 
@@ -277,5 +347,233 @@ test("alice (license authority) mints a license with MsgMintLicenses", async () 
   const { licenses } = await q.license.licenses(license.QueryLicensesRequest.fromPartial({ owner: keys.node1.address }));
   assert.equal(licenses.length, 1);
   assert.equal(licenses[0].owner, keys.node1.address);
+  passedTests++;
+});
+
+// --- every Aegis Msg, signed SIGN_MODE_DIRECT and SIGN_MODE_LEGACY_AMINO_JSON
+
+type Flavor = "direct" | "amino";
+
+/** The ways each Msg type was signed and the chain accepted the signature. */
+const accepted = new Map<string, Set<Flavor>>();
+/** The module errors of the Msgs the devnet cannot carry out. */
+const refusals: string[] = [];
+
+interface Signer {
+  readonly flavor: Flavor;
+  readonly address: string;
+  readonly client: SigningStargateClient;
+}
+
+/** An account that signs one way, and a second address that only receives. */
+interface Actor extends Signer {
+  readonly other: string;
+  readonly alice: Signer; // alice (the license authority), signing the same way
+}
+
+async function newWallet(flavor: Flavor, mnemonic?: string) {
+  const opts = { prefix: "aegis" };
+  if (flavor === "amino") return mnemonic ? Secp256k1HdWallet.fromMnemonic(mnemonic, opts) : Secp256k1HdWallet.generate(24, opts);
+  return mnemonic ? DirectSecp256k1HdWallet.fromMnemonic(mnemonic, opts) : DirectSecp256k1HdWallet.generate(24, opts);
+}
+
+async function newSigner(flavor: Flavor, mnemonic?: string): Promise<Signer> {
+  const wallet = await newWallet(flavor, mnemonic);
+  const [{ address }] = await wallet.getAccounts();
+  return { flavor, address, client: await signingClient(wallet) };
+}
+
+const SIGN_MODES: Record<Flavor, SignMode> = { direct: SignMode.SIGN_MODE_DIRECT, amino: SignMode.SIGN_MODE_LEGACY_AMINO_JSON };
+
+/** Records that the chain took msg signed s's way (checking the sign mode the tx carries). */
+async function record(s: Signer, msg: EncodeObject, res: DeliverTxResponse): Promise<void> {
+  const { tx } = await comet!.tx({ hash: Buffer.from(res.transactionHash, "hex") });
+  const { signerInfos } = decodeTxRaw(tx).authInfo;
+  assert.equal(signerInfos[0].modeInfo?.single?.mode, SIGN_MODES[s.flavor], `${msg.typeUrl}: the tx's sign mode`);
+  if (!accepted.has(msg.typeUrl)) accepted.set(msg.typeUrl, new Set());
+  accepted.get(msg.typeUrl)!.add(s.flavor);
+}
+
+/** Signs msg ("auto" gas, which simulates it first), checks that it succeeded and records it. */
+async function deliver(s: Signer, msg: EncodeObject): Promise<DeliverTxResponse> {
+  const res = await s.client.signAndBroadcast(s.address, [msg], 1.5);
+  assertIsDeliverTxSuccess(res);
+  await record(s, msg, res);
+  return res;
+}
+
+/**
+ * A Msg the devnet cannot carry out (it needs state the devnet does not have, or the gov
+ * account's signature) is signed with a fixed fee (simulating would run it): CheckTx verifies
+ * the signature (signAndBroadcast throws if it fails), then the module refuses the Msg in the
+ * block with its own error.
+ */
+async function refused(s: Signer, msg: EncodeObject, error: RegExp): Promise<void> {
+  const res = await s.client.signAndBroadcast(s.address, [msg], calculateFee(400_000, GAS_PRICE));
+  assert.notEqual(res.code, 0, `${msg.typeUrl} should have been refused`);
+  const log = res.rawLog || (await comet!.tx({ hash: Buffer.from(res.transactionHash, "hex") })).result.log || "";
+  assert.match(log, error, `${msg.typeUrl} (${s.flavor}): code ${res.code}`);
+  assert.doesNotMatch(log, /signature verification failed|unauthorized: pubKey/i);
+  await record(s, msg, res);
+  refusals.push(`${s.flavor} ${msg.typeUrl}: code ${res.code}, ${log.replace(/^failed to execute message; message index: 0: /, "")}`);
+}
+
+const porMsg = (name: string, value: unknown): EncodeObject => ({ typeUrl: `/aegis.por.v1.${name}`, value });
+const licenseMsg = (name: string, value: unknown): EncodeObject => ({ typeUrl: `/aegis.license.v1.${name}`, value });
+
+/** The type URL's decoded Msg response of a one-Msg tx. */
+function response<T>(res: DeliverTxResponse, type: { decode(b: Uint8Array): T }): T {
+  return type.decode(res.msgResponses[0].value);
+}
+
+/**
+ * Every Msg of aegis.por.v1 and aegis.license.v1, in an order that gives each the state it
+ * needs: a new node's life (register, stake, roles, withdraw address, report, claim), its
+ * licenses (operator, node and validator bindings, transfer, rewards), and the Msgs it cannot
+ * carry out on a devnet, refused by their module after the signature was accepted.
+ */
+async function journey(t: { diagnostic(msg: string): void }, a: Actor, licenses: bigint[], minStake: bigint, validator: string) {
+  const X = a.address;
+  const R = por.NodeRole;
+  const coin = (amount: bigint) => ({ denom: DENOM, amount: amount.toString() });
+  const node = async () => (await q.por.node({ operator: X })).node!;
+  const lic = async (id: bigint) => (await q.license.license({ id })).license!;
+
+  const [l1, l2, l3] = licenses;
+
+  // A node in two roles, with a moniker JSON escapes (amino JSON escapes <, > and &).
+  const moniker = `${a.flavor} <node> & é`;
+  await deliver(a, porMsg("MsgRegisterNode", por.MsgRegisterNode.fromPartial({
+    operator: X, moniker, roles: [R.NODE_ROLE_WORKER, R.NODE_ROLE_DELEGATE], stake: coin(2n * minStake),
+  })));
+  let n = await node();
+  assert.equal(n.moniker, moniker);
+  assert.deepEqual(n.roles, [R.NODE_ROLE_WORKER, R.NODE_ROLE_DELEGATE]);
+  assert.equal(n.stake, (2n * minStake).toString());
+
+  await deliver(a, porMsg("MsgAddStake", por.MsgAddStake.fromPartial({ operator: X, amount: coin(minStake) })));
+  await deliver(a, porMsg("MsgActivateRole", por.MsgActivateRole.fromPartial({ operator: X, role: R.NODE_ROLE_DA })));
+  assert.deepEqual((await node()).roles, [R.NODE_ROLE_WORKER, R.NODE_ROLE_DELEGATE, R.NODE_ROLE_DA]);
+  await deliver(a, porMsg("MsgDeactivateRole", por.MsgDeactivateRole.fromPartial({ operator: X, role: R.NODE_ROLE_DA })));
+  const unbond = await deliver(a, porMsg("MsgUnbondStake", por.MsgUnbondStake.fromPartial({ operator: X, amount: coin(minStake) })));
+  const entry = response(unbond, por.MsgUnbondStakeResponse).entry!;
+  assert.equal(entry.amount, minStake.toString());
+  n = await node();
+  assert.deepEqual(n.roles, [R.NODE_ROLE_WORKER, R.NODE_ROLE_DELEGATE]);
+  assert.equal(n.stake, (2n * minStake).toString());
+
+  await deliver(a, porMsg("MsgSetWithdrawAddress", por.MsgSetWithdrawAddress.fromPartial({ operator: X, withdrawAddress: a.other })));
+  assert.equal((await node()).withdrawAddress, a.other);
+
+  // A report with a storage root (bytes: base64 in amino JSON).
+  const root = Uint8Array.from({ length: 32 }, (_, i) => (i * 37 + 251) % 256);
+  const part = (role: por.NodeRole, compute: bigint, storage: bigint, bandwidth: bigint) => ({ role, resources: { compute, storage, bandwidth } });
+  const reported = await deliver(a, porMsg("MsgSubmitReport", por.MsgSubmitReport.fromPartial({
+    operator: X,
+    totals: { compute: 300n, storage: 200n, bandwidth: 200n },
+    parts: [part(R.NODE_ROLE_WORKER, 150n, 100n, 80n), part(R.NODE_ROLE_DELEGATE, 110n, 80n, 110n)],
+    storageRoot: root,
+  })));
+  const day = response(reported, por.MsgSubmitReportResponse).day;
+  n = await node();
+  assert.equal(n.lastReportDay, day);
+  assert.deepEqual(n.lastReportTotals, { compute: 300n, storage: 200n, bandwidth: 200n });
+  assert.deepEqual(Uint8Array.from(n.storageRoot), root);
+
+  // Licenses: an operator authorized and revoked, a node binding and its end, a validator
+  // binding, a transfer.
+  await deliver(a, licenseMsg("MsgAuthorizeOperator", license.MsgAuthorizeOperator.fromPartial({ owner: X, ids: [l1], operator: a.other })));
+  assert.equal((await lic(l1)).operator, a.other);
+  await deliver(a, licenseMsg("MsgRevokeOperator", license.MsgRevokeOperator.fromPartial({ owner: X, ids: [l1] })));
+  assert.equal((await lic(l1)).operator, "");
+  await deliver(a, licenseMsg("MsgBindToNode", license.MsgBindToNode.fromPartial({ signer: X, ids: [l1], node: X })));
+  assert.deepEqual((await lic(l1)).binding, { kind: license.BindingKind.BINDING_NODE, target: X });
+  await deliver(a, licenseMsg("MsgUnbind", license.MsgUnbind.fromPartial({ signer: X, ids: [l1] })));
+  assert.equal((await lic(l1)).binding!.kind, license.BindingKind.BINDING_NONE);
+  await deliver(a, licenseMsg("MsgBindToValidator", license.MsgBindToValidator.fromPartial({ signer: X, ids: [l2], validator })));
+  assert.deepEqual((await lic(l2)).binding, { kind: license.BindingKind.BINDING_VALIDATOR, target: validator });
+  await deliver(a, licenseMsg("MsgTransferLicenses", license.MsgTransferLicenses.fromPartial({ owner: X, ids: [l3], to: a.other })));
+  assert.equal((await lic(l3)).owner, a.other);
+
+  // What a devnet cannot carry out: refused by the module, after the signature was accepted.
+  const leaf = (k: number) => Uint8Array.from({ length: 32 }, (_, i) => (i + k) % 256);
+  await refused(a, porMsg("MsgAnswerChallenge", por.MsgAnswerChallenge.fromPartial({
+    operator: X, challengeId: 999_999n, proofs: [{ leaf: leaf(1), path: [leaf(2), leaf(3)] }, { leaf: leaf(4), path: [] }],
+  })), /challenge 999999/);
+  await refused(a, porMsg("MsgRetryPayout", por.MsgRetryPayout.fromPartial({ signer: X, ids: [entry.id] })), /is not set aside/);
+  await refused(a, licenseMsg("MsgRedeemLicenses", license.MsgRedeemLicenses.fromPartial({ owner: X, ids: [l2] })), /redemption opens on MAINNET/);
+  await refused(a, licenseMsg("MsgRetrySettlement", license.MsgRetrySettlement.fromPartial({ signer: X, ids: [l2] })), /has no stuck settlement/);
+  // The gov account signs these (inside a proposal); signed by X, the module refuses X.
+  const { params: porParams } = await q.por.params({});
+  const { params: licenseParams } = await q.license.params({});
+  await refused(a, porMsg("MsgSlashNode", por.MsgSlashNode.fromPartial({
+    authority: X, operator: X, fraction: decToProto("0.05"), reason: "amino <test> & co",
+  })), new RegExp(`expected \\w+, got ${X}`));
+  await refused(a, porMsg("MsgUpdateParams", por.MsgUpdateParams.fromPartial({ authority: X, params: porParams })), new RegExp(`expected \\w+, got ${X}`));
+  await refused(a, licenseMsg("MsgUpdateParams", license.MsgUpdateParams.fromPartial({ authority: X, params: licenseParams })), new RegExp(`expected \\w+, got ${X}`));
+
+  // Rewards: the validator-bound license's staking rewards, and the node's, once the day of
+  // its report has ticked.
+  await waitFor(`license rewards of ${a.flavor}'s validator-bound license`, 60_000, async () => BigInt((await q.license.rewards({ owner: X })).amount || "0") > 0n);
+  await deliver(a, licenseMsg("MsgClaimLicenseRewards", license.MsgClaimLicenseRewards.fromPartial({ owner: X })));
+  await deliver(a, licenseMsg("MsgUnbind", license.MsgUnbind.fromPartial({ signer: X, ids: [l2] })));
+  const lic2 = await lic(l2);
+  assert.equal(lic2.binding!.kind, license.BindingKind.BINDING_NONE);
+  assert.ok(lic2.unbondingUntil, "its stake is unbonding from the validator");
+
+  await waitFor(`rewards of ${a.flavor}'s node (report of day ${day})`, (2 * DAY_SECONDS + 30) * 1000, async () => BigInt((await q.por.rewards({ operator: X })).total) > 0n);
+  const claimed = await deliver(a, porMsg("MsgClaimRewards", por.MsgClaimRewards.fromPartial({ operator: X })));
+  const paid = response(claimed, por.MsgClaimRewardsResponse).amount;
+  assert.equal(paid.length, 1);
+  assert.ok(BigInt(paid[0].amount) > 0n);
+  t.diagnostic(`${a.flavor}: node ${X} reported on day ${day}, claimed ${paid[0].amount}${DENOM} to ${a.other}; licenses ${l1}-${l3}`);
+}
+
+test("every Aegis Msg is accepted signed both ways: DIRECT, and LEGACY_AMINO_JSON through aegisAminoTypes()", async (t) => {
+  const aliceMnemonic = keyFile("alice").mnemonic;
+  const actors: Actor[] = [];
+  for (const flavor of ["direct", "amino"] as const) {
+    const s = await newSigner(flavor, keyFile(ACTOR_KEYS[flavor]).mnemonic);
+    const other = (await newSigner("direct")).address; // a new address: it never signs
+    const alice = flavor === "direct" ? { flavor, address: keys.alice.address, client: keys.alice.client } : await newSigner(flavor, aliceMnemonic);
+    assert.equal(alice.address, keys.alice.address);
+    actors.push({ ...s, other, alice });
+  }
+  const { params } = await q.por.params({});
+  const minStake = BigInt(params!.roles[0].minStake);
+  const { validators } = await QueryClient.withExtensions(comet!, setupStakingExtension).staking.validators("BOND_STATUS_BONDED");
+  assert.equal(validators.length, 1);
+
+  // Alice (the license authority) mints three licenses to each, signing the same way.
+  const licenses: bigint[][] = [];
+  for (const a of actors) {
+    const minted = await deliver(a.alice, licenseMsg("MsgMintLicenses", license.MsgMintLicenses.fromPartial({ authority: a.alice.address, owner: a.address, count: 3n })));
+    const first = BigInt(eventAttrs(minted, "aegis.license.v1.EventLicensesMinted").first_id as string);
+    licenses.push([first, first + 1n, first + 2n]);
+    assert.equal((await q.license.license({ id: first + 2n })).license!.owner, a.address);
+  }
+
+  // The check is real: amino JSON one field off what the chain computes fails the signature.
+  const skewed = aegisAminoConverters()["/aegis.por.v1.MsgClaimRewards"];
+  const amino = actors.find((a) => a.flavor === "amino")!;
+  const liar = await SigningStargateClient.createWithSigner(comet!, await newWallet("amino", keyFile(ACTOR_KEYS.amino).mnemonic), {
+    registry: aegisRegistry(),
+    aminoTypes: new AminoTypes({
+      "/aegis.por.v1.MsgClaimRewards": { ...skewed, toAmino: (v: unknown) => ({ ...skewed.toAmino(v), extra: "1" }) },
+    }),
+    broadcastPollIntervalMs: 250,
+  });
+  await assert.rejects(
+    liar.signAndBroadcast(amino.address, [porMsg("MsgClaimRewards", { operator: amino.address })], calculateFee(200_000, GAS_PRICE)),
+    /signature verification failed/,
+  );
+
+  // The two journeys at once: their accounts are independent.
+  await Promise.all(actors.map((a, i) => journey(t, a, licenses[i], minStake, validators[0].operatorAddress)));
+
+  for (const [url] of aegisTypes) {
+    assert.deepEqual([...(accepted.get(url) ?? [])].sort(), ["amino", "direct"], `${url} signed both ways`);
+  }
+  refusals.sort().forEach((r) => t.diagnostic(r));
   passedTests++;
 });
