@@ -239,13 +239,14 @@ const LicenseParams = shape({
 /** Each Msg: [type URL, amino name, shape]. */
 const MSGS: ReadonlyArray<readonly [string, string, Shape]> = [
   ["/aegis.por.v1.MsgRegisterNode", "aegis/por/MsgRegisterNode",
-    shape({ operator: "string", moniker: "string", roles: ["enum", LIST], stake: [Coin, KEEP] })],
+    shape({ operator: "string", moniker: "string", roles: ["enum", LIST], stake: [Coin, KEEP], reporter: "string" })],
   ["/aegis.por.v1.MsgActivateRole", "aegis/por/MsgActivateRole", shape({ operator: "string", role: "enum" })],
   ["/aegis.por.v1.MsgDeactivateRole", "aegis/por/MsgDeactivateRole", shape({ operator: "string", role: "enum" })],
   ["/aegis.por.v1.MsgAddStake", "aegis/por/MsgAddStake", shape({ operator: "string", amount: [Coin, KEEP] })],
   ["/aegis.por.v1.MsgUnbondStake", "aegis/por/MsgUnbondStake", shape({ operator: "string", amount: [Coin, KEEP] })],
   ["/aegis.por.v1.MsgSetWithdrawAddress", "aegis/por/MsgSetWithdrawAddress",
     shape({ operator: "string", withdraw_address: "string" })],
+  ["/aegis.por.v1.MsgSetReporter", "aegis/por/MsgSetReporter", shape({ operator: "string", reporter: "string" })],
   ["/aegis.por.v1.MsgSubmitReport", "aegis/por/MsgSubmitReport",
     shape({ operator: "string", totals: [Resources, KEEP], parts: [RolePart, KEEP_LIST], storage_root: "bytes" })],
   ["/aegis.por.v1.MsgClaimRewards", "aegis/por/MsgClaimRewards", shape({ operator: "string" })],
