@@ -32,6 +32,8 @@ func initCmd() *cobra.Command {
 			c.KeyringBackend, _ = f.GetString("keyring-backend")
 			c.GasPrices, _ = f.GetString("gas-prices")
 			c.Probe.DeclaredBandwidthMbps, _ = f.GetUint64("bandwidth-mbps")
+			c.Listen.Status, _ = f.GetString("status-listen")
+			c.Listen.Metrics, _ = f.GetString("metrics-listen")
 			roles, _ := f.GetStringSlice("roles")
 			c.Roles = equalShares(roles)
 			if err := c.Validate(); err != nil {
@@ -70,6 +72,9 @@ func initCmd() *cobra.Command {
 	f.String("keyring-backend", "test", "keyring backend of the hot key (os, file, test)")
 	f.String("gas-prices", "0.025uaegis", "gas price the chain's nodes accept")
 	f.Uint64("bandwidth-mbps", 0, "declared bandwidth in Mbit/s when it cannot be measured")
+	def := config.Default()
+	f.String("status-listen", def.Listen.Status, "address `run` serves the status page on (empty: off)")
+	f.String("metrics-listen", def.Listen.Metrics, "address `run` serves Prometheus metrics on, at /metrics (empty: off)")
 	f.StringSlice("roles", []string{"worker"}, "roles the node reports for; the resources are split equally")
 	f.Bool("authz", false, "print x/authz grants and a fee allowance for the hot key instead of making it the node's reporter key")
 	_ = cmd.MarkFlagRequired("chain-id")

@@ -60,6 +60,9 @@ func TestSystemAegisNode(t *testing.T) {
 	}
 	d = startNode(t, nodeBin, home)
 	watch(14 * time.Second)
+	for _, want := range []string{`"msg":"serving metrics","addr":"` + cfg.Listen.Metrics + `"`, `"msg":"serving status page","addr":"` + cfg.Listen.Status + `"`} {
+		require.Contains(t, d.log.String(), want, "run logs where it listens, at start")
+	}
 	first := lastReportDay(c, node)
 	require.GreaterOrEqual(t, len(seen), 3, "reports on several days: %v\n%s", seen, d.log.String())
 
