@@ -28,21 +28,25 @@ func runCLI(t *testing.T, args ...string) (string, error) {
 func TestInitFlagsLandInConfig(t *testing.T) {
 	home := t.TempDir()
 	out, err := runCLI(t, "init", "--home", home, "--chain-id", "aegis-test-1",
-		"--node", "http://10.0.0.5:26657", "--grpc", "10.0.0.5:9090",
+		"--node", "http://10.0.0.5:26657", "--grpc", "127.0.0.1:1", "--bandwidth-mbps", "1000",
 		"--status-listen", "0.0.0.0:8081", "--metrics-listen", "", "--roles", "worker,da")
 	require.NoError(t, err, out)
 	c, err := config.Load(home)
 	require.NoError(t, err)
 	require.Equal(t, "http://10.0.0.5:26657", c.RPC)
-	require.Equal(t, "10.0.0.5:9090", c.GRPC)
+	require.Equal(t, "127.0.0.1:1", c.GRPC)
 	require.Equal(t, "0.0.0.0:8081", c.Listen.Status)
 	require.Empty(t, c.Listen.Metrics, "an empty address turns the server off")
 	require.Len(t, c.Roles, 2)
+	// It checked this machine against the roles' minimums (the chain's defaults here: no chain).
+	require.Contains(t, out, "ROLE       SHARE %")
+	require.Contains(t, out, "x/por's default params")
 
 	// Without the flags: the defaults.
 	home = t.TempDir()
-	out, err = runCLI(t, "init", "--home", home, "--chain-id", "aegis-test-1")
+	out, err = runCLI(t, "init", "--home", home, "--chain-id", "aegis-test-1", "--check-roles=false")
 	require.NoError(t, err, out)
+	require.NotContains(t, out, "SHARE %", "--check-roles=false skips the check")
 	c, err = config.Load(home)
 	require.NoError(t, err)
 	require.Equal(t, config.Default().Listen, c.Listen)

@@ -32,6 +32,7 @@ func TestSystemAegisNode(t *testing.T) {
 	home, hot, cfg := rn.Home, rn.Hot, rn.Config
 	require.Contains(t, rn.InitOut, "aegisd tx por set-reporter "+hot+" --fund 10000000uaegis --from "+node)
 	require.NotContains(t, rn.InitOut, "tx authz grant")
+	require.Contains(t, rn.InitOut, "minimums (as compute/storage/bandwidth), from the chain at "+c.GRPC, "init checks the machine against the chain's minimums")
 
 	// register, signed by the operator key (here in the chain's keyring), after a summary.
 	out, err := rn.run(c, "register", "--roles", "worker,da", "--stake", "1AEGIS")
