@@ -61,13 +61,13 @@ func checkRoles(total probe.Units, params portypes.Params, shares []config.RoleS
 // pct is a role's part of a resource as probe.Partition computes it: floor(v * p / 100).
 func pct(v, p uint64) uint64 { return v/100*p + v%100*p/100 }
 
-// missing names the minimums got falls short of, as status does ("compute 2 < 140").
-func missing(got, min probe.Units) []string {
+// missing names the minimums (want) got falls short of, as status does ("compute 2 < 140").
+func missing(got, want probe.Units) []string {
 	var out []string
 	for _, r := range []struct {
 		name     string
 		got, min uint64
-	}{{"compute", got.Compute, min.Compute}, {"storage", got.Storage, min.Storage}, {"bandwidth", got.Bandwidth, min.Bandwidth}} {
+	}{{"compute", got.Compute, want.Compute}, {"storage", got.Storage, want.Storage}, {"bandwidth", got.Bandwidth, want.Bandwidth}} {
 		if r.got < r.min {
 			out = append(out, fmt.Sprintf("%s %d < %d", r.name, r.got, r.min))
 		}
