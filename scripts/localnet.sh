@@ -160,11 +160,10 @@ setup() {
     v=node$(((i - 1) % 4))
     echo "Resource node $n (aegis-node, reporting to $v)"
     out=$("$NODE_BIN" init --home "$h" --chain-id "$CHAIN_ID" --node "http://127.0.0.1:$((26657 + $(offset_of "$v")))" \
-      --grpc "127.0.0.1:$((9090 + $(offset_of "$v")))" --operator "$(addr "$n")" --bandwidth-mbps 1000 --roles worker,da 2>&1)
+      --grpc "127.0.0.1:$((9090 + $(offset_of "$v")))" --operator "$(addr "$n")" --bandwidth-mbps 1000 --roles worker,da \
+      --metrics-listen "127.0.0.1:$((26680 + 10 * i))" --status-listen "127.0.0.1:$((26681 + 10 * i))" 2>&1)
     hot=$(sed -n 's/.*hot key[[:space:]]*[^ ]* = \(aegis1[0-9a-z]*\).*/\1/p' <<<"$out" | head -1)
     [[ -n $hot ]] || die "aegis-node init printed no hot key: $out"
-    sed -i '/^\[listen\]/,/^\[/ s#^metrics = .*#metrics = "127.0.0.1:'$((26680 + 10 * i))'"#' "$h/config.toml"
-    sed -i '/^\[listen\]/,/^\[/ s#^status = .*#status = "127.0.0.1:'$((26681 + 10 * i))'"#' "$h/config.toml"
     "$NODE_BIN" register --home "$h" --roles worker,da --stake 30000AEGIS --moniker "$n" \
       --from "$n" --keyring-dir "$KEYS" --keyring-backend test --yes >>"$NET/logs/$n.log" 2>&1 ||
       die "aegis-node register $n failed; see $NET/logs/$n.log"

@@ -24,8 +24,20 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		pending: prometheus.NewGauge(prometheus.GaugeOpts{Name: "aegis_node_challenges_pending", Help: "The node's challenges pending on chain at the last look."}),
 	}
 	reg.MustRegister(m.answeredTotal, m.failures, m.pending)
+	// Every label at 0 from start, so rates and alerts work before the first event.
+	for _, c := range Causes {
+		m.failures.WithLabelValues(c)
+	}
+	for k := range portypes.ChallengeKind_name {
+		if kind := portypes.ChallengeKind(k); kind != portypes.CHALLENGE_KIND_UNSPECIFIED {
+			m.answeredTotal.WithLabelValues(kindName(kind))
+		}
+	}
 	return m
 }
+
+// Causes are the cause labels of aegis_node_challenge_failures_total.
+var Causes = []string{"dataset", "expired", "refused", "no_grant", "unreachable", "tx_failed", "other"}
 
 func (m *Metrics) answered(k portypes.ChallengeKind) {
 	if m != nil {

@@ -382,3 +382,15 @@ func (c *Client) explain(err error, msgs ...sdk.Msg) error {
 	}
 	return err
 }
+
+// PorParamsAt are x/por's parameters from the chain's gRPC endpoint at addr, without a key
+// (probe and init check the machine against the roles' minimums before the node runs).
+func PorParamsAt(ctx context.Context, enc Encoding, addr string) (portypes.Params, error) {
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.ForceCodec(codec.NewProtoCodec(enc.Registry).GRPCCodec())))
+	if err != nil {
+		return portypes.Params{}, fmt.Errorf("gRPC address %q: %w", addr, err)
+	}
+	defer conn.Close()
+	return (&Client{conn: conn}).PorParams(ctx)
+}

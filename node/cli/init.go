@@ -19,7 +19,7 @@ const defaultTimeout = 30 * time.Second
 func initCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "init",
-		Short: "Write config.toml, create the hot key, and print the four commands to run with the operator key",
+		Short: "Write config.toml, create the hot key, print the command to run with the operator key, and check the machine against the roles' minimums",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			home := homeOf(cmd)
@@ -32,6 +32,8 @@ func initCmd() *cobra.Command {
 			c.KeyringBackend, _ = f.GetString("keyring-backend")
 			c.GasPrices, _ = f.GetString("gas-prices")
 			c.Probe.DeclaredBandwidthMbps, _ = f.GetUint64("bandwidth-mbps")
+			c.Listen.Status, _ = f.GetString("status-listen")
+			c.Listen.Metrics, _ = f.GetString("metrics-listen")
 			roles, _ := f.GetStringSlice("roles")
 			c.Roles = equalShares(roles)
 			if err := c.Validate(); err != nil {
@@ -56,9 +58,19 @@ func initCmd() *cobra.Command {
 			}
 			if useAuthz, _ := cmd.Flags().GetBool("authz"); useAuthz {
 				printAuthzGrants(cmd.OutOrStdout(), home, c, hot.String())
-				return nil
+			} else {
+				printGrants(cmd.OutOrStdout(), home, c, hot.String())
 			}
-			printGrants(cmd.OutOrStdout(), home, c, hot.String())
+			if check, _ := cmd.Flags().GetBool("check-roles"); check {
+				// Before any stake is at risk: which roles this machine can fill.
+				_, units, err := measureMachine(cmd.Context(), c, home)
+				if err != nil {
+					fmt.Fprintf(cmd.OutOrStdout(), "\nroles not checked: %v\n(then `aegis-node probe` shows which roles' minimums this machine meets)\n", err)
+					return nil
+				}
+				params, source := chainRoleParams(cmd.Context(), c.GRPC)
+				checkRoles(units, params, c.Roles, source).print(cmd.OutOrStdout())
+			}
 			return nil
 		},
 	}
@@ -70,7 +82,11 @@ func initCmd() *cobra.Command {
 	f.String("keyring-backend", "test", "keyring backend of the hot key (os, file, test)")
 	f.String("gas-prices", "0.025uaegis", "gas price the chain's nodes accept")
 	f.Uint64("bandwidth-mbps", 0, "declared bandwidth in Mbit/s when it cannot be measured")
+	def := config.Default()
+	f.String("status-listen", def.Listen.Status, "address `run` serves the status page on (empty: off)")
+	f.String("metrics-listen", def.Listen.Metrics, "address `run` serves Prometheus metrics on, at /metrics (empty: off)")
 	f.StringSlice("roles", []string{"worker"}, "roles the node reports for; the resources are split equally")
+	f.Bool("check-roles", true, "measure this machine (a few seconds) and show which roles' minimums it meets")
 	f.Bool("authz", false, "print x/authz grants and a fee allowance for the hot key instead of making it the node's reporter key")
 	_ = cmd.MarkFlagRequired("chain-id")
 	return cmd

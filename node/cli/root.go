@@ -30,11 +30,12 @@ func NewRootCmd() *cobra.Command {
 		Use:   "aegis-node",
 		Short: "Aegis resource node: measure the machine, report every chain day with a hot key, claim",
 		Long: `aegis-node runs next to a resource node's hardware. It measures the machine, submits one
-report per chain day through an x/authz grant from the node's operator (so the operator's
-stake key never touches the machine), claims rewards, and shows how the node is doing.
+report per chain day with a hot key the operator names the node's reporter key (so the
+operator's stake key never touches the machine), claims rewards, and shows how the node is
+doing.
 
-Start with 'aegis-node init', run the four commands it prints with the operator key, then
-'aegis-node run'. While the chain's challenges are on, run also keeps the node's dataset in
+Start with 'aegis-node init' (it also shows which roles' minimums this machine meets), run
+the command it prints with the operator key, then 'aegis-node run'. While the chain's challenges are on, run also keeps the node's dataset in
 <home>/data/dataset and answers the node's liveness and storage challenges; 'aegis-node
 dataset build' builds that dataset ahead of time (hours at the recommended sizes).`,
 		SilenceUsage: true,

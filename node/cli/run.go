@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -53,15 +55,30 @@ func runCmd() *cobra.Command {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			var servers []*http.Server
+			defer func() {
+				shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				for _, s := range servers {
+					_ = s.Shutdown(shutdown)
+				}
+			}()
 			if cfg.Listen.Metrics != "" {
 				mux := http.NewServeMux()
 				mux.Handle("/metrics", metrics.Handler())
-				servers = append(servers, serve(log, cfg.Listen.Metrics, mux))
+				s, err := serve(log, "metrics", cfg.Listen.Metrics, "/metrics", mux)
+				if err != nil {
+					return err
+				}
+				servers = append(servers, s)
 			}
 			if cfg.Listen.Status != "" {
 				mux := http.NewServeMux()
 				mux.Handle("/", &status.Page{Client: client, Home: home})
-				servers = append(servers, serve(log, cfg.Listen.Status, mux))
+				s, err := serve(log, "status page", cfg.Listen.Status, "/", mux)
+				if err != nil {
+					return err
+				}
+				servers = append(servers, s)
 			}
 			log.Info("aegis-node running", "operator", cfg.Operator, "hot_key", client.HotAddr.String(), "chain_id", cfg.ChainID)
 			answering := make(chan struct{})
@@ -69,11 +86,6 @@ func runCmd() *cobra.Command {
 			go watchHotBalance(ctx, log, client, cfg.GasPrices)
 			err = r.Run(ctx)
 			<-answering
-			shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			for _, s := range servers {
-				_ = s.Shutdown(shutdown)
-			}
 			log.Info("aegis-node stopped")
 			return err
 		},
@@ -84,15 +96,21 @@ func runCmd() *cobra.Command {
 // the data directory, on the disk whose storage the reports declare.
 func datasetDir(home string) string { return filepath.Join(home, "data", dataset.DirName) }
 
-// serve starts an HTTP server in the background.
-func serve(log *slog.Logger, addr string, h http.Handler) *http.Server {
+// serve listens on addr now — so a taken port is an error at start, not a line lost in the
+// log — logs where (one line per server, with the URL to open), and serves in the background.
+func serve(log *slog.Logger, what, addr, path string, h http.Handler) (*http.Server, error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("%s on %s: %w (change [listen] in config.toml, or empty it to turn the %s off)", what, addr, err, what)
+	}
 	s := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	log.Info("serving "+what, "addr", l.Addr().String(), "url", "http://"+l.Addr().String()+path)
 	go func() {
-		if err := s.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Error("server stopped", "addr", addr, "err", err)
+		if err := s.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("server stopped", "server", what, "addr", addr, "err", err)
 		}
 	}()
-	return s
+	return s, nil
 }
 
 // watchHotBalance warns, at start and then hourly, when the hot key is the node's reporter

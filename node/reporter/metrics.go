@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"cosmossdk.io/math"
@@ -43,9 +44,20 @@ func NewMetrics() *Metrics {
 		challenges: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "aegis_node_challenges",
 			Help: "The node's resolved challenges on chain (challenges_passed, challenges_missed) and its misses inside the failure window."}, []string{"status"}),
 	}
-	m.registry.MustRegister(m.lastDay, m.reports, m.pendingGauge, m.eff, m.penalized, m.failures, m.builds, m.buildSeconds, m.challenges)
+	m.registry.MustRegister(m.lastDay, m.reports, m.pendingGauge, m.eff, m.penalized, m.failures, m.builds, m.buildSeconds, m.challenges,
+		// The process's own figures (heap, goroutines, GC; CPU, RSS, open files), to watch
+		// the daemon's footprint next to its reports.
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// Every cause at 0 from start, so a rate or an alert on a cause works before its first
+	// failure (a series that appears only at its first increment has no "before").
+	for _, c := range Causes {
+		m.failures.WithLabelValues(c)
+	}
 	return m
 }
+
+// Causes are the cause labels of aegis_node_failures_total, as Cause names them.
+var Causes = []string{"unreachable", "no_grant", "not_registered", "tx_failed", "other"}
 
 // Registerer is where other parts of the daemon (the challenge answerer) register their
 // figures, so /metrics serves them all.

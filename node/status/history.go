@@ -14,12 +14,14 @@ import (
 // Point is one day of a role's chart: the node's eff PoR counting at that day's tick and
 // its reward, eff × the role's reward-index growth that day (the chain's daily receipt).
 type Point struct {
-	Day    uint64 `json:"day"`
+	Day uint64 `json:"day"`
+	// Date is when the chain day began (UTC, RFC 3339; empty when unknown).
+	Date   string `json:"date,omitempty"`
 	Eff    string `json:"eff"`
 	Reward string `json:"reward_uaegis"`
 }
 
-// Series is one role's last days.
+// Series is one role's last days; Role is spelled as users type it (worker, da, ...).
 type Series struct {
 	Role   string  `json:"role"`
 	Points []Point `json:"points"`
@@ -47,7 +49,7 @@ func History(ctx context.Context, c *chain.Client, history []reporter.DayEff, re
 		if !ok {
 			continue
 		}
-		s := Series{Role: role}
+		s := Series{Role: roleName(portypes.NodeRole(rv))}
 		prev := math.LegacyZeroDec()
 		if first > 1 {
 			prev = index(ctx, c, portypes.NodeRole(rv), first-1)

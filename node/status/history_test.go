@@ -21,17 +21,64 @@ func TestEffAt(t *testing.T) {
 	}
 }
 
-// TestSVGChart: every point is drawn with its day and value, scaled into the box, with no
-// external reference.
+// TestSVGChart: every point is drawn with its day, date and value (uaegis in data-value, AEGIS
+// and uaegis on hover), over a time axis of chain days and dates and a value axis in AEGIS,
+// with no external reference.
 func TestSVGChart(t *testing.T) {
-	pts := []Point{{Day: 1, Reward: "0"}, {Day: 2, Reward: "50"}, {Day: 3, Reward: "100"}}
-	svg := string(svgChart(pts, func(p Point) string { return p.Reward }, "#000"))
+	pts := []Point{{Day: 1, Date: "2026-12-01T00:00:00Z", Reward: "0"}, {Day: 2, Date: "2026-12-02T00:00:00Z", Reward: "1500000"},
+		{Day: 3, Date: "2026-12-03T00:00:00Z", Reward: "123456789"}}
+	svg := string(svgChart(pts, rewardChart))
 	for _, p := range pts {
-		require.Contains(t, svg, `data-day="`+itoa(p.Day)+`" data-value="`+p.Reward+`"`)
+		require.Contains(t, svg, `data-day="`+itoa(p.Day)+`" data-date="`+p.Date+`" data-value="`+p.Reward+`"`)
 	}
+	require.Contains(t, svg, "<title>day 2 · 2026-12-02: 1.5 AEGIS (1500000 uaegis)</title>")
+	require.Contains(t, svg, "<title>day 3 · 2026-12-03: 123.456789 AEGIS (123456789 uaegis)</title>")
+	require.Contains(t, svg, `class="x-tick">day 1</text>`)
+	require.Contains(t, svg, ">2026-12-01</text>")
+	require.Contains(t, svg, `class="y-tick">200</text>`, "the value axis rounds 123.46 AEGIS up to 200")
+	require.Contains(t, svg, `class="y-tick">100</text>`)
+	require.Contains(t, svg, `class="y-tick">0</text>`)
 	require.Contains(t, svg, "<polyline")
 	require.NotContains(t, svg, "http")
 	require.True(t, strings.HasPrefix(svg, "<svg"))
+
+	// Short (devnet) days show times; eff is a short number, not 18 decimals.
+	short := []Point{{Day: 7, Date: "2026-12-05T10:00:00Z", Eff: "216.000000000000000000"}, {Day: 8, Date: "2026-12-05T10:00:20Z", Eff: "1.234567890000000000"}}
+	svg = string(svgChart(short, effChart))
+	require.Contains(t, svg, "<title>day 8 · 10:00:20: eff PoR 1.235</title>")
+	require.Contains(t, svg, `class="y-tick">500</text>`)
+	require.NotContains(t, svg, ">216.000000000000000000<")
+}
+
+func TestFigures(t *testing.T) {
+	for in, want := range map[string]string{"0": "0", "1": "0.000001", "1500000": "1.5", "123456789012345678": "123,456,789,012.345678",
+		"1000000000": "1,000", "-2500000": "-2.5", "x": "x"} {
+		require.Equal(t, want, toAEGIS(in), in)
+	}
+	for in, want := range map[float64]string{0: "0", 0.5: "0.5", 12.3456: "12.346", 1500: "1.5k", 2_500_000: "2.5M", 0.0001234: "0.00012"} {
+		require.Equal(t, want, shortNum(in), "%v", in)
+	}
+	require.Equal(t, "216", effNum("216.000000000000000000"))
+	require.Equal(t, 5.0, niceCeil(4.2))
+	require.Equal(t, 1.0, niceCeil(0))
+	require.Equal(t, 200.0, niceCeil(123.4))
+}
+
+// TestPageRenders: the page shows AEGIS amounts (uaegis on hover), short eff figures and role
+// names as users type them.
+func TestPageRenders(t *testing.T) {
+	d := &PageData{Status: &Status{Operator: "aegis1op", Pending: "123456789012345678", EstMonthly: "30000000",
+		Roles: []RoleStatus{{Role: "worker", Eff: "216.000000000000000000", Pending: "2500000", EstDaily: "1000000", EstMonthly: "30000000"}}},
+		Charts: []Series{{Role: "worker", Points: []Point{{Day: 1, Eff: "216.000000000000000000", Reward: "2500000"}}}}}
+	var b strings.Builder
+	require.NoError(t, pageTmpl.Execute(&b, d))
+	html := b.String()
+	for _, want := range []string{`title="123456789012345678 uaegis">123,456,789,012.345678</b> AEGIS`, `<td title="216.000000000000000000">216</td>`,
+		`title="2500000 uaegis">2.5</td>`, `<h2>worker</h2>`, `data-role="worker"`, `data-value="2500000"`} {
+		require.Contains(t, html, want)
+	}
+	require.NotContains(t, html, ">216.000000000000000000<")
+	require.NotContains(t, html, "NODE_ROLE_")
 }
 
 func itoa(d uint64) string { return strconv.FormatUint(d, 10) }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"text/tabwriter"
 
 	"cosmossdk.io/math"
 
@@ -148,10 +149,17 @@ func (s *Status) Print(w io.Writer) {
 	if s.BreakEven != "" {
 		fmt.Fprintf(w, "break-even at %.2f a month: %s per AEGIS\n", s.MonthlyCost, s.BreakEven)
 	}
-	fmt.Fprintf(w, "%-10s %-5s %-12s %-9s %-14s %-14s %s\n", "ROLE", "SLOT", "EFF", "PENALTY", "PENDING", "EST/DAY", "MISSED")
+	// Columns padded to their widest cell, whatever the figures' lengths.
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ROLE\tSLOT\tEFF\tPENALTY\tPENDING\tEST/DAY\tMISSED")
 	for _, r := range s.Roles {
-		fmt.Fprintf(w, "%-10s %-5t %-12s %-9t %-14s %-14s %s\n", r.Role, r.SlotHeld, r.Eff, r.Penalized, r.Pending, r.EstDaily, strings.Join(r.MissedMinimum, ", "))
+		missed := strings.Join(r.MissedMinimum, ", ")
+		if missed == "" {
+			missed = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%t\t%s\t%t\t%s\t%s\t%s\n", r.Role, r.SlotHeld, r.Eff, r.Penalized, r.Pending, r.EstDaily, missed)
 	}
+	_ = tw.Flush()
 	s.Challenges.print(w)
 	if h := s.HotKey; h.Address != "" {
 		fmt.Fprintf(w, "hot key %s (%s)   balance %s uaegis\n", h.Address, h.Mode, h.Balance)

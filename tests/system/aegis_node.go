@@ -29,12 +29,13 @@ type resourceNode struct {
 }
 
 // initResourceNode runs `aegis-node init` for the operator key with extra flags (roles,
-// bandwidth, ...), and moves the status page and metrics to free ports.
+// bandwidth, ...), with the status page and metrics on free ports.
 func initResourceNode(t *testing.T, c *Chain, bin, key string, flags ...string) *resourceNode {
 	t.Helper()
 	n := &resourceNode{Bin: bin, Home: t.TempDir(), Key: key, Operator: c.KeyAddress(key)}
+	status, metrics := freeAddr(t), freeAddr(t)
 	out, err := exec.Command(bin, append([]string{"init", "--home", n.Home, "--chain-id", c.ChainID, "--node", "tcp://" + c.RPC,
-		"--grpc", c.GRPC, "--operator", n.Operator}, flags...)...).CombinedOutput()
+		"--grpc", c.GRPC, "--operator", n.Operator, "--status-listen", status, "--metrics-listen", metrics}, flags...)...).CombinedOutput()
 	require.NoError(t, err, string(out))
 	n.InitOut = string(out)
 	hot := regexp.MustCompile(`hot key\s+\S+ = (aegis1[0-9a-z]+)`).FindStringSubmatch(n.InitOut)
@@ -42,8 +43,7 @@ func initResourceNode(t *testing.T, c *Chain, bin, key string, flags ...string) 
 	n.Hot = hot[1]
 	n.Config, err = config.Load(n.Home)
 	require.NoError(t, err)
-	n.Config.Listen.Metrics, n.Config.Listen.Status = freeAddr(t), freeAddr(t)
-	require.NoError(t, config.Write(n.Home, n.Config))
+	require.Equal(t, config.ListenConfig{Metrics: metrics, Status: status}, n.Config.Listen, "init's listen flags land in config.toml")
 	return n
 }
 

@@ -32,6 +32,7 @@ func TestSystemAegisNode(t *testing.T) {
 	home, hot, cfg := rn.Home, rn.Hot, rn.Config
 	require.Contains(t, rn.InitOut, "aegisd tx por set-reporter "+hot+" --fund 10000000uaegis --from "+node)
 	require.NotContains(t, rn.InitOut, "tx authz grant")
+	require.Contains(t, rn.InitOut, "minimums (as compute/storage/bandwidth), from the chain at "+c.GRPC, "init checks the machine against the chain's minimums")
 
 	// register, signed by the operator key (here in the chain's keyring), after a summary.
 	out, err := rn.run(c, "register", "--roles", "worker,da", "--stake", "1AEGIS")
@@ -60,6 +61,9 @@ func TestSystemAegisNode(t *testing.T) {
 	}
 	d = startNode(t, nodeBin, home)
 	watch(14 * time.Second)
+	for _, want := range []string{`"msg":"serving metrics","addr":"` + cfg.Listen.Metrics + `"`, `"msg":"serving status page","addr":"` + cfg.Listen.Status + `"`} {
+		require.Contains(t, d.log.String(), want, "run logs where it listens, at start")
+	}
 	first := lastReportDay(c, node)
 	require.GreaterOrEqual(t, len(seen), 3, "reports on several days: %v\n%s", seen, d.log.String())
 
@@ -114,6 +118,7 @@ func TestSystemAegisNode(t *testing.T) {
 			Role   string `json:"role"`
 			Points []struct {
 				Day    uint64 `json:"day"`
+				Date   string `json:"date"`
 				Reward string `json:"reward_uaegis"`
 			} `json:"points"`
 		} `json:"charts"`
@@ -121,18 +126,20 @@ func TestSystemAegisNode(t *testing.T) {
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&page))
 	resp.Body.Close()
 	require.Len(t, page.Charts, 2)
+	require.Equal(t, []string{"da", "worker"}, []string{page.Charts[0].Role, page.Charts[1].Role}, "roles as users type them")
 	earned := false
 	for _, p := range page.Charts[0].Points {
 		earned = earned || (p.Reward != "0" && p.Reward != "")
 	}
 	require.True(t, earned, "the chart shows daily rewards: %+v", page.Charts[0])
-	// In a real browser: the rendered page draws every day of the chart with the chain's
-	// figure for it.
+	// In a real browser: the rendered page draws every day of the chart with its date and
+	// the chain's figure for it.
 	dom := headlessDOM(t, "http://"+cfg.Listen.Status+"/")
 	require.Contains(t, dom, `data-role="`+page.Charts[0].Role+`"`)
 	for _, p := range page.Charts[0].Points {
 		if p.Reward != "0" {
-			require.Contains(t, dom, fmt.Sprintf(`data-day="%d" data-value="%s"`, p.Day, p.Reward))
+			require.NotEmpty(t, p.Date, "day %d has a date", p.Day)
+			require.Contains(t, dom, fmt.Sprintf(`data-day="%d" data-date="%s" data-value="%s"`, p.Day, p.Date, p.Reward))
 		}
 	}
 	resp, err = http.Get("http://" + cfg.Listen.Status + "/")
