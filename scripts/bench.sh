@@ -145,7 +145,7 @@ if want load; then
   done
   [[ ${h:-0} -ge 2 ]] || die "no block after 120 s; see $HOME_DIR/aegisd.log"
 
-  say "Tx scenarios (setup, bank, report, exec; $DURATION each after $WARMUP of warm-up)"
+  say "Tx scenarios (setup, bank, report, exec, reporter; $DURATION each after $WARMUP of warm-up)"
   rm -f "$OUT/load.json" "$OUT"/profile-*.pb.gz
   "$LOAD" run -grpc "127.0.0.1:$GRPC_PORT" -rpc "http://127.0.0.1:$RPC_PORT" \
     -metrics "http://127.0.0.1:$PROM_PORT/metrics" -chain-id "$CHAIN_ID" -nodes "$NODES" \
