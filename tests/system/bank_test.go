@@ -68,8 +68,8 @@ func TestSystemBadInput(t *testing.T) {
 		want string
 	}{
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
-		{"malformed address in query", []string{"q", "bank", "balances", "notanaddress", "--node", node}, "decoding bech32 failed"},
-		{"malformed recipient", []string{"tx", "bank", "send", "alice", "aegis1xyz", "10uaegis", "-y", "--keyring-backend", "test", "--node", node}, "decoding bech32 failed"},
+		{"malformed address in query", []string{"q", "bank", "balances", "notanaddress", "--node", node}, `the address argument "notanaddress" is not valid: it must be an account address (aegis1...)`},
+		{"malformed recipient", []string{"tx", "bank", "send", "alice", "aegis1xyz", "10uaegis", "-y", "--keyring-backend", "test", "--node", node}, `the to_address argument "aegis1xyz" is not valid: it must be an account address (aegis1...)`},
 		{"insufficient funds", []string{"tx", "bank", "send", "alice", bob, "99999999999999999999uaegis", "--gas", "auto", "-y", "--keyring-backend", "test", "--node", node}, "insufficient funds"},
 		{"unknown key", []string{"tx", "bank", "send", "nobody", bob, "1uaegis", "-y", "--keyring-backend", "test", "--node", node}, "key not found"},
 	}
