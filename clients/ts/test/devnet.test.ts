@@ -464,6 +464,11 @@ async function journey(t: { diagnostic(msg: string): void }, a: Actor, licenses:
 
   await deliver(a, porMsg("MsgSetWithdrawAddress", por.MsgSetWithdrawAddress.fromPartial({ operator: X, withdrawAddress: a.other })));
   assert.equal((await node()).withdrawAddress, a.other);
+  // A reporter key named, then revoked (the rest of this walk signs as the operator).
+  await deliver(a, porMsg("MsgSetReporter", por.MsgSetReporter.fromPartial({ operator: X, reporter: a.other })));
+  assert.equal((await node()).reporter, a.other);
+  await deliver(a, porMsg("MsgSetReporter", por.MsgSetReporter.fromPartial({ operator: X, reporter: "" })));
+  assert.equal((await node()).reporter, "");
 
   // A report with a storage root (bytes: base64 in amino JSON).
   const root = Uint8Array.from({ length: 32 }, (_, i) => (i * 37 + 251) % 256);
