@@ -118,6 +118,12 @@ create() {
   # authority is the authority key (the chain is a license TESTNET).
   sed -i 's/"day_seconds": "[0-9]*"/"day_seconds": "'"$DAY_SECONDS"'"/' "$gen"
   sed -i 's/"voting_period": "[^"]*"/"voting_period": "20s"/; s/"expedited_voting_period": "[^"]*"/"expedited_voting_period": "10s"/' "$gen"
+  # Unbonding takes 21 chain days, as on a real network (5 min 15 s with 15-second days), and
+  # double-sign evidence is accepted for as long (in ns, and as many blocks as seconds: a
+  # block takes at least a second), as on the devnet (scripts/devnet-genesis.sh).
+  local unbonding=$((21 * DAY_SECONDS))
+  sed -i 's/"unbonding_time": "[^"]*"/"unbonding_time": "'"$unbonding"'s"/' "$gen"
+  sed -i 's/"max_age_duration": "[0-9]*"/"max_age_duration": "'"$unbonding"'000000000"/; s/"max_age_num_blocks": "[0-9]*"/"max_age_num_blocks": "'"$unbonding"'"/' "$gen"
   local gov_addr
   gov_addr=$("$BIN" debug addr "$(printf gov | sha256sum | cut -c1-40)" | sed -n 's/^Bech32 Acc: //p')
   sed -i "s/\"authority\": \"$gov_addr\"/\"authority\": \"$(addr authority)\"/" "$gen"

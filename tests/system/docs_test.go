@@ -53,7 +53,9 @@ import (
 //     the default ports in a command (26657, 9090, 1317) are shifted the same way, and
 //     aegis-localnet-1 is the devnet's chain id.
 //   - <placeholders> are filled in by docPlaceholders; one the test does not know fails it.
-//   - Before a `tx por claim` the test waits until the claimer has rewards to claim.
+//   - Before a `tx por claim` the test waits until the claimer has rewards to claim; before
+//     a `tx license claim-rewards` too, sending fixture txs for their fees (the only source
+//     of staking rewards on the devnet) until the claimer's licenses have earned some.
 //   - docSkipped lists the commands a single-node devnet cannot run, with where they are
 //     tested instead.
 //
@@ -335,6 +337,9 @@ func (d *devnet) runDoc(t *testing.T, file, alias, suffix string, queries bool) 
 			if strings.Contains(c.text, " tx por claim ") {
 				d.waitForRewards(t, c.text)
 			}
+			if strings.Contains(c.text, " tx license claim-rewards ") {
+				d.waitForLicenseRewards(t, c.text)
+			}
 			cmd = d.fill(t, c, cmd)
 			if suffix != "" {
 				cmd = strings.TrimSpace(stripComment(cmd)) + " " + suffix
@@ -472,6 +477,33 @@ func (d *devnet) waitForRewards(t *testing.T, cmd string) {
 		}
 	}
 	t.Fatalf("%s has no rewards to claim after 60 s", m[1])
+}
+
+// waitForLicenseRewards waits until the key a license claim is sent --from (in $KR, or the
+// devnet's keyring) has staking rewards to claim. Those come only from fees — the devnet's
+// emission pays resource nodes — so while there are none it sends a fixture tx from alice,
+// whose fee the validators' delegators share (a validator's new power counts from the
+// second block after the bind, so the first fee may pay it almost nothing).
+func (d *devnet) waitForLicenseRewards(t *testing.T, cmd string) {
+	t.Helper()
+	m := regexp.MustCompile(`--from (\S+)`).FindStringSubmatch(cmd)
+	require.NotNil(t, m, cmd)
+	keyring := "--home " + d.home
+	if strings.Contains(cmd, "$KR") {
+		keyring = "$KR"
+	}
+	addr := d.sh(t, "./build/aegisd keys show "+m[1]+" -a "+keyring)
+	for range 10 {
+		out, _, err := d.run(d.devnetAegisd() + " q license rewards " + addr + " --output json")
+		var r struct {
+			Amount string `json:"amount"`
+		}
+		if err == nil && json.Unmarshal([]byte(out), &r) == nil && r.Amount != "" && r.Amount != "0" {
+			return
+		}
+		d.tx(t, "fixture (fees for license rewards)", fmt.Sprintf("%s tx bank send alice %s 1uaegis %s", d.devnetAegisd(), addr, devnetTxFlags))
+	}
+	t.Fatalf("%s's licenses earned nothing from 10 txs' fees", m[1])
 }
 
 // docVar is the value of `NAME="value"` as a doc defines it inline.

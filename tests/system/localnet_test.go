@@ -31,6 +31,25 @@ var all = append(append([]string{}, Validators...), "full")
 func TestLocalnet(t *testing.T) {
 	n := StartNet(t, 10)
 	n.RequireAgree(all...)
+	// Unbonding lasts 21 chain days, and double-sign evidence as long (scripts/localnet.sh).
+	var staking struct {
+		Params struct {
+			UnbondingTime string `json:"unbonding_time"`
+		} `json:"params"`
+	}
+	n.Chain("node0").QueryJSON(&staking, "staking", "params")
+	require.Equal(t, 21*10*time.Second, parseDuration(t, staking.Params.UnbondingTime))
+	var consensus struct {
+		Params struct {
+			Evidence struct {
+				MaxAgeNumBlocks string `json:"max_age_num_blocks"`
+				MaxAgeDuration  string `json:"max_age_duration"`
+			} `json:"evidence"`
+		} `json:"params"`
+	}
+	n.Chain("node0").QueryJSON(&consensus, "consensus", "params")
+	require.Equal(t, "210", consensus.Params.Evidence.MaxAgeNumBlocks)
+	require.Equal(t, 21*10*time.Second, parseDuration(t, consensus.Params.Evidence.MaxAgeDuration))
 
 	t.Run("resource node", func(t *testing.T) { resourceNodeJourney(t, n.With(t)) })
 	t.Run("kill during tick", func(t *testing.T) {

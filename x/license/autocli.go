@@ -22,12 +22,13 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "Supply", Use: "supply", Short: "Minted ever, active, liquidated, redeemed and the cap"},
 				{RpcMethod: "Commitment", Use: "commitment", Short: "SHA-256 over the sorted license set (equal on testnet and mainnet)"},
 				{RpcMethod: "Settlements", Use: "settlements", Short: "Licenses whose stake came back and awaits settlement (--stuck-only: those no longer retried)"},
-				{RpcMethod: "Rewards", Use: "rewards [owner]", Short: "Staking rewards the owner's validator-bound licenses would claim",
+				{RpcMethod: "Rewards", Use: "rewards [owner]", Short: "Staking rewards all the owner's licenses would claim (x/distribution owes them to each license's account, not to the owner)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "owner"}}},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
-			Service: types.Msg_serviceDesc.ServiceName,
+			Service:              types.Msg_serviceDesc.ServiceName,
+			EnhanceCustomCommand: true, // adds these to GetTxCmd's claim-rewards
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "MintLicenses", Use: "mint [owner] [count]", Short: "Mint licenses (license authority, TESTNET only); sign with --from <authority>",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "owner"}, {ProtoField: "count"}}},
@@ -46,8 +47,8 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{ids}},
 				{RpcMethod: "RedeemLicenses", Use: "redeem [ids...]", Short: "Burn licenses for their backing each (MAINNET, after the upgrade)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{ids}},
-				{RpcMethod: "ClaimLicenseRewards", Use: "claim-rewards", Short: "Claim the staking rewards of your validator-bound licenses"},
-				{RpcMethod: "UpdateParams", Skip: true}, // governance only
+				{RpcMethod: "ClaimLicenseRewards", Skip: true}, // client/cli: simulated first, its fee checked against the payout
+				{RpcMethod: "UpdateParams", Skip: true},        // governance only
 			},
 		},
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	gwruntime "github.com/grpc-ecosystem/grpc-gateway/runtime"
+	"github.com/spf13/cobra"
 
 	"cosmossdk.io/core/appmodule"
 
@@ -20,6 +21,7 @@ import (
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
 	"github.com/aegis-chain/aegis/testutil/simcount"
+	"github.com/aegis-chain/aegis/x/license/client/cli"
 	"github.com/aegis-chain/aegis/x/license/keeper"
 	"github.com/aegis-chain/aegis/x/license/simulation"
 	"github.com/aegis-chain/aegis/x/license/types"
@@ -89,6 +91,10 @@ func (AppModule) RegisterGRPCGatewayRoutes(clientCtx client.Context, mux *gwrunt
 		panic(err)
 	}
 }
+
+// GetTxCmd is `aegisd tx license`: claim-rewards is hand-written (client/cli); autocli adds
+// the other messages (EnhanceCustomCommand).
+func (AppModule) GetTxCmd() *cobra.Command { return cli.GetTxCmd() }
 
 // RegisterServices registers the Msg and Query services.
 func (am AppModule) RegisterServices(cfg module.Configurator) {

@@ -1,9 +1,11 @@
 // Package cli holds the x/por transactions autocli cannot build as users expect: a report
 // whose --parts JSON takes roles as users spell them, and a claim and a report that are
-// checked against the chain before they are signed. autocli builds the rest of `tx por`.
+// checked against the chain before they are signed (the claim's fee also against what it
+// pays). autocli builds the rest of `tx por`.
 package cli
 
 import (
+	"context"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -16,6 +18,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/aegis-chain/aegis/client/claimtx"
 	"github.com/aegis-chain/aegis/x/por/types"
 )
 
@@ -91,7 +94,10 @@ func NewClaimCmd() *cobra.Command {
 		Long: `Claim the whole uaegis of every role's pending rewards (see 'aegisd q por rewards');
 fractions stay for the next claim. Rewards accrue at each day's tick, so a new node has
 nothing to claim until its first day ends. The claim is simulated before it is signed, so
-one with nothing to pay is refused here without a fee.`,
+one with nothing to pay is refused here without a fee. Then its fee (--fees, or the gas ×
+--gas-prices) is compared with what it would pay now: if the fee is larger, a warning says
+both amounts and, without --yes, the tx is shown and you are asked to confirm; with --yes
+the warning is printed to stderr and the claim is sent anyway.`,
 		Example: `aegisd tx por claim --from node1`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -99,11 +105,29 @@ one with nothing to pay is refused here without a fee.`,
 			if err != nil {
 				return err
 			}
-			return simulateThenBroadcast(cmd, clientCtx, &types.MsgClaimRewards{Operator: clientCtx.GetFromAddress().String()})
+			op := clientCtx.GetFromAddress().String()
+			return claimtx.Broadcast(cmd, clientCtx, &types.MsgClaimRewards{Operator: op}, "aegisd q por rewards "+op, RewardsPayout(op))
 		},
 	}
 	flags.AddTxFlagsToCmd(cmd)
 	return cmd
+}
+
+// RewardsPayout is what a claim by operator would pay now, in the stake denom: the total
+// of the Rewards query.
+func RewardsPayout(operator string) claimtx.Payout {
+	return func(ctx context.Context, clientCtx client.Context) (sdk.Coin, error) {
+		q := types.NewQueryClient(clientCtx)
+		params, err := q.Params(ctx, &types.QueryParamsRequest{})
+		if err != nil {
+			return sdk.Coin{}, err
+		}
+		res, err := q.Rewards(ctx, &types.QueryRewardsRequest{Operator: operator})
+		if err != nil {
+			return sdk.Coin{}, err
+		}
+		return sdk.NewCoin(params.Params.StakeDenom, res.Total), nil
+	}
 }
 
 // ParseReport builds a MsgSubmitReport from the JSON of --totals and each --parts and
