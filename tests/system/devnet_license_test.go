@@ -33,7 +33,11 @@ func TestSystemDevnetLicenseHolders(t *testing.T) {
 	d.sh(t, aegisd+" keys add holder")
 	holder := d.sh(t, aegisd+" keys show holder -a")
 	alice := d.sh(t, aegisd+" keys show alice -a")
-	tx := func(args string) { t.Helper(); d.tx(t, "devnet", aegisd+" tx "+args+" "+devnetTxFlags) }
+	// A margin over the simulated gas: a tx that withdraws rewards (unbind, claim) writes
+	// reward amounts that grow between the simulation and the block (each block's fees), and
+	// with them the gas.
+	const txFlags = "--gas auto --gas-adjustment 1.3 --gas-prices 0.025uaegis -y"
+	tx := func(args string) { t.Helper(); d.tx(t, "devnet", aegisd+" tx "+args+" "+txFlags) }
 	tx("bank send alice " + holder + " 10000000000uaegis")
 	tx("license mint " + holder + " 2 --from alice")
 	val := d.jsonField(t, aegisd+" q staking validators --output json", "operator_address")
@@ -79,7 +83,7 @@ func TestSystemDevnetLicenseHolders(t *testing.T) {
 	require.NoError(t, err)
 	require.WithinDuration(t, time.Now().Add(unbonding), until, 30*time.Second)
 	// Bound again before then: refused before it is sent (--gas auto simulates).
-	bind := " tx license bind-validator " + val + " 1 --from holder " + devnetTxFlags
+	bind := " tx license bind-validator " + val + " 1 --from holder " + txFlags
 	_, errOut, err = d.run(aegisd + bind)
 	require.Error(t, err)
 	require.Contains(t, errOut, "its stake returns from "+val)
