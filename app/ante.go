@@ -11,6 +11,10 @@ import (
 	"github.com/cosmos/cosmos-sdk/x/auth/posthandler"
 )
 
+// SimulationDriftGas is the gas a `--gas auto` estimate (a simulation of a tx carrying no
+// fee) reserves for state that changes before the tx's block (see simulatedFeeDecorator).
+const SimulationDriftGas = 5_000
+
 // setAnteHandler installs the SDK's default ante handler (ante.NewAnteHandler's decorators,
 // in its order) with one change, to simulation only: the fee payment is simulated even for
 // a tx that carries no fee (simulatedFeeDecorator). CheckTx and the block run exactly the
@@ -60,6 +64,11 @@ func (app *App) setPostHandler() error {
 // (tens of gas), which the simulation's stand-in signature already over-counts by more.
 // A payer that cannot pay one unit (no balance, or a fee allowance with nothing left) can
 // only send a free tx: the simulation then runs as the SDK's, without the payment.
+//
+// The estimate also reserves SimulationDriftGas for what changes between the simulation and
+// the block: a devnet unbind with --gas auto at adjustment 1.0 once needed 2,100 gas more in
+// its block than simulated (its withdrawn rewards had grown by a block's fees, so the
+// balances and reward records it writes were longer).
 type simulatedFeeDecorator struct {
 	deduct ante.DeductFeeDecorator
 }
@@ -77,6 +86,7 @@ func (d simulatedFeeDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate b
 		if _, err := d.deduct.AnteHandle(branch.WithGasMeter(meter), standInFeeTx{feeTx, standInFee(ctx, feeTx)}, true, done); err == nil {
 			write()
 			ctx.GasMeter().ConsumeGas(meter.GasConsumed(), "simulated fee payment")
+			ctx.GasMeter().ConsumeGas(SimulationDriftGas, "state drift between simulation and block")
 			return next(ctx, tx, simulate)
 		}
 	}
