@@ -3,6 +3,8 @@ package app
 import (
 	"fmt"
 
+	"cosmossdk.io/math"
+
 	licensetypes "github.com/aegis-chain/aegis/x/license/types"
 )
 
@@ -16,6 +18,13 @@ func checkLicenseHolders(g *genesisSections) error {
 		}
 	}
 	return nil
+}
+
+func heldOf(held map[string]math.Int, acct string) math.Int {
+	if h, ok := held[acct]; ok {
+		return h
+	}
+	return math.ZeroInt()
 }
 
 // checkLicenseDelegations: each license stakes from its own account. A validator-bound
@@ -52,22 +61,31 @@ func checkLicenseDelegations(g *genesisSections) error {
 		}
 		found[d.DelegatorAddress] = true
 	}
-	unbonding := map[string]bool{} // license account -> has an unbonding entry or returned tokens
+	// A license whose stake is still unbonding (no settlement) needs its x/staking entry: the
+	// BeginBlocker reads what comes back from it. One whose stake came back (a settlement)
+	// needs at least that much in its account, or settling it would be stuck at once.
+	entries := map[string]bool{} // license account -> has an unbonding entry
 	for _, u := range g.staking.UnbondingDelegations {
 		if _, ok := accounts[u.DelegatorAddress]; ok && len(u.Entries) > 0 {
-			unbonding[u.DelegatorAddress] = true
+			entries[u.DelegatorAddress] = true
 		}
 	}
+	held := map[string]math.Int{} // license account -> bond-denom balance
 	for _, b := range g.bank.Balances {
-		if _, ok := accounts[b.Address]; ok && b.Coins.IsAllPositive() {
-			unbonding[b.Address] = true
+		if _, ok := accounts[b.Address]; ok {
+			held[b.Address] = b.Coins.AmountOf(g.license.Params.BondDenom)
 		}
 	}
 	for _, l := range g.license.Licenses {
 		acct := licensetypes.LicenseAccount(l.Id).String()
-		if l.UnbondingUntil != nil && l.Backing.IsPositive() && !unbonding[acct] {
-			return fmt.Errorf("x/license license %d is unbonding from %s but its account %s has no unbonding entry in x/staking nor tokens in x/bank; clear unbonding_until or add the entry",
+		switch {
+		case l.UnbondingUntil == nil:
+		case l.Settlement == nil && l.Backing.IsPositive() && !entries[acct]:
+			return fmt.Errorf("x/license license %d is unbonding from %s but its account %s has no unbonding entry in x/staking; clear unbonding_until or add the entry",
 				l.Id, l.UnbondingValidator, acct)
+		case l.Settlement != nil && !l.Settlement.Stuck && heldOf(held, acct).LT(l.Settlement.Returned):
+			return fmt.Errorf("x/license license %d's settlement counts %s returned but its account %s holds %s; fix the settlement or the balance",
+				l.Id, l.Settlement.Returned, acct, heldOf(held, acct))
 		}
 		if l.Binding.Kind != licensetypes.BINDING_VALIDATOR {
 			continue

@@ -111,6 +111,19 @@ func TestCrossModuleGenesisChecks(t *testing.T) {
 					Backing: licensetypes.DefaultStakeEquivalent, UnbondingUntil: &until, UnbondingValidator: val}}
 			})
 		}, []string{"x/license license 1 is unbonding from", "no unbonding entry"}},
+		{"license settlement counting more than its account holds", func(g app.GenesisState) {
+			val := validatorOf(t, cdc, g)
+			editSection(t, cdc, g, licensetypes.ModuleName, func(gs *licensetypes.GenesisState) {
+				until := testutil.GenesisTime.Add(time.Hour)
+				gs.Minted, gs.Licenses = 1, []licensetypes.License{{Id: 1, Owner: c.Accounts[0].Address.String(), Status: licensetypes.STATUS_ACTIVE,
+					Backing: licensetypes.DefaultStakeEquivalent, UnbondingUntil: &until, UnbondingValidator: val,
+					Settlement: &licensetypes.Settlement{Returned: licensetypes.DefaultStakeEquivalent}}}
+			})
+			editSection(t, cdc, g, banktypes.ModuleName, func(gs *banktypes.GenesisState) {
+				gs.Balances = append(gs.Balances, banktypes.Balance{Address: licensetypes.LicenseAccount(1).String(), Coins: sdkCoins(5)})
+				gs.Supply = gs.Supply.Add(sdkCoins(5)...)
+			})
+		}, []string{"x/license license 1's settlement counts 10000000000 returned", "holds 5"}},
 		{"por rewards' dust not funded (1.2 uaegis owed, 0 held)", func(g app.GenesisState) {
 			// Two retired node-roles each owed 0.6 uaegis: their floors sum to 0, but together
 			// they are owed 1.2, which a later tick makes claimable.
