@@ -1,0 +1,57 @@
+package post
+
+import "math"
+
+// The analysis of docs/verification.md, for the docs and the tests: floating point, never
+// called by the state machine. Counts of passing labels are Poisson: a dataset of n labels
+// has about K1 passing a nonce, a node keeping a fraction f of them finds about f·K1.
+
+func poissonPMF(lambda float64, k int) float64 {
+	if lambda == 0 {
+		if k == 0 {
+			return 1
+		}
+		return 0
+	}
+	lg, _ := math.Lgamma(float64(k + 1))
+	return math.Exp(-lambda + float64(k)*math.Log(lambda) - lg)
+}
+
+// HonestFailure is the chance that no nonce of a full dataset reaches K2.
+func HonestFailure(p Params) float64 {
+	below := 0.0
+	for k := 0; k < int(p.K2); k++ {
+		below += poissonPMF(float64(p.K1), k)
+	}
+	return math.Pow(below, float64(p.Nonces))
+}
+
+// PartialPass is the chance that a node keeping a fraction f of its labels passes, playing
+// its best: it takes the nonce with the most passing labels it holds, r, and when r < K2
+// pads the proof with K2-r indexes it cannot check, hoping the chain's rechecks miss them
+// all (C(r, rechecks) / C(K2, rechecks)).
+func PartialPass(f float64, p Params) float64 {
+	lambda := f * float64(p.K1)
+	k2, m := int(p.K2), float64(p.Nonces)
+	cdf := make([]float64, k2)
+	acc := 0.0
+	for k := range cdf {
+		acc += poissonPMF(lambda, k)
+		cdf[k] = acc
+	}
+	pass := 1 - math.Pow(cdf[k2-1], m) // some nonce reaches K2 without padding
+	for r := int(p.Rechecks); r < k2; r++ {
+		pMax := math.Pow(cdf[r], m) - math.Pow(cdf[r-1], m)
+		pass += pMax * chooseRatio(r, k2, int(p.Rechecks))
+	}
+	return pass
+}
+
+// chooseRatio is C(r, k) / C(n, k).
+func chooseRatio(r, n, k int) float64 {
+	out := 1.0
+	for i := range k {
+		out *= float64(r-i) / float64(n-i)
+	}
+	return out
+}
