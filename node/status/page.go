@@ -30,9 +30,12 @@ type Page struct {
 
 // PageData is what the page shows.
 type PageData struct {
-	Status  *Status  `json:"status"`
-	Charts  []Series `json:"charts"`
-	Updated string   `json:"updated"`
+	Status *Status  `json:"status"`
+	Charts []Series `json:"charts"`
+	// ChartSource says where the charts' figures come from, and why the node's earlier
+	// days may be missing when the chain node's RPC keeps no tx index.
+	ChartSource string `json:"chart_source"`
+	Updated     string `json:"updated"`
 }
 
 func (p *Page) data(ctx context.Context) (*PageData, error) {
@@ -52,7 +55,15 @@ func (p *Page) data(ctx context.Context) (*PageData, error) {
 	if st.CurrentDay > 0 {
 		last = st.CurrentDay - 1 // the last day that has ticked
 	}
-	charts, err := History(ctx, p.Client, state.History, uint64(params.ReportDays), last, ChartDays)
+	// The reports that count in the chart's days: the chain's record of them, merged with
+	// this daemon's own (which alone lacks the days before the daemon or its state began).
+	_, from := Window(uint64(params.ReportDays), last, ChartDays)
+	fromChain, herr := p.Client.ReportHistory(ctx, from)
+	source := "the chain's per-day receipts and the node's accepted reports (from the chain node's tx index)"
+	if herr != nil {
+		source = "the chain's per-day receipts and the reports this daemon recorded: the node's earlier reports could not be read from the chain (" + herr.Error() + "; the chain node needs tx_index = \"kv\")"
+	}
+	charts, err := History(ctx, p.Client, MergeHistory(state.History, fromChain), uint64(params.ReportDays), last, ChartDays)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +74,7 @@ func (p *Page) data(ctx context.Context) (*PageData, error) {
 			}
 		}
 	}
-	return &PageData{Status: st, Charts: charts, Updated: time.Now().UTC().Format(time.RFC3339)}, nil
+	return &PageData{Status: st, Charts: charts, ChartSource: source, Updated: time.Now().UTC().Format(time.RFC3339)}, nil
 }
 
 // ServeHTTP renders the page or the JSON.
@@ -273,9 +284,9 @@ pending <b id="pending" title="{{.Status.Pending}} uaegis">{{aegis .Status.Pendi
 est. <span title="{{.Status.EstMonthly}} uaegis">{{aegis .Status.EstMonthly}}</span> AEGIS a month
 {{if .Status.BreakEven}} · break-even {{.Status.BreakEven}} per AEGIS{{end}}</p>
 <table id="roles"><tr><th>role</th><th>slot</th><th>eff PoR</th><th>penalized</th><th>missed minimum</th><th class="num">pending (AEGIS)</th><th class="num">est. daily</th><th class="num">est. monthly</th></tr>
-{{range .Status.Roles}}<tr><td>{{.Role}}</td><td>{{.SlotHeld}}</td><td title="{{.Eff}}">{{eff .Eff}}</td>
+{{range .Status.Roles}}<tr id="role-{{.Role}}"><td>{{.Role}}</td><td>{{.SlotHeld}}</td><td title="{{.Eff}}">{{eff .Eff}}</td>
 <td class="{{if .Penalized}}bad{{else}}ok{{end}}">{{.Penalized}}</td><td>{{range .MissedMinimum}}{{.}}; {{end}}</td>
-<td class="num" title="{{.Pending}} uaegis">{{aegis .Pending}}</td><td class="num" title="{{.EstDaily}} uaegis">{{aegis .EstDaily}}</td><td class="num" title="{{.EstMonthly}} uaegis">{{aegis .EstMonthly}}</td></tr>{{end}}
+<td class="num" id="pending-{{.Role}}" title="{{.Pending}} uaegis">{{aegis .Pending}}</td><td class="num" title="{{.EstDaily}} uaegis">{{aegis .EstDaily}}</td><td class="num" title="{{.EstMonthly}} uaegis">{{aegis .EstMonthly}}</td></tr>{{end}}
 </table>
 {{with .Status.Challenges}}<h2>Challenges</h2>
 {{if or .Enabled .Passed .Missed .Pending}}<p id="challenges">passed <b id="challenges-passed">{{.Passed}}</b> ·
@@ -288,5 +299,5 @@ missed <b id="challenges-missed" class="{{if .Missed}}bad{{else}}ok{{end}}">{{.M
 {{range .Charts}}<h2>{{.Role}}</h2>
 <div class="chart" data-role="{{.Role}}"><p>Daily reward (AEGIS; hover a day for uaegis), last {{len .Points}} chain days</p>{{rewardChart .Points}}
 <p>Eff PoR counting at each day's tick</p>{{effChart .Points}}</div>{{end}}
-<p style="color:#777">Updated {{.Updated}} · figures from the chain's per-day receipts · JSON at <a href="/status.json">/status.json</a></p>
+<p style="color:#777" id="source">Updated {{.Updated}} · charts from {{.ChartSource}} · JSON at <a href="/status.json">/status.json</a></p>
 </body></html>`))
