@@ -41,6 +41,7 @@ func TestSVGChart(t *testing.T) {
 	require.Contains(t, svg, `class="y-tick">200</text>`, "the value axis rounds 123.46 AEGIS up to 200")
 	require.Contains(t, svg, `class="y-tick">100</text>`)
 	require.Contains(t, svg, `class="y-tick">0</text>`)
+	require.Contains(t, svg, `class="y-unit">AEGIS</text>`, "the value axis says its unit")
 	require.Contains(t, svg, "<polyline")
 	require.NotContains(t, svg, "http")
 	require.True(t, strings.HasPrefix(svg, "<svg"))
@@ -50,6 +51,7 @@ func TestSVGChart(t *testing.T) {
 	svg = string(svgChart(short, effChart))
 	require.Contains(t, svg, "<title>day 8 · 10:00:20: eff PoR 1.235</title>")
 	require.Contains(t, svg, `class="y-tick">500</text>`)
+	require.Contains(t, svg, `class="y-unit">eff PoR</text>`)
 	require.NotContains(t, svg, ">216.000000000000000000<")
 }
 
@@ -71,13 +73,15 @@ func TestFigures(t *testing.T) {
 // names as users type them.
 func TestPageRenders(t *testing.T) {
 	d := &PageData{Status: &Status{Operator: "aegis1op", Pending: "123456789012345678", EstMonthly: "30000000",
-		Roles: []RoleStatus{{Role: "worker", Eff: "216.000000000000000000", Pending: "2500000", EstDaily: "1000000", EstMonthly: "30000000"}}},
-		Charts: []Series{{Role: "worker", Points: []Point{{Day: 1, Eff: "216.000000000000000000", Reward: "2500000"}}}}}
+		Roles: []RoleStatus{{Role: "worker", Eff: "216.000000000000000000", Pending: "2500000", EstDaily: "1000000", EstMonthly: "30000000",
+			MissedMinimum: []string{"compute 10 < 140", "storage 21 < 90"}}}},
+		Charts:      []Series{{Role: "worker", Points: []Point{{Day: 1, Eff: "216.000000000000000000", Reward: "2500000"}}}},
+		ChartSource: "the chain's per-day receipts"}
 	var b strings.Builder
 	require.NoError(t, pageTmpl.Execute(&b, d))
 	html := b.String()
 	for _, want := range []string{`title="123456789012345678 uaegis">123,456,789,012.345678</b> AEGIS`, `<td title="216.000000000000000000">216</td>`,
-		`title="2500000 uaegis">2.5</td>`, `<h2>worker</h2>`, `data-role="worker"`, `data-value="2500000"`} {
+		`title="2500000 uaegis">2.5</td>`, `<td>compute 10 &lt; 140; storage 21 &lt; 90</td>`, `id="pending-worker" title="2500000 uaegis">2.5</td>`, `charts from the chain&#39;s per-day receipts`, `<h2>worker</h2>`, `data-role="worker"`, `data-value="2500000"`} {
 		require.Contains(t, html, want)
 	}
 	require.NotContains(t, html, ">216.000000000000000000<")

@@ -20,6 +20,9 @@ import (
 // ChartDays is how many days the status page charts.
 const ChartDays = 30
 
+// historyTimeout bounds the search of the chain's tx index for the node's reports.
+const historyTimeout = 8 * time.Second
+
 // Page serves the status page at / and the same figures as JSON at /status.json. It uses
 // no external asset (inline CSS and SVG), so it works on a machine with no internet.
 type Page struct {
@@ -58,7 +61,9 @@ func (p *Page) data(ctx context.Context) (*PageData, error) {
 	// The reports that count in the chart's days: the chain's record of them, merged with
 	// this daemon's own (which alone lacks the days before the daemon or its state began).
 	_, from := Window(uint64(params.ReportDays), last, ChartDays)
-	fromChain, herr := p.Client.ReportHistory(ctx, from)
+	hctx, cancel := context.WithTimeout(ctx, historyTimeout) // a slow tx index costs the early days, not the page
+	fromChain, herr := p.Client.ReportHistory(hctx, from)
+	cancel()
 	source := "the chain's per-day receipts and the node's accepted reports (from the chain node's tx index)"
 	if herr != nil {
 		source = "the chain's per-day receipts and the reports this daemon recorded: the node's earlier reports could not be read from the chain (" + herr.Error() + "; the chain node needs tx_index = \"kv\")"
@@ -105,13 +110,14 @@ type chart struct {
 	hover     func(Point) string
 	dataValue func(Point) string
 	color     string
+	unit      string // the value axis's unit, over it
 }
 
 // svgChart draws the points as a line over a time axis (chain day and date) and a value
 // axis from 0 to a round maximum, every point with its figures on hover.
 func svgChart(pts []Point, c chart) template.HTML {
-	const w, h = 640.0, 200.0
-	const left, right, top, bottom = 64.0, 12.0, 10.0, 40.0
+	const w, h = 640.0, 214.0
+	const left, right, top, bottom = 64.0, 12.0, 24.0, 40.0 // the value axis's unit over it
 	pw, ph := w-left-right, h-top-bottom
 	hi := 0.0
 	for _, p := range pts {
@@ -120,6 +126,7 @@ func svgChart(pts []Point, c chart) template.HTML {
 	hi = niceCeil(hi)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" font-size="11" font-family="system-ui,sans-serif">`, w, h, w, h)
+	fmt.Fprintf(&b, `<text x="%.0f" y="12" text-anchor="end" fill="#555" class="y-unit">%s</text>`, left-6, template.HTMLEscapeString(c.unit))
 	fmt.Fprintf(&b, `<rect x="%.0f" y="%.0f" width="%.0f" height="%.0f" fill="#fafafa" stroke="#ddd"/>`, left, top, pw, ph)
 	// Value axis: 0, half and the maximum, with grid lines.
 	for _, f := range []float64{0, 0.5, 1} {
@@ -255,6 +262,7 @@ var rewardChart = chart{
 	hover:     func(p Point) string { return toAEGIS(p.Reward) + " AEGIS (" + p.Reward + " uaegis)" },
 	dataValue: func(p Point) string { return p.Reward },
 	color:     "#2a7",
+	unit:      "AEGIS",
 }
 
 var effChart = chart{
@@ -263,6 +271,7 @@ var effChart = chart{
 	hover:     func(p Point) string { return "eff PoR " + effNum(p.Eff) },
 	dataValue: func(p Point) string { return p.Eff },
 	color:     "#27a",
+	unit:      "eff PoR",
 }
 
 var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
@@ -270,6 +279,7 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 	"effChart":    func(pts []Point) template.HTML { return svgChart(pts, effChart) },
 	"aegis":       toAEGIS,
 	"eff":         effNum,
+	"join":        strings.Join,
 }).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>aegis-node status</title>
 <meta http-equiv="refresh" content="30">
@@ -285,7 +295,7 @@ est. <span title="{{.Status.EstMonthly}} uaegis">{{aegis .Status.EstMonthly}}</s
 {{if .Status.BreakEven}} · break-even {{.Status.BreakEven}} per AEGIS{{end}}</p>
 <table id="roles"><tr><th>role</th><th>slot</th><th>eff PoR</th><th>penalized</th><th>missed minimum</th><th class="num">pending (AEGIS)</th><th class="num">est. daily</th><th class="num">est. monthly</th></tr>
 {{range .Status.Roles}}<tr id="role-{{.Role}}"><td>{{.Role}}</td><td>{{.SlotHeld}}</td><td title="{{.Eff}}">{{eff .Eff}}</td>
-<td class="{{if .Penalized}}bad{{else}}ok{{end}}">{{.Penalized}}</td><td>{{range .MissedMinimum}}{{.}}; {{end}}</td>
+<td class="{{if .Penalized}}bad{{else}}ok{{end}}">{{.Penalized}}</td><td>{{join .MissedMinimum "; "}}</td>
 <td class="num" id="pending-{{.Role}}" title="{{.Pending}} uaegis">{{aegis .Pending}}</td><td class="num" title="{{.EstDaily}} uaegis">{{aegis .EstDaily}}</td><td class="num" title="{{.EstMonthly}} uaegis">{{aegis .EstMonthly}}</td></tr>{{end}}
 </table>
 {{with .Status.Challenges}}<h2>Challenges</h2>
