@@ -77,7 +77,7 @@ func connect(cmd *cobra.Command) (config.Config, *chain.Client, error) {
 	if err != nil {
 		return cfg, nil, err
 	}
-	c, err := chain.Dial(enc, kr, chain.Options{GRPC: cfg.GRPC, ChainID: cfg.ChainID, HotKey: cfg.HotKey,
+	c, err := chain.Dial(enc, kr, chain.Options{RPC: cfg.RPC, GRPC: cfg.GRPC, ChainID: cfg.ChainID, HotKey: cfg.HotKey,
 		Operator: cfg.Operator, GasPrices: cfg.GasPrices, GasAdjustment: cfg.GasAdjustment})
 	return cfg, c, err
 }

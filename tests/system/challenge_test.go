@@ -273,6 +273,15 @@ func TestSystemChallenges(t *testing.T) {
 		require.Contains(t, string(metrics), want)
 	}
 
+	// A reports through its hot key with MsgExec (authz): the chain's record of its reports,
+	// which its status page charts, is found by the event's operator all the same, and holds
+	// every report A's daemon recorded.
+	onChain, recorded := chainReportDays(t, a)
+	require.GreaterOrEqual(t, len(recorded), 2, "A recorded its reports")
+	for day := range recorded {
+		require.True(t, onChain[day], "A's report of day %d is in the chain's tx index: %v", day, onChain)
+	}
+
 	// aegis-node status shows the same.
 	var st struct {
 		Challenges struct {
