@@ -563,20 +563,20 @@ async function journey(t: { diagnostic(msg: string): void }, a: Actor, licenses:
   await deliver(a, porMsg("MsgSetReporter", por.MsgSetReporter.fromPartial({ operator: X, reporter: "" })));
   assert.equal((await node()).reporter, "");
 
-  // A report with a storage root (bytes: base64 in amino JSON).
-  const root = Uint8Array.from({ length: 32 }, (_, i) => (i * 37 + 251) % 256);
+  // A report committing its datasets under a nonce (uint64: a string in amino JSON).
   const part = (role: por.NodeRole, compute: bigint, storage: bigint, bandwidth: bigint) => ({ role, resources: { compute, storage, bandwidth } });
   const reported = await deliver(a, porMsg("MsgSubmitReport", por.MsgSubmitReport.fromPartial({
     operator: X,
     totals: { compute: 300n, storage: 200n, bandwidth: 200n },
     parts: [part(R.NODE_ROLE_WORKER, 150n, 100n, 80n), part(R.NODE_ROLE_DELEGATE, 110n, 80n, 110n)],
-    storageRoot: root,
+    datasetNonce: 18_446_744_073_709_551_615n,
   })));
   const day = response(reported, por.MsgSubmitReportResponse).day;
   n = await node();
   assert.equal(n.lastReportDay, day);
   assert.deepEqual(n.lastReportTotals, { compute: 300n, storage: 200n, bandwidth: 200n });
-  assert.deepEqual(Uint8Array.from(n.storageRoot), root);
+  const { datasets } = await q.por.node({ operator: X });
+  assert.deepEqual(datasets.map((d) => d.dataset!.nonce), []); // challenges are off on the devnet: nothing to commit
 
   // Licenses: an operator authorized and revoked, a node binding and its end, a validator
   // binding, a transfer.
@@ -594,9 +594,8 @@ async function journey(t: { diagnostic(msg: string): void }, a: Actor, licenses:
   assert.equal((await lic(l3)).owner, a.other);
 
   // What a devnet cannot carry out: refused by the module, after the signature was accepted.
-  const leaf = (k: number) => Uint8Array.from({ length: 32 }, (_, i) => (i + k) % 256);
   await refused(a, porMsg("MsgAnswerChallenge", por.MsgAnswerChallenge.fromPartial({
-    operator: X, challengeId: 999_999n, proofs: [{ leaf: leaf(1), path: [leaf(2), leaf(3)] }, { leaf: leaf(4), path: [] }],
+    operator: X, challengeId: 999_999n, proof: { nonce: 3, indexes: Uint8Array.from({ length: 13 }, (_, i) => (i * 37 + 251) % 256) },
   })), /challenge 999999/);
   await refused(a, porMsg("MsgRetryPayout", por.MsgRetryPayout.fromPartial({ signer: X, ids: [entry.id] })), /is not set aside/);
   await refused(a, licenseMsg("MsgRedeemLicenses", license.MsgRedeemLicenses.fromPartial({ owner: X, ids: [l2] })), /redemption opens on MAINNET/);
