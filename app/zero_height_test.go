@@ -92,11 +92,9 @@ func zhHeightsOf(ch portypes.Challenge) zhHeights {
 func zhRebased(ch portypes.Challenge, last int64) zhHeights {
 	h := zhHeightsOf(ch)
 	h.Issued -= last
-	if ch.Status != portypes.CHALLENGE_STATUS_SCHEDULED {
-		h.Open -= last
-		h.Deadline -= last
-	}
-	if ch.Status == portypes.CHALLENGE_STATUS_PASSED || ch.Status == portypes.CHALLENGE_STATUS_MISSED {
+	h.Open -= last
+	h.Deadline -= last
+	if ch.Status == portypes.CHALLENGE_STATUS_PASSED || ch.Status == portypes.CHALLENGE_STATUS_MISSED || ch.Status == portypes.CHALLENGE_STATUS_FAILED {
 		h.Resolved -= last
 	}
 	return h
@@ -104,12 +102,12 @@ func zhRebased(ch portypes.Challenge, last int64) zhHeights {
 
 // TestZeroHeightExportKeepsChallengeWindows (issue 22 item 3): a chain restarted from a
 // zero-height export starts again at height 1, so every height x/por keeps must be rebased
-// with it. Exported in the middle of a day's challenge spread, with challenges pending a
-// few blocks from their deadline and others still scheduled, the restarted chain does
+// with it. Exported in the middle of a day's sampling spread, with challenges pending a
+// few blocks from their deadline and others not drawn yet, the restarted chain does
 // block for block what the original chain would have done: the pending challenge is
 // answered at its last allowed block, an unanswered one is missed at exactly its
-// deadline, the scheduled ones open over the rest of the spread, and every pair is
-// sampled again the next day. Before the heights were rebased, the deadlines came back
+// deadline, the rest are drawn over the rest of the spread, and every pair is sampled
+// again the next day. Before the heights were rebased, the deadlines came back
 // as far ahead as the old chain's height (held rewards locked, the pairs never sampled
 // again) and the spread made no progress until the old height came back round.
 func TestZeroHeightExportKeepsChallengeWindows(t *testing.T) {
@@ -131,21 +129,22 @@ func TestZeroHeightExportKeepsChallengeWindows(t *testing.T) {
 		return testutil.GenesisTime.Add(time.Duration(day-1) * zhDaySeconds * time.Second)
 	}
 
-	// The first block of day 2 samples day 1's four reports; they open over the spread.
+	// The first block of day 2 starts the sampling of day 1's four reports, drawn over the
+	// spread.
 	c.NextBlock(dayStart(2).Sub(c.Time))
 	sampled := c.App.LastBlockHeight()
 	r := zhReceipt(t, c, 1)
-	require.Equal(t, uint64(4), r.Count)
+	require.Equal(t, uint64(4), r.Target)
 	require.Equal(t, sampled, r.Height)
-	require.Zero(t, r.Opened)
+	require.Equal(t, uint64(4/zhSpread), r.Count)
 
-	// Half the spread on: two open (pending), two still scheduled.
-	for c.App.LastBlockHeight() < sampled+zhSpread/2 {
+	// Half the spread on: two drawn (pending), two not yet.
+	for c.App.LastBlockHeight() < sampled+zhSpread/2-1 {
 		c.NextBlock(time.Second)
 	}
 	last := c.App.LastBlockHeight()
 	r = zhReceipt(t, c, 1)
-	require.Equal(t, uint64(2), r.Opened)
+	require.Equal(t, uint64(2), r.Count)
 	before := map[uint64]portypes.Challenge{}
 	var first portypes.Challenge // the pending challenge closest to its deadline
 	for id := r.FirstId; id < r.FirstId+r.Count; id++ {
@@ -155,13 +154,6 @@ func TestZeroHeightExportKeepsChallengeWindows(t *testing.T) {
 			first = ch
 		}
 	}
-	scheduled := 0
-	for _, ch := range before {
-		if ch.Status == portypes.CHALLENGE_STATUS_SCHEDULED {
-			scheduled++
-		}
-	}
-	require.Equal(t, 2, scheduled)
 	left := first.DeadlineHeight - last
 	require.Positive(t, left)
 	require.Less(t, left, int64(zhWindow), "a challenge with a few blocks left")
@@ -213,18 +205,18 @@ func TestZeroHeightExportKeepsChallengeWindows(t *testing.T) {
 	require.True(t, nr.Held.IsZero(), "the held reward is released")
 
 	// The others are never answered: each is missed at the end of its deadline block, not
-	// before. The scheduled ones open over the rest of the spread.
-	spreadEnd := sampled + zhSpread - last
+	// before. The rest are drawn over the rest of the spread.
+	spreadEnd := sampled + zhSpread - 1 - last
 	for next.App.LastBlockHeight() < spreadEnd+zhWindow {
 		step()
 		h := next.App.LastBlockHeight()
-		opened := uint64(0)
-		for id := range before {
+		rn := zhReceipt(t, next, 1)
+		for id := rn.FirstId; id < rn.FirstId+rn.Count; id++ {
 			ch := zhChallenge(t, next, id)
-			if ch.Status != portypes.CHALLENGE_STATUS_SCHEDULED {
-				opened++
-				require.LessOrEqual(t, ch.OpenHeight, spreadEnd, "challenge %d opened within the spread", id)
+			if _, ok := before[id]; !ok {
+				before[id] = ch
 			}
+			require.LessOrEqual(t, ch.OpenHeight, spreadEnd, "challenge %d drawn within the spread", id)
 			if id == first.Id {
 				continue
 			}
@@ -235,9 +227,8 @@ func TestZeroHeightExportKeepsChallengeWindows(t *testing.T) {
 				require.Equal(t, ch.DeadlineHeight, ch.ResolvedHeight, "challenge %d missed at its deadline", id)
 			}
 		}
-		require.Equal(t, zhReceipt(t, next, 1).Opened, opened)
 		if h >= spreadEnd {
-			require.Equal(t, uint64(4), opened, "every scheduled challenge opened by the end of the spread, height %d", spreadEnd)
+			require.Equal(t, uint64(4), rn.Count, "every challenge drawn by the end of the spread, height %d", spreadEnd)
 		}
 	}
 	for id, was := range before {
@@ -256,7 +247,10 @@ func TestZeroHeightExportKeepsChallengeWindows(t *testing.T) {
 	next.NextBlock(dayStart(3).Sub(next.Time))
 	day2 := zhReceipt(t, next, 2)
 	require.Equal(t, uint64(4), day2.Candidates)
-	require.Equal(t, uint64(4), day2.Count, "every pair is challenged again")
 	require.Equal(t, next.App.LastBlockHeight(), day2.Height)
+	for range zhSpread {
+		next.NextBlock(time.Second)
+	}
+	require.Equal(t, uint64(4), zhReceipt(t, next, 2).Count, "every pair is challenged again")
 	require.NoError(t, next.App.CheckInvariants(next.Context()))
 }

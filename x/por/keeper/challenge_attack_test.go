@@ -15,9 +15,10 @@ import (
 // The attacks of issue 22 on challenges (items 4 to 6), replayed through the msg server.
 
 // Item 4: challenge params are validated whether or not challenges are on, so a proposal
-// cannot turn them off with a 0-block window or 0 leaves; and a scheduled challenge opens
-// with the window, leaf count and spread it was sampled with, whatever the params are when
-// it opens.
+// cannot turn them off with a 0-block window or proof sizes that prove nothing; a day's
+// draws keep the spread they began with, and an open challenge keeps the window and proof
+// sizes it was drawn with, whatever the params become. Turning challenges off stops the
+// draws; the open challenges still resolve.
 func TestChallengesKeepTheParamsTheyWereSampledWith(t *testing.T) {
 	w := types.NODE_ROLE_WORKER
 	f := newChallengeFixture(t, 10)
@@ -33,45 +34,67 @@ func TestChallengesKeepTheParamsTheyWereSampledWith(t *testing.T) {
 		ops = append(ops, op)
 	}
 	f.clock.day = 2
-	f.beginBlock(20) // samples day 1: six challenges scheduled over 10 blocks
-	f.endBlock()
+	for h := int64(20); h <= 24; h++ { // half the spread: 3 of the 6 drawn
+		f.beginBlock(h)
+		f.endBlock()
+	}
+	require.Equal(t, uint64(3), f.challengeDay(1).Receipt.Count)
+	early := map[uint64]bool{}
+	for _, c := range f.challengeDay(1).Challenges {
+		early[c.Id] = true
+	}
 
 	off := params
 	off.Challenge = types.ChallengeParams{SlashFraction: math.LegacyZeroDec()}
 	_, err = f.msg.UpdateParams(f.ctx, &types.MsgUpdateParams{Authority: authority, Params: off})
 	require.ErrorIs(t, err, types.ErrInvalidParams, "zeroed challenge params are refused even with challenges off")
 
-	off.Challenge = params.Challenge
-	off.Challenge.ChallengesPerDay, off.Challenge.AnswerWindowBlocks, off.Challenge.SpreadBlocks = 0, 1, 0
-	off.Challenge.Storage.K1, off.Challenge.Storage.K2, off.Challenge.Storage.Rechecks = 1, 1, 1
-	_, err = f.msg.UpdateParams(f.ctx, &types.MsgUpdateParams{Authority: authority, Params: off})
+	changed := params
+	changed.Challenge.AnswerWindowBlocks, changed.Challenge.SpreadBlocks = 1, 0
+	changed.Challenge.Storage.K1, changed.Challenge.Storage.K2, changed.Challenge.Storage.Rechecks = 1, 1, 1
+	_, err = f.msg.UpdateParams(f.ctx, &types.MsgUpdateParams{Authority: authority, Params: changed})
 	require.NoError(t, err)
 
-	f.beginBlock(21) // a tenth of the spread: not all of them at once
+	f.beginBlock(25)
 	f.endBlock()
-	opened := 0
-	for h := int64(21); h <= 30; h++ {
-		if h > 21 {
-			f.beginBlock(h)
-			f.endBlock()
-		}
-		n := 0
-		for _, op := range ops {
-			for _, c := range f.challenges(op, false) {
-				if c.Status == types.CHALLENGE_STATUS_SCHEDULED {
-					continue
-				}
-				n++
-				require.Equal(t, c.OpenHeight+int64(sampled.AnswerWindowBlocks), c.DeadlineHeight, "challenge %d keeps its window", c.Id)
-				require.Equal(t, sampled.Storage, c.Storage, "challenge %d keeps its proof sizes", c.Id)
-			}
-		}
-		if h == 21 {
-			require.Less(t, n, len(ops), "the spread is kept: not every challenge opens in the next block")
-		}
-		opened = n
+	require.Equal(t, uint64(3), f.challengeDay(1).Receipt.Count, "the day keeps its 10-block spread: no rush of draws")
+	for h := int64(26); h <= 29; h++ {
+		f.beginBlock(h)
+		f.endBlock()
 	}
-	require.Equal(t, len(ops), opened, "all open by the end of the spread they were sampled with")
+	day := f.challengeDay(1)
+	require.Equal(t, uint64(6), day.Receipt.Count, "all drawn by the end of the spread the day began with")
+	for _, c := range day.Challenges {
+		cp := changed.Challenge
+		if early[c.Id] {
+			cp = sampled
+		}
+		window := max(cp.AnswerWindowBlocks, 2*cp.Storage.ScanBlocks(c.Dataset.Labels))
+		require.Equal(t, c.OpenHeight+int64(window), c.DeadlineHeight, "challenge %d keeps the window it was drawn with", c.Id)
+		require.Equal(t, cp.Storage, c.Storage, "challenge %d keeps the proof sizes it was drawn with", c.Id)
+	}
+
+	// Turned off in the middle of another day's spread: no more draws.
+	f.clock.day = 3
+	for _, op := range ops {
+		require.NoError(t, f.storageReport(op, w, 150, 100, 80))
+	}
+	params.Challenge.SpreadBlocks = 10
+	_, err = f.msg.UpdateParams(f.ctx, &types.MsgUpdateParams{Authority: authority, Params: params})
+	require.NoError(t, err)
+	f.clock.day = 4
+	f.beginBlock(40)
+	f.beginBlock(45)
+	before := f.challengeDay(3).Receipt.Count
+	require.Positive(t, before)
+	params.Challenge.ChallengesPerDay = 0
+	_, err = f.msg.UpdateParams(f.ctx, &types.MsgUpdateParams{Authority: authority, Params: params})
+	require.NoError(t, err)
+	f.beginBlock(46)
+	f.beginBlock(50)
+	require.Equal(t, before, f.challengeDay(3).Receipt.Count, "challenges off: no more draws")
+	_, err = f.k.SamplingDay.Get(f.ctx)
+	require.Error(t, err)
 }
 
 // Item 5: challenges turned off and on again the same day: the reports made after they are

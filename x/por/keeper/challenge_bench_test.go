@@ -34,6 +34,7 @@ func BenchmarkVerifyStorageAnswer(b *testing.B) {
 	w := types.NODE_ROLE_WORKER
 	f := newFixture(b, func(gs *types.GenesisState) {
 		gs.Params.Challenge = benchChallengeParams()
+		gs.Params.Challenge.ChallengesPerDay, gs.Params.Challenge.SpreadBlocks = 1, 0 // drawn in the first block
 		gs.Params.Challenge.Storage.LabelsPerStorageUnit = gs.Params.Challenge.Storage.Post().MinLabels()
 	})
 	op := f.register("prover", w)
@@ -73,19 +74,20 @@ func BenchmarkVerifyStorageAnswer(b *testing.B) {
 	b.ReportMetric(float64(len(msg.Proof.Indexes)+4), "proof-bytes")
 }
 
-// BenchmarkChallengeDay207k times the two blocks of a challenge day on a network whose
-// every node (one role each) reported on day 1 with challenges on, 1,000 a day:
+// BenchmarkChallengeDay207k times the blocks of a challenge day on a network whose every
+// node (one role each) reported on day 1 with challenges on, 30,000 a day over a spread of
+// 7,200 blocks:
 //
-//   - sample: the first block of day 2's BeginBlocker, which draws 1,000 of the logged
-//     pairs and issues their challenges (each in a fresh cache branch, with a different
-//     block hash, so a different sample);
-//   - misses: the EndBlocker of the block where those challenges' window closes
-//     unanswered, resolving the bounded batch of misses (100) — forfeits, running sums,
-//     receipts — in a fresh cache branch of the sampled state (with day 1 ticked, so the
-//     misses forfeit what the reports earned).
+//   - sample: the first block of day 2's BeginBlocker, which hands day 1 to the sampling
+//     and draws its share (each in a fresh cache branch, with a different block hash);
+//   - draw: the next block's BeginBlocker, drawing the next share;
+//   - misses: the EndBlocker of a block where 100 challenges' windows close unanswered (the
+//     most one block resolves), resolving them — forfeits, running sums, receipts — in a
+//     fresh cache branch (with day 1 ticked, so the misses forfeit what the reports earned;
+//     the 100 drawn in one block, with a spread of one block).
 //
-// Both should cost the same at 20,700 and 207,000 nodes (allocations bounded by the
-// sample, not by the nodes); only the store's depth grows.
+// Each should cost the same at 20,700 and 207,000 nodes (allocations bounded by the share
+// and the batch, not by the nodes); only the store's depth grows.
 func BenchmarkChallengeDay207k(b *testing.B) {
 	for _, total := range []int{20_700, 207_000} {
 		b.Run(fmt.Sprintf("nodes=%d/sample", total), func(b *testing.B) {
@@ -103,7 +105,31 @@ func BenchmarkChallengeDay207k(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			checkSampled(b, n, ctx)
+			b.ReportMetric(float64(checkSampled(b, n, ctx, 1)), "challenges/op")
+			n.reset(b)
+		})
+		b.Run(fmt.Sprintf("nodes=%d/draw", total), func(b *testing.B) {
+			n := benchChallengeNetwork(b, total)
+			n.f.clock.day = 2
+			height := n.f.ctx.BlockHeight() + 1
+			first, _ := n.f.ctx.CacheContext()
+			first = first.WithBlockHeight(height).WithHeaderHash(benchHeaderHash(0))
+			if err := n.f.k.BeginBlocker(first); err != nil {
+				b.Fatal(err)
+			}
+			drawnFirst := checkSampled(b, n, first, 1)
+			var ctx sdk.Context
+			i := uint64(0)
+			b.ReportAllocs()
+			for b.Loop() {
+				i++
+				ctx, _ = first.CacheContext()
+				ctx = ctx.WithBlockHeight(height + 1).WithHeaderHash(benchHeaderHash(i)).WithEventManager(sdk.NewEventManager())
+				if err := n.f.k.BeginBlocker(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(checkSampled(b, n, ctx, 2)-drawnFirst), "challenges/op")
 			n.reset(b)
 		})
 		b.Run(fmt.Sprintf("nodes=%d/misses", total), func(b *testing.B) {
@@ -112,12 +138,30 @@ func BenchmarkChallengeDay207k(b *testing.B) {
 			height := n.f.ctx.BlockHeight() + 1
 			sampled, _ := n.f.ctx.CacheContext()
 			sampled = sampled.WithBlockHeight(height).WithHeaderHash(benchHeaderHash(0))
+			p, err := n.f.k.Params.Get(sampled)
+			if err != nil {
+				b.Fatal(err)
+			}
+			p.Challenge.ChallengesPerDay, p.Challenge.SpreadBlocks = types.MaxDrawsPerBlock, 1
+			if err := n.f.k.Params.Set(sampled, p); err != nil {
+				b.Fatal(err)
+			}
 			if err := n.f.k.BeginBlocker(sampled); err != nil {
 				b.Fatal(err)
 			}
-			checkSampled(b, n, sampled)
 			n.tick(b, sampled, 1)
-			deadline := height + int64(n.f.params.Challenge.AnswerWindowBlocks)
+			d, err := n.f.k.ChallengeDays.Get(sampled, 1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var deadline int64 // the last of the 100's (storage and liveness windows differ)
+			for id := d.FirstId; id < d.FirstId+d.Count; id++ {
+				c, err := n.f.k.Challenges.Get(sampled, id)
+				if err != nil {
+					b.Fatal(err)
+				}
+				deadline = max(deadline, c.DeadlineHeight)
+			}
 			var ctx sdk.Context
 			b.ReportAllocs()
 			for b.Loop() {
@@ -147,14 +191,18 @@ func BenchmarkChallengeDay207k(b *testing.B) {
 	}
 }
 
-// checkSampled fails unless the sampling on ctx issued a full day of challenges.
-func checkSampled(b *testing.B, n *benchNet, ctx sdk.Context) {
+// checkSampled fails unless day 1's sampling on ctx, `blocks` blocks in, drew the share due
+// of a full day's target; it returns the challenges drawn so far.
+func checkSampled(b *testing.B, n *benchNet, ctx sdk.Context, blocks uint64) uint64 {
 	b.Helper()
 	d, err := n.f.k.ChallengeDays.Get(ctx, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if d.Candidates != uint64(len(n.nodes)) || d.Count != benchChallengesPerDay {
-		b.Fatalf("day 1 sampled %d challenges of %d candidates, want %d of %d", d.Count, d.Candidates, benchChallengesPerDay, len(n.nodes))
+	target := min(uint64(benchChallengesPerDay), uint64(len(n.nodes)))
+	want := target * blocks / d.SpreadBlocks
+	if d.Candidates != uint64(len(n.nodes)) || d.Target != target || d.Count != want {
+		b.Fatalf("day 1 drew %d challenges of a target of %d from %d candidates, want %d of %d from %d", d.Count, d.Target, d.Candidates, want, target, len(n.nodes))
 	}
+	return d.Count
 }

@@ -31,7 +31,7 @@ func (k Keeper) pruneReceipts(ctx context.Context, cp types.ChallengeParams) err
 	budget := maxPrunesPerBlock
 
 	// Day receipts first: a receipt never names a challenge already pruned.
-	opening, err := k.OpeningDay.Get(ctx)
+	opening, err := k.SamplingDay.Get(ctx)
 	if err != nil && !errors.Is(err, collections.ErrNotFound) {
 		return err
 	}

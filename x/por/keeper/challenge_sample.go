@@ -12,9 +12,12 @@ import (
 	"github.com/aegis-chain/aegis/x/por/types"
 )
 
-// Each day's reports are logged as (node, role) pairs. In the first block of a later day,
-// before its transactions, a bounded sample of the logged pairs is challenged: O(sample)
-// work, whatever the number of nodes. See docs/verification.md.
+// Each day's reports are logged as (node, role) pairs. From the first block of a later
+// day, before its transactions, the logged pairs are sampled progressively: each block of
+// the spread draws its share of the day's challenges from its own hash and opens them at
+// once, O(share) work whatever the number of nodes, and no pair learns before its
+// challenge opens that it will be checked. The log is double-buffered: the day being
+// sampled keeps its list while the next day writes the other. See docs/verification.md.
 
 func (k Keeper) reportLog(ctx context.Context) (types.ReportLog, error) {
 	l, err := k.ReportLog.Get(ctx)
@@ -24,19 +27,28 @@ func (k Keeper) reportLog(ctx context.Context) (types.ReportLog, error) {
 	return l, err
 }
 
-// logReport adds a report's pairs to the log of its day; a new day starts the list over,
-// overwriting the previous day's entries (sampled by then); the tail of a longer earlier
-// day stays in the store, never read again (see exportChallenges).
+// setReportLog stores l, or removes it when it is zero (buffer 0, no day): a zero item
+// and no item read the same, and an export → import must give back the same store.
+func (k Keeper) setReportLog(ctx context.Context, l types.ReportLog) error {
+	if l == (types.ReportLog{}) {
+		return k.ReportLog.Remove(ctx)
+	}
+	return k.ReportLog.Set(ctx, l)
+}
+
+// logReport adds a report's pairs to the log of its day. A new day starts its list over in
+// the log's buffer (the other one is the day being sampled), overwriting what an older day
+// left there; the tail of a longer older day stays in the store, never read again.
 func (k Keeper) logReport(ctx context.Context, day uint64, operator string, parts []types.RolePart) error {
 	l, err := k.reportLog(ctx)
 	if err != nil {
 		return err
 	}
 	if l.Day != day {
-		l = types.ReportLog{Day: day}
+		l = types.ReportLog{Day: day, Buffer: l.Buffer}
 	}
 	for _, p := range parts {
-		if err := k.ReportLogEntries.Set(ctx, l.Count, types.ChallengeTarget{Operator: operator, Role: p.Role}); err != nil {
+		if err := k.ReportLogEntries.Set(ctx, collections.Join(l.Buffer, l.Count), types.ChallengeTarget{Operator: operator, Role: p.Role}); err != nil {
 			return err
 		}
 		l.Count++
@@ -44,106 +56,136 @@ func (k Keeper) logReport(ctx context.Context, day uint64, operator string, part
 	return k.ReportLog.Set(ctx, l)
 }
 
-// BeginBlocker opens the scheduled challenges due in this block, and samples the
-// challenges of the last logged day once that day is over. It runs before the block's
-// transactions, so the log holds only that day's reports. A sampling or an opening that
-// fails is skipped with an event: it never fails the block.
+// BeginBlocker hands the logged day to the sampling once that day is over, then draws this
+// block's share of the day being sampled. It runs before the block's transactions, so the
+// log holds only that day's reports. A sampling that fails is set aside with an event: it
+// never fails the block.
 func (k Keeper) BeginBlocker(ctx context.Context) error {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
 		return err
 	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
-	openCtx, writeOpen := sdkCtx.CacheContext()
-	if err := k.openDue(openCtx, params.Challenge, false); err != nil {
-		k.Logger(ctx).Error("challenge opening set aside", "err", err)
-		if err := k.OpeningDay.Remove(ctx); err != nil {
-			return err
-		}
-		if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventChallengeSetAside{Reason: "opening challenges: " + err.Error()}); err != nil {
-			return err
-		}
-	} else {
-		writeOpen()
-	}
-	if !params.Challenge.Enabled() {
-		return nil
-	}
-	l, err := k.reportLog(ctx)
-	if err != nil {
-		return err
-	}
-	if l.Sampled || l.Day == 0 {
-		return nil
-	}
-	today, err := k.emission.CurrentDay(ctx)
-	if err != nil {
-		return err
-	}
-	if l.Day >= today {
-		return nil
-	}
 	cacheCtx, write := sdkCtx.CacheContext()
-	if err := k.sampleDay(cacheCtx, params, l); err != nil {
-		k.Logger(ctx).Error("challenge sampling skipped", "day", l.Day, "err", err)
-		l.Sampled = true
-		if err := k.ReportLog.Set(ctx, l); err != nil {
-			return err
-		}
-		return sdkCtx.EventManager().EmitTypedEvent(&types.EventChallengeSetAside{Reason: "sampling day " + math.NewIntFromUint64(l.Day).String() + ": " + err.Error()})
+	day, err := k.sample(cacheCtx, params)
+	if err == nil {
+		write()
+		return nil
 	}
-	write()
-	return nil
+	k.Logger(ctx).Error("challenge sampling set aside", "day", day, "err", err)
+	if err := k.SamplingDay.Remove(ctx); err != nil {
+		return err
+	}
+	return sdkCtx.EventManager().EmitTypedEvent(&types.EventChallengeSetAside{Reason: "sampling day " + math.NewIntFromUint64(day).String() + ": " + err.Error()})
 }
 
-// sampleDay challenges up to challenges_per_day of the pairs logged for l.Day, drawn by a
-// seed from the hash of the block that samples them.
-func (k Keeper) sampleDay(ctx context.Context, params types.Params, l types.ReportLog) error {
+// sample starts the sampling of the last logged day once it is over, and draws this
+// block's share of the day being sampled; it returns the day it worked on.
+func (k Keeper) sample(ctx context.Context, params types.Params) (uint64, error) {
+	if !params.Challenge.Enabled() {
+		// Turned off: no more draws, even of a day already being sampled.
+		return 0, k.SamplingDay.Remove(ctx)
+	}
+	{
+		l, err := k.reportLog(ctx)
+		if err != nil {
+			return 0, err
+		}
+		today, err := k.emission.CurrentDay(ctx)
+		if err != nil {
+			return 0, err
+		}
+		if l.Day != 0 && l.Day < today {
+			if err := k.startSampling(ctx, params.Challenge, l); err != nil {
+				return l.Day, err
+			}
+		}
+	}
+	day, err := k.SamplingDay.Get(ctx)
+	if errors.Is(err, collections.ErrNotFound) || (err == nil && day == 0) {
+		return 0, nil
+	} else if err != nil {
+		return 0, err
+	}
+	return day, k.drawDue(ctx, params.Challenge, day)
+}
+
+// startSampling hands logged day l to the sampling: its receipt is written, today's reports
+// go to the other buffer, and a day still being sampled ends (its draws not yet made are
+// dropped: at most one day is sampled at a time).
+func (k Keeper) startSampling(ctx context.Context, cp types.ChallengeParams, l types.ReportLog) error {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
-	// A day's challenges all open before the next day's are sampled.
-	if err := k.openDue(ctx, params.Challenge, true); err != nil {
-		return err
-	}
 	seed := types.ChallengeSeed(l.Day, sdkCtx.HeaderHash())
-	receipt := types.ChallengeDay{Day: l.Day, Seed: seed, Candidates: l.Count, Height: sdkCtx.BlockHeight(), SpreadBlocks: params.Challenge.SpreadBlocks}
-	last, err := k.lastTick(ctx)
-	if err != nil {
+	r := types.ChallengeDay{
+		Day: l.Day, Seed: seed, Candidates: l.Count, Height: sdkCtx.BlockHeight(), SpreadBlocks: cp.SpreadBlocks,
+		Buffer: l.Buffer, Target: min(uint64(cp.ChallengesPerDay), l.Count),
+	}
+	if err := k.ChallengeDays.Set(ctx, l.Day, r); err != nil {
 		return err
 	}
-	for _, i := range types.SampleIndexes(seed, l.Count, uint64(params.Challenge.ChallengesPerDay)) {
-		t, err := k.ReportLogEntries.Get(ctx, i)
-		if err != nil {
-			return err
-		}
-		id, err := k.issueChallenge(ctx, params.Challenge, seed, l.Day, last, t)
-		if err != nil {
-			return err
-		}
-		if id == 0 {
-			continue
-		}
-		if receipt.Count == 0 {
-			receipt.FirstId = id
-		}
-		receipt.Count++
-	}
-	if params.Challenge.SpreadBlocks == 0 {
-		receipt.Opened = receipt.Count
-	} else if receipt.Count > 0 {
-		if err := k.OpeningDay.Set(ctx, l.Day); err != nil {
-			return err
-		}
-	}
-	l.Sampled = true
-	if err := k.ReportLog.Set(ctx, l); err != nil {
+	if err := k.SamplingDay.Set(ctx, l.Day); err != nil {
 		return err
 	}
-	if err := k.ChallengeDays.Set(ctx, l.Day, receipt); err != nil {
+	if err := k.setReportLog(ctx, types.ReportLog{Buffer: 1 - l.Buffer}); err != nil {
 		return err
 	}
 	return sdkCtx.EventManager().EmitTypedEvent(&types.EventChallengesSampled{
-		Day: l.Day, Seed: seed, Candidates: l.Count, FirstId: receipt.FirstId, Count: receipt.Count,
+		Day: l.Day, Seed: seed, Candidates: l.Count, Count: r.Target,
 	})
+}
+
+// drawDue issues the share of day's challenges due by this block: target × elapsed /
+// spread_blocks in all (everything left once the spread is over), each pair drawn from
+// this block's hash and challenged at once. A draw of a pair that cannot be challenged
+// (already challenged, role given up, report replaced) is drawn again, up to 8 × share +
+// 32 draws a block; a share left short is drawn by the next block. The work is bounded by the
+// block's share, never by the nodes.
+func (k Keeper) drawDue(ctx context.Context, cp types.ChallengeParams, day uint64) error {
+	r, err := k.ChallengeDays.Get(ctx, day)
+	if err != nil {
+		return err
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	elapsed := uint64(max(sdkCtx.BlockHeight()-r.Height, 0)) + 1 // the first block draws its share too
+	due := r.Target
+	if r.SpreadBlocks > 0 && elapsed < r.SpreadBlocks {
+		due = r.Target * elapsed / r.SpreadBlocks // target <= 10^5, elapsed < 10^6: no overflow
+	}
+	if due > r.Count && r.Candidates > 0 {
+		last, err := k.lastTick(ctx)
+		if err != nil {
+			return err
+		}
+		seed := types.ChallengeSeed(day, sdkCtx.HeaderHash())
+		need := min(due-r.Count, types.MaxDrawsPerBlock) // a share left short is caught up a bounded amount a block
+		for a, limit := uint64(0), 8*need+32; need > 0 && a < limit; a++ {
+			i := types.Draw(seed, day, r.Drawn) % r.Candidates
+			r.Drawn++
+			t, err := k.ReportLogEntries.Get(ctx, collections.Join(r.Buffer, i))
+			if err != nil {
+				return err
+			}
+			id, err := k.issueChallenge(ctx, cp, seed, day, last, t)
+			if err != nil {
+				return err
+			}
+			if id == 0 {
+				continue
+			}
+			if r.Count == 0 {
+				r.FirstId = id
+			}
+			r.Count++
+			r.Opened++
+			need--
+		}
+	}
+	if r.Count >= r.Target {
+		if err := k.SamplingDay.Remove(ctx); err != nil {
+			return err
+		}
+	}
+	return k.ChallengeDays.Set(ctx, day, r)
 }
 
 // nextChallengeID returns a fresh id; ids start at 1 (0 means none).
@@ -155,10 +197,11 @@ func (k Keeper) nextChallengeID(ctx context.Context) (uint64, error) {
 	return id, err
 }
 
-// issueChallenge challenges t's report of day, unless that report no longer stands (the
-// role was given up or the pair already has a challenge pending): then it returns 0.
-// What the report has earned so far, and earns until the challenge resolves, is held.
-// With spread_blocks the challenge is scheduled: openDue opens it later.
+// issueChallenge challenges the standing report of t, logged on day (that report or a
+// later one), and opens the challenge at once, unless the pair no longer reports (the role
+// was given up, its report forfeited) or already has a challenge pending: then it
+// returns 0. What the report has earned so far, and earns until the
+// challenge resolves, is held.
 func (k Keeper) issueChallenge(ctx context.Context, cp types.ChallengeParams, seed []byte, day, last uint64, t types.ChallengeTarget) (uint64, error) {
 	op, err := sdk.AccAddressFromBech32(t.Operator)
 	if err != nil {
@@ -170,9 +213,12 @@ func (k Keeper) issueChallenge(ctx context.Context, cp types.ChallengeParams, se
 	} else if err != nil {
 		return 0, err
 	}
-	if !nr.Active || nr.FromDay != day || !nr.Eff.IsPositive() || nr.ChallengeId != 0 {
+	// The pair's standing report is checked: the logged day's, or the one that replaced it
+	// since (a pair reporting early each day must not dodge its checks that way).
+	if !nr.Active || nr.FromDay < day || !nr.Eff.IsPositive() || nr.ChallengeId != 0 {
 		return 0, nil
 	}
+	day = nr.FromDay
 	if err := k.settle(ctx, &nr, last); err != nil {
 		return 0, err
 	}
@@ -206,14 +252,11 @@ func (k Keeper) issueChallenge(ctx context.Context, cp types.ChallengeParams, se
 	if err := k.NodeRoles.Set(ctx, nodeRoleKey(op, t.Role), nr); err != nil {
 		return 0, err
 	}
-	if cp.SpreadBlocks == 0 {
-		return id, k.openChallenge(ctx, cp, seed, op, c)
-	}
-	return id, k.putChallenge(ctx, op, c)
+	return id, k.openChallenge(ctx, cp, seed, op, c)
 }
 
-// openChallenge opens a scheduled challenge in this block: its answer window starts, and a
-// storage challenge's leaves are drawn from seed (this block's).
+// openChallenge opens a challenge in this block: its answer window starts, and a storage
+// challenge's value is drawn from seed (this block's).
 func (k Keeper) openChallenge(ctx context.Context, cp types.ChallengeParams, seed []byte, op sdk.AccAddress, c types.Challenge) error {
 	// A challenge opens with the window and leaf count it was sampled with (a state from
 	// before challenges carried them takes the params in force, which are always valid).
@@ -232,75 +275,6 @@ func (k Keeper) openChallenge(ctx context.Context, cp types.ChallengeParams, see
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventChallengeIssued{
 		Id: c.Id, Operator: c.Operator, Role: c.Role, Day: c.Day, Kind: c.Kind, DeadlineHeight: c.DeadlineHeight, Value: c.Value, Labels: c.Dataset.Labels,
 	})
-}
-
-// openDue opens the share of the opening day's scheduled challenges due by this block: a
-// fraction elapsed/spread_blocks of them, each picked by a draw from this block's hash,
-// so no node knows in advance when its challenge opens and no proposer picks more than
-// its own block's share. all (or the spread being over) opens every one left. The work is
-// bounded by the challenges opened (plus as many missed draws), never by the nodes.
-func (k Keeper) openDue(ctx context.Context, cp types.ChallengeParams, all bool) error {
-	day, err := k.OpeningDay.Get(ctx)
-	if errors.Is(err, collections.ErrNotFound) || (err == nil && day == 0) {
-		return nil
-	} else if err != nil {
-		return err
-	}
-	r, err := k.ChallengeDays.Get(ctx, day)
-	if err != nil {
-		return err
-	}
-	sdkCtx := sdk.UnwrapSDKContext(ctx)
-	// The day's challenges open over the spread they were sampled with (a receipt from
-	// before receipts carried it takes the params in force).
-	spread := r.SpreadBlocks
-	if spread == 0 {
-		spread = cp.SpreadBlocks
-	}
-	elapsed := uint64(max(sdkCtx.BlockHeight()-r.Height, 0))
-	target := r.Count
-	if !all && spread > 0 && elapsed < spread {
-		target = r.Count * elapsed / spread
-	}
-	if target <= r.Opened {
-		return nil
-	}
-	seed := types.ChallengeSeed(day, sdkCtx.HeaderHash())
-	open := func(id uint64) (bool, error) {
-		c, err := k.Challenges.Get(ctx, id)
-		if err != nil || c.Status != types.CHALLENGE_STATUS_SCHEDULED {
-			return false, err
-		}
-		op, err := sdk.AccAddressFromBech32(c.Operator)
-		if err != nil {
-			return false, err
-		}
-		return true, k.openChallenge(ctx, cp, seed, op, c)
-	}
-	if target == r.Count { // the rest, in id order
-		for id := r.FirstId; id < r.FirstId+r.Count; id++ {
-			if _, err := open(id); err != nil {
-				return err
-			}
-		}
-		r.Opened = r.Count
-		if err := k.OpeningDay.Remove(ctx); err != nil {
-			return err
-		}
-		return k.ChallengeDays.Set(ctx, day, r)
-	}
-	need := target - r.Opened
-	for a := uint64(0); need > 0 && a < 4*need+8; a++ {
-		opened, err := open(r.FirstId + types.Draw(seed, r.FirstId, a)%r.Count)
-		if err != nil {
-			return err
-		}
-		if opened {
-			r.Opened++
-			need--
-		}
-	}
-	return k.ChallengeDays.Set(ctx, day, r)
 }
 
 // putChallenge stores a challenge with its indexes (the pending index and the deadline

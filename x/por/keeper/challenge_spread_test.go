@@ -10,8 +10,8 @@ import (
 	"github.com/aegis-chain/aegis/x/por/types"
 )
 
-// spreadFixture: ten workers report on day 1 and are all sampled in the first block of
-// day 2 (height 20), their challenges to open over the next `spread` blocks.
+// spreadFixture: ten workers report on day 1; the first block of day 2 (height 20) starts
+// the sampling, whose draws run over the next `spread` blocks.
 func spreadFixture(t *testing.T, spread uint64) (*fixture, []sdk.AccAddress) {
 	f := newFixture(t, func(gs *types.GenesisState) {
 		gs.Params.Challenge = testChallengeParams(10)
@@ -35,47 +35,45 @@ func (f *fixture) challengeDay(day uint64) types.QueryChallengeDayResponse {
 	return *res
 }
 
-// With spread_blocks, a day's challenges are scheduled when sampled and open a share per
-// block, at blocks drawn from the block hashes: closed until then (an answer is refused),
-// each with its own window and leaves from its opening block.
-func TestChallengesOpenOverTheSpread(t *testing.T) {
+// With spread_blocks, each block draws its share of the day's challenges from its own hash
+// and opens them at once: a pair not yet drawn has no challenge, scheduled or otherwise,
+// so it cannot tell at the day's first block that it will be checked.
+func TestChallengesAreDrawnOverTheSpread(t *testing.T) {
 	f, ops := spreadFixture(t, 10)
 	day := f.challengeDay(1)
-	require.Equal(t, uint64(10), day.Receipt.Count)
-	require.Zero(t, day.Receipt.Opened)
-	for _, c := range day.Challenges {
-		require.Equal(t, types.CHALLENGE_STATUS_SCHEDULED, c.Status)
-		require.Empty(t, c.Value, "its value is drawn when it opens")
-		require.NotZero(t, f.nodeRole(sdk.MustAccAddressFromBech32(c.Operator), types.NODE_ROLE_WORKER).ChallengeId, "held from the sampling on")
-	}
+	require.Equal(t, uint64(10), day.Receipt.Target)
+	require.Equal(t, uint64(1), day.Receipt.Count, "the first block draws a tenth of a 10-block spread")
+	undrawn := 0
 	for _, op := range ops {
-		require.Empty(t, f.challenges(op, true), "nothing to answer yet")
+		if f.nodeRole(op, types.NODE_ROLE_WORKER).ChallengeId == 0 {
+			undrawn++
+			require.Empty(t, f.challenges(op, false), "a pair not drawn yet has no challenge to see")
+		}
 	}
-	c0 := day.Challenges[0]
-	_, err := f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: c0.Operator, ChallengeId: c0.Id})
-	require.ErrorIs(t, err, types.ErrChallengeNotOpen)
+	require.Equal(t, 9, undrawn)
 
-	openedAt := map[uint64]int64{}
-	for h := int64(21); h <= 30; h++ {
-		f.beginBlock(h)
+	drawnAt := map[uint64]int64{}
+	for h := int64(20); h <= 29; h++ {
+		if h > 20 {
+			f.beginBlock(h)
+		}
 		day = f.challengeDay(1)
-		require.Equal(t, uint64(h-20), day.Receipt.Opened, "a tenth of them per block of a 10-block spread")
+		require.Equal(t, uint64(h-19), day.Receipt.Count, "a tenth of them per block of a 10-block spread")
 		for _, c := range day.Challenges {
-			if c.Status == types.CHALLENGE_STATUS_SCHEDULED {
-				continue
-			}
-			if _, seen := openedAt[c.Id]; !seen {
-				openedAt[c.Id] = c.OpenHeight
+			if _, seen := drawnAt[c.Id]; !seen {
+				require.Equal(t, types.CHALLENGE_STATUS_PENDING, c.Status, "a challenge opens in the block that draws it")
+				drawnAt[c.Id] = c.OpenHeight
 				require.Equal(t, h, c.OpenHeight)
+				require.Equal(t, h, c.IssuedHeight)
 				require.Equal(t, h+5, c.DeadlineHeight)
 				require.Len(t, c.Value, 32)
 			}
 		}
 		f.endBlock()
 	}
-	require.Len(t, openedAt, 10)
-	_, err = f.k.OpeningDay.Get(f.ctx)
-	require.Error(t, err, "every challenge opened: no day left opening")
+	require.Len(t, drawnAt, 10)
+	_, err := f.k.SamplingDay.Get(f.ctx)
+	require.Error(t, err, "every challenge drawn: the sampling is over")
 
 	// The open ones are answered as usual.
 	for _, op := range ops {
@@ -85,61 +83,63 @@ func TestChallengesOpenOverTheSpread(t *testing.T) {
 		}
 	}
 
-	// Another block hash sequence opens them in another order.
-	g, _ := spreadFixture(t, 10)
-	order := func(f *fixture, salt byte) []uint64 {
-		var out []uint64
-		for h := int64(21); h <= 30; h++ {
-			f.ctx = f.ctx.WithBlockHeight(h).WithHeaderHash([]byte{salt, byte(h)}).WithEventManager(sdk.NewEventManager())
-			require.NoError(t, f.k.BeginBlocker(f.ctx))
-			for _, c := range f.challengeDay(1).Challenges {
+	// Another block hash sequence draws them in another order.
+	order := func(salt byte) []string {
+		g, _ := spreadFixture(t, 10)
+		var out []string
+		for h := int64(21); h <= 29; h++ {
+			g.ctx = g.ctx.WithBlockHeight(h).WithHeaderHash([]byte{salt, byte(h)}).WithEventManager(sdk.NewEventManager())
+			require.NoError(t, g.k.BeginBlocker(g.ctx))
+			for _, c := range g.challengeDay(1).Challenges {
 				if c.OpenHeight == h {
-					out = append(out, c.Id)
+					out = append(out, c.Operator)
 				}
 			}
 		}
 		return out
 	}
-	a := order(g, 1)
-	h, _ := spreadFixture(t, 10)
-	require.Equal(t, a, order(h, 1), "the same block hashes open the same challenges")
-	k, _ := spreadFixture(t, 10)
-	require.NotEqual(t, a, order(k, 2))
+	a := order(1)
+	require.Equal(t, a, order(1), "the same block hashes draw the same pairs")
+	require.NotEqual(t, a, order(2))
 }
 
-// A day's challenges all open before the next day's are sampled, and an export in the
-// middle of the spread resumes it after import.
-func TestSpreadFinishesAndSurvivesExport(t *testing.T) {
+// A day being sampled when the next day's sampling starts ends there (its draws not made
+// are dropped: one day is sampled at a time), and an export in the middle of the spread
+// resumes it after import.
+func TestSpreadSurvivesExportAndEndsWithTheNextDay(t *testing.T) {
 	f, ops := spreadFixture(t, 1000)
-	f.beginBlock(120) // 10% of the spread
-	require.Equal(t, uint64(1), f.challengeDay(1).Receipt.Opened)
+	f.beginBlock(119) // 100 blocks of the spread: a tenth of it
+	require.Equal(t, uint64(1), f.challengeDay(1).Receipt.Count)
 
 	gs, err := f.k.ExportGenesis(f.ctx)
 	require.NoError(t, err)
 	require.NoError(t, gs.Validate())
-	require.Equal(t, uint64(1), gs.OpeningDay)
+	require.Equal(t, uint64(1), gs.SamplingDay)
 	g := newFixture(t, func(dst *types.GenesisState) { *dst = *gs })
 	g.bank = f.bank
 	again, err := g.k.ExportGenesis(g.ctx)
 	require.NoError(t, err)
 	require.Equal(t, gs, again)
-
-	// Day 2's reports; day 3's first block samples them after opening the rest of day 1.
 	g.clock.day = 2
+	g.beginBlock(219)
+	require.Equal(t, uint64(2), g.challengeDay(1).Receipt.Count, "the import draws on")
+
+	// Day 2's reports go to the other buffer while day 1 is sampled; day 3's first block
+	// ends day 1's sampling and starts day 2's.
 	for _, op := range ops[:3] {
 		require.NoError(t, g.storageReport(op, types.NODE_ROLE_WORKER, 150, 100, 80))
 	}
+	l, err := g.k.ReportLog.Get(g.ctx)
+	require.NoError(t, err)
+	require.NotEqual(t, g.challengeDay(1).Receipt.Buffer, l.Buffer)
 	g.clock.day = 3
-	g.beginBlock(130)
-	require.Equal(t, uint64(10), g.challengeDay(1).Receipt.Opened, "day 1's rest opened before day 2 was sampled")
-	for _, c := range g.challengeDay(1).Challenges {
-		require.NotEqual(t, types.CHALLENGE_STATUS_SCHEDULED, c.Status)
-		require.LessOrEqual(t, c.OpenHeight, int64(130))
-	}
-	// Pairs with a challenge still open are not sampled again.
-	require.Zero(t, g.challengeDay(2).Receipt.Count)
-	opening, err := g.k.OpeningDay.Get(g.ctx)
-	require.Error(t, err, "nothing scheduled for day 2: %d", opening)
+	g.beginBlock(220)
+	require.Equal(t, uint64(2), g.challengeDay(1).Receipt.Count, "day 1's undrawn share is dropped")
+	d2 := g.challengeDay(2).Receipt
+	require.Equal(t, uint64(3), d2.Candidates)
+	sampling, err := g.k.SamplingDay.Get(g.ctx)
+	require.NoError(t, err)
+	require.Equal(t, uint64(2), sampling)
 }
 
 // Resolved challenges and day receipts older than receipt_days are pruned, oldest first,
@@ -245,4 +245,33 @@ func TestOpenChallengePassedByPruningGoesWhenResolved(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, gs.Validate())
 	require.Empty(t, gs.Challenges)
+}
+
+// A pair that reports again before it is drawn does not dodge its check: the draw checks
+// its standing report (the new one, with its dataset).
+func TestReportingAgainDoesNotDodgeTheDraw(t *testing.T) {
+	f, ops := spreadFixture(t, 10)
+	for _, op := range ops { // day 2's reports replace day 1's before most are drawn
+		if f.nodeRole(op, types.NODE_ROLE_WORKER).ChallengeId == 0 {
+			require.NoError(t, f.storageReport(op, types.NODE_ROLE_WORKER, 150, 100, 80))
+		}
+	}
+	for h := int64(21); h <= 29; h++ {
+		f.beginBlock(h)
+		f.endBlock()
+	}
+	day := f.challengeDay(1)
+	require.Equal(t, uint64(10), day.Receipt.Count, "every pair checked")
+	replaced := 0
+	for _, c := range day.Challenges {
+		if c.Day == 2 {
+			replaced++
+			require.Equal(t, types.CHALLENGE_KIND_STORAGE, c.Kind)
+			require.Equal(t, uint64(2), c.Dataset.Day, "the new report's dataset")
+		}
+	}
+	require.Equal(t, 9, replaced, "the nine drawn after their new report are checked on it")
+	gs, err := f.k.ExportGenesis(f.ctx)
+	require.NoError(t, err)
+	require.NoError(t, gs.Validate())
 }

@@ -3,7 +3,6 @@ package keeper
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"cosmossdk.io/collections"
 
@@ -196,18 +195,20 @@ func (k Keeper) initChallenges(ctx context.Context, gs types.GenesisState) error
 			return err
 		}
 	}
-	if gs.ReportLog.Day != 0 || gs.ReportLog.Count != 0 {
+	if gs.ReportLog != (types.ReportLog{}) {
 		if err := k.ReportLog.Set(ctx, gs.ReportLog); err != nil {
 			return err
 		}
 	}
-	for i, t := range gs.ReportLogEntries {
-		if err := k.ReportLogEntries.Set(ctx, uint64(i), t); err != nil {
+	for _, t := range gs.ReportLogEntries {
+		key := collections.Join(t.Buffer, t.Index)
+		t.Buffer, t.Index = 0, 0 // the key holds them
+		if err := k.ReportLogEntries.Set(ctx, key, t); err != nil {
 			return err
 		}
 	}
-	if gs.OpeningDay != 0 {
-		if err := k.OpeningDay.Set(ctx, gs.OpeningDay); err != nil {
+	if gs.SamplingDay != 0 {
+		if err := k.SamplingDay.Set(ctx, gs.SamplingDay); err != nil {
 			return err
 		}
 	}
@@ -226,8 +227,8 @@ func (k Keeper) exportChallenges(ctx context.Context, gs *types.GenesisState) er
 		return err
 	}
 	gs.NextChallengeId = max(gs.NextChallengeId, 1)
-	if gs.OpeningDay, err = k.OpeningDay.Get(ctx); errors.Is(err, collections.ErrNotFound) {
-		gs.OpeningDay = 0
+	if gs.SamplingDay, err = k.SamplingDay.Get(ctx); errors.Is(err, collections.ErrNotFound) {
+		gs.SamplingDay = 0
 	} else if err != nil {
 		return err
 	}
@@ -251,14 +252,11 @@ func (k Keeper) exportChallenges(ctx context.Context, gs *types.GenesisState) er
 	if gs.ReportLog, err = k.reportLog(ctx); err != nil {
 		return err
 	}
-	// Every entry, the previous days' past the log's count too: a new day overwrites the
-	// list from its start and never deletes the longer tail of an earlier day (that would
-	// cost a block O(nodes)), so the store holds it and an import must hold it as well.
-	// The entries are contiguous from 0 (each day writes 0..count-1), so position is key.
-	return k.ReportLogEntries.Walk(ctx, nil, func(i uint64, t types.ChallengeTarget) (bool, error) {
-		if i != uint64(len(gs.ReportLogEntries)) {
-			return true, fmt.Errorf("report log entry %d follows a gap at %d", i, len(gs.ReportLogEntries))
-		}
+	// Every entry of both buffers, an older day's tail past a log's count too: a new day
+	// overwrites its buffer from the start and never deletes the longer tail of an older day
+	// (that would cost a block O(nodes)), so the store holds it and an import must as well.
+	return k.ReportLogEntries.Walk(ctx, nil, func(key collections.Pair[uint32, uint64], t types.ChallengeTarget) (bool, error) {
+		t.Buffer, t.Index = key.K1(), key.K2()
 		gs.ReportLogEntries = append(gs.ReportLogEntries, t)
 		return false, nil
 	})

@@ -43,8 +43,8 @@ func porGenesisBase(t *testing.T, r *rand.Rand) *types.GenesisState {
 	return &gs
 }
 
-// ktSpreadExported is the genesis of ten workers' day-1 challenges 30% through a
-// 10-block spread: three open, seven scheduled, the day still opening.
+// ktSpreadExported is the genesis of ten workers' day-1 sampling 40% through a 10-block
+// spread: four challenges drawn and open, the day still being sampled.
 func ktSpreadExported(t *testing.T) *types.GenesisState {
 	t.Helper()
 	f, _ := spreadFixture(t, 10)
@@ -52,7 +52,7 @@ func ktSpreadExported(t *testing.T) *types.GenesisState {
 	gs, err := f.k.ExportGenesis(f.ctx)
 	require.NoError(t, err)
 	require.NoError(t, gs.Validate())
-	require.Equal(t, uint64(1), gs.OpeningDay)
+	require.Equal(t, uint64(1), gs.SamplingDay)
 	return gs
 }
 
@@ -60,8 +60,8 @@ func ktSpreadExported(t *testing.T) *types.GenesisState {
 // 5-block window): workers a, b, c (storage) and delegate d (none, a liveness check)
 // reported on day 1 and were all challenged; a answered and passed, the others missed,
 // forfeiting what day 1 paid them (still in the roles' forfeited, for tick 3); a reported
-// again on day 2 and its new challenge is open, its reward held. The log holds day 2's
-// one entry and day 1's tail. A fresh copy per call.
+// again on day 2 and its new challenge is open, its reward held. The logs hold day 1's
+// four entries and day 2's one. A fresh copy per call.
 func ktChallengeExported(t *testing.T) *types.GenesisState {
 	t.Helper()
 	w, del := types.NODE_ROLE_WORKER, types.NODE_ROLE_DELEGATE
@@ -104,8 +104,8 @@ func ktChallengeExported(t *testing.T) *types.GenesisState {
 		status[ch.Status]++
 	}
 	require.Equal(t, map[types.ChallengeStatus]int{types.CHALLENGE_STATUS_PASSED: 1, types.CHALLENGE_STATUS_MISSED: 3, types.CHALLENGE_STATUS_PENDING: 1}, status)
-	require.Len(t, gs.ReportLogEntries, 4)
-	require.Equal(t, uint64(1), gs.ReportLog.Count)
+	require.Len(t, gs.ReportLogEntries, 5, "day 1's four pairs in one buffer, day 2's one in the other")
+	require.Zero(t, gs.ReportLog.Count, "day 2 was handed to the sampling; day 3 has no report yet")
 	return gs
 }
 
@@ -478,13 +478,15 @@ func challengeMutation(r *rand.Rand, gs *types.GenesisState) string {
 		case 0:
 			gs.ReportLog.Count = fuzzUint(r, 0, 1, gs.ReportLog.Count+1, uint64(len(gs.ReportLogEntries))+1, ^uint64(0))
 		case 1:
-			gs.ReportLog.Day, gs.ReportLog.Sampled = fuzzDay(r, gs), r.Intn(2) == 0
-			gs.OpeningDay = []uint64{0, gs.OpeningDay, fuzzDay(r, gs)}[r.Intn(3)]
+			gs.ReportLog.Day, gs.ReportLog.Buffer = fuzzDay(r, gs), uint32(fuzzUint(r, 0, 1, 2))
+			gs.SamplingDay = []uint64{0, gs.SamplingDay, fuzzDay(r, gs)}[r.Intn(3)]
 		case 2:
-			gs.ReportLogEntries = append(gs.ReportLogEntries, types.ChallengeTarget{Operator: fuzzGenesisAddr(r, gs), Role: fuzzRole(r)})
+			gs.ReportLogEntries = append(gs.ReportLogEntries, types.ChallengeTarget{Operator: fuzzGenesisAddr(r, gs), Role: fuzzRole(r),
+				Buffer: uint32(fuzzUint(r, 0, 1, 2)), Index: fuzzUint(r, 0, 1, uint64(len(gs.ReportLogEntries)), ^uint64(0))})
 		default:
 			if i := pickIdx(r, len(gs.ReportLogEntries)); i >= 0 {
-				gs.ReportLogEntries[i].Operator, gs.ReportLogEntries[i].Role = fuzzGenesisAddr(r, gs), fuzzRole(r)
+				e := &gs.ReportLogEntries[i]
+				e.Operator, e.Role, e.Buffer = fuzzGenesisAddr(r, gs), fuzzRole(r), uint32(fuzzUint(r, 0, 1, 2))
 			}
 		}
 		return fmt.Sprintf("report_log %+v, %d entries", gs.ReportLog, len(gs.ReportLogEntries))

@@ -85,10 +85,10 @@ type Keeper struct {
 	// ReportLog and ReportLogEntries list the pairs that reported on one day, to sample
 	// from: entries past the count are stale and overwritten by the next day's reports.
 	ReportLog        collections.Item[types.ReportLog]
-	ReportLogEntries collections.Map[uint64, types.ChallengeTarget]
+	ReportLogEntries collections.Map[collections.Pair[uint32, uint64], types.ChallengeTarget]
 	NextChallengeID  collections.Sequence
-	// OpeningDay is the sampled day whose scheduled challenges are still opening.
-	OpeningDay collections.Item[uint64]
+	// SamplingDay is the logged day whose challenges are being drawn.
+	SamplingDay collections.Item[uint64]
 	// PruneCursor is the lowest challenge id the receipt pruning has not passed yet.
 	PruneCursor collections.Item[uint64]
 }
@@ -130,9 +130,9 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ak 
 		PendingChallenges:  collections.NewKeySet(sb, types.PendingChallengesKey, "pending_challenges", collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key)),
 		ChallengeDays:      collections.NewMap(sb, types.ChallengeDaysKey, "challenge_days", collections.Uint64Key, codec.CollValue[types.ChallengeDay](cdc)),
 		ReportLog:          collections.NewItem(sb, types.ReportLogKey, "report_log", codec.CollValue[types.ReportLog](cdc)),
-		ReportLogEntries:   collections.NewMap(sb, types.ReportLogEntriesKey, "report_log_entries", collections.Uint64Key, codec.CollValue[types.ChallengeTarget](cdc)),
+		ReportLogEntries:   collections.NewMap(sb, types.ReportLogEntriesKey, "report_log_entries", collections.PairKeyCodec(collections.Uint32Key, collections.Uint64Key), codec.CollValue[types.ChallengeTarget](cdc)),
 		NextChallengeID:    collections.NewSequence(sb, types.NextChallengeIDKey, "next_challenge_id"),
-		OpeningDay:         collections.NewItem(sb, types.OpeningDayKey, "opening_day", collections.Uint64Value),
+		SamplingDay:        collections.NewItem(sb, types.OpeningDayKey, "sampling_day", collections.Uint64Value),
 		PruneCursor:        collections.NewItem(sb, types.PruneCursorKey, "prune_cursor", collections.Uint64Value),
 	}
 	schema, err := sb.Build()

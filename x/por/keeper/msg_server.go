@@ -402,12 +402,12 @@ func (m msgServer) dropReportLogWhenTurnedOff(ctx context.Context, old, next typ
 		return nil
 	}
 	l, err := m.reportLog(ctx)
-	if err != nil || l.Sampled || l.Day == 0 {
+	if err != nil || l.Day == 0 {
 		return err
 	}
 	// The log starts over: reports made after challenges are on again, even the same day,
 	// begin a new log that is sampled as usual.
-	if err := m.ReportLog.Set(ctx, types.ReportLog{}); err != nil {
+	if err := m.setReportLog(ctx, types.ReportLog{Buffer: l.Buffer}); err != nil {
 		return err
 	}
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventChallengeSetAside{

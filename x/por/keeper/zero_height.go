@@ -37,7 +37,7 @@ func (k Keeper) RebaseHeights(ctx context.Context, last int64) error {
 		if c.Status != types.CHALLENGE_STATUS_SCHEDULED {
 			c.OpenHeight, c.DeadlineHeight = rebase(c.OpenHeight, last), rebase(c.DeadlineHeight, last)
 		}
-		if c.Status == types.CHALLENGE_STATUS_PASSED || c.Status == types.CHALLENGE_STATUS_MISSED {
+		if c.Status == types.CHALLENGE_STATUS_PASSED || c.Status == types.CHALLENGE_STATUS_MISSED || c.Status == types.CHALLENGE_STATUS_FAILED {
 			c.ResolvedHeight = rebase(c.ResolvedHeight, last)
 		}
 		if err := k.Challenges.Set(ctx, id, c); err != nil {

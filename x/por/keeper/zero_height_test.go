@@ -16,9 +16,9 @@ import (
 // app.TestZeroHeightExportKeepsChallengeWindows) moves every height x/por keeps by -last
 // and leaves unset ones at 0; the rebased state validates, and on the new chain every
 // challenge keeps its window to the block, a backlog past its deadline is missed in the
-// first block and the spread finishes when it would have.
+// first block and the sampling finishes when it would have.
 func TestRebaseHeights(t *testing.T) {
-	f, _ := spreadFixture(t, 10) // sampled at 20, opening one a block over 21..30, 5-block window
+	f, _ := spreadFixture(t, 10) // drawing one a block over 20..29, each with a 5-block window
 	for h := int64(21); h <= 27; h++ {
 		f.beginBlock(h)
 		if h == 24 { // pass the one opened at 22
@@ -43,9 +43,8 @@ func TestRebaseHeights(t *testing.T) {
 		statuses[c.Status]++
 	}
 	require.Equal(t, map[types.ChallengeStatus]int{
-		types.CHALLENGE_STATUS_MISSED: 1, types.CHALLENGE_STATUS_PASSED: 1,
-		types.CHALLENGE_STATUS_PENDING: 6, types.CHALLENGE_STATUS_SCHEDULED: 2,
-	}, statuses)
+		types.CHALLENGE_STATUS_MISSED: 2, types.CHALLENGE_STATUS_PASSED: 1, types.CHALLENGE_STATUS_PENDING: 6,
+	}, statuses, "one left to draw")
 
 	require.NoError(t, f.k.RebaseHeights(f.ctx, last))
 
@@ -58,10 +57,6 @@ func TestRebaseHeights(t *testing.T) {
 		b := before[c.Id]
 		require.Equal(t, b.IssuedHeight-last, c.IssuedHeight)
 		switch b.Status {
-		case types.CHALLENGE_STATUS_SCHEDULED:
-			require.Zero(t, c.OpenHeight, "unset, still")
-			require.Zero(t, c.DeadlineHeight)
-			require.Zero(t, c.ResolvedHeight)
 		case types.CHALLENGE_STATUS_PENDING:
 			require.Equal(t, b.OpenHeight-last, c.OpenHeight)
 			require.Equal(t, b.DeadlineHeight-last, c.DeadlineHeight)
@@ -99,24 +94,21 @@ func TestRebaseHeights(t *testing.T) {
 		return out
 	}
 
-	// Block 1 is old block 29: its end misses the backlog (deadline 28, now 0) and the
-	// challenge whose deadline was 29.
+	// Block 1 is old block 29, the spread's last: it draws the last challenge, and its end
+	// misses the backlog (deadline 28, now 0) and the challenge whose deadline was 29.
 	late, due := pendingAt(0), pendingAt(1)
 	require.Len(t, late, 1)
 	require.Len(t, due, 1)
 	g.beginBlock(1)
+	require.Equal(t, uint64(10), g.challengeDay(1).Receipt.Count)
+	_, err = g.k.SamplingDay.Get(g.ctx)
+	require.Error(t, err, "the spread is over")
 	g.endBlock()
 	for _, c := range append(late, due...) {
 		got := g.challenge(c.Id)
 		require.Equal(t, types.CHALLENGE_STATUS_MISSED, got.Status)
 		require.Equal(t, int64(1), got.ResolvedHeight)
 	}
-	// Block 2 is old block 30, the spread's last: the last scheduled one opens.
-	g.beginBlock(2)
-	require.Equal(t, uint64(10), g.challengeDay(1).Receipt.Opened)
-	_, err = g.k.OpeningDay.Get(g.ctx)
-	require.Error(t, err, "the spread is over")
-	g.endBlock()
 
 	// Every other challenge keeps its window to the block: answered at its deadline, it
 	// passes; the last one, left unanswered, is pending through its deadline block and
@@ -127,8 +119,8 @@ func TestRebaseHeights(t *testing.T) {
 			leftOver = c
 		}
 	}
-	require.Equal(t, int64(2+5), leftOver.DeadlineHeight, "opened at 2 (old 30), with its 5 blocks")
-	for h := int64(3); h <= leftOver.DeadlineHeight; h++ {
+	require.Equal(t, int64(1+5), leftOver.DeadlineHeight, "drawn at 1 (old 29), with its 5 blocks")
+	for h := int64(2); h <= leftOver.DeadlineHeight; h++ {
 		g.beginBlock(h)
 		for _, c := range pendingAt(h) {
 			if c.Id == leftOver.Id {

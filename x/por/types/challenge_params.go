@@ -10,8 +10,11 @@ import (
 )
 
 const (
-	// MaxChallengesPerDay bounds a day's sampling (and so the block that does it).
-	MaxChallengesPerDay = 10_000
+	// MaxChallengesPerDay bounds a day's sampling.
+	MaxChallengesPerDay = 100_000
+	// MaxDrawsPerBlock bounds the challenges one block draws: challenges_per_day may be
+	// at most this many times spread_blocks.
+	MaxDrawsPerBlock = 100
 	// MaxLabelsPerStorageUnit bounds a storage unit's dataset (2^34 labels: 256 GiB).
 	MaxLabelsPerStorageUnit = 1 << 34
 )
@@ -98,6 +101,8 @@ func (c ChallengeParams) Validate() error {
 		return fail("storage_slash_fraction must be in [0, 1], got %s", c.StorageSlashFraction)
 	case c.SpreadBlocks > 1_000_000:
 		return fail("spread_blocks must be at most 1000000, got %d", c.SpreadBlocks)
+	case uint64(c.ChallengesPerDay) > MaxDrawsPerBlock*max(c.SpreadBlocks, 1):
+		return fail("challenges_per_day %d over spread_blocks %d draws more than %d challenges a block; spread them over at least %d blocks", c.ChallengesPerDay, c.SpreadBlocks, MaxDrawsPerBlock, (uint64(c.ChallengesPerDay)+MaxDrawsPerBlock-1)/MaxDrawsPerBlock)
 	case c.ReceiptDays != 0 && c.ReceiptDays < c.FailureWindowDays:
 		return fail("receipt_days (%d) must cover failure_window_days (%d): the misses that count towards a slash stay public", c.ReceiptDays, c.FailureWindowDays)
 	}

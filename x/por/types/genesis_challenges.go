@@ -91,12 +91,6 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 			if err := c.Dataset.Validate(c.Storage); err != nil {
 				return at("dataset: %v", err)
 			}
-			if c.Status == CHALLENGE_STATUS_SCHEDULED {
-				if len(c.Value) != 0 {
-					return at("a scheduled challenge draws its value when it opens, not before")
-				}
-				break
-			}
 			if len(c.Value) != sha256.Size {
 				return at("an open storage challenge has a %d-byte value", sha256.Size)
 			}
@@ -104,7 +98,7 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 			return at("unknown kind %d", c.Kind)
 		}
 		switch c.Status {
-		case CHALLENGE_STATUS_PENDING, CHALLENGE_STATUS_SCHEDULED:
+		case CHALLENGE_STATUS_PENDING:
 			p, ok := pending[c.Id]
 			if !ok || p.op != c.Operator || p.r != c.Role {
 				return at("pending, but the node-role (%s, %s) does not hold it as its challenge_id", c.Operator, c.Role.Short())
@@ -140,27 +134,63 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "challenge_days[%d] day %d: count %d above candidates %d", i, d.Day, d.Count, d.Candidates)
 		}
 		for id := d.FirstId; id < d.FirstId+d.Count; id++ {
-			if c, ok := byID[id]; !ok || c.Day != d.Day {
-				return errorsmod.Wrapf(ErrInvalidGenesis, "challenge_days[%d] day %d: challenge %d of its range is missing or of another day", i, d.Day, id)
+			// A draw checks the pair's standing report: the day's, or one made since.
+			if c, ok := byID[id]; !ok || c.Day < d.Day {
+				return errorsmod.Wrapf(ErrInvalidGenesis, "challenge_days[%d] day %d: challenge %d of its range is missing or of an earlier day", i, d.Day, id)
 			}
 		}
 	}
 
-	// The first count entries are the logged day's; any after them are an earlier, longer
-	// day's tail, never read again (a new day overwrites the list from its start).
-	if gs.OpeningDay != 0 {
-		d, ok := receipts[gs.OpeningDay]
-		if !ok || d.Opened > d.Count {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "opening_day %d needs a challenge_days receipt with opened <= count", gs.OpeningDay)
-		}
+	return gs.validateReportLogs(receipts)
+}
+
+// validateReportLogs checks the two report logs: the day being logged writes buffer
+// report_log.buffer, entries [0, count); the day being sampled (sampling_day) reads its
+// receipt's buffer, entries [0, candidates), and must be the other one. Entries past a
+// count are an older, longer day's tail, never read again.
+func (gs GenesisState) validateReportLogs(receipts map[uint64]ChallengeDay) error {
+	type key struct {
+		buffer uint32
+		index  uint64
 	}
-	if gs.ReportLog.Count > uint64(len(gs.ReportLogEntries)) {
-		return errorsmod.Wrapf(ErrInvalidGenesis, "report_log count %d is above its %d entries", gs.ReportLog.Count, len(gs.ReportLogEntries))
-	}
+	have := make(map[key]bool, len(gs.ReportLogEntries))
 	for i, t := range gs.ReportLogEntries {
 		if _, err := sdk.AccAddressFromBech32(t.Operator); err != nil || !t.Role.Valid() {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "report_log_entries[%d]: operator %q and role %d must be an account address and a known role", i, t.Operator, t.Role)
 		}
+		if t.Buffer > 1 || have[key{t.Buffer, t.Index}] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "report_log_entries[%d]: buffer %d index %d must be in buffer 0 or 1 and listed once", i, t.Buffer, t.Index)
+		}
+		have[key{t.Buffer, t.Index}] = true
+	}
+	complete := func(buffer uint32, n uint64) bool {
+		if n > uint64(len(gs.ReportLogEntries)) {
+			return false
+		}
+		for i := range n {
+			if !have[key{buffer, i}] {
+				return false
+			}
+		}
+		return true
+	}
+	l := gs.ReportLog
+	if l.Buffer > 1 || !complete(l.Buffer, l.Count) || (l.Day == 0 && l.Count != 0) {
+		return errorsmod.Wrapf(ErrInvalidGenesis, "report_log (day %d, %d pairs, buffer %d) needs entries 0 to count-1 in its buffer (0 or 1)", l.Day, l.Count, l.Buffer)
+	}
+	if gs.SamplingDay == 0 {
+		return nil
+	}
+	d, ok := receipts[gs.SamplingDay]
+	switch {
+	case !ok:
+		return errorsmod.Wrapf(ErrInvalidGenesis, "sampling_day %d has no challenge_days receipt", gs.SamplingDay)
+	case d.Buffer > 1 || d.Target > d.Candidates || d.Count >= d.Target || !complete(d.Buffer, d.Candidates):
+		return errorsmod.Wrapf(ErrInvalidGenesis, "sampling_day %d: its receipt needs count < target <= candidates and entries 0 to candidates-1 in its buffer", gs.SamplingDay)
+	case l.Count > 0 && d.Buffer == l.Buffer:
+		return errorsmod.Wrapf(ErrInvalidGenesis, "sampling_day %d reads buffer %d, which the day being logged writes", gs.SamplingDay, d.Buffer)
+	case l.Day != 0 && l.Day <= gs.SamplingDay:
+		return errorsmod.Wrapf(ErrInvalidGenesis, "report_log day %d must come after sampling_day %d", l.Day, gs.SamplingDay)
 	}
 	return nil
 }

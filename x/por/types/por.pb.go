@@ -270,10 +270,10 @@ type ChallengeParams struct {
 	SlashFailures     uint32                      `protobuf:"varint,6,opt,name=slash_failures,json=slashFailures,proto3" json:"slash_failures,omitempty"`
 	FailureWindowDays uint32                      `protobuf:"varint,7,opt,name=failure_window_days,json=failureWindowDays,proto3" json:"failure_window_days,omitempty"`
 	SlashFraction     cosmossdk_io_math.LegacyDec `protobuf:"bytes,8,opt,name=slash_fraction,json=slashFraction,proto3,customtype=cosmossdk.io/math.LegacyDec" json:"slash_fraction"`
-	// spread_blocks spreads the opening of a day's challenges over that many blocks after
-	// the sampling, each opened at a block drawn from the hashes of the blocks in between:
-	// a node cannot tell when its challenge opens, so it must stay online (0: all open in
-	// the sampling block).
+	// spread_blocks spreads the sampling of a logged day over that many blocks from the
+	// next day's first block: each block draws its share of the day's challenges from its
+	// own hash and opens them at once, so a pair cannot know before its challenge opens that
+	// it will be checked, and must stay online (0: all drawn in the first block).
 	SpreadBlocks uint64 `protobuf:"varint,9,opt,name=spread_blocks,json=spreadBlocks,proto3" json:"spread_blocks,omitempty"`
 	// receipt_days is how long resolved challenges and day receipts are kept, in days after
 	// their report day (0: forever); older ones are pruned, a bounded number per block.

@@ -60,10 +60,7 @@ export enum ChallengeStatus {
   CHALLENGE_STATUS_PASSED = 2,
   /** CHALLENGE_STATUS_MISSED - MISSED: no valid answer by the deadline; the report's eff is forfeited. */
   CHALLENGE_STATUS_MISSED = 3,
-  /**
-   * CHALLENGE_STATUS_SCHEDULED - SCHEDULED: sampled, not open yet: it opens at a block drawn later in the spread
-   * (challenge.spread_blocks), unknown in advance.
-   */
+  /** CHALLENGE_STATUS_SCHEDULED - SCHEDULED is no longer used: a challenge opens in the block that draws it. */
   CHALLENGE_STATUS_SCHEDULED = 4,
   /**
    * CHALLENGE_STATUS_FAILED - FAILED: a storage proof whose rechecked labels were not all the dataset's: the
@@ -172,20 +169,31 @@ export interface StorageProof {
   indexes: Uint8Array;
 }
 
-/** ChallengeTarget is a (node, role) pair that reported on the logged day. */
+/** ChallengeTarget is a (node, role) pair that reported on a logged day. */
 export interface ChallengeTarget {
   operator: string;
   role: NodeRole;
+  /** buffer and index are its place in the report logs (genesis only: the store keys them). */
+  buffer: number;
+  index: bigint;
 }
 
-/** ReportLog heads the day's list of reported pairs the challenges are sampled from. */
+/**
+ * ReportLog heads the list of pairs reported on the day being logged. There are two
+ * lists (buffers): the day before's, being sampled, and today's, being written.
+ */
 export interface ReportLog {
   day: bigint;
   count: bigint;
-  sampled: boolean;
+  /** buffer is the list this day's pairs are written to (0 or 1). */
+  buffer: number;
 }
 
-/** ChallengeDay is the receipt of one day's sampling: its seed and the ids it issued. */
+/**
+ * ChallengeDay is the receipt of one logged day's sampling: the pairs it drew from, and
+ * the ids it issued. The draws are spread over spread_blocks blocks from the first block
+ * of the next day, each block drawing its share from its own hash.
+ */
 export interface ChallengeDay {
   day: bigint;
   seed: Uint8Array;
@@ -194,10 +202,21 @@ export interface ChallengeDay {
   firstId: bigint;
   count: bigint;
   height: bigint;
-  /** opened is how many of the day's challenges have opened so far. */
+  /**
+   * opened is how many of the day's challenges have opened so far (every one issued:
+   * a challenge opens in the block that draws it).
+   */
   opened: bigint;
-  /** spread_blocks is the spread in force at sampling: the day's challenges open over it. */
+  /** spread_blocks is the spread in force when the sampling began: the draws run over it. */
   spreadBlocks: bigint;
+  /**
+   * buffer is the report log the draws read; target the challenges planned
+   * (min(challenges_per_day, candidates)); drawn the draws made so far (a draw of a pair
+   * already challenged, or no longer reporting, is drawn again).
+   */
+  buffer: number;
+  target: bigint;
+  drawn: bigint;
 }
 
 function createBaseChallenge(): Challenge {
@@ -650,7 +669,7 @@ export const StorageProof: MessageFns<StorageProof> = {
 };
 
 function createBaseChallengeTarget(): ChallengeTarget {
-  return { operator: "", role: 0 };
+  return { operator: "", role: 0, buffer: 0, index: 0n };
 }
 
 export const ChallengeTarget: MessageFns<ChallengeTarget> = {
@@ -660,6 +679,15 @@ export const ChallengeTarget: MessageFns<ChallengeTarget> = {
     }
     if (message.role !== 0) {
       writer.uint32(16).int32(message.role);
+    }
+    if (message.buffer !== 0) {
+      writer.uint32(24).uint32(message.buffer);
+    }
+    if (message.index !== 0n) {
+      if (BigInt.asUintN(64, message.index) !== message.index) {
+        throw new globalThis.Error("value provided for field message.index of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.index);
     }
     return writer;
   },
@@ -693,6 +721,22 @@ export const ChallengeTarget: MessageFns<ChallengeTarget> = {
             message.role = reader.int32() as any;
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.buffer = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.index = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -709,6 +753,8 @@ export const ChallengeTarget: MessageFns<ChallengeTarget> = {
     return {
       operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
       role: isSet(object.role) ? nodeRoleFromJSON(object.role) : 0,
+      buffer: isSet(object.buffer) ? globalThis.Number(object.buffer) : 0,
+      index: isSet(object.index) ? BigInt(object.index) : 0n,
     };
   },
 
@@ -720,6 +766,12 @@ export const ChallengeTarget: MessageFns<ChallengeTarget> = {
     if (message.role !== 0) {
       obj.role = nodeRoleToJSON(message.role);
     }
+    if (message.buffer !== 0) {
+      obj.buffer = Math.round(message.buffer);
+    }
+    if (message.index !== 0n) {
+      obj.index = message.index.toString();
+    }
     return obj;
   },
 
@@ -730,12 +782,14 @@ export const ChallengeTarget: MessageFns<ChallengeTarget> = {
     const message = createBaseChallengeTarget();
     message.operator = object.operator ?? "";
     message.role = object.role ?? 0;
+    message.buffer = object.buffer ?? 0;
+    message.index = (object.index !== undefined && object.index !== null) ? BigInt(object.index) : 0n;
     return message;
   },
 };
 
 function createBaseReportLog(): ReportLog {
-  return { day: 0n, count: 0n, sampled: false };
+  return { day: 0n, count: 0n, buffer: 0 };
 }
 
 export const ReportLog: MessageFns<ReportLog> = {
@@ -752,8 +806,8 @@ export const ReportLog: MessageFns<ReportLog> = {
       }
       writer.uint32(16).uint64(message.count);
     }
-    if (message.sampled !== false) {
-      writer.uint32(24).bool(message.sampled);
+    if (message.buffer !== 0) {
+      writer.uint32(32).uint32(message.buffer);
     }
     return writer;
   },
@@ -787,12 +841,12 @@ export const ReportLog: MessageFns<ReportLog> = {
             message.count = reader.uint64() as bigint;
             continue;
           }
-          case 3: {
-            if (tag !== 24) {
+          case 4: {
+            if (tag !== 32) {
               break;
             }
 
-            message.sampled = reader.bool();
+            message.buffer = reader.uint32();
             continue;
           }
         }
@@ -811,7 +865,7 @@ export const ReportLog: MessageFns<ReportLog> = {
     return {
       day: isSet(object.day) ? BigInt(object.day) : 0n,
       count: isSet(object.count) ? BigInt(object.count) : 0n,
-      sampled: isSet(object.sampled) ? globalThis.Boolean(object.sampled) : false,
+      buffer: isSet(object.buffer) ? globalThis.Number(object.buffer) : 0,
     };
   },
 
@@ -823,8 +877,8 @@ export const ReportLog: MessageFns<ReportLog> = {
     if (message.count !== 0n) {
       obj.count = message.count.toString();
     }
-    if (message.sampled !== false) {
-      obj.sampled = message.sampled;
+    if (message.buffer !== 0) {
+      obj.buffer = Math.round(message.buffer);
     }
     return obj;
   },
@@ -836,7 +890,7 @@ export const ReportLog: MessageFns<ReportLog> = {
     const message = createBaseReportLog();
     message.day = (object.day !== undefined && object.day !== null) ? BigInt(object.day) : 0n;
     message.count = (object.count !== undefined && object.count !== null) ? BigInt(object.count) : 0n;
-    message.sampled = object.sampled ?? false;
+    message.buffer = object.buffer ?? 0;
     return message;
   },
 };
@@ -851,6 +905,9 @@ function createBaseChallengeDay(): ChallengeDay {
     height: 0n,
     opened: 0n,
     spreadBlocks: 0n,
+    buffer: 0,
+    target: 0n,
+    drawn: 0n,
   };
 }
 
@@ -900,6 +957,21 @@ export const ChallengeDay: MessageFns<ChallengeDay> = {
         throw new globalThis.Error("value provided for field message.spreadBlocks of type uint64 too large");
       }
       writer.uint32(64).uint64(message.spreadBlocks);
+    }
+    if (message.buffer !== 0) {
+      writer.uint32(72).uint32(message.buffer);
+    }
+    if (message.target !== 0n) {
+      if (BigInt.asUintN(64, message.target) !== message.target) {
+        throw new globalThis.Error("value provided for field message.target of type uint64 too large");
+      }
+      writer.uint32(80).uint64(message.target);
+    }
+    if (message.drawn !== 0n) {
+      if (BigInt.asUintN(64, message.drawn) !== message.drawn) {
+        throw new globalThis.Error("value provided for field message.drawn of type uint64 too large");
+      }
+      writer.uint32(88).uint64(message.drawn);
     }
     return writer;
   },
@@ -981,6 +1053,30 @@ export const ChallengeDay: MessageFns<ChallengeDay> = {
             message.spreadBlocks = reader.uint64() as bigint;
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.buffer = reader.uint32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.target = reader.uint64() as bigint;
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.drawn = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1007,6 +1103,9 @@ export const ChallengeDay: MessageFns<ChallengeDay> = {
         : isSet(object.spread_blocks)
         ? BigInt(object.spread_blocks)
         : 0n,
+      buffer: isSet(object.buffer) ? globalThis.Number(object.buffer) : 0,
+      target: isSet(object.target) ? BigInt(object.target) : 0n,
+      drawn: isSet(object.drawn) ? BigInt(object.drawn) : 0n,
     };
   },
 
@@ -1036,6 +1135,15 @@ export const ChallengeDay: MessageFns<ChallengeDay> = {
     if (message.spreadBlocks !== 0n) {
       obj.spreadBlocks = message.spreadBlocks.toString();
     }
+    if (message.buffer !== 0) {
+      obj.buffer = Math.round(message.buffer);
+    }
+    if (message.target !== 0n) {
+      obj.target = message.target.toString();
+    }
+    if (message.drawn !== 0n) {
+      obj.drawn = message.drawn.toString();
+    }
     return obj;
   },
 
@@ -1056,6 +1164,9 @@ export const ChallengeDay: MessageFns<ChallengeDay> = {
     message.spreadBlocks = (object.spreadBlocks !== undefined && object.spreadBlocks !== null)
       ? BigInt(object.spreadBlocks)
       : 0n;
+    message.buffer = object.buffer ?? 0;
+    message.target = (object.target !== undefined && object.target !== null) ? BigInt(object.target) : 0n;
+    message.drawn = (object.drawn !== undefined && object.drawn !== null) ? BigInt(object.drawn) : 0n;
     return message;
   },
 };

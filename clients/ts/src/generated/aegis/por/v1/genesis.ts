@@ -46,12 +46,15 @@ export interface GenesisState {
   /** challenges are every challenge issued, pending or resolved (the public receipts). */
   challenges: Challenge[];
   challengeDays: ChallengeDay[];
-  /** report_log and report_log_entries are the day's reported pairs not yet sampled. */
+  /**
+   * report_log heads the day being logged; report_log_entries are both report logs'
+   * entries (each with its buffer and index).
+   */
   reportLog: ReportLog | undefined;
   reportLogEntries: ChallengeTarget[];
   nextChallengeId: bigint;
-  /** opening_day is the sampled day whose scheduled challenges are still opening (0: none). */
-  openingDay: bigint;
+  /** sampling_day is the logged day whose challenges are being drawn (0: none). */
+  samplingDay: bigint;
   /** prune_cursor is the lowest challenge id the receipt pruning has not passed yet. */
   pruneCursor: bigint;
   /** datasets are the storage commitments of the pairs' latest reports. */
@@ -91,7 +94,7 @@ function createBaseGenesisState(): GenesisState {
     reportLog: undefined,
     reportLogEntries: [],
     nextChallengeId: 0n,
-    openingDay: 0n,
+    samplingDay: 0n,
     pruneCursor: 0n,
     datasets: [],
   };
@@ -159,11 +162,11 @@ export const GenesisState: MessageFns<GenesisState> = {
       }
       writer.uint32(136).uint64(message.nextChallengeId);
     }
-    if (message.openingDay !== 0n) {
-      if (BigInt.asUintN(64, message.openingDay) !== message.openingDay) {
-        throw new globalThis.Error("value provided for field message.openingDay of type uint64 too large");
+    if (message.samplingDay !== 0n) {
+      if (BigInt.asUintN(64, message.samplingDay) !== message.samplingDay) {
+        throw new globalThis.Error("value provided for field message.samplingDay of type uint64 too large");
       }
-      writer.uint32(144).uint64(message.openingDay);
+      writer.uint32(144).uint64(message.samplingDay);
     }
     if (message.pruneCursor !== 0n) {
       if (BigInt.asUintN(64, message.pruneCursor) !== message.pruneCursor) {
@@ -331,7 +334,7 @@ export const GenesisState: MessageFns<GenesisState> = {
               break;
             }
 
-            message.openingDay = reader.uint64() as bigint;
+            message.samplingDay = reader.uint64() as bigint;
             continue;
           }
           case 19: {
@@ -427,10 +430,10 @@ export const GenesisState: MessageFns<GenesisState> = {
         : isSet(object.next_challenge_id)
         ? BigInt(object.next_challenge_id)
         : 0n,
-      openingDay: isSet(object.openingDay)
-        ? BigInt(object.openingDay)
-        : isSet(object.opening_day)
-        ? BigInt(object.opening_day)
+      samplingDay: isSet(object.samplingDay)
+        ? BigInt(object.samplingDay)
+        : isSet(object.sampling_day)
+        ? BigInt(object.sampling_day)
         : 0n,
       pruneCursor: isSet(object.pruneCursor)
         ? BigInt(object.pruneCursor)
@@ -496,8 +499,8 @@ export const GenesisState: MessageFns<GenesisState> = {
     if (message.nextChallengeId !== 0n) {
       obj.nextChallengeId = message.nextChallengeId.toString();
     }
-    if (message.openingDay !== 0n) {
-      obj.openingDay = message.openingDay.toString();
+    if (message.samplingDay !== 0n) {
+      obj.samplingDay = message.samplingDay.toString();
     }
     if (message.pruneCursor !== 0n) {
       obj.pruneCursor = message.pruneCursor.toString();
@@ -540,8 +543,8 @@ export const GenesisState: MessageFns<GenesisState> = {
     message.nextChallengeId = (object.nextChallengeId !== undefined && object.nextChallengeId !== null)
       ? BigInt(object.nextChallengeId)
       : 0n;
-    message.openingDay = (object.openingDay !== undefined && object.openingDay !== null)
-      ? BigInt(object.openingDay)
+    message.samplingDay = (object.samplingDay !== undefined && object.samplingDay !== null)
+      ? BigInt(object.samplingDay)
       : 0n;
     message.pruneCursor = (object.pruneCursor !== undefined && object.pruneCursor !== null)
       ? BigInt(object.pruneCursor)

@@ -125,10 +125,10 @@ export interface ChallengeParams {
   failureWindowDays: number;
   slashFraction: string;
   /**
-   * spread_blocks spreads the opening of a day's challenges over that many blocks after
-   * the sampling, each opened at a block drawn from the hashes of the blocks in between:
-   * a node cannot tell when its challenge opens, so it must stay online (0: all open in
-   * the sampling block).
+   * spread_blocks spreads the sampling of a logged day over that many blocks from the
+   * next day's first block: each block draws its share of the day's challenges from its
+   * own hash and opens them at once, so a pair cannot know before its challenge opens that
+   * it will be checked, and must stay online (0: all drawn in the first block).
    */
   spreadBlocks: bigint;
   /**
