@@ -1,177 +1,265 @@
 package dataset
 
 import (
-	"bufio"
 	"context"
-	"encoding/hex"
-	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
-	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	portypes "github.com/aegis-chain/aegis/x/por/types"
+	"github.com/aegis-chain/aegis/x/por/post"
 )
 
-// batch is how many leaves are derived between writes (and checks of ctx): 512 KiB of
-// leaves, so memory stays flat whatever the dataset's size.
-const batch = 1 << 14
+// chunkLabels is a build's unit of work: 4,096 labels (64 KiB), about a third of a second
+// of one core at the default scrypt_n. Chunks are handed out in index order, so the built
+// prefix grows steadily whatever order the cores finish them in.
+const chunkLabels = 4096
 
-// Build derives spec's dataset into dir (created; it must not hold another dataset) and
-// returns its metadata. The leaves are derived on every core; the tree is built level by
-// level from the file, so memory does not grow with the dataset. The root is the one
-// types.BuildMerkleTree computes over the same leaves. meta.json is written last, after
-// the data is synced: a build cut short leaves no dataset that Open accepts.
-func Build(ctx context.Context, dir string, spec Spec) (Meta, error) {
-	return BuildProgress(ctx, dir, spec, nil)
+// cancelCheck is how many labels a worker derives between looks at the context.
+const cancelCheck = 64
+
+// Progress is a build's state, as Store.Progress receives it.
+type Progress struct {
+	Key   Key
+	Done  uint64 // labels derived, those of earlier runs included
+	Total uint64
+	// Resumed is how many labels earlier runs had built: this run started there.
+	Resumed uint64
+	Elapsed time.Duration // this run's
+	Rate    float64       // labels per second, this run
+	ETA     time.Duration // 0 when done or not known yet
+	Workers int
 }
 
-// BuildProgress is Build calling progress (when not nil) with the count of leaves derived
-// so far after each batch of leaves; the tree's levels are hashed after the last call.
-func BuildProgress(ctx context.Context, dir string, spec Spec, progress func(done uint64)) (Meta, error) {
-	start := time.Now()
-	n := spec.Leaves
-	if n == 0 || n > portypes.MaxDatasetLeaves {
-		return Meta{}, fmt.Errorf("a dataset has 1 to %d leaves, not %d", uint64(portypes.MaxDatasetLeaves), n)
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return Meta{}, err
-	}
-	leaves, err := os.Create(filepath.Join(dir, LeavesFile))
-	if err != nil {
-		return Meta{}, err
-	}
-	defer leaves.Close()
-	tree, err := os.Create(filepath.Join(dir, TreeFile))
-	if err != nil {
-		return Meta{}, err
-	}
-	defer tree.Close()
+// Finished reports whether every label is built.
+func (p Progress) Finished() bool { return p.Done >= p.Total }
 
-	if err := writeLeaves(ctx, leaves, tree, spec, progress); err != nil {
-		return Meta{}, err
+func (p Progress) String() string {
+	pct := 100.0
+	if p.Total > 0 {
+		pct = 100 * float64(p.Done) / float64(p.Total)
 	}
-	root, err := writeLevels(ctx, tree, n)
-	if err != nil {
-		return Meta{}, err
+	s := fmt.Sprintf("%s: %d/%d labels (%.1f%%)", p.Key.Name(), p.Done, p.Total, pct)
+	if p.Rate > 0 {
+		s += fmt.Sprintf(", %.0f labels/s on %d cores", p.Rate, p.Workers)
 	}
-	if err := leaves.Sync(); err != nil {
-		return Meta{}, err
+	switch {
+	case p.Finished():
+		s += fmt.Sprintf(", done in %s", p.Elapsed.Round(time.Second))
+	case p.ETA > 0:
+		s += fmt.Sprintf(", ETA %s", p.ETA.Round(time.Second))
+	default:
+		s += ", ETA unknown"
 	}
-	if err := tree.Sync(); err != nil {
-		return Meta{}, err
+	if p.Resumed > 0 {
+		s += fmt.Sprintf(" (resumed at %d)", p.Resumed)
 	}
-	m := Meta{Version: formatVersion, Operator: spec.Operator.String(), Leaves: n, LeafWork: spec.LeafWork,
-		Root: hex.EncodeToString(root), BuiltAt: time.Now().UTC(), BuildSeconds: time.Since(start).Seconds()}
-	return m, writeMeta(dir, m)
+	return s
 }
 
-// writeLeaves derives the leaves in batches, writing each to leaves.bin and its hash to
-// level 0 of tree.bin, then pads level 0 to the tree's width.
-func writeLeaves(ctx context.Context, leaves, tree io.Writer, spec Spec, progress func(uint64)) error {
-	lw, tw := bufio.NewWriterSize(leaves, 1<<20), bufio.NewWriterSize(tree, 1<<20)
-	workers := runtime.GOMAXPROCS(0)
-	buf := make([][portypes.LeafSize]byte, batch)
-	hashes := make([][portypes.LeafSize]byte, batch)
-	for from := uint64(0); from < spec.Leaves; from += batch {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("building the dataset: %w", err)
+// Build derives k's first n labels on every core (Workers) and returns the dataset's
+// metadata. It resumes after the labels an earlier build persisted as built; a dataset
+// already holding n labels is returned as is, and one holding fewer is extended.
+//
+// Workers take chunks of labels in index order and write each at its offset. Every
+// ProgressEvery the file is synced and only then the metadata records the prefix of
+// chunks that are all written: a build killed at any point resumes from a prefix that is
+// on disk, and rewrites whatever lies past it. Cancelling ctx stops the workers at their
+// next few labels; Build persists the prefix done and returns an error wrapping
+// ctx.Err(). Another build of k holding its lock is ErrBusy.
+func (s *Store) Build(ctx context.Context, k Key, n uint64) (Meta, error) {
+	if err := k.Validate(); err != nil {
+		return Meta{}, fmt.Errorf("dataset %s: %w", k, err)
+	}
+	if n == 0 || n > post.MaxLabels {
+		return Meta{}, fmt.Errorf("a dataset has 1 to %d labels, not %d", uint64(post.MaxLabels), n)
+	}
+	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
+		return Meta{}, err
+	}
+	unlock, err := lockFile(s.lockPath(k))
+	if err != nil {
+		return Meta{}, err
+	}
+	defer unlock()
+
+	m, err := readMeta(s.MetaPath(k))
+	switch {
+	case err == nil:
+		if err := m.check(s.Operator, k, s.MetaPath(k)); err != nil {
+			return Meta{}, err
 		}
-		count := min(batch, spec.Leaves-from)
-		var wg sync.WaitGroup
-		per := (count + uint64(workers) - 1) / uint64(workers)
-		for lo := uint64(0); lo < count; lo += per {
-			hi := min(lo+per, count)
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for j := lo; j < hi; j++ {
-					buf[j] = portypes.Leaf(spec.Operator, from+j, spec.LeafWork)
-					hashes[j] = portypes.LeafHash(buf[j][:])
+	case errors.Is(err, ErrMissing), errors.Is(err, ErrCorrupt): // start over
+		m = Meta{Version: formatVersion, Operator: s.Operator.String(), Role: k.Role.String(), Nonce: k.Nonce, ScryptN: k.ScryptN}
+	default:
+		return Meta{}, err
+	}
+	f, err := os.OpenFile(s.LabelsPath(k), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return Meta{}, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return Meta{}, err
+	}
+	m.Built = min(m.Built, uint64(st.Size())/post.LabelSize) // labels lost since: rebuilt
+	if m.Built >= n {
+		s.report(Progress{Key: k, Done: n, Total: n, Resumed: n, Workers: s.workers()})
+		return m, nil
+	}
+	m.Labels = n
+	if uint64(st.Size()) > n*post.LabelSize { // past n: what a build cut short left, rewritten by none
+		if err := f.Truncate(int64(n) * post.LabelSize); err != nil {
+			return Meta{}, err
+		}
+	}
+	b := &build{s: s, k: k, m: m, f: f, n: n, seed: s.Seed(k), start: time.Now(), base: m.BuildSeconds}
+	return b.run(ctx)
+}
+
+// report calls the Progress callback, if any.
+func (s *Store) report(p Progress) {
+	if s.Progress != nil {
+		s.Progress(p)
+	}
+}
+
+// build is one run of Build.
+type build struct {
+	s     *Store
+	k     Key
+	m     Meta // as persisted
+	f     *os.File
+	n     uint64
+	seed  [32]byte
+	start time.Time
+	base  float64 // BuildSeconds of the earlier runs
+}
+
+type chunkDone struct {
+	c   uint64
+	err error
+}
+
+func (b *build) run(parent context.Context) (Meta, error) {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	from := b.m.Built
+	if err := b.persist(from); err != nil { // the metadata says a build is under way, and its size
+		return b.m, err
+	}
+	chunks := (b.n - from + chunkLabels - 1) / chunkLabels
+	workers := int(min(uint64(b.s.workers()), chunks))
+	done := make(chan chunkDone, workers)
+	var next atomic.Uint64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, chunkLabels*post.LabelSize)
+			for {
+				c := next.Add(1) - 1
+				if c >= chunks {
+					return
 				}
-			}()
-		}
-		wg.Wait()
-		for j := uint64(0); j < count; j++ {
-			if _, err := lw.Write(buf[j][:]); err != nil {
-				return err
+				lo := from + c*chunkLabels
+				hi := min(lo+chunkLabels, b.n)
+				for i := lo; i < hi; i++ {
+					if (i-lo)%cancelCheck == 0 && ctx.Err() != nil {
+						return
+					}
+					l := post.Label(b.seed[:], i, b.k.ScryptN)
+					copy(buf[(i-lo)*post.LabelSize:], l[:])
+				}
+				_, err := b.f.WriteAt(buf[:(hi-lo)*post.LabelSize], int64(lo)*post.LabelSize)
+				done <- chunkDone{c: c, err: err}
+				if err != nil {
+					return
+				}
 			}
-			if _, err := tw.Write(hashes[j][:]); err != nil {
-				return err
+		}()
+	}
+	go func() { wg.Wait(); close(done) }()
+
+	// The coordinator: tracks the prefix of chunks all written, persists it and reports.
+	finished := map[uint64]bool{}
+	var prefix uint64 // chunks [0, prefix) are written
+	derived := from   // labels derived, in any chunk
+	prefixLabels := func() uint64 { return min(from+prefix*chunkLabels, b.n) }
+	var firstErr error
+	tick := time.NewTicker(b.s.progressEvery())
+	defer tick.Stop()
+loop:
+	for {
+		select {
+		case d, ok := <-done:
+			if !ok {
+				break loop
 			}
-		}
-		if progress != nil {
-			progress(from + count)
+			if d.err != nil {
+				if firstErr == nil {
+					firstErr = fmt.Errorf("writing the labels of %s: %w", b.k, d.err)
+				}
+				cancel()
+				continue
+			}
+			lo := from + d.c*chunkLabels
+			derived += min(lo+chunkLabels, b.n) - lo
+			finished[d.c] = true
+			for finished[prefix] {
+				delete(finished, prefix)
+				prefix++
+			}
+		case <-tick.C:
+			if err := b.persist(prefixLabels()); err != nil && firstErr == nil {
+				firstErr = err
+				cancel()
+			}
+			b.s.report(b.progress(from, derived))
 		}
 	}
-	for i := spec.Leaves; i < width(spec.Leaves); i++ {
-		if _, err := tw.Write(portypes.PadLeafHash[:]); err != nil {
-			return err
-		}
+	err := b.persist(prefixLabels())
+	switch {
+	case firstErr != nil:
+		return b.m, firstErr
+	case err != nil:
+		return b.m, err
+	case parent.Err() != nil:
+		return b.m, fmt.Errorf("building %s: stopped at %d of %d labels (the next build resumes there): %w", b.k, b.m.Built, b.n, parent.Err())
+	case b.m.Built < b.n: // cannot happen: every chunk was written
+		return b.m, fmt.Errorf("building %s: %d of %d labels built", b.k, b.m.Built, b.n)
 	}
-	if err := lw.Flush(); err != nil {
-		return err
-	}
-	return tw.Flush()
+	b.s.report(b.progress(from, b.n))
+	return b.m, nil
 }
 
-// writeLevels appends each level of the tree, hashing pairs of the level below read back
-// from the file, and returns the root.
-func writeLevels(ctx context.Context, tree *os.File, n uint64) ([]byte, error) {
-	depth := portypes.TreeDepth(n)
-	var left, right, h [portypes.LeafSize]byte
-	for k := 1; k <= depth; k++ {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("building the dataset: %w", err)
-		}
-		below := width(n) >> (k - 1)
-		r := bufio.NewReaderSize(io.NewSectionReader(tree, levelOffset(n, k-1), int64(below)*portypes.LeafSize), 1<<20)
-		w := bufio.NewWriterSize(io.NewOffsetWriter(tree, levelOffset(n, k)), 1<<20)
-		for i := uint64(0); i < below; i += 2 {
-			if _, err := io.ReadFull(r, left[:]); err != nil {
-				return nil, err
-			}
-			if _, err := io.ReadFull(r, right[:]); err != nil {
-				return nil, err
-			}
-			h = portypes.NodeHash(left, right)
-			if _, err := w.Write(h[:]); err != nil {
-				return nil, err
-			}
-		}
-		if err := w.Flush(); err != nil {
-			return nil, err
-		}
+// persist syncs the labels and then records that the first built of them are on disk.
+func (b *build) persist(built uint64) error {
+	if built == b.m.Built && b.m.UpdatedAt.After(b.start) {
+		return nil
 	}
-	root := make([]byte, portypes.LeafSize)
-	_, err := tree.ReadAt(root, treeSize(n)-portypes.LeafSize)
-	return root, err
+	if err := b.f.Sync(); err != nil {
+		return fmt.Errorf("syncing the labels of %s: %w", b.k, err)
+	}
+	m := b.m
+	m.Built, m.BuildSeconds, m.UpdatedAt = built, b.base+time.Since(b.start).Seconds(), time.Now().UTC()
+	if err := writeMeta(b.s.MetaPath(b.k), m); err != nil {
+		return fmt.Errorf("recording the progress of %s: %w", b.k, err)
+	}
+	b.m = m
+	return nil
 }
 
-// writeMeta writes meta.json atomically and syncs it.
-func writeMeta(dir string, m Meta) error {
-	bz, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return err
+func (b *build) progress(from, derived uint64) Progress {
+	el := time.Since(b.start)
+	p := Progress{Key: b.k, Done: derived, Total: b.n, Resumed: from, Elapsed: el, Workers: int(min(uint64(b.s.workers()), (b.n-from+chunkLabels-1)/chunkLabels))}
+	if el > 0 && derived > from {
+		p.Rate = float64(derived-from) / el.Seconds()
+		p.ETA = time.Duration(float64(b.n-derived) / p.Rate * float64(time.Second))
 	}
-	tmp := filepath.Join(dir, MetaFile+".tmp")
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(bz); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, filepath.Join(dir, MetaFile))
+	return p
 }

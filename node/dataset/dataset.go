@@ -1,205 +1,187 @@
-// Package dataset keeps a resource node's storage-challenge dataset on disk: the n leaves
-// x/por derives from the operator's address (types.Leaf), every level of their Merkle tree
-// (so a challenge's paths are read, not recomputed) and a small metadata file. The report
-// commits the root; a storage challenge is answered with leaves and paths read from here.
+// Package dataset keeps a resource node's storage-challenge datasets on disk: for each
+// role the node's reports give storage, the labels of x/por/post derived from the
+// operator's address, the role and the nonce the report commits (post.Seed, post.Label).
+// A storage challenge is answered by one scan of them (Prove); nothing else is stored, as
+// the chain recomputes the few labels it checks from their indexes.
 //
-// A dataset directory holds:
+// The store is one directory (<home>/data/post) of datasets, each two files named by its
+// Key, <role>-n<nonce>-s<scrypt_n>:
 //
-//	leaves.bin  n × 32 bytes, leaf i at offset 32·i
-//	tree.bin    the tree's levels bottom-up: width = 2^TreeDepth(n) padded leaf hashes,
-//	            then width/2 nodes, ... then the root (2·width − 1 hashes of 32 bytes)
-//	meta.json   operator, leaves, leaf_work, root (written last: no meta, no dataset)
+//	worker-n0-s256.labels  the labels, label i at offset 16·i (post.LabelSize)
+//	worker-n0-s256.json    Meta: operator, role, nonce, scrypt_n, the labels asked for and
+//	                       how many are built (labels [0, built) are synced to disk)
+//
+// plus a lock file while it is being built. A label does not depend on the dataset's
+// size, so one file serves every size: a larger storage extends it, a smaller one proves
+// over its first labels. A build resumes where the last one stopped (Build).
 package dataset
 
 import (
-	"bytes"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/aegis-chain/aegis/x/por/post"
 	portypes "github.com/aegis-chain/aegis/x/por/types"
 )
 
-// The files of a dataset directory.
+// DirName is the store's directory in the node's data directory (<home>/data/post).
+const DirName = "post"
+
+// The suffixes of a dataset's files.
 const (
-	LeavesFile = "leaves.bin"
-	TreeFile   = "tree.bin"
-	MetaFile   = "meta.json"
+	LabelsExt = ".labels"
+	MetaExt   = ".json"
+	lockExt   = ".lock"
 )
 
-// formatVersion names the layout above; another version is rebuilt, not read.
-const formatVersion = 1
+// formatVersion names the layout above; a dataset of another version is rebuilt.
+const formatVersion = 2
 
 var (
-	// ErrMissing: the dataset, or one of its files, is not on disk.
+	// ErrMissing: the dataset is not on disk.
 	ErrMissing = errors.New("dataset missing")
-	// ErrCorrupt: the files are there but not what the metadata says (size, root, a path).
+	// ErrIncomplete: the dataset is on disk but fewer of its labels are built than asked
+	// for (a build not finished, or one for a smaller storage).
+	ErrIncomplete = errors.New("dataset incomplete")
+	// ErrCorrupt: the files are there but not what the metadata says (size, labels).
 	ErrCorrupt = errors.New("dataset corrupt")
-	// ErrMismatch: a sound dataset, but for another operator, size or leaf work.
-	ErrMismatch = errors.New("dataset of another size or work")
+	// ErrMismatch: the metadata names another operator, role, nonce or label cost.
+	ErrMismatch = errors.New("dataset of another operator or key")
+	// ErrBusy: another build of the same dataset holds its lock.
+	ErrBusy = errors.New("dataset being built by another process")
+	// ErrNoProof: a scan found no nonce with K2 passing labels.
+	ErrNoProof = errors.New("no storage proof")
 )
 
-// Meta describes a built dataset.
+// Key names one dataset of the node.
+type Key struct {
+	Role    portypes.NodeRole
+	Nonce   uint64
+	ScryptN uint32
+}
+
+// RoleName is the short lower-case name of a role ("worker"), as file names and logs use it.
+func RoleName(r portypes.NodeRole) string {
+	return strings.ToLower(strings.TrimPrefix(r.String(), "NODE_ROLE_"))
+}
+
+// Name is the dataset's file name without its extension: <role>-n<nonce>-s<scrypt_n>.
+func (k Key) Name() string { return fmt.Sprintf("%s-n%d-s%d", RoleName(k.Role), k.Nonce, k.ScryptN) }
+
+func (k Key) String() string {
+	return fmt.Sprintf("role %s nonce %d scrypt_n %d", RoleName(k.Role), k.Nonce, k.ScryptN)
+}
+
+// Validate checks the key can name a dataset: a role and a label cost post accepts.
+func (k Key) Validate() error {
+	if k.Role == portypes.NODE_ROLE_UNSPECIFIED {
+		return errors.New("a dataset belongs to a role")
+	}
+	p := post.DefaultParams()
+	p.ScryptN = k.ScryptN
+	return p.Validate()
+}
+
+// DiskSize is the size of a dataset of n labels.
+func DiskSize(n uint64) int64 { return int64(n) * post.LabelSize }
+
+// Meta describes a dataset on disk.
 type Meta struct {
-	Version      int       `json:"version"`
-	Operator     string    `json:"operator"`
-	Leaves       uint64    `json:"leaves"`
-	LeafWork     uint32    `json:"leaf_work"`
-	Root         string    `json:"root"` // hex
-	BuiltAt      time.Time `json:"built_at"`
+	Version  int    `json:"version"`
+	Operator string `json:"operator"`
+	Role     string `json:"role"`
+	Nonce    uint64 `json:"nonce"`
+	ScryptN  uint32 `json:"scrypt_n"`
+	// Labels is the size the last build was asked for; Built counts the labels on disk:
+	// [0, Built) are derived and synced. Built may be below Labels (a build cut short) or
+	// above it (a build for a smaller storage than an earlier one).
+	Labels uint64 `json:"labels"`
+	Built  uint64 `json:"built"`
+	// BuildSeconds is the time spent building so far, over every resumed run.
 	BuildSeconds float64   `json:"build_seconds"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
-// Spec is the dataset a report commits to.
-type Spec struct {
-	Operator sdk.AccAddress
-	Leaves   uint64
-	LeafWork uint32
+// Key is the key m describes (the role named, not checked).
+func (m Meta) Key() Key {
+	return Key{Role: portypes.NodeRole(portypes.NodeRole_value[m.Role]), Nonce: m.Nonce, ScryptN: m.ScryptN}
 }
 
-func (s Spec) String() string {
-	return fmt.Sprintf("%d leaves of work %d for %s", s.Leaves, s.LeafWork, s.Operator)
+// Complete reports whether m holds the first n labels.
+func (m Meta) Complete(n uint64) bool { return m.Built >= n }
+
+// check compares m with the dataset operator expects under key.
+func (m Meta) check(operator sdk.AccAddress, key Key, path string) error {
+	if m.Operator != operator.String() || m.Role != key.Role.String() || m.Nonce != key.Nonce || m.ScryptN != key.ScryptN {
+		return fmt.Errorf("%w: %s holds the dataset of %s (role %s nonce %d scrypt_n %d), not %s's of %s; remove it",
+			ErrMismatch, path, m.Operator, m.Role, m.Nonce, m.ScryptN, operator, key)
+	}
+	return nil
 }
 
-// width is the tree's bottom level: n padded to a power of two.
-func width(n uint64) uint64 { return uint64(1) << portypes.TreeDepth(n) }
-
-// treeSize is the size of tree.bin for n leaves.
-func treeSize(n uint64) int64 { return int64(2*width(n)-1) * portypes.LeafSize }
-
-// levelOffset is where level k (0 = leaf hashes) starts in tree.bin.
-func levelOffset(n uint64, k int) int64 {
-	w, off := width(n), int64(0)
-	for j := 0; j < k; j++ {
-		off += int64(w>>j) * portypes.LeafSize
-	}
-	return off
-}
-
-// DiskSize is the bytes a dataset of n leaves takes on disk (without meta.json).
-func DiskSize(n uint64) int64 { return int64(n)*portypes.LeafSize + treeSize(n) }
-
-// Dataset is an opened dataset; Prove reads from its files.
-type Dataset struct {
-	Meta   Meta
-	Dir    string
-	root   []byte
-	leaves *os.File
-	tree   *os.File
-}
-
-// Open opens the dataset in dir and checks it is spec's: the metadata names the same
-// operator, size and work, and the files have the sizes and the root it says. The errors
-// wrap ErrMissing, ErrCorrupt or ErrMismatch.
-func Open(dir string, spec Spec) (*Dataset, error) {
-	meta, root, err := readMeta(dir)
-	if err != nil {
-		return nil, err
-	}
-	if meta.Operator != spec.Operator.String() || meta.Leaves != spec.Leaves || meta.LeafWork != spec.LeafWork {
-		return nil, fmt.Errorf("%w: %s holds %d leaves of work %d for %s, not %s", ErrMismatch, dir, meta.Leaves, meta.LeafWork, meta.Operator, spec)
-	}
-	d := &Dataset{Meta: meta, Dir: dir, root: root}
-	if d.leaves, err = openSized(filepath.Join(dir, LeavesFile), int64(meta.Leaves)*portypes.LeafSize); err != nil {
-		return nil, err
-	}
-	if d.tree, err = openSized(filepath.Join(dir, TreeFile), treeSize(meta.Leaves)); err != nil {
-		d.leaves.Close()
-		return nil, err
-	}
-	top := make([]byte, portypes.LeafSize)
-	if _, err := d.tree.ReadAt(top, treeSize(meta.Leaves)-portypes.LeafSize); err != nil || !bytes.Equal(top, root) {
-		d.Close()
-		return nil, fmt.Errorf("%w: the root in %s is not the one %s records", ErrCorrupt, filepath.Join(dir, TreeFile), MetaFile)
-	}
-	return d, nil
-}
-
-// readMeta reads and checks meta.json.
-func readMeta(dir string) (Meta, []byte, error) {
-	path := filepath.Join(dir, MetaFile)
+// readMeta reads and checks the metadata file at path: ErrMissing when it is not there,
+// ErrCorrupt when it cannot be read or is of another format.
+func readMeta(path string) (Meta, error) {
 	bz, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return Meta{}, nil, fmt.Errorf("%w: no %s", ErrMissing, path)
+		return Meta{}, fmt.Errorf("%w: no %s", ErrMissing, path)
 	} else if err != nil {
-		return Meta{}, nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		return Meta{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	var m Meta
 	if err := json.Unmarshal(bz, &m); err != nil {
-		return Meta{}, nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, err)
+		return Meta{}, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, err)
 	}
-	root, err := hex.DecodeString(m.Root)
 	switch {
 	case m.Version != formatVersion:
-		return Meta{}, nil, fmt.Errorf("%w: %s is format %d, this aegis-node reads %d", ErrMismatch, path, m.Version, formatVersion)
-	case err != nil || len(root) != portypes.LeafSize:
-		return Meta{}, nil, fmt.Errorf("%w: %s: root %q is not 32 hex bytes", ErrCorrupt, path, m.Root)
-	case m.Leaves == 0 || m.Leaves > portypes.MaxDatasetLeaves:
-		return Meta{}, nil, fmt.Errorf("%w: %s: %d leaves", ErrCorrupt, path, m.Leaves)
+		return Meta{}, fmt.Errorf("%w: %s is format %d, this aegis-node reads %d", ErrCorrupt, path, m.Version, formatVersion)
+	case m.Built > post.MaxLabels || m.Labels > post.MaxLabels:
+		return Meta{}, fmt.Errorf("%w: %s: %d labels built of %d", ErrCorrupt, path, m.Built, m.Labels)
 	}
-	return m, root, nil
+	return m, nil
 }
 
-// openSized opens a file that must be size bytes.
-func openSized(path string, size int64) (*os.File, error) {
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%w: no %s", ErrMissing, path)
-	} else if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+// writeMeta writes m to path atomically (a synced temporary file renamed over it).
+func writeMeta(path string, m Meta) error {
+	bz, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
 	}
-	st, err := f.Stat()
-	if err != nil || st.Size() != size {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(append(bz, '\n')); err != nil {
 		f.Close()
-		got := int64(-1)
-		if err == nil {
-			got = st.Size()
-		}
-		return nil, fmt.Errorf("%w: %s is %d bytes, want %d (truncated or overwritten)", ErrCorrupt, path, got, size)
+		return err
 	}
-	return f, nil
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	syncDir(filepath.Dir(path))
+	return nil
 }
 
-// Root is the dataset's Merkle root.
-func (d *Dataset) Root() []byte { return bytes.Clone(d.root) }
-
-// Close closes the files.
-func (d *Dataset) Close() error {
-	return errors.Join(d.leaves.Close(), d.tree.Close())
-}
-
-// Prove opens the leaves at indexes, in their order: each leaf and its sibling hashes from
-// the bottom up, read from disk. Every proof is checked against the root before it is
-// returned, so a damaged file is reported here (ErrCorrupt), not by a refused answer.
-func (d *Dataset) Prove(indexes []uint64) ([]portypes.LeafProof, error) {
-	n, depth := d.Meta.Leaves, portypes.TreeDepth(d.Meta.Leaves)
-	out := make([]portypes.LeafProof, 0, len(indexes))
-	for _, idx := range indexes {
-		if idx >= n {
-			return nil, fmt.Errorf("leaf %d is outside the dataset's %d leaves", idx, n)
-		}
-		leaf := make([]byte, portypes.LeafSize)
-		if _, err := d.leaves.ReadAt(leaf, int64(idx)*portypes.LeafSize); err != nil {
-			return nil, fmt.Errorf("%w: reading leaf %d: %v", ErrCorrupt, idx, err)
-		}
-		path := make([][]byte, depth)
-		for k, pos := 0, idx; k < depth; k, pos = k+1, pos>>1 {
-			path[k] = make([]byte, portypes.LeafSize)
-			if _, err := d.tree.ReadAt(path[k], levelOffset(n, k)+int64(pos^1)*portypes.LeafSize); err != nil {
-				return nil, fmt.Errorf("%w: reading the path of leaf %d: %v", ErrCorrupt, idx, err)
-			}
-		}
-		if !portypes.VerifyLeafPath(d.root, n, idx, leaf, path) {
-			return nil, fmt.Errorf("%w: leaf %d and its path in %s do not lead to the root", ErrCorrupt, idx, d.Dir)
-		}
-		out = append(out, portypes.LeafProof{Leaf: leaf, Path: path})
+// syncDir makes a rename in dir durable where the system allows it (best effort).
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
 	}
-	return out, nil
 }
