@@ -17,6 +17,9 @@ import (
 // prefix grows steadily whatever order the cores finish them in.
 const chunkLabels = 4096
 
+// scanPause is how often a build paused for a scan looks whether it may go on.
+const scanPause = 20 * time.Millisecond
+
 // cancelCheck is how many labels a worker derives between looks at the context.
 const cancelCheck = 64
 
@@ -68,7 +71,8 @@ func (p Progress) String() string {
 // chunks that are all written: a build killed at any point resumes from a prefix that is
 // on disk, and rewrites whatever lies past it. Cancelling ctx stops the workers at their
 // next few labels; Build persists the prefix done and returns an error wrapping
-// ctx.Err(). Another build of k holding its lock is ErrBusy.
+// ctx.Err(). Another build of k holding its lock is ErrBusy. While the same Store scans
+// for a challenge (Prove), the workers pause between chunks.
 func (s *Store) Build(ctx context.Context, k Key, n uint64) (Meta, error) {
 	if err := k.Validate(); err != nil {
 		return Meta{}, fmt.Errorf("dataset %s: %w", k, err)
@@ -162,6 +166,9 @@ func (b *build) run(parent context.Context) (Meta, error) {
 			defer wg.Done()
 			buf := make([]byte, chunkLabels*post.LabelSize)
 			for {
+				for b.s.scanning.Load() > 0 && ctx.Err() == nil { // a challenge's scan goes first
+					time.Sleep(scanPause)
+				}
 				c := next.Add(1) - 1
 				if c >= chunks {
 					return

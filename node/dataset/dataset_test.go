@@ -406,3 +406,20 @@ func TestProgressString(t *testing.T) {
 	p.Done, p.Elapsed = 1000, 18*time.Second
 	require.Equal(t, "worker-n7-s2: 1000/1000 labels (100.0%), 50 labels/s on 2 cores, done in 18s (resumed at 100)", p.String())
 }
+
+// TestBuildPausesForScans: a build of a Store waits between chunks while the Store scans
+// for a challenge, and goes on after.
+func TestBuildPausesForScans(t *testing.T) {
+	s := newStore(t)
+	s.ProgressEvery = time.Millisecond
+	s.scanning.Add(1)
+	done := make(chan error)
+	go func() { _, err := s.Build(context.Background(), testKey, 4*chunkLabels); done <- err }()
+	time.Sleep(100 * time.Millisecond)
+	m, err := s.Meta(testKey)
+	require.NoError(t, err, "the build started")
+	require.Zero(t, m.Built, "and waits")
+	s.scanning.Add(-1)
+	require.NoError(t, <-done)
+	require.NoError(t, s.Ready(testKey, 4*chunkLabels))
+}

@@ -45,7 +45,8 @@ func (r ProveResult) Rate() float64 {
 // dataset. A dataset without the n labels is an error wrapping ErrMissing, ErrIncomplete,
 // ErrCorrupt or ErrMismatch; a scan that finds no nonce with K2 passing labels (a
 // dataset with labels deleted or overwritten, or an honest node's rare bad luck) returns
-// the result with an error wrapping ErrNoProof that says how close it came.
+// the result with an error wrapping ErrNoProof that says how close it came. Builds of the
+// same Store pause while it scans.
 func (s *Store) Prove(ctx context.Context, k Key, n uint64, value []byte, p post.Params) (ProveResult, error) {
 	p.ScryptN = k.ScryptN // the scan does not use it; the dataset's is the one that matters
 	if err := p.Validate(); err != nil {
@@ -63,6 +64,8 @@ func (s *Store) Prove(ctx context.Context, k Key, n uint64, value []byte, p post
 	}
 	defer f.Close()
 
+	s.scanning.Add(1)
+	defer s.scanning.Add(-1)
 	start := time.Now()
 	blocks := (n + scanBlock - 1) / scanBlock
 	workers := int(min(uint64(s.workers()), blocks))

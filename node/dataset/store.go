@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -34,6 +35,10 @@ type Store struct {
 	// (DefaultProgressEvery when 0), and once at its end.
 	Progress      func(Progress)
 	ProgressEvery time.Duration
+
+	// scanning counts this store's scans under way: builds pause between chunks while
+	// there is one, as an answer has a deadline and a build does not.
+	scanning atomic.Int32
 }
 
 // NewStore is the store of operator's datasets in dir.
