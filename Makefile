@@ -98,9 +98,10 @@ openapi: proto-gen
 	bash scripts/openapigen.sh
 
 # The TypeScript client (clients/ts): ts-gen regenerates its types from the protos with the
-# pinned ts-proto, ts-check proves the committed ones current, test-ts (in CI) installs Node.js
-# and npm if missing, then checks, builds and tests the package - unit tests and an end-to-end
-# run (typed queries, signed report, exact claim) against its own devnet on free ports.
+# pinned ts-proto, ts-check proves the committed ones current, test-ts (in CI) makes sure of
+# Node.js >= 20.19 and npm (scripts/ensure-node.sh), then checks, builds and tests the package -
+# unit tests and an end-to-end run (typed queries, signed report, exact claim, accounts created
+# after genesis signing both ways) against its own devnet on free ports.
 ts-gen:
 	bash scripts/tsgen.sh gen
 

@@ -8,12 +8,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"cosmossdk.io/collections"
+	"cosmossdk.io/math"
 
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/aegis-chain/aegis/app"
 	"github.com/aegis-chain/aegis/testutil"
+	"github.com/aegis-chain/aegis/testutil/posttest"
 	emissiontypes "github.com/aegis-chain/aegis/x/emission/types"
 	portypes "github.com/aegis-chain/aegis/x/por/types"
 )
@@ -36,7 +38,7 @@ func zeroHeightPorChain(t *testing.T, nodes int) *testutil.TestChain {
 		cdc.MustUnmarshalJSON(g[portypes.ModuleName], &por)
 		cp := &por.Params.Challenge
 		cp.ChallengesPerDay, cp.AnswerWindowBlocks, cp.SpreadBlocks = 10, zhWindow, zhSpread
-		cp.LeavesPerChallenge, cp.LeafWork, cp.LeavesPerStorageUnit = 2, 1, 1
+		cp.Storage, cp.StorageSlashFraction = posttest.Params(), math.LegacyZeroDec() // a miss forfeits only: the test follows windows, not slashes
 		g[portypes.ModuleName] = cdc.MustMarshalJSON(&por)
 	})
 }
@@ -46,12 +48,8 @@ var zhResources = portypes.Resources{Compute: 150, Storage: 100, Bandwidth: 80}
 // zhReport submits n's full Worker report, committing its dataset; it must be accepted.
 func zhReport(t *testing.T, c *testutil.TestChain, n testutil.Account) {
 	t.Helper()
-	params, err := c.App.PorKeeper.Params.Get(c.Context())
-	require.NoError(t, err)
-	_, tree := portypes.DatasetTree(n.Address, zhResources.Storage*params.Challenge.LeavesPerStorageUnit, params.Challenge.LeafWork)
-	root := tree.Root()
 	res := c.DeliverMsgs(time.Second, n, &portypes.MsgSubmitReport{
-		Operator: n.Address.String(), Totals: zhResources, StorageRoot: root[:],
+		Operator: n.Address.String(), Totals: zhResources,
 		Parts: []portypes.RolePart{{Role: portypes.NODE_ROLE_WORKER, Resources: zhResources}},
 	})
 	require.Zero(t, res.Code, "report of %s refused at height %d: %s", n.Address, c.App.LastBlockHeight(), res.Log)
@@ -62,12 +60,7 @@ func zhAnswer(t *testing.T, c *testutil.TestChain, n testutil.Account, id uint64
 	t.Helper()
 	ch, err := c.App.PorKeeper.Challenges.Get(c.Context(), id)
 	require.NoError(t, err)
-	leaves, tree := portypes.DatasetTree(n.Address, ch.DatasetLeaves, ch.LeafWork)
-	proofs := make([]portypes.LeafProof, len(ch.Leaves))
-	for j, i := range ch.Leaves {
-		proofs[j] = portypes.LeafProof{Leaf: append([]byte(nil), leaves[i][:]...), Path: tree.Path(i)}
-	}
-	return c.DeliverMsgs(time.Second, n, &portypes.MsgAnswerChallenge{Operator: n.Address.String(), ChallengeId: id, Proofs: proofs}).Code
+	return c.DeliverMsgs(time.Second, n, &portypes.MsgAnswerChallenge{Operator: n.Address.String(), ChallengeId: id, Proof: posttest.Prove(ch)}).Code
 }
 
 func zhChallenge(t *testing.T, c *testutil.TestChain, id uint64) portypes.Challenge {

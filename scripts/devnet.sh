@@ -89,7 +89,7 @@ if [[ ! -f "$HOME_DIR/config/genesis.json" ]]; then
   aegisd keys add "$NODE_KEY" --keyring-backend test --output json >"$HOME_DIR/$NODE_KEY.json" 2>/dev/null
   aegisd genesis add-genesis-account "$NODE_KEY" 1000000000000$DENOM --keyring-backend test
   # Genesis accounts get small account numbers; an account created later gets one >= 2^63
-  # (the SDK's GenerateID), which CosmJS before 0.39 cannot sign for (clients/ts/README.md).
+  # (the SDK's GenerateID), which CosmJS before 0.39 cannot sign for (clients/ts needs 0.39).
   for extra in ${DEVNET_EXTRA_KEYS:-}; do
     aegisd keys add "$extra" --keyring-backend test --output json >"$HOME_DIR/$extra.json" 2>/dev/null
     aegisd genesis add-genesis-account "$extra" 1000000000000$DENOM --keyring-backend test

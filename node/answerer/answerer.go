@@ -1,9 +1,9 @@
 // Package answerer is aegis-node's answer to the chain's challenges: it watches for the
 // node's pending challenges and answers each once, through the hot key — a liveness
-// challenge with no proofs, a storage challenge with the leaves and Merkle paths read from
-// the dataset the reporter stored. It never rebuilds a dataset to answer: regenerating
-// one inside the answer window is what the challenge is designed to rule out, so a
-// dataset that is not on disk means a missed challenge, said loudly in the log.
+// challenge with no proof, a storage challenge with a proof found by one scan of the
+// role's dataset the reporter built (x/por/post). It never rebuilds a dataset to answer:
+// deriving one inside the answer window is what the challenge is designed to rule out, so
+// a dataset that is not on disk means a missed challenge, said loudly in the log.
 package answerer
 
 import (
@@ -29,6 +29,8 @@ type Chain interface {
 	EmissionParams(ctx context.Context) (emissiontypes.Params, error)
 	HasGrant(ctx context.Context, msgTypeURL string) (bool, error)
 	Exec(ctx context.Context, msgs ...sdk.Msg) (string, error)
+	// Challenge is one challenge as the chain has it now (the status an answer gave it).
+	Challenge(ctx context.Context, id uint64) (portypes.Challenge, error)
 }
 
 var _ Chain = (*chain.Client)(nil)
@@ -66,6 +68,7 @@ type Answerer struct {
 	Fast, Slow time.Duration
 
 	done      map[uint64]time.Time // challenges answered or given up, and when
+	proofs    map[uint64]*proved   // storage proofs found, kept until their answer lands
 	porParams portypes.Params
 	emission  emissiontypes.Params
 	fetched   time.Time
@@ -223,6 +226,17 @@ func (a *Answerer) forget(pending []portypes.Challenge) {
 			delete(a.done, id)
 		}
 	}
+	for id := range a.proofs { // resolved without this process's answer
+		if !listed[id] {
+			delete(a.proofs, id)
+		}
+	}
+}
+
+// proved is a storage proof found for a challenge, with its scan.
+type proved struct {
+	proof *portypes.StorageProof
+	scan  dataset.ProveResult
 }
 
 // answer answers c once. It returns an error only for a failure worth retrying (the chain
@@ -231,36 +245,41 @@ func (a *Answerer) forget(pending []portypes.Challenge) {
 func (a *Answerer) answer(ctx context.Context, c portypes.Challenge) error {
 	log := a.Log.With("challenge", c.Id, "kind", kindName(c.Kind), "role", c.Role.String(), "day", c.Day, "deadline_height", c.DeadlineHeight)
 	msg := &portypes.MsgAnswerChallenge{Operator: a.Operator.String(), ChallengeId: c.Id}
+	var scan *dataset.ProveResult
 	if c.Kind == portypes.CHALLENGE_KIND_STORAGE {
-		proofs, err := a.prove(c)
+		p, err := a.proveOnce(ctx, c, log)
 		if err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
 			a.done[c.Id] = a.Now()
-			a.Metrics.failed("dataset")
-			log.Error("storage challenge cannot be answered: the dataset it names is not on this machine, so the challenge will be missed (its report's reward is forfeited; repeated misses slash the stake). aegis-node does not regenerate a dataset to answer — that is what the answer window is too short for, by design; the dataset is rebuilt before the next report. Keep the data directory on a disk that survives restarts.",
-				"err", err)
 			return nil
 		}
-		msg.Proofs = proofs
+		msg.Proof, scan = p.proof, &p.scan
 	}
 	hash, err := a.Chain.Exec(ctx, msg)
 	switch {
 	case err == nil:
 		a.done[c.Id] = a.Now()
+		delete(a.proofs, c.Id)
 		a.Metrics.answered(c.Kind)
-		log.Info("challenge answered", "tx", hash)
+		a.resolved(ctx, c, hash, scan, log)
 		return nil
 	case refused(err, portypes.ErrChallengeResolved):
 		// Answered by an earlier attempt whose reply was lost, or resolved meanwhile.
 		a.done[c.Id] = a.Now()
+		delete(a.proofs, c.Id)
 		log.Warn("challenge already resolved on chain; not answering again", "err", err)
 		return nil
 	case refused(err, portypes.ErrChallengeExpired):
 		a.done[c.Id] = a.Now()
+		delete(a.proofs, c.Id)
 		a.Metrics.failed("expired")
-		log.Error("the answer came after the challenge's deadline: the challenge is missed; check the node's link to the chain", "err", err)
+		log.Error("the answer came after the challenge's deadline: the challenge is missed; check the node's link to the chain (and, for a storage challenge, how long the scan took)", "err", err)
 		return nil
 	case refused(err, portypes.ErrInvalidAnswer), refused(err, portypes.ErrUnknownChallenge):
 		a.done[c.Id] = a.Now()
+		delete(a.proofs, c.Id)
 		a.Metrics.failed("refused")
 		log.Error("the chain refused the answer: the challenge will be missed", "err", err)
 		return nil
@@ -271,23 +290,81 @@ func (a *Answerer) answer(ctx context.Context, c portypes.Challenge) error {
 	return fmt.Errorf("answering challenge %d (deadline height %d): %w", c.Id, c.DeadlineHeight, err)
 }
 
-// prove opens the dataset c names, read-only, and reads the proofs of its leaves.
-func (a *Answerer) prove(c portypes.Challenge) ([]portypes.LeafProof, error) {
-	if a.Datasets == nil {
-		return nil, errors.New("this aegis-node keeps no dataset")
+// resolved logs how the chain resolved an answer that landed: a storage proof passes, or
+// fails when the labels the chain recomputed are not the dataset's.
+func (a *Answerer) resolved(ctx context.Context, c portypes.Challenge, hash string, scan *dataset.ProveResult, log *slog.Logger) {
+	args := []any{"tx", hash}
+	if scan != nil {
+		args = append(args, "labels", scan.Labels, "scan", scan.Took.Round(time.Millisecond).String())
 	}
-	d, err := a.Datasets.OpenFor(c.StorageRoot, c.DatasetLeaves, c.LeafWork)
-	if err != nil {
+	status := portypes.CHALLENGE_STATUS_PASSED
+	if c.Kind == portypes.CHALLENGE_KIND_STORAGE {
+		got, err := a.Chain.Challenge(ctx, c.Id)
+		if err != nil {
+			log.Info("challenge answered; its status could not be read", append(args, "err", err)...)
+			return
+		}
+		status = got.Status
+	}
+	args = append(args, "status", statusName(status))
+	if status == portypes.CHALLENGE_STATUS_FAILED {
+		a.Metrics.failed("proof_failed")
+		log.Error("challenge answered and FAILED: labels the chain recomputed are not the ones in the dataset (it was overwritten or damaged after it was built); its report's reward is forfeited and part of the stake slashed. Check the disk; remove the dataset and let it be rebuilt", args...)
+		return
+	}
+	log.Info("challenge answered", args...)
+}
+
+// proveOnce is the proof of storage challenge c, scanned once: a proof whose answer must
+// be retried is not scanned again. An error (logged) means the challenge will be missed.
+func (a *Answerer) proveOnce(ctx context.Context, c portypes.Challenge, log *slog.Logger) (*proved, error) {
+	if p, ok := a.proofs[c.Id]; ok {
+		return p, nil
+	}
+	res, err := a.prove(ctx, c)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	a.Metrics.scanned(res)
+	switch {
+	case errors.Is(err, dataset.ErrNoProof):
+		a.Metrics.failed("no_proof")
+		log.Error("storage challenge cannot be answered: the scan of the dataset found no proof, so the challenge will be missed (its report's reward is forfeited; repeated misses slash the stake). A full dataset fails about one challenge in thousands; more often, labels are missing or damaged: run `aegis-node dataset status --check 64`.",
+			"err", err, "best", res.Best, "k2", c.Storage.K2, "deleted_labels", res.Deleted, "scan", res.Took.Round(time.Millisecond).String())
+		return nil, err
+	case err != nil:
+		a.Metrics.failed("dataset")
+		log.Error("storage challenge cannot be answered: the dataset it names is not on this machine (or not all of it), so the challenge will be missed (its report's reward is forfeited; repeated misses slash the stake). aegis-node does not derive a dataset to answer — that is what the answer window is too short for, by design; the reporter builds it again, declaring the role's storage once it is built. Keep the data directory on a disk that survives restarts.",
+			"err", err)
 		return nil, err
 	}
-	defer d.Close()
-	return d.Prove(c.Leaves)
+	log.Info("storage proof found", "labels", res.Labels, "scan", res.Took.Round(time.Millisecond).String(),
+		"labels_per_second", int64(res.Rate()), "cores", res.Workers, "nonce", res.Proof.Nonce)
+	p := &proved{proof: &portypes.StorageProof{Nonce: res.Proof.Nonce, Indexes: res.Indexes}, scan: res}
+	if a.proofs == nil {
+		a.proofs = map[uint64]*proved{}
+	}
+	a.proofs[c.Id] = p
+	return p, nil
+}
+
+// prove scans the dataset c names, read-only, for c's challenge value.
+func (a *Answerer) prove(ctx context.Context, c portypes.Challenge) (dataset.ProveResult, error) {
+	if a.Datasets == nil {
+		return dataset.ProveResult{}, errors.New("this aegis-node keeps no dataset")
+	}
+	k := dataset.Key{Role: c.Role, Nonce: c.Dataset.Nonce, ScryptN: c.Dataset.LabelScryptN}
+	return a.Datasets.Prove(ctx, k, c.Dataset.Labels, c.Value, c.Storage.Post())
 }
 
 // refused reports whether the chain refused a tx with the registered error want (the
 // error crosses gRPC as text).
 func refused(err, want error) bool {
 	return err != nil && strings.Contains(err.Error(), want.Error())
+}
+
+func statusName(s portypes.ChallengeStatus) string {
+	return strings.TrimPrefix(s.String(), "CHALLENGE_STATUS_")
 }
 
 func kindName(k portypes.ChallengeKind) string {

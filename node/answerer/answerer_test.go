@@ -1,8 +1,8 @@
 package answerer
 
 import (
-	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"log/slog"
 	"os"
@@ -20,18 +20,21 @@ import (
 	"github.com/aegis-chain/aegis/node/chain"
 	"github.com/aegis-chain/aegis/node/dataset"
 	emissiontypes "github.com/aegis-chain/aegis/x/emission/types"
+	"github.com/aegis-chain/aegis/x/por/post"
 	portypes "github.com/aegis-chain/aegis/x/por/types"
 )
 
 var operator = sdk.AccAddress("operator-address-20b")
 
-// fakeChain checks answers as x/por does and resolves the ones that verify. lagging keeps
-// answered challenges in the pending list (a query node behind the chain).
+// fakeChain checks answers as x/por does and resolves the ones that verify: a storage
+// proof passes when the labels it rechecks are the operator's, and fails otherwise.
+// lagging keeps answered challenges in the pending list (a query node behind the chain).
 type fakeChain struct {
 	params   portypes.Params
 	emission emissiontypes.Params
 	pending  map[uint64]portypes.Challenge
 	answers  map[uint64]int
+	status   map[uint64]portypes.ChallengeStatus
 	failNext []error
 	lagging  bool
 	granted  bool
@@ -42,7 +45,7 @@ func newFakeChain() *fakeChain {
 	p.Challenge = portypes.DefaultChallengeParams()
 	p.Challenge.ChallengesPerDay = 10
 	return &fakeChain{params: p, pending: map[uint64]portypes.Challenge{}, answers: map[uint64]int{}, granted: true,
-		emission: emissiontypes.Params{StartTime: time.Unix(0, 0), DaySeconds: 100}}
+		status: map[uint64]portypes.ChallengeStatus{}, emission: emissiontypes.Params{StartTime: time.Unix(0, 0), DaySeconds: 100}}
 }
 
 func (f *fakeChain) PendingChallenges(context.Context) ([]portypes.Challenge, error) {
@@ -61,6 +64,10 @@ func (f *fakeChain) EmissionParams(context.Context) (emissiontypes.Params, error
 
 func (f *fakeChain) HasGrant(context.Context, string) (bool, error) { return f.granted, nil }
 
+func (f *fakeChain) Challenge(_ context.Context, id uint64) (portypes.Challenge, error) {
+	return portypes.Challenge{Id: id, Status: f.status[id]}, nil
+}
+
 func (f *fakeChain) Exec(_ context.Context, msgs ...sdk.Msg) (string, error) {
 	if len(f.failNext) > 0 {
 		err := f.failNext[0]
@@ -72,21 +79,30 @@ func (f *fakeChain) Exec(_ context.Context, msgs ...sdk.Msg) (string, error) {
 	if !ok || f.answers[m.ChallengeId] > 0 {
 		return "", errorsmod.Wrapf(portypes.ErrChallengeResolved, "challenge %d", m.ChallengeId)
 	}
-	if c.Kind == portypes.CHALLENGE_KIND_LIVENESS && len(m.Proofs) != 0 {
-		return "", portypes.ErrInvalidAnswer
-	}
-	if c.Kind == portypes.CHALLENGE_KIND_STORAGE {
-		if len(m.Proofs) != len(c.Leaves) {
+	status := portypes.CHALLENGE_STATUS_PASSED
+	switch c.Kind {
+	case portypes.CHALLENGE_KIND_LIVENESS:
+		if m.Proof != nil {
 			return "", portypes.ErrInvalidAnswer
 		}
-		for j, idx := range c.Leaves {
-			want := portypes.Leaf(operator, idx, c.LeafWork)
-			if !bytes.Equal(m.Proofs[j].Leaf, want[:]) || !portypes.VerifyLeafPath(c.StorageRoot, c.DatasetLeaves, idx, want[:], m.Proofs[j].Path) {
-				return "", portypes.ErrInvalidAnswer
-			}
+	case portypes.CHALLENGE_KIND_STORAGE:
+		if m.Proof == nil {
+			return "", portypes.ErrInvalidAnswer
+		}
+		p, n := c.Storage.Post(), c.Dataset.Labels
+		idx, err := post.DecodeIndexes(m.Proof.Indexes, n, p.K2)
+		if err != nil {
+			return "", errorsmod.Wrap(portypes.ErrInvalidAnswer, err.Error())
+		}
+		p.ScryptN = c.Dataset.LabelScryptN
+		seed := post.Seed(operator, int32(c.Role), c.Dataset.Nonce)
+		pos := post.RecheckPositions(c.Value, []byte("block"), m.Proof.Nonce, m.Proof.Indexes, p.K2, p.Rechecks)
+		if post.Recheck(seed[:], c.Value, p, n, post.Proof{Nonce: m.Proof.Nonce, Indexes: idx}, pos) > 0 {
+			status = portypes.CHALLENGE_STATUS_FAILED
 		}
 	}
 	f.answers[m.ChallengeId]++
+	f.status[m.ChallengeId] = status
 	if !f.lagging {
 		delete(f.pending, m.ChallengeId)
 	}
@@ -111,80 +127,144 @@ func newFixture(t *testing.T) fixture {
 	return fixture{a: a, f: f, store: store, logs: &logs, now: &now}
 }
 
-// storageChallenge challenges the dataset of n leaves of work (root given).
-func storageChallenge(id uint64, root []byte, n uint64, work uint32) portypes.Challenge {
-	return portypes.Challenge{Id: id, Operator: operator.String(), Role: portypes.NODE_ROLE_WORKER, Day: 3,
-		Kind: portypes.CHALLENGE_KIND_STORAGE, Status: portypes.CHALLENGE_STATUS_PENDING, DeadlineHeight: 100,
-		StorageRoot: root, DatasetLeaves: n, LeafWork: work, Leaves: []uint64{0, n - 1, 7, 7}}
+// The tests' datasets: the cheapest label, the default proof sizes.
+const (
+	testScryptN = 2
+	testLabels  = 16384
+)
+
+var testKey = dataset.Key{Role: portypes.NODE_ROLE_WORKER, Nonce: 5, ScryptN: testScryptN}
+
+func (x fixture) build(t *testing.T, k dataset.Key, n uint64) {
+	t.Helper()
+	_, err := x.store.Build(context.Background(), k, n)
+	require.NoError(t, err)
 }
 
-// TestAnswersOnce: a storage challenge is answered with proofs from the stored dataset and
-// a liveness challenge with none, each once — even when a lagging node still lists them.
+// storageChallenge challenges k's dataset of n labels with the value of id.
+func storageChallenge(id uint64, k dataset.Key, n uint64) portypes.Challenge {
+	sp := portypes.DefaultStorageProofParams()
+	sp.LabelScryptN = testScryptN
+	value := sha256.Sum256([]byte(fmt.Sprintf("challenge %d", id)))
+	return portypes.Challenge{Id: id, Operator: operator.String(), Role: k.Role, Day: 3,
+		Kind: portypes.CHALLENGE_KIND_STORAGE, Status: portypes.CHALLENGE_STATUS_PENDING, DeadlineHeight: 100,
+		Dataset: portypes.Dataset{Nonce: k.Nonce, Labels: n, LabelScryptN: k.ScryptN, Day: 3}, Storage: sp, Value: value[:]}
+}
+
+// TestAnswersOnce: a storage challenge is answered with a proof scanned from the stored
+// dataset, which passes, and a liveness challenge with none, each once — even when a
+// lagging node still lists them. The log has the status and the scan's time.
 func TestAnswersOnce(t *testing.T) {
 	x := newFixture(t)
-	root, _, err := x.store.Ensure(context.Background(), 40, 4)
-	require.NoError(t, err)
+	x.build(t, testKey, testLabels)
 	x.f.lagging = true
-	x.f.pending[1] = storageChallenge(1, root, 40, 4)
+	x.f.pending[1] = storageChallenge(1, testKey, testLabels)
 	x.f.pending[2] = portypes.Challenge{Id: 2, Kind: portypes.CHALLENGE_KIND_LIVENESS, Status: portypes.CHALLENGE_STATUS_PENDING}
 	for i := 0; i < 3; i++ {
 		_, err := x.a.Step(context.Background())
 		require.NoError(t, err)
 	}
 	require.Equal(t, map[uint64]int{1: 1, 2: 1}, x.f.answers)
+	require.Equal(t, portypes.CHALLENGE_STATUS_PASSED, x.f.status[1])
 	require.Equal(t, 2, strings.Count(x.logs.String(), "challenge answered"), x.logs.String())
+	require.Contains(t, x.logs.String(), "status=PASSED")
+	require.Contains(t, x.logs.String(), "storage proof found")
+	require.Regexp(t, `scan=[0-9.]+m?s`, x.logs.String())
 }
 
-// TestMissingDatasetNotRegenerated: with the dataset deleted, the storage challenge is not
-// answered, nothing is rebuilt, the log says it will be missed, and it is not retried.
+// TestSmallerCommitmentAnswers: a dataset extended since (the storage grew) answers the
+// challenge of the smaller commitment from its first labels.
+func TestSmallerCommitmentAnswers(t *testing.T) {
+	x := newFixture(t)
+	x.build(t, testKey, 2*testLabels)
+	x.f.pending[1] = storageChallenge(1, testKey, testLabels)
+	_, err := x.a.Step(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, portypes.CHALLENGE_STATUS_PASSED, x.f.status[1])
+}
+
+// TestMissingDatasetNotRegenerated: with the dataset deleted, not built that far, or of
+// another nonce, the storage challenge is not answered, nothing is built, the log says it
+// will be missed, and it is not retried.
 func TestMissingDatasetNotRegenerated(t *testing.T) {
-	for _, damage := range []string{"deleted", "other size"} {
+	for _, damage := range []string{"deleted", "incomplete", "other nonce"} {
 		x := newFixture(t)
-		root, _, err := x.store.Ensure(context.Background(), 40, 4)
-		require.NoError(t, err)
+		x.build(t, testKey, testLabels)
+		c := storageChallenge(1, testKey, testLabels)
 		switch damage {
 		case "deleted":
 			require.NoError(t, os.RemoveAll(x.store.Dir))
-		case "other size": // the reporter rebuilt twice since: neither current nor previous
-			_, _, err = x.store.Ensure(context.Background(), 41, 4)
-			require.NoError(t, err)
-			_, _, err = x.store.Ensure(context.Background(), 42, 4)
-			require.NoError(t, err)
+		case "incomplete":
+			c.Dataset.Labels = 2 * testLabels
+		case "other nonce":
+			c.Dataset.Nonce++
 		}
-		x.f.pending[1] = storageChallenge(1, root, 40, 4)
+		x.f.pending[1] = c
 		for i := 0; i < 3; i++ {
 			_, err := x.a.Step(context.Background())
 			require.NoError(t, err)
 		}
 		require.Empty(t, x.f.answers, damage)
 		require.Equal(t, 1, strings.Count(x.logs.String(), "the challenge will be missed"), damage)
-		require.Contains(t, x.logs.String(), "rebuilt before the next report")
+		require.Contains(t, x.logs.String(), "does not derive a dataset to answer", damage)
+		list, err := x.store.List()
+		require.NoError(t, err)
 		if damage == "deleted" {
-			_, err := x.store.Current(40, 4)
-			require.ErrorIs(t, err, dataset.ErrMissing, "the answerer built nothing")
+			require.Empty(t, list, "the answerer built nothing")
+		} else {
+			require.Len(t, list, 1, "the answerer built nothing")
+			require.Equal(t, uint64(testLabels), list[0].Built)
 		}
 	}
 }
 
-// TestPreviousDatasetAnswers: a report made with a new dataset (new storage figure) before
-// the last one's challenge came does not lose that challenge: the previous dataset is kept.
-func TestPreviousDatasetAnswers(t *testing.T) {
+// TestDeletedLabelsNoProof: a node that deleted a quarter of its labels finds no proof for
+// most challenges: it does not answer them, and the log says how close the scan came.
+func TestDeletedLabelsNoProof(t *testing.T) {
 	x := newFixture(t)
-	root, _, err := x.store.Ensure(context.Background(), 40, 4)
+	x.build(t, testKey, testLabels)
+	_, err := x.store.DeleteFraction(testKey, testLabels, 0.25, 1)
 	require.NoError(t, err)
-	_, _, err = x.store.Ensure(context.Background(), 48, 4)
-	require.NoError(t, err)
-	x.f.pending[1] = storageChallenge(1, root, 40, 4)
+	for id := uint64(1); id <= 6; id++ {
+		x.f.pending[id] = storageChallenge(id, testKey, testLabels)
+	}
 	_, err = x.a.Step(context.Background())
 	require.NoError(t, err)
-	require.Equal(t, 1, x.f.answers[1])
+	noProof := strings.Count(x.logs.String(), "found no proof")
+	require.GreaterOrEqual(t, noProof, 4, x.logs.String())
+	require.Equal(t, 6-noProof, len(x.f.answers), "only proofs found are sent")
+	for id := range x.f.answers {
+		require.Equal(t, portypes.CHALLENGE_STATUS_PASSED, x.f.status[id], "a proof from the labels kept is sound")
+	}
+	require.Contains(t, x.logs.String(), "deleted_labels=4096")
+	require.Contains(t, x.logs.String(), "k2=104")
+}
+
+// TestOverwrittenLabelsFail: labels overwritten with others (not zeroed) still make a
+// proof, which the chain's recheck fails: the log says FAILED and why.
+func TestOverwrittenLabelsFail(t *testing.T) {
+	x := newFixture(t)
+	x.build(t, testKey, testLabels)
+	other := testKey
+	other.Nonce++
+	x.build(t, other, testLabels)
+	bz, err := os.ReadFile(x.store.LabelsPath(other))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(x.store.LabelsPath(testKey), bz, 0o600))
+	x.f.pending[1] = storageChallenge(1, testKey, testLabels)
+	_, err = x.a.Step(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, portypes.CHALLENGE_STATUS_FAILED, x.f.status[1])
+	require.Contains(t, x.logs.String(), "challenge answered and FAILED")
+	require.Contains(t, x.logs.String(), "status=FAILED")
 }
 
 // TestTransientFailuresRetried: an unreachable chain or a missing grant is retried at the
 // next step; a challenge the chain reports resolved (an earlier answer landed) is not.
 func TestTransientFailuresRetried(t *testing.T) {
 	x := newFixture(t)
-	x.f.pending[2] = portypes.Challenge{Id: 2, Kind: portypes.CHALLENGE_KIND_LIVENESS, Status: portypes.CHALLENGE_STATUS_PENDING}
+	x.build(t, testKey, testLabels)
+	x.f.pending[2] = storageChallenge(2, testKey, testLabels)
 	x.f.failNext = []error{fmt.Errorf("%w: connection refused", chain.ErrUnreachable), fmt.Errorf("%w: authorization not found", chain.ErrNoGrant)}
 	wait, err := x.a.Step(context.Background())
 	require.ErrorIs(t, err, chain.ErrUnreachable)
@@ -194,6 +274,8 @@ func TestTransientFailuresRetried(t *testing.T) {
 	_, err = x.a.Step(context.Background())
 	require.NoError(t, err)
 	require.Equal(t, 1, x.f.answers[2])
+	require.Equal(t, 1, strings.Count(x.logs.String(), "storage proof found"), "the retries reuse the scan")
+	require.Empty(t, x.a.proofs, "forgotten once answered")
 
 	// The answer landed but its reply was lost: the chain says resolved; no retry.
 	x.f.pending[3] = portypes.Challenge{Id: 3, Kind: portypes.CHALLENGE_KIND_LIVENESS, Status: portypes.CHALLENGE_STATUS_PENDING}

@@ -3,6 +3,8 @@ package answerer
 import (
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/aegis-chain/aegis/node/dataset"
+
 	portypes "github.com/aegis-chain/aegis/x/por/types"
 )
 
@@ -11,6 +13,8 @@ type Metrics struct {
 	answeredTotal *prometheus.CounterVec
 	failures      *prometheus.CounterVec
 	pending       prometheus.Gauge
+	scanSeconds   prometheus.Gauge
+	scanRate      prometheus.Gauge
 }
 
 // NewMetrics registers the figures on reg (the reporter's registry, so /metrics serves
@@ -20,10 +24,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		answeredTotal: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "aegis_node_challenges_answered_total",
 			Help: "Challenges this process answered and the chain accepted, by kind."}, []string{"kind"}),
 		failures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "aegis_node_challenge_failures_total",
-			Help: "Failed challenge answers by cause: dataset (not on disk: the challenge is missed), expired, refused, no_grant, unreachable, tx_failed, other."}, []string{"cause"}),
+			Help: "Failed challenge answers by cause: dataset (not on disk, or not all of it: the challenge is missed), no_proof (the scan found none: labels missing or damaged), proof_failed (answered, and the chain's recheck failed), expired, refused, no_grant, unreachable, tx_failed, other."}, []string{"cause"}),
 		pending: prometheus.NewGauge(prometheus.GaugeOpts{Name: "aegis_node_challenges_pending", Help: "The node's challenges pending on chain at the last look."}),
+		scanSeconds: prometheus.NewGauge(prometheus.GaugeOpts{Name: "aegis_node_storage_scan_seconds",
+			Help: "How long the last storage challenge's scan of the dataset took (it must fit the answer window)."}),
+		scanRate: prometheus.NewGauge(prometheus.GaugeOpts{Name: "aegis_node_storage_scan_labels_per_second", Help: "The last scan's rate."}),
 	}
-	reg.MustRegister(m.answeredTotal, m.failures, m.pending)
+	reg.MustRegister(m.answeredTotal, m.failures, m.pending, m.scanSeconds, m.scanRate)
 	// Every label at 0 from start, so rates and alerts work before the first event.
 	for _, c := range Causes {
 		m.failures.WithLabelValues(c)
@@ -37,7 +44,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 }
 
 // Causes are the cause labels of aegis_node_challenge_failures_total.
-var Causes = []string{"dataset", "expired", "refused", "no_grant", "unreachable", "tx_failed", "other"}
+var Causes = []string{"dataset", "no_proof", "proof_failed", "expired", "refused", "no_grant", "unreachable", "tx_failed", "other"}
 
 func (m *Metrics) answered(k portypes.ChallengeKind) {
 	if m != nil {
@@ -48,6 +55,13 @@ func (m *Metrics) answered(k portypes.ChallengeKind) {
 func (m *Metrics) failed(cause string) {
 	if m != nil {
 		m.failures.WithLabelValues(cause).Inc()
+	}
+}
+
+func (m *Metrics) scanned(r dataset.ProveResult) {
+	if m != nil && r.Took > 0 {
+		m.scanSeconds.Set(r.Took.Seconds())
+		m.scanRate.Set(r.Rate())
 	}
 }
 

@@ -28,6 +28,15 @@ func (c *Client) PendingChallenges(ctx context.Context) ([]portypes.Challenge, e
 	return res.Challenges, nil
 }
 
+// Challenge is challenge id as the chain has it now.
+func (c *Client) Challenge(ctx context.Context, id uint64) (portypes.Challenge, error) {
+	res, err := portypes.NewQueryClient(c.conn).Challenge(ctx, &portypes.QueryChallengeRequest{Id: id})
+	if err != nil {
+		return portypes.Challenge{}, Unreachable(err)
+	}
+	return res.Challenge, nil
+}
+
 // LatestHeight is the height of the chain's latest block.
 func (c *Client) LatestHeight(ctx context.Context) (int64, error) {
 	res, err := cmtservice.NewServiceClient(c.conn).GetLatestBlock(ctx, &cmtservice.GetLatestBlockRequest{})

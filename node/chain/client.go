@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"google.golang.org/grpc"
@@ -82,10 +83,16 @@ type Client struct {
 	gasAdj    float64
 	// InclusionTimeout bounds the wait for a broadcast tx to be included in a block.
 	InclusionTimeout time.Duration
+	// rpc is the chain node's CometBFT RPC address, for tx_search (see ReportHistory).
+	rpc      string
+	searchMu sync.Mutex
+	search   txSearcher
 }
 
 // Options are what Dial needs.
 type Options struct {
+	// RPC is the chain node's CometBFT RPC address; only the history of reports needs it.
+	RPC                                        string
 	GRPC, ChainID, HotKey, Operator, GasPrices string
 	GasAdjustment                              float64
 }
@@ -101,7 +108,7 @@ func Dial(enc Encoding, kr keyring.Keyring, o Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{enc: enc, keyring: kr, chainID: o.ChainID, hotKey: o.HotKey, HotAddr: hot,
+	c := &Client{enc: enc, keyring: kr, chainID: o.ChainID, hotKey: o.HotKey, HotAddr: hot, rpc: o.RPC,
 		gasPrices: o.GasPrices, gasAdj: o.GasAdjustment, InclusionTimeout: 30 * time.Second}
 	if o.Operator != "" {
 		if c.Operator, err = sdk.AccAddressFromBech32(o.Operator); err != nil {

@@ -64,10 +64,15 @@ func (p *planner) Plan(ctx context.Context, roles []portypes.NodeRole) (portypes
 	if err != nil {
 		return portypes.Resources{}, nil, err
 	}
+	return splitRoles(p.cfg, total, roles)
+}
+
+// splitRoles splits the machine's units across the roles as config.toml says.
+func splitRoles(cfg config.Config, total probe.Units, roles []portypes.NodeRole) (portypes.Resources, []portypes.RolePart, error) {
 	var shares []probe.RoleShare
 	var active []portypes.NodeRole
 	for _, r := range roles {
-		for _, s := range p.cfg.Roles {
+		for _, s := range cfg.Roles {
 			if strings.EqualFold(s.Role, roleName(r)) {
 				shares = append(shares, probe.RoleShare{Role: roleName(r), Compute: s.Compute, Storage: s.Storage, Bandwidth: s.Bandwidth})
 				active = append(active, r)

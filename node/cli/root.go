@@ -35,9 +35,11 @@ operator's stake key never touches the machine), claims rewards, and shows how t
 doing.
 
 Start with 'aegis-node init' (it also shows which roles' minimums this machine meets), run
-the command it prints with the operator key, then 'aegis-node run'. While the chain's challenges are on, run also keeps the node's dataset in
-<home>/data/dataset and answers the node's liveness and storage challenges; 'aegis-node
-dataset build' builds that dataset ahead of time (hours at the recommended sizes).`,
+the command it prints with the operator key, then 'aegis-node run'. While the chain's
+challenges are on, run also keeps the node's datasets in <home>/data/post (one per role
+with storage, whose storage is declared once it is built) and answers the node's liveness
+and storage challenges; 'aegis-node dataset build' builds them ahead of time (hours at the
+recommended sizes) and 'aegis-node dataset estimate' says how long on this machine.`,
 		SilenceUsage: true,
 	}
 	root.PersistentFlags().String(flagHome, filepath.Join(home, ".aegis-node"), "the node's home: config.toml, keyring, state")
@@ -77,7 +79,7 @@ func connect(cmd *cobra.Command) (config.Config, *chain.Client, error) {
 	if err != nil {
 		return cfg, nil, err
 	}
-	c, err := chain.Dial(enc, kr, chain.Options{GRPC: cfg.GRPC, ChainID: cfg.ChainID, HotKey: cfg.HotKey,
+	c, err := chain.Dial(enc, kr, chain.Options{RPC: cfg.RPC, GRPC: cfg.GRPC, ChainID: cfg.ChainID, HotKey: cfg.HotKey,
 		Operator: cfg.Operator, GasPrices: cfg.GasPrices, GasAdjustment: cfg.GasAdjustment})
 	return cfg, c, err
 }

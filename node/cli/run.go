@@ -48,8 +48,9 @@ func runCmd() *cobra.Command {
 			r := &reporter.Reporter{
 				Chain: client, Plan: newPlanner(cfg, home).Plan, State: state, Log: log,
 				Operator: client.Operator, AutoClaimAbove: math.NewIntFromUint64(cfg.AutoClaimAbove),
-				Metrics: metrics, Now: time.Now, Dataset: store,
+				Metrics: metrics, Now: time.Now, Datasets: store,
 			}
+			store.Progress = r.BuildProgress
 			a := &answerer.Answerer{Chain: client, Datasets: store, Operator: client.Operator, Log: log,
 				Metrics: answerer.NewMetrics(metrics.Registerer()), Now: time.Now}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -92,7 +93,7 @@ func runCmd() *cobra.Command {
 	}
 }
 
-// datasetDir is where the node keeps its challenge dataset: next to the probe's files in
+// datasetDir is where the node keeps its challenge datasets: next to the probe's files in
 // the data directory, on the disk whose storage the reports declare.
 func datasetDir(home string) string { return filepath.Join(home, "data", dataset.DirName) }
 

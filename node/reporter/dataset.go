@@ -4,56 +4,222 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/aegis-chain/aegis/node/dataset"
+	portypes "github.com/aegis-chain/aegis/x/por/types"
 )
 
-// LongBuild is the estimated build time above which the reporter warns that it is about
-// to hold the report back while it builds.
+// Datasets are the node's challenge datasets on disk (dataset.Store).
+type Datasets interface {
+	// Meta is k's dataset's metadata (how many labels are built), or why there is none.
+	Meta(k dataset.Key) (dataset.Meta, error)
+	// Build builds k's first labels labels, resuming where an earlier build stopped.
+	Build(ctx context.Context, k dataset.Key, labels uint64) (dataset.Meta, error)
+}
+
+// LongBuild is the estimated build time above which the reporter warns, rather than
+// informs, that a role's storage waits for its dataset.
 const LongBuild = 10 * time.Minute
 
-// storageRoot is the dataset root a report declaring storage commits while the chain's
-// challenges are on, the dataset built first if it is not on disk or not of the size the
-// report needs. With challenges off, or no storage declared, it is nil and the report is
-// what it was before challenges existed.
-func (r *Reporter) storageRoot(ctx context.Context, storage uint64) ([]byte, error) {
-	if storage == 0 {
-		return nil, nil
+// ProgressLogEvery is how often a build in the background logs its progress.
+const ProgressLogEvery = time.Minute
+
+// retryBuildAfter is how long a failed build waits before the next step tries again.
+const retryBuildAfter = time.Minute
+
+// wantedDataset is a dataset a role's storage needs: its first labels labels.
+type wantedDataset struct {
+	Key    dataset.Key
+	Labels uint64
+}
+
+// builds runs the builds the reports need, one at a time (each takes every core) in the
+// background: a report never waits for one.
+type builds struct {
+	mu       sync.Mutex
+	want     []wantedDataset
+	running  bool
+	failedAt time.Time
+	done     chan struct{} // closed when the running loop ends
+	logged   time.Time     // the last progress line
+	planned  bool          // the first step planned the builds (before its report is due)
+}
+
+// datasetPlan is what a report declares and what is left to build.
+type datasetPlan struct {
+	parts    []portypes.RolePart // as measured
+	declared []portypes.RolePart // as reported
+	want     []wantedDataset
+	sp       portypes.StorageProofParams
+}
+
+// datasetParts is, while the chain's challenges are on, what each part may declare: a
+// part's storage commits its role's dataset of storage × labels_per_storage_unit labels of
+// the report's dataset nonce (x/por/post), so it declares only the whole storage units
+// whose labels are all built — all of its storage once its dataset is complete, part or
+// none of it before. want are the datasets not complete yet, to build. With challenges off
+// (or no storage declared) the parts are left as they are and nothing is built.
+func (r *Reporter) datasetParts(ctx context.Context, parts []portypes.RolePart) (datasetPlan, error) {
+	plan := datasetPlan{parts: parts, declared: parts}
+	if !slices.ContainsFunc(parts, func(p portypes.RolePart) bool { return p.Resources.Storage > 0 }) {
+		return plan, nil
 	}
 	params, err := r.Chain.PorParams(ctx)
 	if err != nil {
-		return nil, err
+		return plan, err
 	}
 	cp := params.Challenge
 	if !cp.Enabled() {
-		return nil, nil
+		return plan, nil
 	}
-	leaves, ok := cp.DatasetLeaves(storage)
-	if !ok {
-		return nil, fmt.Errorf("storage %d makes a challenge dataset larger than the chain accepts: declare less storage", storage)
+	if r.Datasets == nil {
+		return plan, errors.New("the chain's challenges are on: a report declaring storage commits a dataset, and this reporter keeps none")
 	}
-	if r.Dataset == nil {
-		return nil, errors.New("the chain's challenges are on: a report declaring storage commits a dataset root, and this reporter keeps no dataset")
+	plan.sp = cp.Storage
+	plan.declared = slices.Clone(parts)
+	for i, p := range plan.declared {
+		storage := p.Resources.Storage
+		if storage == 0 {
+			continue
+		}
+		labels, ok := cp.DatasetLabels(storage)
+		if !ok || plan.sp.LabelsPerStorageUnit == 0 {
+			return plan, fmt.Errorf("%s: storage %d makes a challenge dataset larger than the chain accepts: declare less storage", dataset.RoleName(p.Role), storage)
+		}
+		k := dataset.Key{Role: p.Role, Nonce: r.State.DatasetNonce, ScryptN: plan.sp.LabelScryptN}
+		var built uint64
+		if m, err := r.Datasets.Meta(k); err == nil {
+			built = m.Built
+		}
+		r.Metrics.datasetLabels(p.Role, min(built, labels), labels)
+		if built >= labels {
+			continue
+		}
+		plan.declared[i].Resources.Storage = min(storage, built/plan.sp.LabelsPerStorageUnit)
+		plan.want = append(plan.want, wantedDataset{Key: k, Labels: labels})
 	}
-	root, err := r.Dataset.Current(leaves, cp.LeafWork)
-	if err == nil {
-		return root, nil
+	return plan, nil
+}
+
+// logDeclared says which roles declare less storage than they have, and why.
+func (r *Reporter) logDeclared(plan datasetPlan) {
+	for i, p := range plan.parts {
+		d := plan.declared[i].Resources.Storage
+		if d == p.Resources.Storage {
+			continue
+		}
+		var w wantedDataset
+		for _, x := range plan.want {
+			if x.Key.Role == p.Role {
+				w = x
+			}
+		}
+		left := r.estimate(plan.sp).Build(w.Labels - d*plan.sp.LabelsPerStorageUnit)
+		logf := r.Log.Info
+		if left > LongBuild {
+			logf = r.Log.Warn
+		}
+		logf("a role's storage is declared once its challenge dataset is built: this report declares only the storage units already built, while the rest builds in the background (`aegis-node dataset build` builds ahead of time, `aegis-node dataset status` shows the progress)",
+			"role", dataset.RoleName(p.Role), "storage", p.Resources.Storage, "declared", d,
+			"dataset", w.Key.Name(), "labels", w.Labels, "disk_bytes", dataset.DiskSize(w.Labels), "estimated_left", left.Round(time.Second).String())
 	}
-	estimate := dataset.EstimateBuild(dataset.Spec{Operator: r.Operator, Leaves: leaves, LeafWork: cp.LeafWork})
-	logf := r.Log.Info
-	if estimate > LongBuild {
-		logf = r.Log.Warn
+}
+
+// estimate measures this machine's label cost once per scrypt_n.
+func (r *Reporter) estimate(sp portypes.StorageProofParams) dataset.Estimate {
+	r.builds.mu.Lock()
+	defer r.builds.mu.Unlock()
+	if e, ok := r.estimates[sp.LabelScryptN]; ok {
+		return e
 	}
-	logf("building the challenge dataset before reporting (the report waits for it); `aegis-node dataset build` builds it ahead of time",
-		"why", err.Error(), "leaves", leaves, "leaf_work", cp.LeafWork,
-		"disk_bytes", dataset.DiskSize(leaves), "estimated", estimate.Round(time.Second).String())
-	start := time.Now()
-	if root, err = r.Dataset.Build(ctx, leaves, cp.LeafWork); err != nil {
-		return nil, err
+	e := dataset.Measure(sp.LabelScryptN, 0, sp.Post())
+	if r.estimates == nil {
+		r.estimates = map[uint32]dataset.Estimate{}
 	}
-	took := time.Since(start)
-	r.Metrics.datasetBuilt(took)
-	r.Log.Info("challenge dataset built", "leaves", leaves, "leaf_work", cp.LeafWork, "root", fmt.Sprintf("%X", root), "took", took.String())
-	return root, nil
+	r.estimates[sp.LabelScryptN] = e
+	return e
+}
+
+// planBuilds makes want the datasets to build and starts building them in the background
+// unless a build is under way (it takes the new list when it ends the current one) or one
+// failed less than retryBuildAfter ago.
+func (r *Reporter) planBuilds(ctx context.Context, want []wantedDataset) {
+	b := &r.builds
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.want = want
+	if b.running || len(want) == 0 || (!b.failedAt.IsZero() && r.Now().Sub(b.failedAt) < retryBuildAfter) {
+		return
+	}
+	b.running, b.done = true, make(chan struct{})
+	go r.buildLoop(ctx, b.done)
+}
+
+// WaitBuilds waits until no build runs in the background.
+func (r *Reporter) WaitBuilds() {
+	r.builds.mu.Lock()
+	done := r.builds.done
+	r.builds.mu.Unlock()
+	if done != nil {
+		<-done
+	}
+}
+
+// buildLoop builds the wanted datasets one after the other, until none is left, one
+// fails, or ctx ends (a build resumes from where it stopped at the next start).
+func (r *Reporter) buildLoop(ctx context.Context, done chan struct{}) {
+	defer close(done)
+	b := &r.builds
+	for {
+		b.mu.Lock()
+		if len(b.want) == 0 || ctx.Err() != nil {
+			b.running = false
+			if len(b.want) == 0 {
+				b.failedAt = time.Time{}
+			}
+			b.mu.Unlock()
+			return
+		}
+		w := b.want[0]
+		b.want = b.want[1:]
+		b.mu.Unlock()
+
+		start := time.Now()
+		r.Log.Info("building a challenge dataset in the background", "dataset", w.Key.Name(), "labels", w.Labels, "disk_bytes", dataset.DiskSize(w.Labels))
+		m, err := r.Datasets.Build(ctx, w.Key, w.Labels)
+		switch {
+		case ctx.Err() != nil:
+			r.Log.Info("challenge dataset build stopped; it resumes at the next start", "dataset", w.Key.Name(), "built", m.Built, "labels", w.Labels)
+		case err != nil:
+			r.Log.Error("challenge dataset build failed; retrying in a minute", "dataset", w.Key.Name(), "err", err)
+			r.Metrics.failure(err)
+			b.mu.Lock()
+			b.failedAt, b.running, b.want = r.Now(), false, nil
+			b.mu.Unlock()
+			return
+		default:
+			took := time.Since(start)
+			r.Metrics.datasetBuilt(took)
+			r.Metrics.datasetLabels(w.Key.Role, m.Built, w.Labels)
+			r.Log.Info("challenge dataset built: the next report declares the role's storage", "dataset", w.Key.Name(), "labels", w.Labels, "took", took.Round(time.Second).String())
+		}
+	}
+}
+
+// BuildProgress logs a background build's progress every ProgressLogEvery and keeps the
+// metrics current (dataset.Store's Progress in `aegis-node run`).
+func (r *Reporter) BuildProgress(p dataset.Progress) {
+	r.Metrics.datasetLabels(p.Key.Role, p.Done, p.Total)
+	r.builds.mu.Lock()
+	due := time.Since(r.builds.logged) >= ProgressLogEvery && !p.Finished()
+	if due {
+		r.builds.logged = time.Now()
+	}
+	r.builds.mu.Unlock()
+	if due {
+		r.Log.Info("building a challenge dataset", "progress", p.String())
+	}
 }

@@ -26,6 +26,7 @@ type Metrics struct {
 	failures     *prometheus.CounterVec
 	builds       prometheus.Counter
 	buildSeconds prometheus.Gauge
+	labels       *prometheus.GaugeVec
 	challenges   *prometheus.GaugeVec
 }
 
@@ -41,10 +42,12 @@ func NewMetrics() *Metrics {
 		failures:     prometheus.NewCounterVec(prometheus.CounterOpts{Name: "aegis_node_failures_total", Help: "Failed steps by cause."}, []string{"cause"}),
 		builds:       prometheus.NewCounter(prometheus.CounterOpts{Name: "aegis_node_dataset_builds_total", Help: "Challenge datasets built by this process."}),
 		buildSeconds: prometheus.NewGauge(prometheus.GaugeOpts{Name: "aegis_node_dataset_build_seconds", Help: "How long the last challenge dataset build took."}),
+		labels: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "aegis_node_dataset_labels",
+			Help: "Labels of each role's challenge dataset: built, and required by the role's storage (its storage is declared once they are equal)."}, []string{"role", "state"}),
 		challenges: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "aegis_node_challenges",
 			Help: "The node's resolved challenges on chain (challenges_passed, challenges_missed) and its misses inside the failure window."}, []string{"status"}),
 	}
-	m.registry.MustRegister(m.lastDay, m.reports, m.pendingGauge, m.eff, m.penalized, m.failures, m.builds, m.buildSeconds, m.challenges,
+	m.registry.MustRegister(m.lastDay, m.reports, m.pendingGauge, m.eff, m.penalized, m.failures, m.builds, m.buildSeconds, m.labels, m.challenges,
 		// The process's own figures (heap, goroutines, GC; CPU, RSS, open files), to watch
 		// the daemon's footprint next to its reports.
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -114,6 +117,14 @@ func (m *Metrics) datasetBuilt(took time.Duration) {
 	}
 	m.builds.Inc()
 	m.buildSeconds.Set(took.Seconds())
+}
+
+func (m *Metrics) datasetLabels(role portypes.NodeRole, built, required uint64) {
+	if m == nil {
+		return
+	}
+	m.labels.WithLabelValues(role.String(), "built").Set(float64(built))
+	m.labels.WithLabelValues(role.String(), "required").Set(float64(required))
 }
 
 func (m *Metrics) failure(err error) {

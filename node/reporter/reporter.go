@@ -15,6 +15,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/aegis-chain/aegis/node/chain"
+	"github.com/aegis-chain/aegis/node/dataset"
 	emissiontypes "github.com/aegis-chain/aegis/x/emission/types"
 	portypes "github.com/aegis-chain/aegis/x/por/types"
 )
@@ -32,15 +33,6 @@ type Chain interface {
 // Plan measures the machine (or reuses a fresh measurement) and splits it across roles.
 type Plan func(ctx context.Context, roles []portypes.NodeRole) (portypes.Resources, []portypes.RolePart, error)
 
-// Dataset is the node's challenge dataset on disk (dataset.Store).
-type Dataset interface {
-	// Current is the root of the stored dataset if it has leaves leaves of work, else an
-	// error saying why not (missing, damaged, another size).
-	Current(leaves uint64, work uint32) ([]byte, error)
-	// Build builds that dataset, makes it the current one and returns its root.
-	Build(ctx context.Context, leaves uint64, work uint32) ([]byte, error)
-}
-
 // Reporter submits the node's daily report.
 type Reporter struct {
 	Chain          Chain
@@ -50,8 +42,9 @@ type Reporter struct {
 	Operator       sdk.AccAddress
 	AutoClaimAbove math.Int
 	Metrics        *Metrics
-	// Dataset backs the storage_root of reports while the chain's challenges are on.
-	Dataset Dataset
+	// Datasets back the storage of reports while the chain's challenges are on: each role
+	// declaring storage commits its dataset (State.DatasetNonce names them).
+	Datasets Datasets
 	// Now is the clock (time.Now outside tests).
 	Now func() time.Time
 	// MaxBackoff caps the wait between retries.
@@ -59,6 +52,8 @@ type Reporter struct {
 
 	jitter          time.Duration
 	clockCheckedDay uint64
+	builds          builds
+	estimates       map[uint32]dataset.Estimate
 }
 
 // Offset is where in each day the node reports: derived from its address so 207,000 nodes
@@ -135,6 +130,9 @@ func (r *Reporter) Step(ctx context.Context) (time.Duration, error) {
 	due := dayStart.Add(Offset(r.Operator, dayLen) + r.jitter)
 	reported := max(node.Node.LastReportDay, r.State.LastReportedDay)
 	nextDay := params.DayEnd(day).Add(Offset(r.Operator, dayLen) + r.jitter)
+	if reported >= day || r.Now().Before(due) {
+		r.planAhead(ctx, node.Node.Roles)
+	}
 	if reported >= day {
 		return r.untilOrPoll(nextDay, dayLen), nil
 	}
@@ -148,11 +146,13 @@ func (r *Reporter) Step(ctx context.Context) (time.Duration, error) {
 	if err != nil {
 		return 0, fmt.Errorf("measuring the machine: %w", err)
 	}
-	root, err := r.storageRoot(ctx, totals.Storage)
+	plan, err := r.datasetParts(ctx, parts)
 	if err != nil {
 		return 0, err
 	}
-	hash, err := r.Chain.Exec(ctx, &portypes.MsgSubmitReport{Operator: r.Operator.String(), Totals: totals, Parts: parts, StorageRoot: root})
+	r.logDeclared(plan)
+	r.planBuilds(ctx, plan.want)
+	hash, err := r.Chain.Exec(ctx, &portypes.MsgSubmitReport{Operator: r.Operator.String(), Totals: totals, Parts: plan.declared, DatasetNonce: r.State.DatasetNonce})
 	if err != nil {
 		if isDuplicate(err) { // reported already (by an earlier run whose reply was lost)
 			r.State.LastReportedDay = day
@@ -181,6 +181,30 @@ func (r *Reporter) Step(ctx context.Context) (time.Duration, error) {
 		r.Metrics.failure(err)
 	}
 	return r.untilOrPoll(nextDay, dayLen), nil
+}
+
+// planAhead starts, between reports, the builds the next report needs: at the first step
+// (a node started hours before its report time starts building at once) and after a
+// failed build, once retryBuildAfter has passed.
+func (r *Reporter) planAhead(ctx context.Context, roles []portypes.NodeRole) {
+	b := &r.builds
+	b.mu.Lock()
+	due := !b.planned || (!b.running && !b.failedAt.IsZero() && r.Now().Sub(b.failedAt) >= retryBuildAfter)
+	b.planned = true
+	b.mu.Unlock()
+	if !due || len(roles) == 0 || r.Datasets == nil {
+		return
+	}
+	if params, err := r.Chain.PorParams(ctx); err != nil || !params.Challenge.Enabled() {
+		return // nothing to build (and no measurement to make before the report's)
+	}
+	_, parts, err := r.Plan(ctx, roles)
+	if err != nil {
+		return // the report says it
+	}
+	if plan, err := r.datasetParts(ctx, parts); err == nil {
+		r.planBuilds(ctx, plan.want)
+	}
 }
 
 // ClockSkewLimit is how far the local clock may run from the chain's latest block before

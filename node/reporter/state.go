@@ -22,7 +22,10 @@ type State struct {
 	Reports         uint64 `json:"reports"`
 	// History is the eff of each report per role, for the status page's charts.
 	History []DayEff `json:"history"`
-	path    string
+	// DatasetNonce is the nonce of the challenge datasets the reports commit (x/por/post's
+	// seed): 0 unless the operator starts new datasets (`aegis-node dataset build --nonce`).
+	DatasetNonce uint64 `json:"dataset_nonce"`
+	path         string
 }
 
 // LoadState reads dir/StateFile (a missing file is an empty state).

@@ -27,8 +27,53 @@ type Series struct {
 	Points []Point `json:"points"`
 }
 
+// Window is the first chart day of the n days up to lastDay, and the first day whose
+// report can count in it (a report counts at the ticks of its day .. day+reportDays-1).
+func Window(reportDays, lastDay, n uint64) (first, from uint64) {
+	first = 1
+	if lastDay > n {
+		first = lastDay - n + 1
+	}
+	from = 1
+	if first > max(reportDays, 1) {
+		from = first - max(reportDays, 1) + 1
+	}
+	return first, from
+}
+
+// MergeHistory is the node's report effs from the chain (the EventReportAccepted events of
+// its tx index, see chain.ReportHistory) and from this daemon's own record (the reporter's
+// state file): one per day and role, the chain's where both have one, sorted by day and
+// role. The chain covers the days before this daemon or its state file started; the
+// local record covers a chain node whose RPC keeps no tx index.
+func MergeHistory(local []reporter.DayEff, fromChain []chain.ReportEff) []reporter.DayEff {
+	type key struct {
+		day  uint64
+		role string
+	}
+	byKey := map[key]reporter.DayEff{}
+	for _, h := range local {
+		byKey[key{h.Day, h.Role}] = h
+	}
+	for _, r := range fromChain {
+		h := reporter.DayEff{Day: r.Day, Role: r.Role.String(), Eff: r.Eff.String()}
+		byKey[key{h.Day, h.Role}] = h
+	}
+	out := make([]reporter.DayEff, 0, len(byKey))
+	for _, h := range byKey {
+		out = append(out, h)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Day != out[j].Day {
+			return out[i].Day < out[j].Day
+		}
+		return out[i].Role < out[j].Role
+	})
+	return out
+}
+
 // History computes the node's daily eff and reward per role over the days lastDay-n+1 ..
-// lastDay from its own report history and the chain's per-day receipts.
+// lastDay from its report history (see MergeHistory) and the chain's per-day receipts.
 func History(ctx context.Context, c *chain.Client, history []reporter.DayEff, reportDays, lastDay, n uint64) ([]Series, error) {
 	byRole := map[string][]reporter.DayEff{}
 	for _, h := range history {
@@ -39,10 +84,7 @@ func History(ctx context.Context, c *chain.Client, history []reporter.DayEff, re
 		roles = append(roles, r)
 	}
 	sort.Strings(roles)
-	first := uint64(1)
-	if lastDay > n {
-		first = lastDay - n + 1
-	}
+	first, _ := Window(reportDays, lastDay, n)
 	var out []Series
 	for _, role := range roles {
 		rv, ok := portypes.NodeRole_value[role]

@@ -5,9 +5,12 @@ import (
 	"strings"
 	"testing"
 
+	"cosmossdk.io/math"
 	"github.com/stretchr/testify/require"
 
+	"github.com/aegis-chain/aegis/node/chain"
 	"github.com/aegis-chain/aegis/node/reporter"
+	portypes "github.com/aegis-chain/aegis/x/por/types"
 )
 
 // TestEffAt: a report made on day d counts at the ticks of d .. d+reportDays-1, and the
@@ -38,6 +41,7 @@ func TestSVGChart(t *testing.T) {
 	require.Contains(t, svg, `class="y-tick">200</text>`, "the value axis rounds 123.46 AEGIS up to 200")
 	require.Contains(t, svg, `class="y-tick">100</text>`)
 	require.Contains(t, svg, `class="y-tick">0</text>`)
+	require.Contains(t, svg, `class="y-unit">AEGIS</text>`, "the value axis says its unit")
 	require.Contains(t, svg, "<polyline")
 	require.NotContains(t, svg, "http")
 	require.True(t, strings.HasPrefix(svg, "<svg"))
@@ -47,6 +51,7 @@ func TestSVGChart(t *testing.T) {
 	svg = string(svgChart(short, effChart))
 	require.Contains(t, svg, "<title>day 8 · 10:00:20: eff PoR 1.235</title>")
 	require.Contains(t, svg, `class="y-tick">500</text>`)
+	require.Contains(t, svg, `class="y-unit">eff PoR</text>`)
 	require.NotContains(t, svg, ">216.000000000000000000<")
 }
 
@@ -68,13 +73,15 @@ func TestFigures(t *testing.T) {
 // names as users type them.
 func TestPageRenders(t *testing.T) {
 	d := &PageData{Status: &Status{Operator: "aegis1op", Pending: "123456789012345678", EstMonthly: "30000000",
-		Roles: []RoleStatus{{Role: "worker", Eff: "216.000000000000000000", Pending: "2500000", EstDaily: "1000000", EstMonthly: "30000000"}}},
-		Charts: []Series{{Role: "worker", Points: []Point{{Day: 1, Eff: "216.000000000000000000", Reward: "2500000"}}}}}
+		Roles: []RoleStatus{{Role: "worker", Eff: "216.000000000000000000", Pending: "2500000", EstDaily: "1000000", EstMonthly: "30000000",
+			MissedMinimum: []string{"compute 10 < 140", "storage 21 < 90"}}}},
+		Charts:      []Series{{Role: "worker", Points: []Point{{Day: 1, Eff: "216.000000000000000000", Reward: "2500000"}}}},
+		ChartSource: "the chain's per-day receipts"}
 	var b strings.Builder
 	require.NoError(t, pageTmpl.Execute(&b, d))
 	html := b.String()
 	for _, want := range []string{`title="123456789012345678 uaegis">123,456,789,012.345678</b> AEGIS`, `<td title="216.000000000000000000">216</td>`,
-		`title="2500000 uaegis">2.5</td>`, `<h2>worker</h2>`, `data-role="worker"`, `data-value="2500000"`} {
+		`title="2500000 uaegis">2.5</td>`, `<td>compute 10 &lt; 140; storage 21 &lt; 90</td>`, `id="pending-worker" title="2500000 uaegis">2.5</td>`, `charts from the chain&#39;s per-day receipts`, `<h2>worker</h2>`, `data-role="worker"`, `data-value="2500000"`} {
 		require.Contains(t, html, want)
 	}
 	require.NotContains(t, html, ">216.000000000000000000<")
@@ -82,3 +89,78 @@ func TestPageRenders(t *testing.T) {
 }
 
 func itoa(d uint64) string { return strconv.FormatUint(d, 10) }
+
+// TestWindow: the chart's first day, and the first day whose report can count in it.
+func TestWindow(t *testing.T) {
+	for _, tc := range []struct{ reportDays, last, n, first, from uint64 }{
+		{2, 0, 30, 1, 1},
+		{2, 10, 30, 1, 1},
+		{2, 30, 30, 1, 1},
+		{2, 31, 30, 2, 1},
+		{2, 100, 30, 71, 70},
+		{7, 100, 30, 71, 65},
+		{1, 100, 30, 71, 71},
+		{0, 100, 30, 71, 71},
+		{7, 33, 30, 4, 1},
+	} {
+		first, from := Window(tc.reportDays, tc.last, tc.n)
+		require.Equal(t, [2]uint64{tc.first, tc.from}, [2]uint64{first, from}, "%+v", tc)
+	}
+}
+
+// TestMergeHistory: the chain's reports and the daemon's own, one per day and role, the
+// chain's eff where both have one.
+func TestMergeHistory(t *testing.T) {
+	const w, da = "NODE_ROLE_WORKER", "NODE_ROLE_DA"
+	ce := func(day uint64, role portypes.NodeRole, eff string) chain.ReportEff {
+		return chain.ReportEff{Day: day, Role: role, Eff: math.LegacyMustNewDecFromStr(eff)}
+	}
+	for _, tc := range []struct {
+		name      string
+		local     []reporter.DayEff
+		fromChain []chain.ReportEff
+		want      []reporter.DayEff
+	}{
+		{name: "nothing"},
+		{
+			name:  "no tx index: the daemon's own record",
+			local: []reporter.DayEff{{Day: 5, Role: w, Eff: "2.000000000000000000"}, {Day: 4, Role: w, Eff: "1.000000000000000000"}},
+			want:  []reporter.DayEff{{Day: 4, Role: w, Eff: "1.000000000000000000"}, {Day: 5, Role: w, Eff: "2.000000000000000000"}},
+		},
+		{
+			name:      "fresh state file: the chain's record",
+			fromChain: []chain.ReportEff{ce(3, portypes.NODE_ROLE_WORKER, "1.5"), ce(3, portypes.NODE_ROLE_DA, "2.5")},
+			want:      []reporter.DayEff{{Day: 3, Role: da, Eff: "2.500000000000000000"}, {Day: 3, Role: w, Eff: "1.500000000000000000"}},
+		},
+		{
+			name: "days before the daemon from the chain, the rest from both",
+			local: []reporter.DayEff{{Day: 6, Role: w, Eff: "6.000000000000000000"}, {Day: 7, Role: w, Eff: "7.000000000000000000"},
+				{Day: 8, Role: w, Eff: "8.000000000000000000"}}, // day 8: the chain's index lags (or the page read before it)
+			fromChain: []chain.ReportEff{ce(7, portypes.NODE_ROLE_WORKER, "7"), ce(6, portypes.NODE_ROLE_WORKER, "6"),
+				ce(5, portypes.NODE_ROLE_WORKER, "5"), ce(4, portypes.NODE_ROLE_WORKER, "4")},
+			want: []reporter.DayEff{{Day: 4, Role: w, Eff: "4.000000000000000000"}, {Day: 5, Role: w, Eff: "5.000000000000000000"},
+				{Day: 6, Role: w, Eff: "6.000000000000000000"}, {Day: 7, Role: w, Eff: "7.000000000000000000"}, {Day: 8, Role: w, Eff: "8.000000000000000000"}},
+		},
+		{
+			name:      "both have a day: the chain's eff",
+			local:     []reporter.DayEff{{Day: 9, Role: w, Eff: "99.000000000000000000"}},
+			fromChain: []chain.ReportEff{ce(9, portypes.NODE_ROLE_WORKER, "9")},
+			want:      []reporter.DayEff{{Day: 9, Role: w, Eff: "9.000000000000000000"}},
+		},
+		{
+			name:      "a role only one side knows",
+			local:     []reporter.DayEff{{Day: 9, Role: da, Eff: "3.000000000000000000"}},
+			fromChain: []chain.ReportEff{ce(9, portypes.NODE_ROLE_WORKER, "9")},
+			want:      []reporter.DayEff{{Day: 9, Role: da, Eff: "3.000000000000000000"}, {Day: 9, Role: w, Eff: "9.000000000000000000"}},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := MergeHistory(tc.local, tc.fromChain)
+			if len(tc.want) == 0 {
+				require.Empty(t, got)
+				return
+			}
+			require.Equal(t, tc.want, got)
+		})
+	}
+}

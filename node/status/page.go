@@ -20,6 +20,9 @@ import (
 // ChartDays is how many days the status page charts.
 const ChartDays = 30
 
+// historyTimeout bounds the search of the chain's tx index for the node's reports.
+const historyTimeout = 8 * time.Second
+
 // Page serves the status page at / and the same figures as JSON at /status.json. It uses
 // no external asset (inline CSS and SVG), so it works on a machine with no internet.
 type Page struct {
@@ -30,9 +33,12 @@ type Page struct {
 
 // PageData is what the page shows.
 type PageData struct {
-	Status  *Status  `json:"status"`
-	Charts  []Series `json:"charts"`
-	Updated string   `json:"updated"`
+	Status *Status  `json:"status"`
+	Charts []Series `json:"charts"`
+	// ChartSource says where the charts' figures come from, and why the node's earlier
+	// days may be missing when the chain node's RPC keeps no tx index.
+	ChartSource string `json:"chart_source"`
+	Updated     string `json:"updated"`
 }
 
 func (p *Page) data(ctx context.Context) (*PageData, error) {
@@ -52,7 +58,17 @@ func (p *Page) data(ctx context.Context) (*PageData, error) {
 	if st.CurrentDay > 0 {
 		last = st.CurrentDay - 1 // the last day that has ticked
 	}
-	charts, err := History(ctx, p.Client, state.History, uint64(params.ReportDays), last, ChartDays)
+	// The reports that count in the chart's days: the chain's record of them, merged with
+	// this daemon's own (which alone lacks the days before the daemon or its state began).
+	_, from := Window(uint64(params.ReportDays), last, ChartDays)
+	hctx, cancel := context.WithTimeout(ctx, historyTimeout) // a slow tx index costs the early days, not the page
+	fromChain, herr := p.Client.ReportHistory(hctx, from)
+	cancel()
+	source := "the chain's per-day receipts and the node's accepted reports (from the chain node's tx index)"
+	if herr != nil {
+		source = "the chain's per-day receipts and the reports this daemon recorded: the node's earlier reports could not be read from the chain (" + herr.Error() + "; the chain node needs tx_index = \"kv\")"
+	}
+	charts, err := History(ctx, p.Client, MergeHistory(state.History, fromChain), uint64(params.ReportDays), last, ChartDays)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +79,7 @@ func (p *Page) data(ctx context.Context) (*PageData, error) {
 			}
 		}
 	}
-	return &PageData{Status: st, Charts: charts, Updated: time.Now().UTC().Format(time.RFC3339)}, nil
+	return &PageData{Status: st, Charts: charts, ChartSource: source, Updated: time.Now().UTC().Format(time.RFC3339)}, nil
 }
 
 // ServeHTTP renders the page or the JSON.
@@ -94,13 +110,14 @@ type chart struct {
 	hover     func(Point) string
 	dataValue func(Point) string
 	color     string
+	unit      string // the value axis's unit, over it
 }
 
 // svgChart draws the points as a line over a time axis (chain day and date) and a value
 // axis from 0 to a round maximum, every point with its figures on hover.
 func svgChart(pts []Point, c chart) template.HTML {
-	const w, h = 640.0, 200.0
-	const left, right, top, bottom = 64.0, 12.0, 10.0, 40.0
+	const w, h = 640.0, 214.0
+	const left, right, top, bottom = 64.0, 12.0, 24.0, 40.0 // the value axis's unit over it
 	pw, ph := w-left-right, h-top-bottom
 	hi := 0.0
 	for _, p := range pts {
@@ -109,6 +126,7 @@ func svgChart(pts []Point, c chart) template.HTML {
 	hi = niceCeil(hi)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" font-size="11" font-family="system-ui,sans-serif">`, w, h, w, h)
+	fmt.Fprintf(&b, `<text x="%.0f" y="12" text-anchor="end" fill="#555" class="y-unit">%s</text>`, left-6, template.HTMLEscapeString(c.unit))
 	fmt.Fprintf(&b, `<rect x="%.0f" y="%.0f" width="%.0f" height="%.0f" fill="#fafafa" stroke="#ddd"/>`, left, top, pw, ph)
 	// Value axis: 0, half and the maximum, with grid lines.
 	for _, f := range []float64{0, 0.5, 1} {
@@ -244,6 +262,7 @@ var rewardChart = chart{
 	hover:     func(p Point) string { return toAEGIS(p.Reward) + " AEGIS (" + p.Reward + " uaegis)" },
 	dataValue: func(p Point) string { return p.Reward },
 	color:     "#2a7",
+	unit:      "AEGIS",
 }
 
 var effChart = chart{
@@ -252,6 +271,7 @@ var effChart = chart{
 	hover:     func(p Point) string { return "eff PoR " + effNum(p.Eff) },
 	dataValue: func(p Point) string { return p.Eff },
 	color:     "#27a",
+	unit:      "eff PoR",
 }
 
 var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
@@ -259,6 +279,7 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 	"effChart":    func(pts []Point) template.HTML { return svgChart(pts, effChart) },
 	"aegis":       toAEGIS,
 	"eff":         effNum,
+	"join":        strings.Join,
 }).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>aegis-node status</title>
 <meta http-equiv="refresh" content="30">
@@ -273,9 +294,9 @@ pending <b id="pending" title="{{.Status.Pending}} uaegis">{{aegis .Status.Pendi
 est. <span title="{{.Status.EstMonthly}} uaegis">{{aegis .Status.EstMonthly}}</span> AEGIS a month
 {{if .Status.BreakEven}} · break-even {{.Status.BreakEven}} per AEGIS{{end}}</p>
 <table id="roles"><tr><th>role</th><th>slot</th><th>eff PoR</th><th>penalized</th><th>missed minimum</th><th class="num">pending (AEGIS)</th><th class="num">est. daily</th><th class="num">est. monthly</th></tr>
-{{range .Status.Roles}}<tr><td>{{.Role}}</td><td>{{.SlotHeld}}</td><td title="{{.Eff}}">{{eff .Eff}}</td>
-<td class="{{if .Penalized}}bad{{else}}ok{{end}}">{{.Penalized}}</td><td>{{range .MissedMinimum}}{{.}}; {{end}}</td>
-<td class="num" title="{{.Pending}} uaegis">{{aegis .Pending}}</td><td class="num" title="{{.EstDaily}} uaegis">{{aegis .EstDaily}}</td><td class="num" title="{{.EstMonthly}} uaegis">{{aegis .EstMonthly}}</td></tr>{{end}}
+{{range .Status.Roles}}<tr id="role-{{.Role}}"><td>{{.Role}}</td><td>{{.SlotHeld}}</td><td title="{{.Eff}}">{{eff .Eff}}</td>
+<td class="{{if .Penalized}}bad{{else}}ok{{end}}">{{.Penalized}}</td><td>{{join .MissedMinimum "; "}}</td>
+<td class="num" id="pending-{{.Role}}" title="{{.Pending}} uaegis">{{aegis .Pending}}</td><td class="num" title="{{.EstDaily}} uaegis">{{aegis .EstDaily}}</td><td class="num" title="{{.EstMonthly}} uaegis">{{aegis .EstMonthly}}</td></tr>{{end}}
 </table>
 {{with .Status.Challenges}}<h2>Challenges</h2>
 {{if or .Enabled .Passed .Missed .Pending}}<p id="challenges">passed <b id="challenges-passed">{{.Passed}}</b> ·
@@ -288,5 +309,5 @@ missed <b id="challenges-missed" class="{{if .Missed}}bad{{else}}ok{{end}}">{{.M
 {{range .Charts}}<h2>{{.Role}}</h2>
 <div class="chart" data-role="{{.Role}}"><p>Daily reward (AEGIS; hover a day for uaegis), last {{len .Points}} chain days</p>{{rewardChart .Points}}
 <p>Eff PoR counting at each day's tick</p>{{effChart .Points}}</div>{{end}}
-<p style="color:#777">Updated {{.Updated}} · figures from the chain's per-day receipts · JSON at <a href="/status.json">/status.json</a></p>
+<p style="color:#777" id="source">Updated {{.Updated}} · charts from {{.ChartSource}} · JSON at <a href="/status.json">/status.json</a></p>
 </body></html>`))

@@ -1,8 +1,10 @@
 package system
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -27,12 +29,29 @@ func ensureChromium(t *testing.T) string {
 	return p
 }
 
+// headlessFlags run chromium headless, offline from everything but the page, with a
+// profile of its own.
+func headlessFlags(t *testing.T) []string {
+	return []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir=" + t.TempDir()}
+}
+
 // headlessDOM loads url in headless chromium and returns the DOM it rendered.
 func headlessDOM(t *testing.T, url string) string {
 	t.Helper()
-	out, err := exec.Command(ensureChromium(t), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+t.TempDir(), "--dump-dom", url).Output()
+	out, err := exec.Command(ensureChromium(t), append(headlessFlags(t), "--dump-dom", url)...).Output()
 	require.NoError(t, err)
 	return string(out)
+}
+
+// headlessScreenshot loads url in headless chromium in a window of w×h pixels and returns
+// the path of the PNG it took.
+func headlessScreenshot(t *testing.T, url string, w, h int) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "page.png")
+	out, err := exec.Command(ensureChromium(t), append(headlessFlags(t), "--hide-scrollbars",
+		fmt.Sprintf("--window-size=%d,%d", w, h), "--screenshot="+file, url)...).CombinedOutput()
+	require.NoError(t, err, string(out))
+	return file
 }

@@ -190,7 +190,7 @@ const Coin = shape({ denom: "string", amount: ["int", KEEP] });
 // aegis.por.v1
 const Resources = shape({ compute: ["uint64", KEEP], storage: ["uint64", KEEP], bandwidth: ["uint64", KEEP] });
 const RolePart = shape({ role: ["enum", KEEP], resources: [Resources, KEEP] });
-const LeafProof = shape({ leaf: "bytes", path: ["bytes", LIST] });
+const StorageProof = shape({ nonce: "uint32", indexes: "bytes" });
 const RoleParams = shape({
   role: ["enum", KEEP],
   alloc_bps: ["uint32", KEEP],
@@ -205,17 +205,25 @@ const RoleParams = shape({
   penalty: ["dec", KEEP],
   min_stake: ["int", KEEP],
 });
+const StorageProofParams = shape({
+  labels_per_storage_unit: ["uint64", KEEP],
+  label_scrypt_n: ["uint32", KEEP],
+  k1: ["uint32", KEEP],
+  k2: ["uint32", KEEP],
+  nonces: ["uint32", KEEP],
+  rechecks: ["uint32", KEEP],
+  scan_bytes_per_block: ["uint64", KEEP],
+});
 const ChallengeParams = shape({
   challenges_per_day: ["uint32", KEEP],
   answer_window_blocks: ["uint64", KEEP],
-  leaves_per_challenge: ["uint32", KEEP],
-  leaf_work: ["uint32", KEEP],
-  leaves_per_storage_unit: ["uint64", KEEP],
   slash_failures: ["uint32", KEEP],
   failure_window_days: ["uint32", KEEP],
   slash_fraction: ["dec", KEEP],
   spread_blocks: ["uint64", KEEP],
   receipt_days: ["uint32", KEEP],
+  storage: [StorageProofParams, KEEP],
+  storage_slash_fraction: ["dec", KEEP],
 });
 const PorParams = shape({
   roles: [RoleParams, KEEP_LIST],
@@ -248,10 +256,10 @@ const MSGS: ReadonlyArray<readonly [string, string, Shape]> = [
     shape({ operator: "string", withdraw_address: "string" })],
   ["/aegis.por.v1.MsgSetReporter", "aegis/por/MsgSetReporter", shape({ operator: "string", reporter: "string" })],
   ["/aegis.por.v1.MsgSubmitReport", "aegis/por/MsgSubmitReport",
-    shape({ operator: "string", totals: [Resources, KEEP], parts: [RolePart, KEEP_LIST], storage_root: "bytes" })],
+    shape({ operator: "string", totals: [Resources, KEEP], parts: [RolePart, KEEP_LIST], dataset_nonce: "uint64" })],
   ["/aegis.por.v1.MsgClaimRewards", "aegis/por/MsgClaimRewards", shape({ operator: "string" })],
   ["/aegis.por.v1.MsgAnswerChallenge", "aegis/por/MsgAnswerChallenge",
-    shape({ operator: "string", challenge_id: "uint64", proofs: [LeafProof, LIST] })],
+    shape({ operator: "string", challenge_id: "uint64", proof: [StorageProof, {}] })],
   ["/aegis.por.v1.MsgSlashNode", "aegis/por/MsgSlashNode",
     shape({ authority: "string", operator: "string", fraction: ["dec", KEEP], reason: "string" })],
   ["/aegis.por.v1.MsgUpdateParams", "aegis/por/MsgUpdateParams", shape({ authority: "string", params: [PorParams, KEEP] })],

@@ -80,13 +80,15 @@ export function setupAegisExtension(base: QueryClient): AegisExtension {
 /**
  * Connects to an Aegis node's CometBFT RPC (http://host:26657).
  *
- * Use this (with SigningStargateClient.createWithSigner / StargateClient.create) rather than
- * CosmJS's connectWithSigner / connect: those pick a client by the node's CometBFT version
- * string, which for Aegis ("0.39.x") is newer than the versions CosmJS knows, so they fall
- * back to the Tendermint 0.34 (or 0.37) client - and that misreads CometBFT >= 0.38 results
- * (finalize_block events, event attributes). Aegis nodes speak the CometBFT 0.38 RPC: this
- * connects CosmJS's Comet38Client.
+ * Use this (with SigningStargateClient.createWithSigner / StargateClient.create /
+ * QueryClient.withExtensions) rather than CosmJS's connectWithSigner / connect / connectComet:
+ * those pick a client by the node's CometBFT version string, which for Aegis ("0.39.x") is
+ * newer than the versions CosmJS (0.39) knows, so they fall back to the Tendermint 0.37
+ * client. Txs, queries and searches work through it, but it reads block results the 0.37
+ * way and silently drops their finalize_block events: the day ticks' events
+ * (aegis.emission.v1.EventDayIssued, aegis.por.v1.EventRoleDay, ...) never show. Aegis nodes
+ * speak the CometBFT 0.38 RPC: this connects CosmJS's Comet38Client.
  */
-export async function connectAegisComet(endpoint: string | HttpEndpoint): Promise<CometClient> {
+export async function connectAegisComet(endpoint: string | HttpEndpoint): Promise<Comet38Client> {
   return Comet38Client.connect(endpoint);
 }

@@ -28,7 +28,7 @@ import {
   setupStakingExtension,
   SigningStargateClient,
 } from "@cosmjs/stargate";
-import { CometClient } from "@cosmjs/tendermint-rpc";
+import { Comet38Client, connectComet } from "@cosmjs/tendermint-rpc";
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 
 import {
@@ -52,9 +52,10 @@ const DENOM = "uaegis";
 const GAS_PRICE = GasPrice.fromString(`0.025${DENOM}`); // the devnet nodes' minimum
 
 /**
- * The genesis keys (devnet.sh's DEVNET_EXTRA_KEYS) that sign every Aegis Msg one way each. An
- * account created after genesis has an account number >= 2^63, which CosmJS 0.36 cannot sign
- * for (it needs 0.39), so these are genesis accounts, like alice and node1.
+ * The genesis keys (devnet.sh's DEVNET_EXTRA_KEYS) that sign every Aegis Msg one way each.
+ * Genesis accounts have small account numbers; the accounts a bank send creates later have
+ * pseudo-random ones >= 2^63 (Cosmos SDK 0.53+), which need CosmJS >= 0.39: the test
+ * "accounts created after genesis ..." signs with such accounts both ways.
  */
 const ACTOR_KEYS = { direct: "e2e-direct", amino: "e2e-amino" } as const;
 
@@ -62,8 +63,8 @@ const reuse = process.env.AEGIS_E2E_HOME;
 let home = "";
 let offset = 0;
 let passedTests = 0; // the home of a failed run is kept
-const TESTS = 6;
-let comet: CometClient | undefined;
+const TESTS = 8;
+let comet: Comet38Client | undefined;
 let q: AegisQueryClients;
 const keys: Record<string, { address: string; client: SigningStargateClient }> = {};
 
@@ -217,6 +218,36 @@ test("typed queries: emission status and params, the devnet's resource node", as
       assert.equal(decFromProto(r[f]), rest.roles[i][f], `${r.role} ${f}`);
     }
   });
+  passedTests++;
+});
+
+test("connectAegisComet reads the day ticks' finalize_block events, which CosmJS's connectComet drops", async (t) => {
+  // A block with a day tick (every DAY_SECONDS the EndBlocker issues a day): the first one,
+  // waiting for it if the devnet is that young.
+  let next = 1;
+  const tick = await waitFor("a block with aegis.emission.v1.EventDayIssued", (DAY_SECONDS + 30) * 1000, async () => {
+    const latest = (await comet!.status()).syncInfo.latestBlockHeight;
+    for (; next < latest; next++) { // the latest block's results may not be stored yet
+      const types = (await comet!.blockResults(next)).finalizeBlockEvents.map((e) => e.type);
+      if (types.includes("aegis.emission.v1.EventDayIssued")) return { height: next, types };
+    }
+    return undefined;
+  });
+  assert.ok(tick.types.includes("aegis.por.v1.EventRoleDay"), `block ${tick.height}: ${tick.types.join(", ")}`);
+
+  // What CosmJS's own version detection picks for the node's CometBFT version, and what it
+  // reads of that block. If a later CosmJS picks a client that sees the events, the README's
+  // "Connecting" section can say so.
+  const auto = await connectComet(`http://127.0.0.1:${26657 + offset}`);
+  try {
+    const version = (await auto.status()).nodeInfo.version;
+    const r: any = await auto.blockResults(tick.height);
+    const seen = [...(r.finalizeBlockEvents ?? []), ...(r.beginBlockEvents ?? []), ...(r.endBlockEvents ?? [])].map((e: any) => e.type);
+    t.diagnostic(`CometBFT ${version}: connectComet picks ${auto.constructor.name}, which reads ${seen.length} events of block ${tick.height} (connectAegisComet: ${tick.types.length})`);
+    if (!(auto instanceof Comet38Client)) assert.ok(!seen.includes("aegis.emission.v1.EventDayIssued"), "CosmJS's fallback now reads finalize_block events: update the README");
+  } finally {
+    auto.disconnect();
+  }
   passedTests++;
 });
 
@@ -421,6 +452,68 @@ async function refused(s: Signer, msg: EncodeObject, error: RegExp): Promise<voi
 const porMsg = (name: string, value: unknown): EncodeObject => ({ typeUrl: `/aegis.por.v1.${name}`, value });
 const licenseMsg = (name: string, value: unknown): EncodeObject => ({ typeUrl: `/aegis.license.v1.${name}`, value });
 
+const TWO_TO_63 = 2n ** 63n;
+
+test("accounts created after genesis (account numbers >= 2^63) sign DIRECT and LEGACY_AMINO_JSON: each registers a node and reports", async (t) => {
+  const { params } = await q.por.params({});
+  const minStake = BigInt(params!.roles[0].minStake);
+  const R = por.NodeRole;
+  const coin = (amount: bigint) => ({ denom: DENOM, amount: amount.toString() });
+
+  // Two new mnemonics, one per signer kind: no account on chain until alice funds them.
+  const fresh = [await newSigner("direct"), await newSigner("amino")];
+  for (const s of fresh) assert.equal(await s.client.getAccount(s.address), null, `${s.flavor}: ${s.address} is new`);
+  const funds = minStake + 10_000_000n; // the stake, and the fees of a few txs
+  const { res: funded } = await send("alice", fresh.map((s) => ({
+    typeUrl: "/cosmos.bank.v1beta1.MsgSend",
+    value: { fromAddress: keys.alice.address, toAddress: s.address, amount: [coin(funds)] },
+  })));
+
+  // The bank send created the accounts, with GenerateID numbers: >= 2^63, beyond a JS number.
+  const numbers = new Map<string, bigint>();
+  for (const s of fresh) {
+    const account = await s.client.getAccount(s.address);
+    assert.ok(account, `${s.flavor}: the bank send created ${s.address}`);
+    assert.equal(typeof account.accountNumber, "bigint");
+    assert.ok(account.accountNumber >= TWO_TO_63, `${s.flavor}: account number ${account.accountNumber} >= 2^63`);
+    assert.ok(account.accountNumber > BigInt(Number.MAX_SAFE_INTEGER));
+    assert.equal(account.sequence, 0);
+    // Exactly the chain's number (REST renders uint64 as a decimal string).
+    const rest = await restGet(`/cosmos/auth/v1beta1/accounts/${s.address}`);
+    assert.equal(account.accountNumber.toString(), rest.account.account_number, `${s.flavor}: CosmJS reads the exact account number`);
+    numbers.set(s.address, account.accountNumber);
+    t.diagnostic(`${s.flavor}: ${s.address} created at height ${funded.height}, account number ${account.accountNumber}`);
+  }
+
+  // Each signs two Aegis txs its own way (simulated first: "auto" gas), the chain accepts both.
+  await Promise.all(fresh.map(async (s) => {
+    const moniker = `post-genesis ${s.flavor}`;
+    const registered = await deliver(s, porMsg("MsgRegisterNode", por.MsgRegisterNode.fromPartial({
+      operator: s.address, moniker, roles: [R.NODE_ROLE_WORKER], stake: coin(minStake),
+    })));
+    assertIsDeliverTxSuccess(registered);
+    const reported = await deliver(s, porMsg("MsgSubmitReport", por.MsgSubmitReport.fromPartial({
+      operator: s.address,
+      totals: { compute: 600n, storage: 500n, bandwidth: 500n },
+      parts: [{ role: R.NODE_ROLE_WORKER, resources: { compute: 150n, storage: 100n, bandwidth: 80n } }],
+    })));
+    assertIsDeliverTxSuccess(reported);
+    const day = response(reported, por.MsgSubmitReportResponse).day;
+
+    const { node, roles } = await q.por.node({ operator: s.address });
+    assert.equal(node!.moniker, moniker);
+    assert.deepEqual(node!.roles, [R.NODE_ROLE_WORKER]);
+    assert.equal(node!.stake, minStake.toString());
+    assert.equal(node!.lastReportDay, day);
+    assert.equal(roles.length, 1);
+    const account = await s.client.getAccount(s.address);
+    assert.equal(account!.accountNumber, numbers.get(s.address), `${s.flavor}: the same account`);
+    assert.equal(account!.sequence, 2, `${s.flavor}: two txs signed`);
+    t.diagnostic(`${s.flavor}: registered at height ${registered.height}, reported day ${day} at height ${reported.height}`);
+  }));
+  passedTests++;
+});
+
 /** The type URL's decoded Msg response of a one-Msg tx. */
 function response<T>(res: DeliverTxResponse, type: { decode(b: Uint8Array): T }): T {
   return type.decode(res.msgResponses[0].value);
@@ -470,20 +563,20 @@ async function journey(t: { diagnostic(msg: string): void }, a: Actor, licenses:
   await deliver(a, porMsg("MsgSetReporter", por.MsgSetReporter.fromPartial({ operator: X, reporter: "" })));
   assert.equal((await node()).reporter, "");
 
-  // A report with a storage root (bytes: base64 in amino JSON).
-  const root = Uint8Array.from({ length: 32 }, (_, i) => (i * 37 + 251) % 256);
+  // A report committing its datasets under a nonce (uint64: a string in amino JSON).
   const part = (role: por.NodeRole, compute: bigint, storage: bigint, bandwidth: bigint) => ({ role, resources: { compute, storage, bandwidth } });
   const reported = await deliver(a, porMsg("MsgSubmitReport", por.MsgSubmitReport.fromPartial({
     operator: X,
     totals: { compute: 300n, storage: 200n, bandwidth: 200n },
     parts: [part(R.NODE_ROLE_WORKER, 150n, 100n, 80n), part(R.NODE_ROLE_DELEGATE, 110n, 80n, 110n)],
-    storageRoot: root,
+    datasetNonce: 18_446_744_073_709_551_615n,
   })));
   const day = response(reported, por.MsgSubmitReportResponse).day;
   n = await node();
   assert.equal(n.lastReportDay, day);
   assert.deepEqual(n.lastReportTotals, { compute: 300n, storage: 200n, bandwidth: 200n });
-  assert.deepEqual(Uint8Array.from(n.storageRoot), root);
+  const { datasets } = await q.por.node({ operator: X });
+  assert.deepEqual(datasets.map((d) => d.dataset!.nonce), []); // challenges are off on the devnet: nothing to commit
 
   // Licenses: an operator authorized and revoked, a node binding and its end, a validator
   // binding, a transfer.
@@ -501,9 +594,8 @@ async function journey(t: { diagnostic(msg: string): void }, a: Actor, licenses:
   assert.equal((await lic(l3)).owner, a.other);
 
   // What a devnet cannot carry out: refused by the module, after the signature was accepted.
-  const leaf = (k: number) => Uint8Array.from({ length: 32 }, (_, i) => (i + k) % 256);
   await refused(a, porMsg("MsgAnswerChallenge", por.MsgAnswerChallenge.fromPartial({
-    operator: X, challengeId: 999_999n, proofs: [{ leaf: leaf(1), path: [leaf(2), leaf(3)] }, { leaf: leaf(4), path: [] }],
+    operator: X, challengeId: 999_999n, proof: { nonce: 3, indexes: Uint8Array.from({ length: 13 }, (_, i) => (i * 37 + 251) % 256) },
   })), /challenge 999999/);
   await refused(a, porMsg("MsgRetryPayout", por.MsgRetryPayout.fromPartial({ signer: X, ids: [entry.id] })), /is not set aside/);
   await refused(a, licenseMsg("MsgRedeemLicenses", license.MsgRedeemLicenses.fromPartial({ owner: X, ids: [l2] })), /redemption opens on MAINNET/);

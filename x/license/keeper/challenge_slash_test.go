@@ -12,19 +12,20 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/aegis-chain/aegis/app"
+	"github.com/aegis-chain/aegis/testutil/posttest"
 	"github.com/aegis-chain/aegis/x/license/types"
 	porkeeper "github.com/aegis-chain/aegis/x/por/keeper"
 	portypes "github.com/aegis-chain/aegis/x/por/types"
 )
 
-// A license-backed node that keeps missing its storage challenges, on the whole app's
+// A license-backed node that keeps missing its liveness challenges, on the whole app's
 // block flow (sampling in BeginBlock, the day's tick and the deadlines in EndBlock): its
 // misses forfeit its reports, the second one slashes it and frees its slot, no block
 // fails, and on TESTNET the license behind it survives whole.
 func TestMissedChallengesSlashLicenseBackedNode(t *testing.T) {
 	cp := portypes.ChallengeParams{
-		ChallengesPerDay: 10, AnswerWindowBlocks: 3, LeavesPerChallenge: 2, LeafWork: 4,
-		LeavesPerStorageUnit: 2, SlashFailures: 2, FailureWindowDays: 5, SlashFraction: math.LegacyNewDecWithPrec(5, 1),
+		ChallengesPerDay: 10, AnswerWindowBlocks: 3, Storage: posttest.Params(), StorageSlashFraction: math.LegacyZeroDec(),
+		SlashFailures: 2, FailureWindowDays: 5, SlashFraction: math.LegacyNewDecWithPrec(5, 1),
 	}
 	c := newChainWithApp(t, types.STAGE_TESTNET, nil, func(cdc codec.JSONCodec, g app.GenesisState) {
 		var gs portypes.GenesisState
@@ -39,11 +40,9 @@ func TestMissedChallengesSlashLicenseBackedNode(t *testing.T) {
 	c.ok(c.DeliverMsgs(time.Second, node, &portypes.MsgRegisterNode{Operator: node.Address.String(), Moniker: "n",
 		Roles: []portypes.NodeRole{portypes.NODE_ROLE_WORKER}, Stake: sdk.NewCoin(app.BondDenom, math.ZeroInt())}))
 
-	res := portypes.Resources{Compute: 150, Storage: 100, Bandwidth: 80}
-	_, tree := portypes.DatasetTree(node.Address, res.Storage*cp.LeavesPerStorageUnit, cp.LeafWork)
-	root := tree.Root()
+	res := portypes.Resources{Compute: 150, Storage: 0, Bandwidth: 80} // liveness: its misses count towards the slash
 	report := &portypes.MsgSubmitReport{Operator: node.Address.String(), Totals: res,
-		Parts: []portypes.RolePart{{Role: portypes.NODE_ROLE_WORKER, Resources: res}}, StorageRoot: root[:]}
+		Parts: []portypes.RolePart{{Role: portypes.NODE_ROLE_WORKER, Resources: res}}}
 	step := func(dt time.Duration) {
 		c.NextBlock(dt)
 		require.NoError(t, checker.Check(c.Context()))
@@ -55,7 +54,7 @@ func TestMissedChallengesSlashLicenseBackedNode(t *testing.T) {
 		pending, err := pendingChallenges(c, node.Address)
 		require.NoError(t, err)
 		require.Len(t, pending, 1, "day %d", day)
-		require.Equal(t, portypes.CHALLENGE_KIND_STORAGE, pending[0].Kind)
+		require.Equal(t, portypes.CHALLENGE_KIND_LIVENESS, pending[0].Kind)
 		for range cp.AnswerWindowBlocks + 1 {
 			step(time.Second)
 		}

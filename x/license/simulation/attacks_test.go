@@ -14,6 +14,7 @@ import (
 
 	"github.com/aegis-chain/aegis/app"
 	"github.com/aegis-chain/aegis/testutil"
+	"github.com/aegis-chain/aegis/testutil/posttest"
 	emissiontypes "github.com/aegis-chain/aegis/x/emission/types"
 	"github.com/aegis-chain/aegis/x/license/simulation"
 	"github.com/aegis-chain/aegis/x/license/types"
@@ -112,17 +113,15 @@ func TestChallengeAttackFactories(t *testing.T) {
 		cdc.MustUnmarshalJSON(g[portypes.ModuleName], &por)
 		cp := &por.Params.Challenge
 		cp.ChallengesPerDay, cp.AnswerWindowBlocks, cp.SpreadBlocks = 10, 30, 0
-		cp.LeavesPerChallenge, cp.LeafWork, cp.LeavesPerStorageUnit = 2, 1, 1
+		cp.Storage = posttest.Params()
 		g[portypes.ModuleName] = cdc.MustMarshalJSON(&por)
 	})
 	k, pk := c.App.LicenseKeeper, c.App.PorKeeper
 	nodes := []testutil.Account{c.Accounts[2], c.Accounts[3]}
 	resources := portypes.Resources{Compute: 150, Storage: 100, Bandwidth: 80}
 	for _, n := range nodes {
-		_, tree := portypes.DatasetTree(n.Address, resources.Storage, 1)
-		root := tree.Root()
 		res := c.DeliverMsgs(time.Second, n, &portypes.MsgSubmitReport{
-			Operator: n.Address.String(), Totals: resources, StorageRoot: root[:],
+			Operator: n.Address.String(), Totals: resources,
 			Parts: []portypes.RolePart{{Role: portypes.NODE_ROLE_WORKER, Resources: resources}},
 		})
 		require.Zero(t, res.Code, res.Log)

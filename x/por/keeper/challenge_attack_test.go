@@ -42,7 +42,8 @@ func TestChallengesKeepTheParamsTheyWereSampledWith(t *testing.T) {
 	require.ErrorIs(t, err, types.ErrInvalidParams, "zeroed challenge params are refused even with challenges off")
 
 	off.Challenge = params.Challenge
-	off.Challenge.ChallengesPerDay, off.Challenge.AnswerWindowBlocks, off.Challenge.LeavesPerChallenge, off.Challenge.SpreadBlocks = 0, 1, 1, 0
+	off.Challenge.ChallengesPerDay, off.Challenge.AnswerWindowBlocks, off.Challenge.SpreadBlocks = 0, 1, 0
+	off.Challenge.Storage.K1, off.Challenge.Storage.K2, off.Challenge.Storage.Rechecks = 1, 1, 1
 	_, err = f.msg.UpdateParams(f.ctx, &types.MsgUpdateParams{Authority: authority, Params: off})
 	require.NoError(t, err)
 
@@ -62,7 +63,7 @@ func TestChallengesKeepTheParamsTheyWereSampledWith(t *testing.T) {
 				}
 				n++
 				require.Equal(t, c.OpenHeight+int64(sampled.AnswerWindowBlocks), c.DeadlineHeight, "challenge %d keeps its window", c.Id)
-				require.Len(t, c.Leaves, int(sampled.LeavesPerChallenge), "challenge %d keeps its leaf count", c.Id)
+				require.Equal(t, sampled.Storage, c.Storage, "challenge %d keeps its proof sizes", c.Id)
 			}
 		}
 		if h == 21 {
@@ -112,7 +113,7 @@ func TestUnbondingDoesNotEscapeAMissSlash(t *testing.T) {
 	height := int64(20)
 	day := uint64(1)
 	openDay := func() {
-		require.NoError(t, f.storageReport(bob, w, 150, 100, 80))
+		require.NoError(t, f.report(bob, w, 150, 0, 80)) // liveness misses count towards the slash
 		f.clock.day = day + 1
 		f.beginBlock(height)
 		f.tick(day, ktAmount)

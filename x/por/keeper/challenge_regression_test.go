@@ -42,20 +42,16 @@ func TestGenesisWithoutChallengeFieldsValidates(t *testing.T) {
 // regressChallengeParams are challenges on with tiny datasets.
 func regressChallengeParams() types.ChallengeParams {
 	cp := types.DefaultChallengeParams()
-	cp.ChallengesPerDay, cp.LeafWork, cp.LeavesPerStorageUnit, cp.AnswerWindowBlocks = 10, 2, 1, 5
+	cp.ChallengesPerDay, cp.AnswerWindowBlocks = 10, 5
+	cp.Storage = testChallengeParams(0).Storage
 	cp.SpreadBlocks = 0 // every challenge opens in the sampling block
 	return cp
 }
 
-// regressReport reports res for role r with the node's true dataset root.
+// regressReport reports res for role r, committing its dataset of nonce 0.
 func regressReport(t *testing.T, f *fixture, op sdk.AccAddress, r types.NodeRole, res types.Resources) {
 	t.Helper()
 	msg := &types.MsgSubmitReport{Operator: op.String(), Totals: res, Parts: []types.RolePart{{Role: r, Resources: res}}}
-	if n, _ := f.params.Challenge.DatasetLeaves(res.Storage); n > 0 {
-		_, tree := types.DatasetTree(op, n, f.params.Challenge.LeafWork)
-		root := tree.Root()
-		msg.StorageRoot = root[:]
-	}
 	_, err := f.msg.SubmitReport(f.ctx, msg)
 	require.NoError(t, err)
 }
@@ -107,11 +103,11 @@ func TestReportLogTailSurvivesExportImport(t *testing.T) {
 	require.Equal(t, gs.ReportLogEntries, again.ReportLogEntries)
 }
 
-// TestChallengeParamsChangeDropsTheUnsampledLog: a report commits the root of a dataset
-// derived at the leaf_work then in force. A challenge issued after governance changed
-// leaf_work asked for leaves at the new work, which no dataset the node committed holds:
-// an honest node could not answer and forfeited (and was slashed after enough of them).
-// Now the report records its leaf_work and the challenge asks for that. Challenges turned
+// TestChallengeParamsChangeDropsTheUnsampledLog: a report commits a dataset derived at the
+// label cost and size then in force. A challenge issued after governance changed them
+// must ask for the dataset committed, not one no node holds (an honest node could not
+// answer and would forfeit, and be slashed): the report records its dataset and the
+// challenge asks for that. Challenges turned
 // off and on again sampled the day logged before, days late: turning them off drops the
 // day's unsampled log (with an event).
 func TestChallengeParamsChangeDropsTheUnsampledLog(t *testing.T) {
@@ -121,10 +117,11 @@ func TestChallengeParamsChangeDropsTheUnsampledLog(t *testing.T) {
 		change func(*types.ChallengeParams)
 		keep   bool
 	}{
-		{"leaf_work changes (the challenge asks for the committed work)", func(cp *types.ChallengeParams) { cp.LeafWork++ }, true},
+		{"label_scrypt_n changes (the challenge asks for the committed labels)", func(cp *types.ChallengeParams) { cp.Storage.LabelScryptN *= 2 }, true},
 		{"challenges off", func(cp *types.ChallengeParams) { cp.ChallengesPerDay = 0 }, false},
 		{"challenges_per_day changes", func(cp *types.ChallengeParams) { cp.ChallengesPerDay++ }, true},
-		{"leaves_per_storage_unit changes (the node keeps its dataset size)", func(cp *types.ChallengeParams) { cp.LeavesPerStorageUnit++ }, true},
+		{"labels_per_storage_unit changes (the node keeps its dataset size)", func(cp *types.ChallengeParams) { cp.Storage.LabelsPerStorageUnit++ }, true},
+		{"proof sizes change (the challenge takes the ones in force)", func(cp *types.ChallengeParams) { cp.Storage.K1, cp.Storage.K2, cp.Storage.Rechecks = 6, 7, 2 }, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t, func(gs *types.GenesisState) { gs.Params.Challenge = regressChallengeParams() })
@@ -151,13 +148,12 @@ func TestChallengeParamsChangeDropsTheUnsampledLog(t *testing.T) {
 			}
 			require.NoError(t, err)
 			// The honest node answers from the dataset it committed.
-			leaves, tree := types.DatasetTree(op, c.DatasetLeaves, regressChallengeParams().LeafWork)
-			msg := &types.MsgAnswerChallenge{Operator: op.String(), ChallengeId: c.Id}
-			for _, i := range c.Leaves {
-				msg.Proofs = append(msg.Proofs, types.LeafProof{Leaf: leaves[i][:], Path: tree.Path(i)})
-			}
-			_, err = f.msg.AnswerChallenge(f.ctx, msg)
+			require.Equal(t, regressChallengeParams().Storage.LabelScryptN, c.Dataset.LabelScryptN)
+			require.Equal(t, 100*regressChallengeParams().Storage.LabelsPerStorageUnit, c.Dataset.Labels)
+			msg := &types.MsgAnswerChallenge{Operator: op.String(), ChallengeId: c.Id, Proof: proof(c, op)}
+			res, err := f.msg.AnswerChallenge(f.ctx, msg)
 			require.NoError(t, err)
+			require.Equal(t, types.CHALLENGE_STATUS_PASSED, res.Status)
 		})
 	}
 }

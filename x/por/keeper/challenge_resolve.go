@@ -1,7 +1,6 @@
 package keeper
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,60 +12,77 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/aegis-chain/aegis/x/por/post"
 	"github.com/aegis-chain/aegis/x/por/types"
 )
 
 // maxMissesPerBlock bounds the deadlines resolved in one block; later ones wait a block.
 const maxMissesPerBlock = 100
 
-// Gas of verifying a storage answer: one SHA-256 of a leaf's derivation or path costs
-// about as much as the SDK's per-byte read of 32 bytes.
+// Gas of checking a storage proof: a label recomputation costs about what the SDK charges
+// for a signature check per 20 µs of work (scrypt's cost grows with N).
 const (
-	gasPerHash     = 30
-	gasPerLeafBase = 1_000
+	gasPerProof         = 5_000
+	gasPerLabelPerScryN = 40
 )
 
+// check is what the chain found rechecking a storage proof.
+type check struct {
+	rechecked, wrong int
+}
+
 // verifyAnswer checks an answer to a pending challenge of op at the current height; it
-// writes nothing.
-func (k Keeper) verifyAnswer(ctx context.Context, op sdk.AccAddress, id uint64, proofs []types.LeafProof) (types.Challenge, error) {
+// writes nothing. A malformed proof, or one none of whose rechecked labels is the
+// dataset's (a proof for another challenge, role, nonce or operator), is refused and
+// changes nothing. A proof some of whose rechecked labels are wrong is returned with
+// check.wrong > 0: it fails the challenge, for the rechecks are drawn from the hash of the
+// block that includes the proof, and a refusal would let a cheater resubmit each block
+// until the draw missed the indexes it made up.
+func (k Keeper) verifyAnswer(ctx context.Context, op sdk.AccAddress, id uint64, proof *types.StorageProof) (types.Challenge, check, error) {
 	c, err := k.Challenges.Get(ctx, id)
 	if err != nil {
-		return c, errorsmod.Wrapf(types.ErrUnknownChallenge, "challenge %d", id)
+		return c, check{}, errorsmod.Wrapf(types.ErrUnknownChallenge, "challenge %d", id)
 	}
 	if c.Operator != op.String() {
-		return c, errorsmod.Wrapf(sdkerrors.ErrUnauthorized, "challenge %d is for %s, not %s", id, c.Operator, op)
+		return c, check{}, errorsmod.Wrapf(sdkerrors.ErrUnauthorized, "challenge %d is for %s, not %s", id, c.Operator, op)
 	}
 	if c.Status == types.CHALLENGE_STATUS_SCHEDULED {
-		return c, errorsmod.Wrapf(types.ErrChallengeNotOpen, "challenge %d opens at a block drawn later in the spread; answer it once it is pending", id)
+		return c, check{}, errorsmod.Wrapf(types.ErrChallengeNotOpen, "challenge %d opens at a block drawn later in the spread; answer it once it is pending", id)
 	}
 	if c.Status != types.CHALLENGE_STATUS_PENDING {
-		return c, errorsmod.Wrapf(types.ErrChallengeResolved, "challenge %d is %s", id, c.Status)
+		return c, check{}, errorsmod.Wrapf(types.ErrChallengeResolved, "challenge %d is %s", id, c.Status)
 	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	if h := sdkCtx.BlockHeight(); h > c.DeadlineHeight {
-		return c, errorsmod.Wrapf(types.ErrChallengeExpired, "challenge %d closed at height %d; this is %d", id, c.DeadlineHeight, h)
+		return c, check{}, errorsmod.Wrapf(types.ErrChallengeExpired, "challenge %d closed at height %d; this is %d", id, c.DeadlineHeight, h)
 	}
 	if c.Kind != types.CHALLENGE_KIND_STORAGE {
-		if len(proofs) != 0 {
-			return c, errorsmod.Wrapf(types.ErrInvalidAnswer, "challenge %d checks liveness: send no proofs", id)
+		if proof != nil {
+			return c, check{}, errorsmod.Wrapf(types.ErrInvalidAnswer, "challenge %d checks liveness: send no proof", id)
 		}
-		return c, nil
+		return c, check{}, nil
 	}
-	if len(proofs) != len(c.Leaves) {
-		return c, errorsmod.Wrapf(types.ErrInvalidAnswer, "challenge %d names %d leaves, got %d proofs", id, len(c.Leaves), len(proofs))
+	if proof == nil {
+		return c, check{}, errorsmod.Wrapf(types.ErrInvalidAnswer, "challenge %d checks storage: send the proof of a scan of the %s dataset (aegis-node does)", id, c.Role.Short())
 	}
-	depth := types.TreeDepth(c.DatasetLeaves)
-	sdkCtx.GasMeter().ConsumeGas(uint64(len(c.Leaves))*(gasPerLeafBase+gasPerHash*(uint64(c.LeafWork)+uint64(depth)+1)), "por storage answer")
-	for j, idx := range c.Leaves {
-		want := types.Leaf(op, idx, c.LeafWork)
-		if !bytes.Equal(proofs[j].Leaf, want[:]) {
-			return c, errorsmod.Wrapf(types.ErrInvalidAnswer, "proof %d: leaf %d is not the dataset's leaf", j, idx)
-		}
-		if !types.VerifyLeafPath(c.StorageRoot, c.DatasetLeaves, idx, want[:], proofs[j].Path) {
-			return c, errorsmod.Wrapf(types.ErrInvalidAnswer, "proof %d: the path of leaf %d does not lead to the committed root (want %d sibling hashes of 32 bytes)", j, idx, depth)
-		}
+	p := c.Storage.Post()
+	p.ScryptN = c.Dataset.LabelScryptN
+	if proof.Nonce >= p.Nonces {
+		return c, check{}, errorsmod.Wrapf(types.ErrInvalidAnswer, "nonce %d: a scan may use nonces 0 to %d", proof.Nonce, p.Nonces-1)
 	}
-	return c, nil
+	idx, err := post.DecodeIndexes(proof.Indexes, c.Dataset.Labels, p.K2)
+	if err != nil {
+		return c, check{}, errorsmod.Wrapf(types.ErrInvalidAnswer, "challenge %d: %v", id, err)
+	}
+	sdkCtx.GasMeter().ConsumeGas(gasPerProof+uint64(p.Rechecks)*gasPerLabelPerScryN*uint64(p.ScryptN), "por storage proof")
+	seed := post.Seed(op, int32(c.Role), c.Dataset.Nonce)
+	pos := post.RecheckPositions(c.Value, sdkCtx.HeaderHash(), proof.Nonce, proof.Indexes, p.K2, p.Rechecks)
+	res := check{rechecked: len(pos)}
+	res.wrong = post.Recheck(seed[:], c.Value, p, c.Dataset.Labels, post.Proof{Nonce: proof.Nonce, Indexes: idx}, pos)
+	if res.wrong == res.rechecked {
+		return c, check{}, errorsmod.Wrapf(types.ErrInvalidAnswer, "challenge %d: none of the %d labels rechecked passes: this is not a proof of the %s dataset of nonce %d for this challenge", id, res.rechecked, c.Role.Short(), c.Dataset.Nonce)
+	}
+	return c, res, nil
 }
 
 // resolvePair clears the pair's pending challenge and hands back what its report earned
@@ -217,22 +233,17 @@ func (k Keeper) missChallenge(ctx context.Context, params types.Params, id uint6
 	if err != nil {
 		return err
 	}
-	forfeited, err := k.resolvePair(ctx, c, op, false)
-	if err != nil {
-		return err
-	}
-	if err := k.finish(ctx, c, types.CHALLENGE_STATUS_MISSED, forfeited); err != nil {
-		return err
-	}
-	node, err := k.getNode(ctx, op)
+	forfeited, node, err := k.forfeitChallenge(ctx, c, op, types.CHALLENGE_STATUS_MISSED)
 	if err != nil {
 		return err
 	}
 	cp := params.Challenge
-	node.ChallengesMissed++
-	node.RecentMisses = append(recentMisses(node.RecentMisses, c.Day, cp.FailureWindowDays), c.Day)
+	storage := c.Kind == types.CHALLENGE_KIND_STORAGE
+	if !storage { // a missed storage proof is slashed at once, below
+		node.RecentMisses = append(recentMisses(node.RecentMisses, c.Day, cp.FailureWindowDays), c.Day)
+	}
 	misses := len(node.RecentMisses)
-	slash := cp.SlashEnabled() && misses >= int(cp.SlashFailures)
+	slash := cp.SlashEnabled() && !storage && misses >= int(cp.SlashFailures)
 	if slash {
 		node.RecentMisses = nil // a slash answers these misses; the count starts over
 	}
@@ -245,13 +256,66 @@ func (k Keeper) missChallenge(ctx context.Context, params types.Params, id uint6
 	}); err != nil {
 		return err
 	}
-	if !slash {
+	switch {
+	case storage:
+		return k.slashForChallenge(ctx, c, op, cp.StorageSlashFraction, fmt.Sprintf("missed storage proof %d", c.Id))
+	case slash:
+		return k.slashForChallenge(ctx, c, op, cp.SlashFraction, fmt.Sprintf("missed %d challenges within %d days", misses, cp.FailureWindowDays))
+	}
+	return nil
+}
+
+// forfeitChallenge resolves c as missed or failed: its report's held reward is forfeited
+// and the node (returned, not yet written back) counts it among its misses.
+func (k Keeper) forfeitChallenge(ctx context.Context, c types.Challenge, op sdk.AccAddress, status types.ChallengeStatus) (math.Int, types.Node, error) {
+	forfeited, err := k.resolvePair(ctx, c, op, false)
+	if err != nil {
+		return math.Int{}, types.Node{}, err
+	}
+	if err := k.finish(ctx, c, status, forfeited); err != nil {
+		return math.Int{}, types.Node{}, err
+	}
+	node, err := k.getNode(ctx, op)
+	if err != nil {
+		return math.Int{}, types.Node{}, err
+	}
+	node.ChallengesMissed++
+	return forfeited, node, nil
+}
+
+// failChallenge resolves a storage proof whose rechecked labels were not all the
+// dataset's: the report's held reward is forfeited, as for a miss, and
+// storage_slash_fraction of the node's stake slashed at once.
+func (k Keeper) failChallenge(ctx context.Context, op sdk.AccAddress, c types.Challenge, res check) error {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	forfeited, node, err := k.forfeitChallenge(ctx, c, op, types.CHALLENGE_STATUS_FAILED)
+	if err != nil {
+		return err
+	}
+	if err := k.Nodes.Set(ctx, op, node); err != nil {
+		return err
+	}
+	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventChallengeFailed{
+		Id: c.Id, Operator: c.Operator, Role: c.Role, Day: c.Day, Rechecked: uint32(res.rechecked), Wrong: uint32(res.wrong), Forfeited: forfeited,
+	}); err != nil {
+		return err
+	}
+	reason := fmt.Sprintf("storage proof %d failed: %d of %d rechecked labels wrong", c.Id, res.wrong, res.rechecked)
+	return k.slashForChallenge(ctx, c, op, params.Challenge.StorageSlashFraction, reason)
+}
+
+// slashForChallenge slashes fraction of the node's stake bonded when c was issued, in its
+// own cache context: if it cannot be applied, the resolution still stands.
+func (k Keeper) slashForChallenge(ctx context.Context, c types.Challenge, op sdk.AccAddress, fraction math.LegacyDec, reason string) error {
+	if fraction.IsNil() || !fraction.IsPositive() {
 		return nil
 	}
-	// The slash has its own cache context: if it cannot be applied, the miss still stands.
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	slashCtx, write := sdkCtx.CacheContext()
-	reason := fmt.Sprintf("missed %d challenges within %d days", misses, cp.FailureWindowDays)
-	if _, err := k.slash(slashCtx, op, cp.SlashFraction, reason, c.IssuedHeight); err != nil {
+	if _, err := k.slash(slashCtx, op, fraction, reason, c.IssuedHeight); err != nil {
 		k.Logger(ctx).Error("challenge slash set aside", "operator", c.Operator, "err", err)
 		return sdkCtx.EventManager().EmitTypedEvent(&types.EventChallengeSetAside{Id: c.Id, Reason: "slash: " + err.Error()})
 	}

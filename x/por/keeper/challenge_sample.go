@@ -173,10 +173,6 @@ func (k Keeper) issueChallenge(ctx context.Context, cp types.ChallengeParams, se
 	if !nr.Active || nr.FromDay != day || !nr.Eff.IsPositive() || nr.ChallengeId != 0 {
 		return 0, nil
 	}
-	node, err := k.getNode(ctx, op)
-	if err != nil {
-		return 0, err
-	}
 	if err := k.settle(ctx, &nr, last); err != nil {
 		return 0, err
 	}
@@ -194,14 +190,17 @@ func (k Keeper) issueChallenge(ctx context.Context, cp types.ChallengeParams, se
 	c := types.Challenge{
 		Id: id, Operator: t.Operator, Role: t.Role, Day: day, Kind: types.CHALLENGE_KIND_LIVENESS,
 		Status: types.CHALLENGE_STATUS_SCHEDULED, IssuedHeight: sdk.UnwrapSDKContext(ctx).BlockHeight(),
-		Forfeited: math.ZeroInt(), AnswerWindowBlocks: cp.AnswerWindowBlocks, LeavesPerChallenge: cp.LeavesPerChallenge,
+		Forfeited: math.ZeroInt(), AnswerWindowBlocks: cp.AnswerWindowBlocks,
 	}
-	if len(node.StorageRoot) == types.LeafSize && node.DatasetLeaves > 0 && node.LastReportDay == day {
-		work := node.DatasetLeafWork
-		if work == 0 { // committed before the report recorded its leaf_work
-			work = cp.LeafWork
-		}
-		c.Kind, c.StorageRoot, c.DatasetLeaves, c.LeafWork = types.CHALLENGE_KIND_STORAGE, node.StorageRoot, node.DatasetLeaves, work
+	// The pair proves the dataset its report committed, with the proof sizes in force now
+	// (one they can no longer prove, after a change of params, is checked for liveness).
+	ds, err := k.Datasets.Get(ctx, nodeRoleKey(op, t.Role))
+	if err == nil && ds.Day == day && ds.Validate(cp.Storage) == nil {
+		c.Kind, c.Dataset, c.Storage = types.CHALLENGE_KIND_STORAGE, ds, cp.Storage
+		// The window leaves the scan of the whole dataset half of it at most.
+		c.AnswerWindowBlocks = max(c.AnswerWindowBlocks, 2*cp.Storage.ScanBlocks(ds.Labels))
+	} else if err != nil && !errors.Is(err, collections.ErrNotFound) {
+		return 0, err
 	}
 	nr.ChallengeId, nr.ChallengeDay = id, day
 	if err := k.NodeRoles.Set(ctx, nodeRoleKey(op, t.Role), nr); err != nil {
@@ -218,23 +217,20 @@ func (k Keeper) issueChallenge(ctx context.Context, cp types.ChallengeParams, se
 func (k Keeper) openChallenge(ctx context.Context, cp types.ChallengeParams, seed []byte, op sdk.AccAddress, c types.Challenge) error {
 	// A challenge opens with the window and leaf count it was sampled with (a state from
 	// before challenges carried them takes the params in force, which are always valid).
-	window, leaves := c.AnswerWindowBlocks, c.LeavesPerChallenge
+	window := c.AnswerWindowBlocks
 	if window == 0 {
 		window = cp.AnswerWindowBlocks
-	}
-	if leaves == 0 {
-		leaves = cp.LeavesPerChallenge
 	}
 	h := sdk.UnwrapSDKContext(ctx).BlockHeight()
 	c.Status, c.OpenHeight, c.DeadlineHeight = types.CHALLENGE_STATUS_PENDING, h, h+int64(window)
 	if c.Kind == types.CHALLENGE_KIND_STORAGE {
-		c.Leaves = types.ChallengeLeaves(seed, c.Id, c.DatasetLeaves, leaves)
+		c.Value = types.ChallengeValue(seed, c.Id)
 	}
 	if err := k.putChallenge(ctx, op, c); err != nil {
 		return err
 	}
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventChallengeIssued{
-		Id: c.Id, Operator: c.Operator, Role: c.Role, Day: c.Day, Kind: c.Kind, DeadlineHeight: c.DeadlineHeight, Leaves: c.Leaves,
+		Id: c.Id, Operator: c.Operator, Role: c.Role, Day: c.Day, Kind: c.Kind, DeadlineHeight: c.DeadlineHeight, Value: c.Value, Labels: c.Dataset.Labels,
 	})
 }
 

@@ -45,7 +45,7 @@ func TestChallengesOpenOverTheSpread(t *testing.T) {
 	require.Zero(t, day.Receipt.Opened)
 	for _, c := range day.Challenges {
 		require.Equal(t, types.CHALLENGE_STATUS_SCHEDULED, c.Status)
-		require.Empty(t, c.Leaves, "leaves are drawn when it opens")
+		require.Empty(t, c.Value, "its value is drawn when it opens")
 		require.NotZero(t, f.nodeRole(sdk.MustAccAddressFromBech32(c.Operator), types.NODE_ROLE_WORKER).ChallengeId, "held from the sampling on")
 	}
 	for _, op := range ops {
@@ -68,7 +68,7 @@ func TestChallengesOpenOverTheSpread(t *testing.T) {
 				openedAt[c.Id] = c.OpenHeight
 				require.Equal(t, h, c.OpenHeight)
 				require.Equal(t, h+5, c.DeadlineHeight)
-				require.Len(t, c.Leaves, 4)
+				require.Len(t, c.Value, 32)
 			}
 		}
 		f.endBlock()
@@ -80,7 +80,7 @@ func TestChallengesOpenOverTheSpread(t *testing.T) {
 	// The open ones are answered as usual.
 	for _, op := range ops {
 		for _, c := range f.challenges(op, true) {
-			_, err := f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: op.String(), ChallengeId: c.Id, Proofs: proofs(c, op)})
+			_, err := f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: op.String(), ChallengeId: c.Id, Proof: proof(c, op)})
 			require.NoError(t, err)
 		}
 	}
@@ -230,7 +230,7 @@ func TestOpenChallengePassedByPruningGoesWhenResolved(t *testing.T) {
 	require.Greater(t, cursor, cb.Id)
 	require.Len(t, f.challenges(a, false), 1, "still open: kept")
 
-	_, err = f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: a.String(), ChallengeId: ca.Id, Proofs: proofs(ca, a)})
+	_, err = f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: a.String(), ChallengeId: ca.Id, Proof: proof(ca, a)})
 	require.NoError(t, err)
 	require.Empty(t, f.challenges(a, false), "resolved after the pruning passed it: gone")
 	for h := int64(22); h <= cb.DeadlineHeight; h++ {

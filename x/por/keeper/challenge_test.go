@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -10,16 +11,20 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/aegis-chain/aegis/testutil/posttest"
 	"github.com/aegis-chain/aegis/x/por/keeper"
+	"github.com/aegis-chain/aegis/x/por/post"
 	"github.com/aegis-chain/aegis/x/por/types"
 )
 
-// testChallengeParams: every pair challenged (up to perDay), a 5-block window, a small,
-// cheap dataset, and a slash after two misses.
+// testChallengeParams: every pair challenged (up to perDay), a 5-block window, small
+// datasets of the cheapest labels (128 a storage unit), a slash after two liveness misses
+// and none for a storage proof (TestFailedStorageProof turns that on).
 func testChallengeParams(perDay uint32) types.ChallengeParams {
 	return types.ChallengeParams{
-		ChallengesPerDay: perDay, AnswerWindowBlocks: 5, LeavesPerChallenge: 4, LeafWork: 8,
-		LeavesPerStorageUnit: 4, SlashFailures: 2, FailureWindowDays: 10, SlashFraction: math.LegacyNewDecWithPrec(1, 1),
+		ChallengesPerDay: perDay, AnswerWindowBlocks: 5, SlashFailures: 2, FailureWindowDays: 10,
+		SlashFraction: math.LegacyNewDecWithPrec(1, 1), StorageSlashFraction: math.LegacyZeroDec(),
+		Storage: posttest.Params(),
 	}
 }
 
@@ -29,16 +34,10 @@ func newChallengeFixture(t *testing.T, perDay uint32) *fixture {
 	return f
 }
 
-// storageReport submits a worker report that declares storage s, committing the dataset
-// root an honest aegis-node would.
+// storageReport submits a single-role report that declares storage s, committing its
+// dataset of nonce 0.
 func (f *fixture) storageReport(op sdk.AccAddress, r types.NodeRole, c, s, b uint64) error {
-	res := types.Resources{Compute: c, Storage: s, Bandwidth: b}
-	cp := f.params.Challenge
-	_, tree := types.DatasetTree(op, s*cp.LeavesPerStorageUnit, cp.LeafWork)
-	root := tree.Root()
-	_, err := f.msg.SubmitReport(f.ctx, &types.MsgSubmitReport{Operator: op.String(), Totals: res,
-		Parts: []types.RolePart{{Role: r, Resources: res}}, StorageRoot: root[:]})
-	return err
+	return f.report(op, r, c, s, b)
 }
 
 // beginBlock moves to a block at height h and runs the por BeginBlocker.
@@ -61,14 +60,13 @@ func (f *fixture) challenges(op sdk.AccAddress, pending bool) []types.Challenge 
 	return res.Challenges
 }
 
-// proofs is the honest answer to c.
-func proofs(c types.Challenge, op sdk.AccAddress) []types.LeafProof {
-	leaves, tree := types.DatasetTree(op, c.DatasetLeaves, c.LeafWork)
-	out := make([]types.LeafProof, len(c.Leaves))
-	for j, i := range c.Leaves {
-		out[j] = types.LeafProof{Leaf: append([]byte(nil), leaves[i][:]...), Path: tree.Path(i)}
+// proof is the honest answer to c: a scan of op's dataset (keeper_test's datasets).
+func proof(c types.Challenge, op sdk.AccAddress) *types.StorageProof {
+	p, ok := scan(c, op, datasetLabels(op, c.Role, c.Dataset))
+	if !ok {
+		panic("no nonce reaches k2 in an honest dataset: choose other test params")
 	}
-	return out
+	return p
 }
 
 func (f *fixture) nodeRole(op sdk.AccAddress, r types.NodeRole) types.NodeRoleState {
@@ -116,7 +114,7 @@ func TestChallengeSamplingIsBoundedAndDeterministic(t *testing.T) {
 			require.Equal(t, types.CHALLENGE_STATUS_PENDING, c.Status)
 			require.Equal(t, types.CHALLENGE_KIND_STORAGE, c.Kind)
 			require.Equal(t, int64(12+5), c.DeadlineHeight)
-			require.Len(t, c.Leaves, 4)
+			require.Len(t, c.Value, 32)
 			require.False(t, seen[c.Operator], "a pair challenged twice")
 			seen[c.Operator] = true
 		}
@@ -143,57 +141,77 @@ func TestChallengeOffByDefault(t *testing.T) {
 	require.Empty(t, f.challenges(op, false))
 }
 
-func TestReportDatasetRoot(t *testing.T) {
-	w := types.NODE_ROLE_WORKER
+func TestReportCommitsDatasets(t *testing.T) {
+	w, da := types.NODE_ROLE_WORKER, types.NODE_ROLE_DA
 	f := newChallengeFixture(t, 5)
-	op := f.register("a", w)
-	res := types.Resources{Compute: 150, Storage: 100, Bandwidth: 80}
-	msg := func(root []byte) *types.MsgSubmitReport {
-		return &types.MsgSubmitReport{Operator: op.String(), Totals: res, Parts: []types.RolePart{{Role: w, Resources: res}}, StorageRoot: root}
-	}
-	_, err := f.msg.SubmitReport(f.ctx, msg(nil))
-	require.ErrorIs(t, err, types.ErrNoDatasetRoot)
-	_, err = f.msg.SubmitReport(f.ctx, msg(make([]byte, 31)))
-	require.ErrorIs(t, err, types.ErrInvalidReport)
-	require.Zero(t, f.nodeRole(op, w).FromDay, "a refused report changes nothing")
-
-	require.NoError(t, f.storageReport(op, w, 150, 100, 80))
+	op := f.register("a", w, da)
+	totals := types.Resources{Compute: 300, Storage: 100, Bandwidth: 160}
+	_, err := f.msg.SubmitReport(f.ctx, &types.MsgSubmitReport{Operator: op.String(), Totals: totals, DatasetNonce: 7, Parts: []types.RolePart{
+		{Role: w, Resources: types.Resources{Compute: 150, Storage: 30, Bandwidth: 80}},
+		{Role: da, Resources: types.Resources{Compute: 150, Storage: 70, Bandwidth: 80}},
+	}})
+	require.NoError(t, err)
 	node, err := f.q.Node(f.ctx, &types.QueryNodeRequest{Operator: op.String()})
 	require.NoError(t, err)
-	require.Len(t, node.Node.StorageRoot, 32)
-	require.Equal(t, uint64(100*4), node.Node.DatasetLeaves)
+	require.Equal(t, []types.RoleDataset{
+		{Role: w, Dataset: types.Dataset{Nonce: 7, Labels: 30 * 128, LabelScryptN: 2, Day: 1}},
+		{Role: da, Dataset: types.Dataset{Nonce: 7, Labels: 70 * 128, LabelScryptN: 2, Day: 1}},
+	}, node.Datasets, "each role part commits its own dataset, sized to its own storage")
 
-	// A report declaring no storage needs no root, and is challenged for liveness.
+	// A report declaring no storage commits no dataset, and is challenged for liveness.
 	b := f.register("b", w)
 	require.NoError(t, f.report(b, w, 150, 0, 80))
+	node, err = f.q.Node(f.ctx, &types.QueryNodeRequest{Operator: b.String()})
+	require.NoError(t, err)
+	require.Empty(t, node.Datasets)
 	f.clock.day = 2
 	f.beginBlock(20)
 	require.Equal(t, types.CHALLENGE_KIND_LIVENESS, f.challenges(b, true)[0].Kind)
-	require.Equal(t, types.CHALLENGE_KIND_STORAGE, f.challenges(op, true)[0].Kind)
+	for _, c := range f.challenges(op, true) {
+		require.Equal(t, types.CHALLENGE_KIND_STORAGE, c.Kind)
+		require.Equal(t, uint64(7), c.Dataset.Nonce)
+		require.Equal(t, f.params.Challenge.Storage, c.Storage)
+		require.Len(t, c.Value, 32)
+	}
 }
 
 func TestAnswerChallengeVerification(t *testing.T) {
 	w := types.NODE_ROLE_WORKER
 	f := newChallengeFixture(t, 5)
-	alice, bob := f.register("alice", w), f.register("bob", w)
+	alice, bob, carol := f.register("alice", w), f.register("bob", w), f.register("carol", w)
 	require.NoError(t, f.storageReport(alice, w, 150, 100, 80))
 	require.NoError(t, f.report(bob, w, 150, 0, 80))
+	require.NoError(t, f.storageReport(carol, w, 150, 100, 80))
 	f.clock.day = 2
 	f.beginBlock(20)
 	c := f.challenges(alice, true)[0]
 	live := f.challenges(bob, true)[0]
-	good := proofs(c, alice)
+	cc := f.challenges(carol, true)[0]
+	good := proof(c, alice)
+	n := c.Dataset.Labels
 
-	tamper := func(edit func([]types.LeafProof)) []types.LeafProof {
-		p := make([]types.LeafProof, len(good))
-		for i, g := range good {
-			p[i] = types.LeafProof{Leaf: append([]byte(nil), g.Leaf...)}
-			for _, h := range g.Path {
-				p[i].Path = append(p[i].Path, append([]byte(nil), h...))
-			}
-		}
-		edit(p)
+	edit := func(change func(p *types.StorageProof)) *types.StorageProof {
+		p := &types.StorageProof{Nonce: good.Nonce, Indexes: append([]byte(nil), good.Indexes...)}
+		change(p)
 		return p
+	}
+	indexes := func(idx ...uint64) *types.StorageProof {
+		return &types.StorageProof{Nonce: good.Nonce, Indexes: post.EncodeIndexes(idx, n)}
+	}
+	// Honest proofs that answer something else: carol's dataset (same role, same size),
+	// alice's dataset under another nonce, and alice's dataset for carol's challenge.
+	otherOperator, _ := scan(c, alice, datasetLabels(carol, w, c.Dataset))
+	otherNonce := c
+	otherNonce.Dataset.Nonce++
+	wrongNonce, _ := scan(c, alice, datasetLabels(alice, w, otherNonce.Dataset))
+	otherChallenge := c
+	otherChallenge.Value = cc.Value
+	wrongChallenge, _ := scan(otherChallenge, alice, datasetLabels(alice, w, c.Dataset))
+	require.NotNil(t, otherOperator)
+	require.NotNil(t, wrongNonce)
+	require.NotNil(t, wrongChallenge)
+	answer := func(p *types.StorageProof) *types.MsgAnswerChallenge {
+		return &types.MsgAnswerChallenge{Operator: alice.String(), ChallengeId: c.Id, Proof: p}
 	}
 	cases := []struct {
 		name   string
@@ -201,18 +219,22 @@ func TestAnswerChallengeVerification(t *testing.T) {
 		msg    *types.MsgAnswerChallenge
 		err    error
 	}{
-		{"wrong leaf", 21, &types.MsgAnswerChallenge{Operator: alice.String(), ChallengeId: c.Id, Proofs: tamper(func(p []types.LeafProof) { p[1].Leaf[0] ^= 1 })}, types.ErrInvalidAnswer},
-		{"wrong path", 21, &types.MsgAnswerChallenge{Operator: alice.String(), ChallengeId: c.Id, Proofs: tamper(func(p []types.LeafProof) { p[2].Path[0][5] ^= 1 })}, types.ErrInvalidAnswer},
-		{"short path", 21, &types.MsgAnswerChallenge{Operator: alice.String(), ChallengeId: c.Id, Proofs: tamper(func(p []types.LeafProof) { p[0].Path = p[0].Path[1:] })}, types.ErrInvalidAnswer},
-		{"proofs in another order", 21, &types.MsgAnswerChallenge{Operator: alice.String(), ChallengeId: c.Id, Proofs: tamper(func(p []types.LeafProof) { p[0], p[3] = p[3], p[0] })}, types.ErrInvalidAnswer},
-		{"too few proofs", 21, &types.MsgAnswerChallenge{Operator: alice.String(), ChallengeId: c.Id, Proofs: good[:3]}, types.ErrInvalidAnswer},
-		{"no proofs for storage", 21, &types.MsgAnswerChallenge{Operator: alice.String(), ChallengeId: c.Id}, types.ErrInvalidAnswer},
-		{"proofs for liveness", 21, &types.MsgAnswerChallenge{Operator: bob.String(), ChallengeId: live.Id, Proofs: good}, types.ErrInvalidAnswer},
-		{"wrong signer", 21, &types.MsgAnswerChallenge{Operator: bob.String(), ChallengeId: c.Id, Proofs: good}, sdkerrors.ErrUnauthorized},
-		{"late", 26, &types.MsgAnswerChallenge{Operator: alice.String(), ChallengeId: c.Id, Proofs: good}, types.ErrChallengeExpired},
-		{"unknown challenge", 21, &types.MsgAnswerChallenge{Operator: alice.String(), ChallengeId: 999, Proofs: good}, types.ErrUnknownChallenge},
-		{"no challenge id", 21, &types.MsgAnswerChallenge{Operator: alice.String(), Proofs: good}, types.ErrUnknownChallenge},
-		{"bad operator", 21, &types.MsgAnswerChallenge{Operator: "aegis1bad", ChallengeId: c.Id, Proofs: good}, sdkerrors.ErrInvalidAddress},
+		{"labels of another operator", 21, answer(otherOperator), types.ErrInvalidAnswer},
+		{"the dataset of another nonce", 21, answer(wrongNonce), types.ErrInvalidAnswer},
+		{"a proof for another challenge", 21, answer(wrongChallenge), types.ErrInvalidAnswer},
+		{"wrong index: one past the dataset", 21, answer(indexes(1, 2, 3, 4, 5, 6, 7, n)), types.ErrInvalidAnswer},
+		{"wrong index: not increasing", 21, answer(indexes(1, 2, 3, 4, 5, 6, 8, 7)), types.ErrInvalidAnswer},
+		{"wrong index: indexes that do not pass", 21, answer(indexes(1, 2, 3, 4, 5, 6, 7, 8)), types.ErrInvalidAnswer},
+		{"too few indexes", 21, answer(edit(func(p *types.StorageProof) { p.Indexes = p.Indexes[:len(p.Indexes)-2] })), types.ErrInvalidAnswer},
+		{"too many nonces", 21, answer(edit(func(p *types.StorageProof) { p.Nonce = f.params.Challenge.Storage.Nonces })), types.ErrInvalidAnswer},
+		{"a proof over 512 bytes", 21, answer(&types.StorageProof{Indexes: make([]byte, 513)}), types.ErrInvalidAnswer},
+		{"no proof for storage", 21, answer(nil), types.ErrInvalidAnswer},
+		{"a proof for liveness", 21, &types.MsgAnswerChallenge{Operator: bob.String(), ChallengeId: live.Id, Proof: good}, types.ErrInvalidAnswer},
+		{"wrong signer", 21, &types.MsgAnswerChallenge{Operator: bob.String(), ChallengeId: c.Id, Proof: good}, sdkerrors.ErrUnauthorized},
+		{"late", 26, answer(good), types.ErrChallengeExpired},
+		{"unknown challenge", 21, &types.MsgAnswerChallenge{Operator: alice.String(), ChallengeId: 999, Proof: good}, types.ErrUnknownChallenge},
+		{"no challenge id", 21, &types.MsgAnswerChallenge{Operator: alice.String(), Proof: good}, types.ErrUnknownChallenge},
+		{"bad operator", 21, &types.MsgAnswerChallenge{Operator: "aegis1bad", ChallengeId: c.Id, Proof: good}, sdkerrors.ErrInvalidAddress},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -229,11 +251,12 @@ func TestAnswerChallengeVerification(t *testing.T) {
 
 	// The honest answers pass, at the deadline height itself; a second answer is refused.
 	ctx := f.ctx.WithBlockHeight(c.DeadlineHeight)
-	_, err := f.msg.AnswerChallenge(ctx, &types.MsgAnswerChallenge{Operator: alice.String(), ChallengeId: c.Id, Proofs: good})
+	res, err := f.msg.AnswerChallenge(ctx, answer(good))
 	require.NoError(t, err)
+	require.Equal(t, types.CHALLENGE_STATUS_PASSED, res.Status)
 	_, err = f.msg.AnswerChallenge(ctx, &types.MsgAnswerChallenge{Operator: bob.String(), ChallengeId: live.Id})
 	require.NoError(t, err)
-	_, err = f.msg.AnswerChallenge(ctx, &types.MsgAnswerChallenge{Operator: alice.String(), ChallengeId: c.Id, Proofs: good})
+	_, err = f.msg.AnswerChallenge(ctx, answer(good))
 	require.ErrorIs(t, err, types.ErrChallengeResolved)
 
 	got, err := f.q.Challenge(f.ctx, &types.QueryChallengeRequest{Id: c.Id})
@@ -247,6 +270,122 @@ func TestAnswerChallengeVerification(t *testing.T) {
 	f.ctx = ctx
 	f.endBlock() // the queue no longer holds them: nothing is missed
 	require.Equal(t, types.CHALLENGE_STATUS_PASSED, f.challenges(bob, false)[0].Status)
+}
+
+// A proof padded with indexes the node does not hold fails once the chain's rechecks,
+// drawn from the hash of the block that includes it, hit one: the report's held reward is
+// forfeited and storage_slash_fraction of the stake slashed. The same proof in a block
+// whose draw misses the padding would pass; a failure is final, so a cheater cannot
+// resubmit until it does.
+func TestFailedStorageProof(t *testing.T) {
+	w := types.NODE_ROLE_WORKER
+	f := newFixture(t, func(gs *types.GenesisState) {
+		gs.Params.Challenge = testChallengeParams(5)
+		gs.Params.Challenge.StorageSlashFraction = math.LegacyNewDecWithPrec(5, 2)
+	})
+	f.ctx = f.ctx.WithBlockHeight(10)
+	mallory := f.register("mallory", w)
+	require.NoError(t, f.storageReport(mallory, w, 150, 100, 80))
+	f.clock.day = 2
+	f.beginBlock(20)
+	f.tick(1, ktAmount)
+	f.endBlock()
+	c := f.challenges(mallory, true)[0]
+	rew, err := f.q.Rewards(f.ctx, &types.QueryRewardsRequest{Operator: mallory.String()})
+	require.NoError(t, err)
+	held := rew.Roles[0].Held
+	require.True(t, held.IsPositive(), "the day-1 reward is held while the challenge is pending")
+
+	// Half the proof's indexes are replaced by indexes whose labels do not pass.
+	honest := proof(c, mallory)
+	n := c.Dataset.Labels
+	idx, err := post.DecodeIndexes(honest.Indexes, n, c.Storage.K2)
+	require.NoError(t, err)
+	labels := datasetLabels(mallory, w, c.Dataset)
+	scorer := post.NewScorer(c.Value, c.Storage.Nonces, n, c.Storage.K1)
+	padded := map[uint64]bool{}
+	for _, i := range idx[:len(idx)/2] {
+		padded[i] = true
+	}
+	for i := uint64(0); len(padded) < len(idx); i++ {
+		if !scorer.Passes(honest.Nonce, i, labels[i][:]) {
+			padded[i] = true
+		}
+	}
+	fake := make([]uint64, 0, len(idx))
+	for i := range padded {
+		fake = append(fake, i)
+	}
+	slices.Sort(fake)
+	cheat := &types.StorageProof{Nonce: honest.Nonce, Indexes: post.EncodeIndexes(fake, n)}
+
+	// Find a block whose draw rechecks a padded index and a real one.
+	var ctx sdk.Context
+	for h := byte(0); ; h++ {
+		hash := []byte{h, 0xbe}
+		pos := post.RecheckPositions(c.Value, hash, cheat.Nonce, cheat.Indexes, c.Storage.K2, c.Storage.Rechecks)
+		seed := post.Seed(mallory, int32(w), 0)
+		p := c.Storage.Post()
+		p.ScryptN = c.Dataset.LabelScryptN
+		bad := post.Recheck(seed[:], c.Value, p, n, post.Proof{Nonce: cheat.Nonce, Indexes: fake}, pos)
+		if bad > 0 && bad < len(pos) {
+			ctx = f.ctx.WithBlockHeight(21).WithHeaderHash(hash).WithEventManager(sdk.NewEventManager())
+			break
+		}
+	}
+	stake := f.params.Roles[0].MinStake
+	res, err := f.msg.AnswerChallenge(ctx, &types.MsgAnswerChallenge{Operator: mallory.String(), ChallengeId: c.Id, Proof: cheat})
+	require.NoError(t, err, "a failed proof is a resolution, not a refusal")
+	require.Equal(t, types.CHALLENGE_STATUS_FAILED, res.Status)
+	f.ctx = ctx
+	got, err := f.q.Challenge(f.ctx, &types.QueryChallengeRequest{Id: c.Id})
+	require.NoError(t, err)
+	require.Equal(t, types.CHALLENGE_STATUS_FAILED, got.Challenge.Status)
+	require.Equal(t, held.String(), got.Challenge.Forfeited.String())
+	require.Equal(t, got.Challenge.Forfeited.String(), ktRoleState(t, f, w).Forfeited.String())
+	node, err := f.q.Node(f.ctx, &types.QueryNodeRequest{Operator: mallory.String()})
+	require.NoError(t, err)
+	slashed := math.LegacyNewDecFromInt(stake).Mul(f.params.Challenge.StorageSlashFraction).TruncateInt()
+	require.Equal(t, stake.Sub(slashed).String(), node.Node.Stake.String())
+	require.Equal(t, uint64(1), node.Node.ChallengesMissed)
+	var failed, slashedEv bool
+	for _, ev := range f.ctx.EventManager().Events() {
+		failed = failed || ev.Type == "aegis.por.v1.EventChallengeFailed"
+		slashedEv = slashedEv || ev.Type == "aegis.por.v1.EventNodeSlashed"
+	}
+	require.True(t, failed && slashedEv)
+	_, err = f.msg.AnswerChallenge(ctx, &types.MsgAnswerChallenge{Operator: mallory.String(), ChallengeId: c.Id, Proof: honest})
+	require.ErrorIs(t, err, types.ErrChallengeResolved, "a failure is final")
+	f.endBlock()
+}
+
+// A storage proof not sent in time is slashed storage_slash_fraction at once, without
+// waiting for slash_failures misses.
+func TestMissedStorageProofSlashes(t *testing.T) {
+	w := types.NODE_ROLE_WORKER
+	f := newFixture(t, func(gs *types.GenesisState) {
+		gs.Params.Challenge = testChallengeParams(5)
+		gs.Params.Challenge.StorageSlashFraction = math.LegacyNewDecWithPrec(5, 2)
+	})
+	f.ctx = f.ctx.WithBlockHeight(10)
+	bob := f.register("bob", w)
+	require.NoError(t, f.storageReport(bob, w, 150, 100, 80))
+	f.clock.day = 2
+	f.beginBlock(20)
+	c := f.challenges(bob, true)[0]
+	for h := int64(21); h <= c.DeadlineHeight; h++ {
+		f.beginBlock(h)
+		f.endBlock()
+	}
+	got, err := f.q.Challenge(f.ctx, &types.QueryChallengeRequest{Id: c.Id})
+	require.NoError(t, err)
+	require.Equal(t, types.CHALLENGE_STATUS_MISSED, got.Challenge.Status)
+	node, err := f.q.Node(f.ctx, &types.QueryNodeRequest{Operator: bob.String()})
+	require.NoError(t, err)
+	stake := f.params.Roles[0].MinStake
+	slashed := math.LegacyNewDecFromInt(stake).Mul(f.params.Challenge.StorageSlashFraction).TruncateInt()
+	require.Equal(t, stake.Sub(slashed).String(), node.Node.Stake.String())
+	require.Empty(t, node.Node.RecentMisses, "a storage miss is slashed at once, not counted towards liveness slashes")
 }
 
 // Two equal nodes report; both are challenged; alice answers, bob does not. While
@@ -277,7 +416,7 @@ func TestMissedChallengeForfeitsToTheRole(t *testing.T) {
 	require.ErrorIs(t, err, types.ErrNoRewards, "held rewards cannot be claimed")
 
 	f.beginBlock(22)
-	_, err = f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: alice.String(), ChallengeId: ca.Id, Proofs: proofs(ca, alice)})
+	_, err = f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: alice.String(), ChallengeId: ca.Id, Proof: proof(ca, alice)})
 	require.NoError(t, err)
 	f.endBlock()
 	for h := int64(23); h <= cb.DeadlineHeight; h++ {
@@ -328,7 +467,7 @@ func TestRepeatedMissesSlash(t *testing.T) {
 	stake := f.params.Roles[0].MinStake
 	height := int64(20)
 	missDay := func(day uint64) {
-		require.NoError(t, f.storageReport(bob, w, 150, 100, 80))
+		require.NoError(t, f.report(bob, w, 150, 0, 80)) // liveness: storage misses slash at once
 		f.clock.day = day + 1
 		f.beginBlock(height)
 		f.tick(day, ktAmount)
@@ -382,7 +521,7 @@ func TestChallengeGenesisRoundTrip(t *testing.T) {
 	f.beginBlock(20)
 	f.tick(1, ktAmount)
 	ca := f.challenges(alice, true)[0]
-	_, err := f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: alice.String(), ChallengeId: ca.Id, Proofs: proofs(ca, alice)})
+	_, err := f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: alice.String(), ChallengeId: ca.Id, Proof: proof(ca, alice)})
 	require.NoError(t, err)
 	require.NoError(t, f.storageReport(alice, w, 150, 100, 80)) // day 2's log
 	gs, err := f.k.ExportGenesis(f.ctx)
@@ -397,7 +536,7 @@ func TestChallengeGenesisRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, gs, again)
 	cb := g.challenges(bob, true)[0]
-	_, err = g.msg.AnswerChallenge(g.ctx.WithBlockHeight(21), &types.MsgAnswerChallenge{Operator: bob.String(), ChallengeId: cb.Id, Proofs: proofs(cb, bob)})
+	_, err = g.msg.AnswerChallenge(g.ctx.WithBlockHeight(21), &types.MsgAnswerChallenge{Operator: bob.String(), ChallengeId: cb.Id, Proof: proof(cb, bob)})
 	require.NoError(t, err)
 
 	// A node-role pointing at a challenge that is not pending does not validate.
@@ -436,7 +575,7 @@ func TestMissWhileTicksLag(t *testing.T) {
 	require.NoError(t, f.storageReport(alice, w, 150, 100, 80)) // day 2: day 1's report becomes prev
 	require.Equal(t, uint64(1), f.nodeRole(alice, w).Prev.FromDay)
 	cb := f.challenges(bob, true)[0]
-	_, err := f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: bob.String(), ChallengeId: cb.Id, Proofs: proofs(cb, bob)})
+	_, err := f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: bob.String(), ChallengeId: cb.Id, Proof: proof(cb, bob)})
 	require.NoError(t, err)
 	for h := int64(21); h <= ca.DeadlineHeight; h++ {
 		f.beginBlock(h)
@@ -461,4 +600,27 @@ func TestMissWhileTicksLag(t *testing.T) {
 	rew, err := f.q.Rewards(f.ctx, &types.QueryRewardsRequest{Operator: alice.String()})
 	require.NoError(t, err)
 	require.Equal(t, rd2.RoleDay.Index.Sub(rd1.RoleDay.Index).MulInt64(300).TruncateInt().String(), rew.Total.String())
+}
+
+// A storage challenge's window leaves the scan of the whole dataset at most half of it: a
+// large dataset gets twice its scan blocks, a small one answer_window_blocks.
+func TestStorageWindowFitsTheScan(t *testing.T) {
+	w := types.NODE_ROLE_WORKER
+	f := newFixture(t, func(gs *types.GenesisState) {
+		gs.Params.Challenge = testChallengeParams(5)
+		gs.Params.Challenge.Storage.LabelsPerStorageUnit = 1 << 20 // 16 MiB of labels a unit
+	})
+	f.ctx = f.ctx.WithBlockHeight(10)
+	big, small := f.register("big", w), f.register("small", w)
+	require.NoError(t, f.storageReport(big, w, 150, 100, 80)) // 1,600 MiB: 1,600 blocks of 1 MiB
+	require.NoError(t, f.report(small, w, 150, 0, 80))
+	f.clock.day = 2
+	f.beginBlock(20)
+	cb := f.challenges(big, true)[0]
+	require.Equal(t, types.CHALLENGE_KIND_STORAGE, cb.Kind)
+	require.Equal(t, uint64(3200), cb.AnswerWindowBlocks)
+	require.Equal(t, int64(20+3200), cb.DeadlineHeight)
+	require.Equal(t, int64(20+5), f.challenges(small, true)[0].DeadlineHeight)
+	require.Equal(t, uint64(1), types.StorageProofParams{ScanBytesPerBlock: 1 << 20}.ScanBlocks(1))
+	require.Equal(t, uint64(2), types.StorageProofParams{ScanBytesPerBlock: 1 << 20}.ScanBlocks(1<<16+1))
 }

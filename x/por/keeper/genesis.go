@@ -87,6 +87,15 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 			return err
 		}
 	}
+	for _, d := range gs.Datasets {
+		op, err := sdk.AccAddressFromBech32(d.Operator)
+		if err != nil {
+			return err
+		}
+		if err := k.Datasets.Set(ctx, nodeRoleKey(op, d.Role), d.Dataset); err != nil {
+			return err
+		}
+	}
 	if err := k.Carry.Set(ctx, gs.Carry); err != nil {
 		return err
 	}
@@ -156,6 +165,12 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}
 	if err := k.SetAside.Walk(ctx, nil, func(_ uint64, v types.UnbondingEntry) (bool, error) {
 		gs.SetAside = append(gs.SetAside, v)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.Datasets.Walk(ctx, nil, func(key collections.Pair[sdk.AccAddress, int32], d types.Dataset) (bool, error) {
+		gs.Datasets = append(gs.Datasets, types.GenesisDataset{Operator: key.K1().String(), Role: types.NodeRole(key.K2()), Dataset: d})
 		return false, nil
 	}); err != nil {
 		return nil, err

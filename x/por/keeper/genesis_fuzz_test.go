@@ -18,6 +18,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/aegis-chain/aegis/x/por/post"
 	"github.com/aegis-chain/aegis/x/por/types"
 )
 
@@ -83,12 +84,7 @@ func ktChallengeExported(t *testing.T) *types.GenesisState {
 		}
 		ch, err := f.k.Challenges.Get(f.ctx, key.K2())
 		require.NoError(t, err)
-		leaves, tree := types.DatasetTree(a, ch.DatasetLeaves, ch.LeafWork)
-		msg := &types.MsgAnswerChallenge{Operator: a.String(), ChallengeId: ch.Id}
-		for _, i := range ch.Leaves {
-			msg.Proofs = append(msg.Proofs, types.LeafProof{Leaf: leaves[i][:], Path: tree.Path(i)})
-		}
-		_, err = f.msg.AnswerChallenge(f.ctx, msg)
+		_, err = f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: a.String(), ChallengeId: ch.Id, Proof: proof(ch, a)})
 		require.NoError(t, err)
 		return false, nil
 	}))
@@ -413,17 +409,17 @@ func challengeMutation(r *rand.Rand, gs *types.GenesisState) string {
 		case 4:
 			c.Kind = types.ChallengeKind(fuzzUint(r, 0, 1, 2, 3, 1<<31-1))
 		case 5:
-			c.Status = types.ChallengeStatus(fuzzUint(r, 0, 1, 2, 3, 4))
+			c.Status = types.ChallengeStatus(fuzzUint(r, 0, 1, 2, 3, 4, 5, 6))
 		case 6:
 			c.DeadlineHeight = int64(fuzzUint(r, 0, 1, uint64(c.DeadlineHeight)+1, 1<<63-1, 1<<63))
 		case 7:
-			c.StorageRoot = make([]byte, []int{0, 31, 32, 33}[r.Intn(4)])
+			c.Value = make([]byte, []int{0, 31, 32, 33}[r.Intn(4)])
 		case 8:
-			c.DatasetLeaves = fuzzUint(r, 0, 1, types.MaxDatasetLeaves, types.MaxDatasetLeaves+1, ^uint64(0))
+			c.Dataset.Labels = fuzzUint(r, 0, 1, c.Storage.Post().MinLabels()-1, post.MaxLabels, post.MaxLabels+1, ^uint64(0))
 		case 9:
-			c.Leaves = append(c.Leaves, fuzzUint(r, 0, c.DatasetLeaves-1, c.DatasetLeaves, ^uint64(0)))
+			c.Dataset.LabelScryptN = uint32(fuzzUint(r, 0, 1, 3, post.MaxScryptN*2, 1<<32-1))
 		case 10:
-			c.LeafWork = uint32(fuzzUint(r, 0, 1, types.MaxLeafWork, types.MaxLeafWork+1))
+			c.Storage.K2 = uint32(fuzzUint(r, 0, 1, post.MaxK2+1, 1<<32-1))
 		case 11:
 			c.Forfeited = fuzzInt(r)
 		default:
@@ -493,11 +489,19 @@ func challengeMutation(r *rand.Rand, gs *types.GenesisState) string {
 		}
 		return fmt.Sprintf("report_log %+v, %d entries", gs.ReportLog, len(gs.ReportLogEntries))
 	default:
-		if i := pickIdx(r, len(gs.Nodes)); i >= 0 && r.Intn(2) == 0 {
-			n := &gs.Nodes[i]
-			n.StorageRoot = make([]byte, []int{0, 31, 32, 33}[r.Intn(4)])
-			n.DatasetLeaves = fuzzUint(r, 0, 1, types.MaxDatasetLeaves, types.MaxDatasetLeaves+1)
-			return fmt.Sprintf("nodes[%d] dataset root %x of %d leaves", i, n.StorageRoot, n.DatasetLeaves)
+		if i := pickIdx(r, len(gs.Datasets)); i >= 0 && r.Intn(2) == 0 {
+			d := &gs.Datasets[i]
+			switch r.Intn(4) {
+			case 0:
+				d.Operator = fuzzGenesisAddr(r, gs)
+			case 1:
+				d.Role = fuzzRole(r)
+			case 2:
+				d.Dataset.Labels = fuzzUint(r, 0, 1, gs.Params.Challenge.Storage.Post().MinLabels()-1, post.MaxLabels+1, ^uint64(0))
+			default:
+				d.Dataset.LabelScryptN = uint32(fuzzUint(r, 0, 1, 3, post.MaxScryptN*2, 1<<32-1))
+			}
+			return fmt.Sprintf("datasets[%d] %+v", i, *d)
 		}
 		gs.NextChallengeId = fuzzUint(r, 0, 1, gs.NextChallengeId-1, gs.NextChallengeId+1, ^uint64(0))
 		return fmt.Sprintf("next_challenge_id %d", gs.NextChallengeId)
@@ -628,8 +632,6 @@ func checkPorGenesis(t *testing.T, data []byte) {
 			parts = append(parts, ktPart(role, 150, 100, 80))
 		}
 		msg := ktReportMsg(op, ktRes(150*uint64(len(parts)), 100*uint64(len(parts)), 80*uint64(len(parts))), parts...)
-		root := sha256.Sum256([]byte(n.Operator)) // a stand-in dataset root: never opened here
-		msg.StorageRoot = root[:]
 		_, err = f.msg.SubmitReport(f.ctx, msg)
 		requireRegistered(t, err, "mutations [%s]: report of %s", what, n.Operator)
 	}

@@ -54,6 +54,13 @@ func (q Querier) Node(ctx context.Context, req *types.QueryNodeRequest) (*types.
 			return nil, err
 		}
 		res.Roles = append(res.Roles, nr)
+		ds, err := q.Datasets.Get(ctx, nodeRoleKey(op, r))
+		if errors.Is(err, collections.ErrNotFound) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		res.Datasets = append(res.Datasets, types.RoleDataset{Role: r, Dataset: ds})
 	}
 	return res, nil
 }

@@ -63,7 +63,10 @@ type Keeper struct {
 	Carry       collections.Item[math.Int]
 	LastTickDay collections.Item[uint64]
 	// Reporters maps each node's reporter key to the node's operator.
-	Reporters       collections.Map[sdk.AccAddress, sdk.AccAddress]
+	Reporters collections.Map[sdk.AccAddress, sdk.AccAddress]
+	// Datasets are the storage commitments of each pair's latest report (pairs with
+	// storage only: kept out of Node and NodeRoleState).
+	Datasets        collections.Map[collections.Pair[sdk.AccAddress, int32], types.Dataset]
 	Unbonding       *collections.IndexedMap[collections.Pair[int64, uint64], types.UnbondingEntry, UnbondingIndexes]
 	NextUnbondingID collections.Sequence
 	// SetAside are matured unbonding entries whose payout failed, by id: still owed, out
@@ -117,6 +120,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ak 
 		Unbonding: collections.NewIndexedMap(sb, types.UnbondingKey, "unbonding", collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key),
 			codec.CollValue[types.UnbondingEntry](cdc), newUnbondingIndexes(sb)),
 		Reporters:       collections.NewMap(sb, types.ReportersKey, "reporters", sdk.AccAddressKey, collcodec.KeyToValueCodec(sdk.AccAddressKey)),
+		Datasets:        collections.NewMap(sb, types.DatasetsKey, "datasets", collections.PairKeyCodec(sdk.AccAddressKey, collections.Int32Key), codec.CollValue[types.Dataset](cdc)),
 		NextUnbondingID: collections.NewSequence(sb, types.NextUnbondingIDKey, "next_unbonding_id"),
 		SetAside:        collections.NewMap(sb, types.SetAsideKey, "set_aside", collections.Uint64Key, codec.CollValue[types.UnbondingEntry](cdc)),
 

@@ -28,58 +28,31 @@ import (
 
 	"github.com/aegis-chain/aegis/app"
 	"github.com/aegis-chain/aegis/testutil"
+	"github.com/aegis-chain/aegis/testutil/posttest"
 	emissiontypes "github.com/aegis-chain/aegis/x/emission/types"
 	licensetypes "github.com/aegis-chain/aegis/x/license/types"
+	"github.com/aegis-chain/aegis/x/por/post"
 	"github.com/aegis-chain/aegis/x/por/types"
 )
 
 var (
 	fuzzPorOnce  sync.Once
 	fuzzPorChain *testutil.TestChain
-	// fuzzDatasets are the base nodes' datasets by operator and size, for true answers.
-	fuzzDatasets = map[string]fuzzDataset{}
 )
 
 // fuzzChallengeParams are the base chain's challenges: on, with tiny datasets and a window
 // that keeps the base's challenges open through every fuzz input.
 func fuzzChallengeParams() types.ChallengeParams {
-	return types.ChallengeParams{ChallengesPerDay: 10, AnswerWindowBlocks: 1000, LeavesPerChallenge: 4, LeafWork: 2,
-		LeavesPerStorageUnit: 2, SlashFailures: 3, FailureWindowDays: 7, SlashFraction: math.LegacyNewDecWithPrec(5, 2)}
-}
-
-type fuzzDataset struct {
-	leaves [][types.LeafSize]byte
-	tree   types.MerkleTree
-}
-
-// fuzzDatasetOf is op's dataset of n leaves at the base's leaf_work (built once).
-func fuzzDatasetOf(op string, n uint64) fuzzDataset {
-	key := fmt.Sprint(op, "/", n)
-	d, ok := fuzzDatasets[key]
-	if !ok {
-		d.leaves, d.tree = types.DatasetTree(sdk.MustAccAddressFromBech32(op), n, fuzzChallengeParams().LeafWork)
-		fuzzDatasets[key] = d
-	}
-	return d
-}
-
-// fuzzWithRoot commits the true dataset root of a base node's report.
-func fuzzWithRoot(msg *types.MsgSubmitReport) *types.MsgSubmitReport {
-	if n, _ := fuzzChallengeParams().DatasetLeaves(msg.Totals.Storage); n > 0 {
-		root := fuzzDatasetOf(msg.Operator, n).tree.Root()
-		msg.StorageRoot = root[:]
-	}
-	return msg
+	return types.ChallengeParams{ChallengesPerDay: 10, AnswerWindowBlocks: 1000, SlashFailures: 3, FailureWindowDays: 7,
+		SlashFraction: math.LegacyNewDecWithPrec(5, 2), StorageSlashFraction: math.LegacyNewDecWithPrec(5, 2),
+		Storage: types.StorageProofParams{LabelsPerStorageUnit: 64, LabelScryptN: 2, K1: 4, K2: 4, Nonces: 16, Rechecks: 2, ScanBytesPerBlock: 1 << 20}}
 }
 
 // fuzzTrueAnswer is the answer an honest node sends to challenge c of the base.
 func fuzzTrueAnswer(c types.Challenge) *types.MsgAnswerChallenge {
 	msg := &types.MsgAnswerChallenge{Operator: c.Operator, ChallengeId: c.Id}
 	if c.Kind == types.CHALLENGE_KIND_STORAGE {
-		d := fuzzDatasetOf(c.Operator, c.DatasetLeaves)
-		for _, i := range c.Leaves {
-			msg.Proofs = append(msg.Proofs, types.LeafProof{Leaf: d.leaves[i][:], Path: d.tree.Path(i)})
-		}
+		msg.Proof = posttest.Prove(c)
 	}
 	return msg
 }
@@ -121,8 +94,8 @@ func fuzzPorBase(t *testing.T) *testutil.TestChain {
 		register(acc[2], "idle", minStake, del)
 		register(acc[3], "seq", minStake.MulRaw(3), seq, opr)
 		reportAll := func() {
-			deliver(acc[0], fuzzWithRoot(ktReportMsg(acc[0].Address, ktRes(300, 300, 300), ktPart(w, 150, 100, 80), ktPart(da, 40, 120, 40))))
-			deliver(acc[1], fuzzWithRoot(ktReportMsg(acc[1].Address, ktRes(150, 100, 80), ktPart(w, 150, 100, 80))))
+			deliver(acc[0], ktReportMsg(acc[0].Address, ktRes(300, 300, 300), ktPart(w, 150, 100, 80), ktPart(da, 40, 120, 40)))
+			deliver(acc[1], ktReportMsg(acc[1].Address, ktRes(150, 100, 80), ktPart(w, 150, 100, 80)))
 		}
 		reportAll()
 		deliver(acc[3], ktReportMsg(acc[3].Address, ktRes(200, 0, 200), ktPart(seq, 40, 0, 120), ktPart(opr, 120, 0, 40)))
@@ -139,7 +112,7 @@ func fuzzPorBase(t *testing.T) *testutil.TestChain {
 		deliver(acc[3], &types.MsgDeactivateRole{Operator: acc[3].Address.String(), Role: opr})
 		deliver(acc[3], &types.MsgUnbondStake{Operator: acc[3].Address.String(), Amount: ktUaegisInt(minStake)})
 		d.endDay(2)
-		deliver(acc[0], fuzzWithRoot(ktReportMsg(acc[0].Address, ktRes(300, 300, 300), ktPart(w, 150, 100, 80), ktPart(da, 40, 120, 40))))
+		deliver(acc[0], ktReportMsg(acc[0].Address, ktRes(300, 300, 300), ktPart(w, 150, 100, 80), ktPart(da, 40, 120, 40)))
 		require.NoError(t, c.App.CheckInvariants(c.Context()))
 		status := map[types.ChallengeStatus]int{}
 		require.NoError(t, c.App.PorKeeper.Challenges.Walk(c.Context(), nil, func(_ uint64, ch types.Challenge) (bool, error) {
@@ -309,11 +282,13 @@ func fuzzChallengeEdit(r *rand.Rand, cp *types.ChallengeParams) {
 	case 1:
 		cp.AnswerWindowBlocks = fuzzUint(r, 0, 1, 100_000, 100_001, ^uint64(0))
 	case 2:
-		cp.LeavesPerChallenge = uint32(fuzzUint(r, 0, 1, types.MaxLeavesPerChallenge, types.MaxLeavesPerChallenge+1, 1<<32-1))
+		sp := &cp.Storage
+		sp.K1, sp.K2 = uint32(fuzzUint(r, 0, 1, 4, 96, 1<<32-1)), uint32(fuzzUint(r, 0, 1, 4, 104, post.MaxK2+1, 1<<32-1))
+		sp.Nonces, sp.Rechecks = uint32(fuzzUint(r, 0, 1, 16, post.MaxNonces+1, 1<<32-1)), uint32(fuzzUint(r, 0, 1, 2, post.MaxRechecks+1, 1<<32-1))
 	case 3:
-		cp.LeafWork = uint32(fuzzUint(r, 0, 1, 2, types.MaxLeafWork, types.MaxLeafWork+1, 1<<32-1))
+		cp.Storage.LabelScryptN = uint32(fuzzUint(r, 0, 1, 2, 3, 256, post.MaxScryptN, post.MaxScryptN*2, 1<<32-1))
 	case 4:
-		cp.LeavesPerStorageUnit = fuzzUint(r, 0, 1, 1<<30, 1<<30+1, ^uint64(0))
+		cp.Storage.LabelsPerStorageUnit = fuzzUint(r, 0, 1, 63, 64, types.MaxLabelsPerStorageUnit, types.MaxLabelsPerStorageUnit+1, ^uint64(0))
 	case 5:
 		cp.SlashFailures, cp.FailureWindowDays = uint32(fuzzUint(r, 0, 1, 3, 1<<32-1)), uint32(fuzzUint(r, 0, 1, 365, 366, 1<<32-1))
 	case 6:
@@ -323,8 +298,8 @@ func fuzzChallengeEdit(r *rand.Rand, cp *types.ChallengeParams) {
 
 // fuzzAnswer is a MsgAnswerChallenge: mostly for one of the base's challenges, from its
 // node, with the true answer as often as not, otherwise an answer broken one way or
-// another (a bit flipped in a leaf or a path, a proof dropped, duplicated or moved, a path
-// cut or grown, too many proofs, proofs for a liveness check), or for an unknown id.
+// another (a bit flipped in the indexes, indexes cut, grown or swapped, a nonce past the
+// cap, a proof dropped, over 512 bytes, or sent for a liveness check), or for an unknown id.
 func fuzzAnswer(t *testing.T, r *rand.Rand, c *testutil.TestChain, addr func() string) *types.MsgAnswerChallenge {
 	var open []types.Challenge
 	require.NoError(t, c.App.PorKeeper.Challenges.Walk(c.Context(), nil, func(_ uint64, ch types.Challenge) (bool, error) {
@@ -338,59 +313,34 @@ func fuzzAnswer(t *testing.T, r *rand.Rand, c *testutil.TestChain, addr func() s
 	if r.Intn(5) == 0 {
 		msg.Operator = addr()
 	}
-	hash := func() []byte {
-		h := make([]byte, []int{types.LeafSize, types.LeafSize, 0, 31, 33}[r.Intn(5)])
-		r.Read(h)
-		return h
-	}
 	for n := r.Intn(3); n > 0; n-- {
-		ps := msg.Proofs
-		i := pickIdx(r, len(ps))
-		switch r.Intn(9) {
+		p := msg.Proof
+		if p == nil {
+			p = &types.StorageProof{}
+			msg.Proof = p
+		}
+		p.Indexes = slices.Clone(p.Indexes)
+		switch r.Intn(7) {
 		case 0:
-			if i >= 0 && len(ps[i].Leaf) > 0 {
-				ps[i].Leaf = slices.Clone(ps[i].Leaf)
-				ps[i].Leaf[r.Intn(len(ps[i].Leaf))] ^= byte(1 << r.Intn(8))
+			if len(p.Indexes) > 0 {
+				p.Indexes[r.Intn(len(p.Indexes))] ^= byte(1 << r.Intn(8))
 			}
 		case 1:
-			if i >= 0 && len(ps[i].Path) > 0 {
-				j := r.Intn(len(ps[i].Path))
-				ps[i].Path = slices.Clone(ps[i].Path)
-				ps[i].Path[j] = append(slices.Clone(ps[i].Path[j]), 0)
-				ps[i].Path[j][r.Intn(len(ps[i].Path[j]))] ^= byte(1 << r.Intn(8))
+			if len(p.Indexes) > 0 {
+				p.Indexes = p.Indexes[:r.Intn(len(p.Indexes))]
 			}
 		case 2:
-			if i >= 0 {
-				msg.Proofs = append(ps[:i:i], ps[i+1:]...)
-			}
+			p.Indexes = append(p.Indexes, byte(r.Intn(256)))
 		case 3:
-			if i >= 0 {
-				msg.Proofs = append(ps, ps[i])
+			if len(p.Indexes) > 1 {
+				p.Indexes[0], p.Indexes[len(p.Indexes)-1] = p.Indexes[len(p.Indexes)-1], p.Indexes[0]
 			}
 		case 4:
-			if len(ps) > 1 {
-				msg.Proofs[0], msg.Proofs[len(ps)-1] = ps[len(ps)-1], ps[0]
-			}
+			p.Nonce = uint32(fuzzUint(r, 0, 1, 15, 16, 1<<32-1))
 		case 5:
-			if i >= 0 && len(ps[i].Path) > 0 {
-				ps[i].Path = ps[i].Path[:r.Intn(len(ps[i].Path))]
-			}
-		case 6:
-			if i >= 0 {
-				for k := r.Intn(40) + 1; k > 0; k-- {
-					ps[i].Path = append(ps[i].Path, hash())
-				}
-			}
-		case 7:
-			for k := fuzzUint(r, 1, types.MaxLeavesPerChallenge, types.MaxLeavesPerChallenge+1); k > 0; k-- {
-				msg.Proofs = append(msg.Proofs, types.LeafProof{Leaf: hash(), Path: [][]byte{hash()}})
-			}
+			p.Indexes = make([]byte, fuzzUint(r, 512, 513, 4096))
 		default:
-			if i >= 0 {
-				ps[i].Leaf = nil
-			} else {
-				msg.Proofs = []types.LeafProof{{}}
-			}
+			msg.Proof = nil
 		}
 	}
 	return msg
@@ -471,12 +421,7 @@ func checkPorMsg(t *testing.T, data []byte) {
 				sum = ktRes(sum.Compute+res.Compute, sum.Storage+res.Storage, sum.Bandwidth+res.Bandwidth)
 			}
 			msg := ktReportMsg(c.Accounts[i].Address, sum, parts...)
-			switch r.Intn(4) {
-			case 0, 1:
-				fuzzWithRoot(msg)
-			case 2:
-				msg.StorageRoot = make([]byte, []int{0, 1, types.LeafSize, types.LeafSize + 1}[r.Intn(4)])
-			}
+			msg.DatasetNonce = fuzzUint(r, 0, 1, ^uint64(0))
 			return msg
 		}
 		parts := make([]types.RolePart, r.Intn(7))

@@ -12,6 +12,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/aegis-chain/aegis/x/por/post"
 	"github.com/aegis-chain/aegis/x/por/types"
 )
 
@@ -284,34 +285,27 @@ func (m msgServer) SubmitReport(ctx context.Context, msg *types.MsgSubmitReport)
 	if err := types.ValidateReport(params, msg.Totals, msg.Parts); err != nil {
 		return nil, err
 	}
-	ds, err := datasetCommitment(params.Challenge, msg.Totals, msg.StorageRoot)
-	if err != nil {
+	if err := validateDatasets(params.Challenge, msg.Parts); err != nil {
 		return nil, err
 	}
-	day, err := m.submitReport(ctx, params, op, msg.Totals, msg.Parts, ds)
+	day, err := m.submitReport(ctx, params, op, msg.Totals, msg.Parts, msg.DatasetNonce)
 	if err != nil {
 		return nil, err
 	}
 	return &types.MsgSubmitReportResponse{Day: day}, nil
 }
 
-// datasetCommitment checks a report's dataset root: 32 bytes or none, and required while
-// challenges are on and the report declares storage (a storage challenge needs it).
-func datasetCommitment(cp types.ChallengeParams, totals types.Resources, root []byte) (dataset, error) {
-	if len(root) != 0 && len(root) != types.LeafSize {
-		return dataset{}, errorsmod.Wrapf(types.ErrInvalidReport, "storage_root must be %d bytes, got %d", types.LeafSize, len(root))
+// validateDatasets refuses a part whose storage makes a dataset too large to prove.
+func validateDatasets(cp types.ChallengeParams, parts []types.RolePart) error {
+	if !cp.Enabled() {
+		return nil
 	}
-	if !cp.Enabled() || totals.Storage == 0 {
-		return dataset{root: root}, nil
+	for _, p := range parts {
+		if _, ok := cp.DatasetLabels(p.Resources.Storage); !ok {
+			return errorsmod.Wrapf(types.ErrValueTooLarge, "%s: storage %d makes a dataset above %d labels", p.Role.Short(), p.Resources.Storage, uint64(post.MaxLabels))
+		}
 	}
-	if len(root) == 0 {
-		return dataset{}, errorsmod.Wrapf(types.ErrNoDatasetRoot, "challenges are on: a report declaring storage %d commits the Merkle root of its dataset (aegis-node builds it; see docs/verification.md)", totals.Storage)
-	}
-	leaves, ok := cp.DatasetLeaves(totals.Storage)
-	if !ok {
-		return dataset{}, errorsmod.Wrapf(types.ErrValueTooLarge, "storage %d makes a dataset above %d leaves", totals.Storage, uint64(types.MaxDatasetLeaves))
-	}
-	return dataset{root: root, leaves: leaves, work: cp.LeafWork}, nil
+	return nil
 }
 
 func (m msgServer) AnswerChallenge(ctx context.Context, msg *types.MsgAnswerChallenge) (*types.MsgAnswerChallengeResponse, error) {
@@ -322,19 +316,17 @@ func (m msgServer) AnswerChallenge(ctx context.Context, msg *types.MsgAnswerChal
 	if msg.ChallengeId == 0 {
 		return nil, errorsmod.Wrap(types.ErrUnknownChallenge, "challenge_id must be set")
 	}
-	if len(msg.Proofs) > types.MaxLeavesPerChallenge {
-		return nil, errorsmod.Wrapf(types.ErrInvalidAnswer, "at most %d proofs, got %d", types.MaxLeavesPerChallenge, len(msg.Proofs))
+	if msg.Proof != nil && len(msg.Proof.Indexes) > post.MaxProofBytes {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAnswer, "a proof's indexes take at most %d bytes, got %d", post.MaxProofBytes, len(msg.Proof.Indexes))
 	}
-	for i, p := range msg.Proofs {
-		if len(p.Path) > types.TreeDepth(types.MaxDatasetLeaves) {
-			return nil, errorsmod.Wrapf(types.ErrInvalidAnswer, "proof %d: path of %d hashes is longer than any dataset's", i, len(p.Path))
-		}
-	}
-	c, err := m.verifyAnswer(ctx, op, msg.ChallengeId, msg.Proofs)
+	c, check, err := m.verifyAnswer(ctx, op, msg.ChallengeId, msg.Proof)
 	if err != nil {
 		return nil, err
 	}
-	return &types.MsgAnswerChallengeResponse{}, m.passChallenge(ctx, op, c)
+	if check.wrong > 0 {
+		return &types.MsgAnswerChallengeResponse{Status: types.CHALLENGE_STATUS_FAILED}, m.failChallenge(ctx, op, c, check)
+	}
+	return &types.MsgAnswerChallengeResponse{Status: types.CHALLENGE_STATUS_PASSED}, m.passChallenge(ctx, op, c)
 }
 
 // ClaimRewards pays the node's withdraw address, whether its operator or its reporter signs.
@@ -403,7 +395,7 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 
 // dropReportLogWhenTurnedOff sets aside the day's unsampled report log when the new
 // challenge params turn challenges off: the log would otherwise be sampled days late once
-// they are on again. (A leaf_work change needs nothing: each report records the work of
+// they are on again. (A change of label cost or size needs nothing: each report records
 // the dataset it committed, and its challenge asks for that.)
 func (m msgServer) dropReportLogWhenTurnedOff(ctx context.Context, old, next types.ChallengeParams) error {
 	if !old.Enabled() || next.Enabled() {

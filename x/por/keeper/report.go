@@ -13,16 +13,9 @@ import (
 
 // submitReport records a validated report for the current day d: each part replaces its
 // role's report, which then counts at the ticks of days d .. d+report_days-1.
-// dataset is a report's commitment to the node's dataset (none when it declares no
-// storage or challenges are off).
-type dataset struct {
-	root   []byte
-	leaves uint64
-	work   uint32
-}
-
-// ds commits the node's dataset (see dataset).
-func (k Keeper) submitReport(ctx context.Context, params types.Params, op sdk.AccAddress, totals types.Resources, parts []types.RolePart, ds dataset) (uint64, error) {
+// While challenges are on, each part declaring storage commits to its role's dataset of
+// the labels of seed(operator, role, datasetNonce) (x/por/post).
+func (k Keeper) submitReport(ctx context.Context, params types.Params, op sdk.AccAddress, totals types.Resources, parts []types.RolePart, datasetNonce uint64) (uint64, error) {
 	node, err := k.getNode(ctx, op)
 	if err != nil {
 		return 0, err
@@ -82,10 +75,12 @@ func (k Keeper) submitReport(ctx context.Context, params types.Params, op sdk.Ac
 		if err := k.NodeRoles.Set(ctx, nodeRoleKey(op, p.Role), *nr); err != nil {
 			return 0, err
 		}
+		if err := k.commitDataset(ctx, params.Challenge, op, p, datasetNonce, day); err != nil {
+			return 0, err
+		}
 		ev.Roles = append(ev.Roles, types.RoleEff{Role: p.Role, Eff: por.Eff, Penalized: por.Penalized})
 	}
 	node.LastReportDay, node.LastReportTotals = day, totals
-	node.StorageRoot, node.DatasetLeaves, node.DatasetLeafWork = ds.root, ds.leaves, ds.work
 	if err := k.Nodes.Set(ctx, op, node); err != nil {
 		return 0, err
 	}
@@ -115,4 +110,16 @@ func (k Keeper) ReportDay(ctx context.Context) (uint64, error) {
 		return 0, err
 	}
 	return k.reportDay(ctx, last)
+}
+
+// commitDataset records what a part's report commits to: its role's dataset while
+// challenges are on and it declares storage, nothing otherwise (a storage challenge then
+// never names a dataset the report did not commit).
+func (k Keeper) commitDataset(ctx context.Context, cp types.ChallengeParams, op sdk.AccAddress, p types.RolePart, nonce, day uint64) error {
+	key := nodeRoleKey(op, p.Role)
+	labels, _ := cp.DatasetLabels(p.Resources.Storage) // bounded by ValidateDatasets
+	if !cp.Enabled() || labels == 0 {
+		return k.Datasets.Remove(ctx, key)
+	}
+	return k.Datasets.Set(ctx, key, types.Dataset{Nonce: nonce, Labels: labels, LabelScryptN: cp.Storage.LabelScryptN, Day: day})
 }

@@ -25,7 +25,7 @@ func TestRebaseHeights(t *testing.T) {
 			for _, c := range f.challengeDay(1).Challenges {
 				if c.OpenHeight == 22 {
 					op := sdk.MustAccAddressFromBech32(c.Operator)
-					_, err := f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: c.Operator, ChallengeId: c.Id, Proofs: proofs(c, op)})
+					_, err := f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: c.Operator, ChallengeId: c.Id, Proof: proof(c, op)})
 					require.NoError(t, err)
 				}
 			}
@@ -134,7 +134,7 @@ func TestRebaseHeights(t *testing.T) {
 			if c.Id == leftOver.Id {
 				continue
 			}
-			_, err := g.msg.AnswerChallenge(g.ctx, &types.MsgAnswerChallenge{Operator: c.Operator, ChallengeId: c.Id, Proofs: proofs(c, sdk.MustAccAddressFromBech32(c.Operator))})
+			_, err := g.msg.AnswerChallenge(g.ctx, &types.MsgAnswerChallenge{Operator: c.Operator, ChallengeId: c.Id, Proof: proof(c, sdk.MustAccAddressFromBech32(c.Operator))})
 			require.NoError(t, err, "challenge %d at its deadline %d", c.Id, h)
 		}
 		require.Equal(t, types.CHALLENGE_STATUS_PENDING, g.challenge(leftOver.Id).Status)

@@ -2,8 +2,9 @@ package simulation
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"math/rand"
-	"sync"
 
 	"cosmossdk.io/collections"
 	"cosmossdk.io/math"
@@ -11,33 +12,38 @@ import (
 	"github.com/cosmos/cosmos-sdk/testutil/simsx"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/aegis-chain/aegis/testutil/posttest"
 	"github.com/aegis-chain/aegis/x/por/keeper"
 	"github.com/aegis-chain/aegis/x/por/types"
 )
 
 // The challenges in the simulation (docs/verification.md): a random genesis or params
-// proposal sometimes turns them on, with tiny datasets (a leaf costs 1 to 4 hashes and a
-// storage unit is 1 or 2 leaves) and short answer windows, so that reports commit real
-// dataset roots, some challenges are answered (most correctly, some wrongly and refused)
-// and others are missed, forfeited and slashed, all under every invariant.
+// proposal sometimes turns them on, with tiny datasets (the cheapest scrypt label, a
+// storage unit of 16·k2 labels) and short answer windows, so that reports commit real
+// datasets, some challenges are answered (most with a scan of the dataset, some wrongly
+// and refused) and others are missed, forfeited and slashed, all under every invariant.
 
 // maxSimStorage caps a report part's storage while challenges are on, so that its
-// dataset stays small enough to build in the operation (at most 5 parts of 400 units of
-// 2 leaves: 4,000 leaves of 4 hashes).
-const maxSimStorage = 400
+// dataset stays small enough to derive and scan in the operation.
+const maxSimStorage = 40
 
 // RandomChallengeParams are challenge params turned on, cheap to prove and quick to miss.
 func RandomChallengeParams(r *rand.Rand) types.ChallengeParams {
+	k1 := uint32(2 + r.Intn(4))
+	k2 := k1 + uint32(r.Intn(2))
 	cp := types.ChallengeParams{
-		ChallengesPerDay:     uint32(1 + r.Intn(40)),
-		AnswerWindowBlocks:   uint64(1 + r.Intn(8)),
-		LeavesPerChallenge:   uint32(1 + r.Intn(8)),
-		LeafWork:             uint32(1 + r.Intn(4)),
-		LeavesPerStorageUnit: uint64(1 + r.Intn(2)),
-		SlashFailures:        uint32(r.Intn(4)), // 0: misses never slash
-		FailureWindowDays:    uint32(1 + r.Intn(7)),
-		SlashFraction:        math.LegacyNewDecWithPrec(int64(1+r.Intn(10)), 2),
-		SpreadBlocks:         uint64(r.Intn(2) * r.Intn(10)), // half the time all open at once
+		ChallengesPerDay:   uint32(1 + r.Intn(40)),
+		AnswerWindowBlocks: uint64(1 + r.Intn(8)),
+		SlashFailures:      uint32(r.Intn(4)), // 0: misses never slash
+		FailureWindowDays:  uint32(1 + r.Intn(7)),
+		SlashFraction:      math.LegacyNewDecWithPrec(int64(1+r.Intn(10)), 2),
+		SpreadBlocks:       uint64(r.Intn(2) * r.Intn(10)), // half the time all open at once
+		Storage: types.StorageProofParams{
+			LabelsPerStorageUnit: 16 * uint64(k2), LabelScryptN: 2, K1: k1, K2: k2,
+			Nonces: uint32(8 + r.Intn(9)), Rechecks: uint32(1 + r.Intn(int(k2))),
+			ScanBytesPerBlock: 1 << 20,
+		},
+		StorageSlashFraction: math.LegacyNewDecWithPrec(int64(r.Intn(10)), 2),
 	}
 	if r.Intn(2) == 0 { // prune receipts: at least the failure window, at most a few days more
 		cp.ReceiptDays = cp.FailureWindowDays + uint32(r.Intn(4))
@@ -53,64 +59,20 @@ func capStorage(params types.Params, res types.Resources) types.Resources {
 	return res
 }
 
-type datasetKey struct {
-	op     string
-	leaves uint64
-	work   uint32
-}
-
-// datasetRoots caches dataset roots: every report of a node with the same storage
-// commits the same root. Seeds run in parallel, hence the lock; the cache only saves
-// work, so it never changes what a simulation does.
-var datasetRoots = struct {
-	sync.Mutex
-	m map[datasetKey][]byte
-}{m: map[datasetKey][]byte{}}
-
-// datasetRoot is what an honest aegis-node commits for a report of totals: the root of
-// its dataset, or nothing while challenges are off or the report declares no storage.
-func datasetRoot(params types.Params, op sdk.AccAddress, totals types.Resources) []byte {
-	cp := params.Challenge
-	if !cp.Enabled() || totals.Storage == 0 {
-		return nil
-	}
-	n, ok := cp.DatasetLeaves(totals.Storage)
-	if !ok {
-		panic("simulated storage above the largest dataset")
-	}
-	key := datasetKey{op.String(), n, cp.LeafWork}
-	datasetRoots.Lock()
-	defer datasetRoots.Unlock()
-	if root, ok := datasetRoots.m[key]; ok {
-		return root
-	}
-	if len(datasetRoots.m) >= 1<<14 {
-		clear(datasetRoots.m)
-	}
-	_, tree := types.DatasetTree(op, n, cp.LeafWork)
-	root := tree.Root()
-	datasetRoots.m[key] = root[:]
-	return root[:]
-}
-
-// answerProofs opens the challenge's leaves of op's dataset, as aegis-node does.
-func answerProofs(op sdk.AccAddress, c types.Challenge) []types.LeafProof {
+// storageProof scans op's dataset for c, as aegis-node does (false: the rare scan that
+// finds no nonce with k2 labels, or a liveness challenge).
+func storageProof(op sdk.AccAddress, c types.Challenge) (*types.StorageProof, bool) {
 	if c.Kind != types.CHALLENGE_KIND_STORAGE {
-		return nil
+		return nil, false
 	}
-	leaves, tree := types.DatasetTree(op, c.DatasetLeaves, c.LeafWork)
-	proofs := make([]types.LeafProof, len(c.Leaves))
-	for j, i := range c.Leaves {
-		proofs[j] = types.LeafProof{Leaf: leaves[i][:], Path: tree.Path(i)}
-	}
-	return proofs
+	return posttest.Scan(c, posttest.Labels(op, c.Role, c.Dataset))
 }
 
 // MsgAnswerChallengeFactory answers a random challenge still open at this height whose
 // node is a sim account: correctly four times in five (it passes and releases the held
-// reward); otherwise with a wrong answer — a leaf flipped, a proof missing, or proofs
-// sent for a liveness check — which must be refused with ErrInvalidAnswer. The challenges
-// left unanswered are missed at their deadline.
+// reward); otherwise with a wrong answer — a proof for a liveness check, none for a storage
+// check, a nonce past the cap, or a proof of another dataset — which must be refused with
+// ErrInvalidAnswer. The challenges left unanswered are missed at their deadline.
 func MsgAnswerChallengeFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactory[*types.MsgAnswerChallenge] {
 	return simsx.NewSimMsgFactoryWithDeliveryResultHandler(func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgAnswerChallenge, simsx.SimDeliveryResultHandler) {
 		r := testData.Rand()
@@ -137,20 +99,46 @@ func MsgAnswerChallengeFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFacto
 			return nil, nil, nil
 		}
 		op := sdk.MustAccAddressFromBech32(c.Operator)
-		msg := &types.MsgAnswerChallenge{Operator: c.Operator, ChallengeId: c.Id, Proofs: answerProofs(op, c)}
+		msg := &types.MsgAnswerChallenge{Operator: c.Operator, ChallengeId: c.Id}
+		proof, ok := storageProof(op, c)
+		if c.Kind == types.CHALLENGE_KIND_STORAGE && !ok {
+			reporter.Skip("the scan found no nonce with k2 labels")
+			return nil, nil, nil
+		}
+		msg.Proof = proof
 		if r.Intn(5) != 0 {
 			return []simsx.SimAccount{from}, msg, nil
 		}
 		switch {
-		case len(msg.Proofs) == 0:
-			msg.Proofs = []types.LeafProof{{Leaf: make([]byte, types.LeafSize)}}
+		case msg.Proof == nil:
+			msg.Proof = &types.StorageProof{}
+		case r.Intn(3) == 0:
+			msg.Proof = nil
 		case r.Intn(2) == 0:
-			msg.Proofs = msg.Proofs[1:]
-		default:
-			p := &msg.Proofs[r.Intn(len(msg.Proofs))]
-			p.Leaf = append([]byte(nil), p.Leaf...)
-			p.Leaf[r.Intn(len(p.Leaf))] ^= 1 << r.Intn(8)
+			msg.Proof.Nonce = c.Storage.Nonces
+		default: // the proof of the dataset under another nonce: no label of it rechecks
+			other := c
+			other.Dataset.Nonce++
+			p, ok := storageProof(op, other)
+			if !ok {
+				reporter.Skip("the scan found no nonce with k2 labels")
+				return nil, nil, nil
+			}
+			msg.Proof = p
+			return []simsx.SimAccount{from}, msg, expectAnswerRefusedOrFailed()
 		}
 		return []simsx.SimAccount{from}, msg, expectError(types.ErrInvalidAnswer)
 	})
+}
+
+// expectAnswerRefusedOrFailed is the result of a proof of another dataset: refused when
+// none of the labels rechecked passes, or accepted as a failed proof when one passes by
+// chance (k1 in n of them do).
+func expectAnswerRefusedOrFailed() simsx.SimDeliveryResultHandler {
+	return func(err error) error {
+		if err == nil || errors.Is(err, types.ErrInvalidAnswer) {
+			return nil
+		}
+		return fmt.Errorf("expected ErrInvalidAnswer or a failed proof, got %w", err)
+	}
 }

@@ -174,7 +174,7 @@ func MsgSetWithdrawAddressFactory(k keeper.Keeper) simsx.SimMsgFactoryFn[*types.
 
 // MsgSubmitReportFactory reports for some of a node's roles, once a day, with parts that fit
 // in the totals: some penalized, some above the PoR cap. While challenges are on, a report
-// declaring storage commits its dataset's root, as aegis-node does, and one in six
+// declaring storage commits its datasets under a nonce, as aegis-node does, and one in six
 // declares none (so that some challenges check liveness only).
 func MsgSubmitReportFactory(k keeper.Keeper) simsx.SimMsgFactoryFn[*types.MsgSubmitReport] {
 	return func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgSubmitReport) {
@@ -190,8 +190,7 @@ func MsgSubmitReportFactory(k keeper.Keeper) simsx.SimMsgFactoryFn[*types.MsgSub
 			}
 			totals.Storage = 0
 		}
-		root := datasetRoot(params, from.Address, totals)
-		return []simsx.SimAccount{from}, &types.MsgSubmitReport{Operator: node.Operator, Totals: totals, Parts: parts, StorageRoot: root}
+		return []simsx.SimAccount{from}, &types.MsgSubmitReport{Operator: node.Operator, Totals: totals, Parts: parts, DatasetNonce: uint64(testData.Rand().Intn(2))}
 	}
 }
 
@@ -209,8 +208,6 @@ func MsgSubmitReportInvalidFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgF
 		role := node.Roles[r.Intn(len(node.Roles))]
 		res := capStorage(params, RandomResources(r.Rand, params.Roles[role-1], params.MaxResourceValue))
 		msg := &types.MsgSubmitReport{Operator: node.Operator, Totals: res, Parts: []types.RolePart{{Role: role, Resources: res}}}
-		// A valid dataset root, so that the refusal is for the reason tested.
-		msg.StorageRoot = datasetRoot(params, from.Address, res)
 		switch {
 		case r.Intn(2) == 0 && len(node.Roles) < len(types.AllRoles):
 			for _, other := range types.AllRoles {

@@ -1,39 +1,79 @@
 package types
 
 import (
+	"fmt"
+
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
+
+	"github.com/aegis-chain/aegis/x/por/post"
 )
 
 const (
 	// MaxChallengesPerDay bounds a day's sampling (and so the block that does it).
 	MaxChallengesPerDay = 10_000
-	// MaxLeavesPerChallenge and MaxLeafWork bound the work of verifying one answer.
-	MaxLeavesPerChallenge = 64
-	MaxLeafWork           = 1 << 16
-	// MaxDatasetLeaves bounds a dataset (2^48 leaves of 32 bytes: 8 PiB) and so a Merkle
-	// path (48 hashes).
-	MaxDatasetLeaves = 1 << 48
+	// MaxLabelsPerStorageUnit bounds a storage unit's dataset (2^34 labels: 256 GiB).
+	MaxLabelsPerStorageUnit = 1 << 34
 )
 
 // DefaultChallengeParams are the recommended values with challenges off: governance turns
-// them on by setting challenges_per_day once operators run an aegis-node that keeps a
-// dataset (docs/verification.md gives the reasoning behind each value). 2^22 leaves of
-// 1024 hashes a storage unit make a 100-unit dataset cost about 9.5 core-hours to derive,
-// over 100 times a 50-block answer window, while verifying an answer costs under 1 ms.
+// them on by setting challenges_per_day once operators run an aegis-node that keeps its
+// datasets (docs/verification.md gives the reasoning behind each value). A storage unit's
+// dataset is 2^26 labels (1 GiB); the proof sizes are x/por/post's defaults.
 func DefaultChallengeParams() ChallengeParams {
 	return ChallengeParams{
 		ChallengesPerDay:     0,
 		AnswerWindowBlocks:   50,
-		LeavesPerChallenge:   8,
-		LeafWork:             1024,
-		LeavesPerStorageUnit: 1 << 22,
 		SlashFailures:        3,
 		FailureWindowDays:    7,
 		SlashFraction:        math.LegacyNewDecWithPrec(5, 2),
 		SpreadBlocks:         7_200,
 		ReceiptDays:          30,
+		Storage:              DefaultStorageProofParams(),
+		StorageSlashFraction: math.LegacyNewDecWithPrec(5, 2),
 	}
+}
+
+// DefaultScanBytesPerBlock is 200 MiB/s over a 5-second block.
+const DefaultScanBytesPerBlock = 1000 << 20
+
+// DefaultStorageProofParams are x/por/post's default proof sizes with 1 GiB of labels a
+// storage unit.
+func DefaultStorageProofParams() StorageProofParams {
+	p := post.DefaultParams()
+	return StorageProofParams{
+		LabelsPerStorageUnit: 1 << 26, LabelScryptN: p.ScryptN,
+		K1: p.K1, K2: p.K2, Nonces: p.Nonces, Rechecks: p.Rechecks,
+		ScanBytesPerBlock: DefaultScanBytesPerBlock,
+	}
+}
+
+// Post is the proof sizes as x/por/post takes them.
+func (s StorageProofParams) Post() post.Params {
+	return post.Params{ScryptN: s.LabelScryptN, K1: s.K1, K2: s.K2, Nonces: s.Nonces, Rechecks: s.Rechecks}
+}
+
+// Validate checks the proof sizes and that a storage unit's dataset can be proven.
+func (s StorageProofParams) Validate() error {
+	if err := s.Post().Validate(); err != nil {
+		return err
+	}
+	if s.LabelsPerStorageUnit < s.Post().MinLabels() || s.LabelsPerStorageUnit > MaxLabelsPerStorageUnit {
+		return fmt.Errorf("labels_per_storage_unit must be in [%d (16·k2), 2^34], got %d", s.Post().MinLabels(), s.LabelsPerStorageUnit)
+	}
+	if s.ScanBytesPerBlock < 1<<20 {
+		return fmt.Errorf("scan_bytes_per_block must be at least 1 MiB, got %d", s.ScanBytesPerBlock)
+	}
+	return nil
+}
+
+// ScanBlocks is the blocks an honest node takes to scan a dataset of labels (at least 1).
+func (s StorageProofParams) ScanBlocks(labels uint64) uint64 {
+	if s.ScanBytesPerBlock == 0 {
+		return 1
+	}
+	bytes := labels * post.LabelSize // labels <= 2^39: no overflow
+	return max(1, (bytes+s.ScanBytesPerBlock-1)/s.ScanBytesPerBlock)
 }
 
 // Enabled reports whether challenges are issued.
@@ -54,16 +94,15 @@ func (c ChallengeParams) Validate() error {
 		return fail("challenges_per_day must be at most %d, got %d", MaxChallengesPerDay, c.ChallengesPerDay)
 	case c.AnswerWindowBlocks == 0 || c.AnswerWindowBlocks > 100_000:
 		return fail("answer_window_blocks must be in [1, 100000], got %d", c.AnswerWindowBlocks)
-	case c.LeavesPerChallenge == 0 || c.LeavesPerChallenge > MaxLeavesPerChallenge:
-		return fail("leaves_per_challenge must be in [1, %d], got %d", MaxLeavesPerChallenge, c.LeavesPerChallenge)
-	case c.LeafWork == 0 || c.LeafWork > MaxLeafWork:
-		return fail("leaf_work must be in [1, %d], got %d", MaxLeafWork, c.LeafWork)
-	case c.LeavesPerStorageUnit == 0 || c.LeavesPerStorageUnit > 1<<30:
-		return fail("leaves_per_storage_unit must be in [1, 2^30], got %d", c.LeavesPerStorageUnit)
+	case c.StorageSlashFraction.IsNil() || c.StorageSlashFraction.IsNegative() || c.StorageSlashFraction.GT(math.LegacyOneDec()):
+		return fail("storage_slash_fraction must be in [0, 1], got %s", c.StorageSlashFraction)
 	case c.SpreadBlocks > 1_000_000:
 		return fail("spread_blocks must be at most 1000000, got %d", c.SpreadBlocks)
 	case c.ReceiptDays != 0 && c.ReceiptDays < c.FailureWindowDays:
 		return fail("receipt_days (%d) must cover failure_window_days (%d): the misses that count towards a slash stay public", c.ReceiptDays, c.FailureWindowDays)
+	}
+	if err := c.Storage.Validate(); err != nil {
+		return fail("storage.%s", err)
 	}
 	if !c.SlashEnabled() {
 		return nil
@@ -77,13 +116,25 @@ func (c ChallengeParams) Validate() error {
 	return nil
 }
 
-// DatasetLeaves is the size of the dataset a report declaring storage commits to.
-func (c ChallengeParams) DatasetLeaves(storage uint64) (uint64, bool) {
+// DatasetLabels is the size of the dataset a role part declaring storage commits to, false
+// when it is too large to prove.
+func (c ChallengeParams) DatasetLabels(storage uint64) (uint64, bool) {
 	if storage == 0 {
 		return 0, true
 	}
-	if storage > MaxDatasetLeaves/c.LeavesPerStorageUnit {
+	if storage > post.MaxLabels/c.Storage.LabelsPerStorageUnit {
 		return 0, false
 	}
-	return storage * c.LeavesPerStorageUnit, true
+	return storage * c.Storage.LabelsPerStorageUnit, true
+}
+
+// Validate checks that a committed dataset can be derived and proven with the proof sizes
+// sp (its own scrypt cost, which may differ from the params' since the commitment).
+func (d Dataset) Validate(sp StorageProofParams) error {
+	p := sp.Post()
+	p.ScryptN = d.LabelScryptN
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return p.CheckLabels(d.Labels)
 }

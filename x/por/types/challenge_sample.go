@@ -12,7 +12,7 @@ import (
 var (
 	seedDomain  = []byte("aegis/por/challenge-seed/v1")
 	drawDomain  = []byte("aegis/por/challenge-draw/v1")
-	leafsDomain = []byte("aegis/por/challenge-leaves/v1")
+	valueDomain = []byte("aegis/por/challenge-value/v1")
 )
 
 // ChallengeSeed is the seed of a day's sampling, from the hash of the block that samples
@@ -63,15 +63,12 @@ func SampleIndexes(seed []byte, n, k uint64) []uint64 {
 	return out
 }
 
-// ChallengeLeaves names the distinct leaves of a dataset of n leaves that challenge id asks
-// for: count of them, or all n when the dataset is smaller.
-func ChallengeLeaves(seed []byte, id, n uint64, count uint32) []uint64 {
-	if n == 0 {
-		return nil
-	}
+// ChallengeValue is a storage challenge's value, from the seed of the block that opens it:
+// unknown to the node until then, so its whole dataset must already be on disk.
+func ChallengeValue(seed []byte, id uint64) []byte {
 	h := sha256.New()
-	h.Write(leafsDomain)
+	h.Write(valueDomain)
 	h.Write(seed)
 	h.Write(binary.BigEndian.AppendUint64(nil, id))
-	return SampleIndexes(h.Sum(nil), n, uint64(count))
+	return h.Sum(nil)
 }

@@ -21,7 +21,7 @@ func TestSampleIndexesDistinctAndBounded(t *testing.T) {
 		}
 		require.Equal(t, got, types.SampleIndexes(seed, tc.n, tc.k), "deterministic")
 	}
-	leaves := types.ChallengeLeaves(seed, 3, 4, 8)
-	require.ElementsMatch(t, []uint64{0, 1, 2, 3}, leaves, "a dataset smaller than the count opens every leaf once")
-	require.NotEqual(t, types.ChallengeLeaves(seed, 3, 1000, 8), types.ChallengeLeaves(seed, 4, 1000, 8))
+	require.Len(t, types.ChallengeValue(seed, 3), 32)
+	require.Equal(t, types.ChallengeValue(seed, 3), types.ChallengeValue(seed, 3), "deterministic")
+	require.NotEqual(t, types.ChallengeValue(seed, 3), types.ChallengeValue(seed, 4), "each challenge its own value")
 }

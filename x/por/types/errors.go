@@ -36,7 +36,7 @@ var (
 	ErrChallengeResolved = errorsmod.Register(ModuleName, 26, "challenge already resolved")
 	ErrChallengeExpired  = errorsmod.Register(ModuleName, 27, "challenge deadline passed")
 	ErrInvalidAnswer     = errorsmod.RegisterWithGRPCCode(ModuleName, 28, grpccodes.InvalidArgument, "challenge answer does not verify")
-	ErrNoDatasetRoot     = errorsmod.Register(ModuleName, 29, "report declares storage without a dataset root")
+	ErrNoDatasetRoot     = errorsmod.Register(ModuleName, 29, "report declares storage without a dataset root") // no longer returned: a report's datasets are named by its nonce
 	ErrChallengeNotOpen  = errorsmod.Register(ModuleName, 30, "challenge not open yet")
 	ErrUnknownPayout     = errorsmod.RegisterWithGRPCCode(ModuleName, 31, grpccodes.NotFound, "unknown set-aside payout")
 	ErrPayoutFailed      = errorsmod.Register(ModuleName, 32, "payout failed")

@@ -1,6 +1,7 @@
 package types
 
 import (
+	"crypto/sha256"
 	"slices"
 
 	errorsmod "cosmossdk.io/errors"
@@ -43,20 +44,14 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 		}
 	}
 	for i, n := range gs.Nodes {
-		if len(n.StorageRoot) != 0 && len(n.StorageRoot) != LeafSize {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "nodes[%d] %s: storage_root must be %d bytes or empty", i, n.Operator, LeafSize)
-		}
-		if n.DatasetLeafWork > MaxLeafWork {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "nodes[%d] %s: dataset_leaf_work above %d", i, n.Operator, MaxLeafWork)
-		}
-		if n.DatasetLeaves > MaxDatasetLeaves {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "nodes[%d] %s: dataset_leaves above %d", i, n.Operator, uint64(MaxDatasetLeaves))
-		}
 		if !slices.IsSorted(n.RecentMisses) {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "nodes[%d] %s: recent_misses must be in day order", i, n.Operator)
 		}
 	}
 
+	if err := gs.validateDatasets(nodes); err != nil {
+		return err
+	}
 	if gs.PruneCursor > gs.NextChallengeId {
 		return errorsmod.Wrapf(ErrInvalidGenesis, "prune_cursor %d is past next_challenge_id %d", gs.PruneCursor, gs.NextChallengeId)
 	}
@@ -90,25 +85,20 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 		switch c.Kind {
 		case CHALLENGE_KIND_LIVENESS:
 		case CHALLENGE_KIND_STORAGE:
-			if len(c.StorageRoot) != LeafSize || c.DatasetLeaves == 0 || c.DatasetLeaves > MaxDatasetLeaves {
-				return at("a storage challenge needs a %d-byte storage_root and dataset_leaves in [1, %d]", LeafSize, uint64(MaxDatasetLeaves))
+			if err := c.Storage.Validate(); err != nil {
+				return at("storage: %v", err)
 			}
-			if c.LeafWork == 0 || c.LeafWork > MaxLeafWork {
-				return at("leaf_work must be in [1, %d]", MaxLeafWork)
+			if err := c.Dataset.Validate(c.Storage); err != nil {
+				return at("dataset: %v", err)
 			}
 			if c.Status == CHALLENGE_STATUS_SCHEDULED {
-				if len(c.Leaves) != 0 {
-					return at("a scheduled challenge names its leaves when it opens, not before")
+				if len(c.Value) != 0 {
+					return at("a scheduled challenge draws its value when it opens, not before")
 				}
 				break
 			}
-			if len(c.Leaves) == 0 || len(c.Leaves) > MaxLeavesPerChallenge {
-				return at("an open storage challenge names 1 to %d leaves", MaxLeavesPerChallenge)
-			}
-			for _, l := range c.Leaves {
-				if l >= c.DatasetLeaves {
-					return at("leaf %d is outside its dataset of %d leaves", l, c.DatasetLeaves)
-				}
+			if len(c.Value) != sha256.Size {
+				return at("an open storage challenge has a %d-byte value", sha256.Size)
 			}
 		default:
 			return at("unknown kind %d", c.Kind)
@@ -120,7 +110,7 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 				return at("pending, but the node-role (%s, %s) does not hold it as its challenge_id", c.Operator, c.Role.Short())
 			}
 			delete(pending, c.Id)
-		case CHALLENGE_STATUS_PASSED, CHALLENGE_STATUS_MISSED:
+		case CHALLENGE_STATUS_PASSED, CHALLENGE_STATUS_MISSED, CHALLENGE_STATUS_FAILED:
 		default:
 			return at("unknown status %d", c.Status)
 		}
@@ -170,6 +160,32 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 	for i, t := range gs.ReportLogEntries {
 		if _, err := sdk.AccAddressFromBech32(t.Operator); err != nil || !t.Role.Valid() {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "report_log_entries[%d]: operator %q and role %d must be an account address and a known role", i, t.Operator, t.Role)
+		}
+	}
+	return nil
+}
+
+// validateDatasets checks the pairs' storage commitments: one per pair of a known node,
+// each a dataset the proof sizes in force can prove.
+func (gs GenesisState) validateDatasets(nodes map[string]Node) error {
+	type key struct {
+		op string
+		r  NodeRole
+	}
+	seen := make(map[key]bool, len(gs.Datasets))
+	for i, d := range gs.Datasets {
+		at := func(format string, args ...any) error {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "datasets[%d] (%s, %s): "+format, append([]any{i, d.Operator, d.Role.Short()}, args...)...)
+		}
+		if _, ok := nodes[d.Operator]; !ok {
+			return at("no node %s", d.Operator)
+		}
+		if !d.Role.Valid() || seen[key{d.Operator, d.Role}] {
+			return at("a known role, listed once a node")
+		}
+		seen[key{d.Operator, d.Role}] = true
+		if err := d.Dataset.Validate(gs.Params.Challenge.Storage); err != nil {
+			return at("%v", err)
 		}
 	}
 	return nil

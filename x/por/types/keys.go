@@ -38,4 +38,5 @@ var (
 	PruneCursorKey        = collections.NewPrefix(22)
 	UnbondingByOpKey      = collections.NewPrefix(23)
 	ReportersKey          = collections.NewPrefix(24)
+	DatasetsKey           = collections.NewPrefix(25)
 )

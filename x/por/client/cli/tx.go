@@ -6,7 +6,6 @@ package cli
 
 import (
 	"context"
-	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -23,9 +22,9 @@ import (
 )
 
 const (
-	FlagTotals      = "totals"
-	FlagParts       = "parts"
-	FlagStorageRoot = "storage-root"
+	FlagTotals       = "totals"
+	FlagParts        = "parts"
+	FlagDatasetNonce = "dataset-nonce"
 )
 
 // GetTxCmd is `aegisd tx por`: report and claim here, the other messages from autocli.
@@ -70,16 +69,13 @@ node has not activated, a second report today, ...) is refused here without a fe
 			if err != nil {
 				return err
 			}
-			root, _ := cmd.Flags().GetString(FlagStorageRoot)
-			if msg.StorageRoot, err = ParseStorageRoot(root); err != nil {
-				return err
-			}
+			msg.DatasetNonce, _ = cmd.Flags().GetUint64(FlagDatasetNonce)
 			return simulateThenBroadcast(cmd, clientCtx, msg)
 		},
 	}
 	cmd.Flags().String(FlagTotals, "", `the container's resources, as JSON: '{"compute":300,"storage":250,"bandwidth":200}'`)
 	cmd.Flags().StringArray(FlagParts, nil, `one role's part of the totals, as JSON; repeat the flag for each role: '{"role":"worker","resources":{"compute":150,"storage":100,"bandwidth":80}}'`)
-	cmd.Flags().String(FlagStorageRoot, "", "the hex Merkle root of the node's dataset (needed while challenges are on and the report declares storage; aegis-node computes it: see docs/verification.md)")
+	cmd.Flags().Uint64(FlagDatasetNonce, 0, "names the datasets the report commits to, one per role with storage, while challenges are on (aegis-node builds and proves them: see docs/verification.md)")
 	_ = cmd.MarkFlagRequired(FlagTotals)
 	_ = cmd.MarkFlagRequired(FlagParts)
 	flags.AddTxFlagsToCmd(cmd)
@@ -161,19 +157,6 @@ func ParseReport(cdc codec.JSONCodec, operator, totalsJSON string, partsJSON []s
 		return nil, err
 	}
 	return msg, nil
-}
-
-// ParseStorageRoot reads --storage-root: empty, or 32 bytes in hex.
-func ParseStorageRoot(s string) ([]byte, error) {
-	s = strings.TrimPrefix(strings.TrimSpace(s), "0x")
-	if s == "" {
-		return nil, nil
-	}
-	root, err := hex.DecodeString(s)
-	if err != nil || len(root) != types.LeafSize {
-		return nil, fmt.Errorf("--%s %q: want %d bytes in hex (%d hex digits)", FlagStorageRoot, s, types.LeafSize, 2*types.LeafSize)
-	}
-	return root, nil
 }
 
 // simulateThenBroadcast runs the tx once against the chain before signing it. CheckTx

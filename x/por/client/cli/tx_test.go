@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"strings"
 	"testing"
 
 	gogoproto "github.com/cosmos/gogoproto/proto"
@@ -53,23 +52,6 @@ func TestParseReport(t *testing.T) {
 			_, err := cli.ParseReport(cdc, "aegis1op", tc.totals, tc.parts)
 			require.ErrorContains(t, err, tc.err)
 		})
-	}
-}
-
-func TestParseStorageRoot(t *testing.T) {
-	root := strings.Repeat("ab", 32)
-	for _, tc := range []struct {
-		in   string
-		want int
-		ok   bool
-	}{{"", 0, true}, {root, 32, true}, {"0x" + root, 32, true}, {root[:62], 0, false}, {"zz" + root[2:], 0, false}} {
-		got, err := cli.ParseStorageRoot(tc.in)
-		if !tc.ok {
-			require.Error(t, err, tc.in)
-			continue
-		}
-		require.NoError(t, err, tc.in)
-		require.Len(t, got, tc.want)
 	}
 }
 

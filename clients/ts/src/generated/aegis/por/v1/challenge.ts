@@ -6,14 +6,17 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { NodeRole, nodeRoleFromJSON, nodeRoleToJSON } from "./por";
+import { Dataset, NodeRole, nodeRoleFromJSON, nodeRoleToJSON, StorageProofParams } from "./por";
 
 /** ChallengeKind is what a challenge asks for. */
 export enum ChallengeKind {
   CHALLENGE_KIND_UNSPECIFIED = 0,
   /** CHALLENGE_KIND_LIVENESS - LIVENESS: an answer signed by the operator (or its hot key through authz) in time. */
   CHALLENGE_KIND_LIVENESS = 1,
-  /** CHALLENGE_KIND_STORAGE - STORAGE: the named leaves of the node's committed dataset with their Merkle paths. */
+  /**
+   * CHALLENGE_KIND_STORAGE - STORAGE: a scan of the pair's committed dataset (x/por/post): K2 labels that pass
+   * for one nonce under the challenge value.
+   */
   CHALLENGE_KIND_STORAGE = 2,
   UNRECOGNIZED = -1,
 }
@@ -62,6 +65,11 @@ export enum ChallengeStatus {
    * (challenge.spread_blocks), unknown in advance.
    */
   CHALLENGE_STATUS_SCHEDULED = 4,
+  /**
+   * CHALLENGE_STATUS_FAILED - FAILED: a storage proof whose rechecked labels were not all the dataset's: the
+   * report's eff is forfeited and storage_slash_fraction of the stake slashed.
+   */
+  CHALLENGE_STATUS_FAILED = 5,
   UNRECOGNIZED = -1,
 }
 
@@ -82,6 +90,9 @@ export function challengeStatusFromJSON(object: any): ChallengeStatus {
     case 4:
     case "CHALLENGE_STATUS_SCHEDULED":
       return ChallengeStatus.CHALLENGE_STATUS_SCHEDULED;
+    case 5:
+    case "CHALLENGE_STATUS_FAILED":
+      return ChallengeStatus.CHALLENGE_STATUS_FAILED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -101,6 +112,8 @@ export function challengeStatusToJSON(object: ChallengeStatus): string {
       return "CHALLENGE_STATUS_MISSED";
     case ChallengeStatus.CHALLENGE_STATUS_SCHEDULED:
       return "CHALLENGE_STATUS_SCHEDULED";
+    case ChallengeStatus.CHALLENGE_STATUS_FAILED:
+      return "CHALLENGE_STATUS_FAILED";
     case ChallengeStatus.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -122,12 +135,19 @@ export interface Challenge {
   issuedHeight: bigint;
   /** deadline_height is the last height at which an answer is accepted. */
   deadlineHeight: bigint;
-  /** storage_root and dataset_leaves are the commitment the report made (storage only). */
-  storageRoot: Uint8Array;
-  datasetLeaves: bigint;
-  /** leaves are the dataset indexes the answer must open (storage only). */
-  leaves: bigint[];
-  leafWork: number;
+  /** dataset is the commitment the challenged report made (storage only). */
+  dataset:
+    | Dataset
+    | undefined;
+  /** storage is the proof sizes in force at sampling (storage only). */
+  storage:
+    | StorageProofParams
+    | undefined;
+  /**
+   * value is the challenge value, drawn from the hash of the block that opened it
+   * (storage only): the scan scores every label under it.
+   */
+  value: Uint8Array;
   resolvedHeight: bigint;
   /**
    * open_height is the height at which the challenge opened (0 while scheduled): the
@@ -135,19 +155,21 @@ export interface Challenge {
    */
   openHeight: bigint;
   /**
-   * answer_window_blocks and leaves_per_challenge are the params in force when the
-   * challenge was sampled: it opens with them whatever governance changes meanwhile.
+   * answer_window_blocks is the window in force when the challenge was sampled: it opens
+   * with it whatever governance changes meanwhile.
    */
   answerWindowBlocks: bigint;
-  leavesPerChallenge: number;
   /** forfeited is what the report had earned at resolution and lost (missed only). */
   forfeited: string;
 }
 
-/** LeafProof opens one dataset leaf: its 32 bytes and the sibling hashes from the leaf up. */
-export interface LeafProof {
-  leaf: Uint8Array;
-  path: Uint8Array[];
+/**
+ * StorageProof answers a storage challenge: a nonce and K2 strictly increasing label
+ * indexes passing for it, packed in ceil(log2(labels)) bits each (x/por/post).
+ */
+export interface StorageProof {
+  nonce: number;
+  indexes: Uint8Array;
 }
 
 /** ChallengeTarget is a (node, role) pair that reported on the logged day. */
@@ -188,14 +210,12 @@ function createBaseChallenge(): Challenge {
     status: 0,
     issuedHeight: 0n,
     deadlineHeight: 0n,
-    storageRoot: new Uint8Array(0),
-    datasetLeaves: 0n,
-    leaves: [],
-    leafWork: 0,
+    dataset: undefined,
+    storage: undefined,
+    value: new Uint8Array(0),
     resolvedHeight: 0n,
     openHeight: 0n,
     answerWindowBlocks: 0n,
-    leavesPerChallenge: 0,
     forfeited: "",
   };
 }
@@ -238,23 +258,14 @@ export const Challenge: MessageFns<Challenge> = {
       }
       writer.uint32(64).int64(message.deadlineHeight);
     }
-    if (message.storageRoot.length !== 0) {
-      writer.uint32(74).bytes(message.storageRoot);
+    if (message.dataset !== undefined) {
+      Dataset.encode(message.dataset, writer.uint32(146).fork()).join();
     }
-    if (message.datasetLeaves !== 0n) {
-      if (BigInt.asUintN(64, message.datasetLeaves) !== message.datasetLeaves) {
-        throw new globalThis.Error("value provided for field message.datasetLeaves of type uint64 too large");
-      }
-      writer.uint32(80).uint64(message.datasetLeaves);
+    if (message.storage !== undefined) {
+      StorageProofParams.encode(message.storage, writer.uint32(154).fork()).join();
     }
-    for (const v of message.leaves) {
-      if (BigInt.asUintN(64, v!) !== v!) {
-        throw new globalThis.Error("value provided for field v! of type uint64 too large");
-      }
-      writer.uint32(88).uint64(v!);
-    }
-    if (message.leafWork !== 0) {
-      writer.uint32(96).uint32(message.leafWork);
+    if (message.value.length !== 0) {
+      writer.uint32(162).bytes(message.value);
     }
     if (message.resolvedHeight !== 0n) {
       if (BigInt.asIntN(64, message.resolvedHeight) !== message.resolvedHeight) {
@@ -273,9 +284,6 @@ export const Challenge: MessageFns<Challenge> = {
         throw new globalThis.Error("value provided for field message.answerWindowBlocks of type uint64 too large");
       }
       writer.uint32(128).uint64(message.answerWindowBlocks);
-    }
-    if (message.leavesPerChallenge !== 0) {
-      writer.uint32(136).uint32(message.leavesPerChallenge);
     }
     if (message.forfeited !== "") {
       writer.uint32(114).string(message.forfeited);
@@ -360,46 +368,28 @@ export const Challenge: MessageFns<Challenge> = {
             message.deadlineHeight = reader.int64() as bigint;
             continue;
           }
-          case 9: {
-            if (tag !== 74) {
+          case 18: {
+            if (tag !== 146) {
               break;
             }
 
-            message.storageRoot = reader.bytes();
+            message.dataset = Dataset.decode(reader, reader.uint32());
             continue;
           }
-          case 10: {
-            if (tag !== 80) {
+          case 19: {
+            if (tag !== 154) {
               break;
             }
 
-            message.datasetLeaves = reader.uint64() as bigint;
+            message.storage = StorageProofParams.decode(reader, reader.uint32());
             continue;
           }
-          case 11: {
-            if (tag === 88) {
-              message.leaves.push(reader.uint64() as bigint);
-
-              continue;
-            }
-
-            if (tag === 90) {
-              const end2 = reader.uint32() + reader.pos;
-              while (reader.pos < end2) {
-                message.leaves.push(reader.uint64() as bigint);
-              }
-
-              continue;
-            }
-
-            break;
-          }
-          case 12: {
-            if (tag !== 96) {
+          case 20: {
+            if (tag !== 162) {
               break;
             }
 
-            message.leafWork = reader.uint32();
+            message.value = reader.bytes();
             continue;
           }
           case 13: {
@@ -424,14 +414,6 @@ export const Challenge: MessageFns<Challenge> = {
             }
 
             message.answerWindowBlocks = reader.uint64() as bigint;
-            continue;
-          }
-          case 17: {
-            if (tag !== 136) {
-              break;
-            }
-
-            message.leavesPerChallenge = reader.uint32();
             continue;
           }
           case 14: {
@@ -472,24 +454,9 @@ export const Challenge: MessageFns<Challenge> = {
         : isSet(object.deadline_height)
         ? BigInt(object.deadline_height)
         : 0n,
-      storageRoot: isSet(object.storageRoot)
-        ? bytesFromBase64(object.storageRoot)
-        : isSet(object.storage_root)
-        ? bytesFromBase64(object.storage_root)
-        : new Uint8Array(0),
-      datasetLeaves: isSet(object.datasetLeaves)
-        ? BigInt(object.datasetLeaves)
-        : isSet(object.dataset_leaves)
-        ? BigInt(object.dataset_leaves)
-        : 0n,
-      leaves: globalThis.Array.isArray(object?.leaves)
-        ? object.leaves.map((e: any) => BigInt(e))
-        : [],
-      leafWork: isSet(object.leafWork)
-        ? globalThis.Number(object.leafWork)
-        : isSet(object.leaf_work)
-        ? globalThis.Number(object.leaf_work)
-        : 0,
+      dataset: isSet(object.dataset) ? Dataset.fromJSON(object.dataset) : undefined,
+      storage: isSet(object.storage) ? StorageProofParams.fromJSON(object.storage) : undefined,
+      value: isSet(object.value) ? bytesFromBase64(object.value) : new Uint8Array(0),
       resolvedHeight: isSet(object.resolvedHeight)
         ? BigInt(object.resolvedHeight)
         : isSet(object.resolved_height)
@@ -505,11 +472,6 @@ export const Challenge: MessageFns<Challenge> = {
         : isSet(object.answer_window_blocks)
         ? BigInt(object.answer_window_blocks)
         : 0n,
-      leavesPerChallenge: isSet(object.leavesPerChallenge)
-        ? globalThis.Number(object.leavesPerChallenge)
-        : isSet(object.leaves_per_challenge)
-        ? globalThis.Number(object.leaves_per_challenge)
-        : 0,
       forfeited: isSet(object.forfeited) ? globalThis.String(object.forfeited) : "",
     };
   },
@@ -540,17 +502,14 @@ export const Challenge: MessageFns<Challenge> = {
     if (message.deadlineHeight !== 0n) {
       obj.deadlineHeight = message.deadlineHeight.toString();
     }
-    if (message.storageRoot.length !== 0) {
-      obj.storageRoot = base64FromBytes(message.storageRoot);
+    if (message.dataset !== undefined) {
+      obj.dataset = Dataset.toJSON(message.dataset);
     }
-    if (message.datasetLeaves !== 0n) {
-      obj.datasetLeaves = message.datasetLeaves.toString();
+    if (message.storage !== undefined) {
+      obj.storage = StorageProofParams.toJSON(message.storage);
     }
-    if (message.leaves?.length) {
-      obj.leaves = message.leaves.map((e) => e.toString());
-    }
-    if (message.leafWork !== 0) {
-      obj.leafWork = Math.round(message.leafWork);
+    if (message.value.length !== 0) {
+      obj.value = base64FromBytes(message.value);
     }
     if (message.resolvedHeight !== 0n) {
       obj.resolvedHeight = message.resolvedHeight.toString();
@@ -560,9 +519,6 @@ export const Challenge: MessageFns<Challenge> = {
     }
     if (message.answerWindowBlocks !== 0n) {
       obj.answerWindowBlocks = message.answerWindowBlocks.toString();
-    }
-    if (message.leavesPerChallenge !== 0) {
-      obj.leavesPerChallenge = Math.round(message.leavesPerChallenge);
     }
     if (message.forfeited !== "") {
       obj.forfeited = message.forfeited;
@@ -587,12 +543,13 @@ export const Challenge: MessageFns<Challenge> = {
     message.deadlineHeight = (object.deadlineHeight !== undefined && object.deadlineHeight !== null)
       ? BigInt(object.deadlineHeight)
       : 0n;
-    message.storageRoot = object.storageRoot ?? new Uint8Array(0);
-    message.datasetLeaves = (object.datasetLeaves !== undefined && object.datasetLeaves !== null)
-      ? BigInt(object.datasetLeaves)
-      : 0n;
-    message.leaves = object.leaves?.map((e) => BigInt(e)) || [];
-    message.leafWork = object.leafWork ?? 0;
+    message.dataset = (object.dataset !== undefined && object.dataset !== null)
+      ? Dataset.fromPartial(object.dataset)
+      : undefined;
+    message.storage = (object.storage !== undefined && object.storage !== null)
+      ? StorageProofParams.fromPartial(object.storage)
+      : undefined;
+    message.value = object.value ?? new Uint8Array(0);
     message.resolvedHeight = (object.resolvedHeight !== undefined && object.resolvedHeight !== null)
       ? BigInt(object.resolvedHeight)
       : 0n;
@@ -602,28 +559,27 @@ export const Challenge: MessageFns<Challenge> = {
     message.answerWindowBlocks = (object.answerWindowBlocks !== undefined && object.answerWindowBlocks !== null)
       ? BigInt(object.answerWindowBlocks)
       : 0n;
-    message.leavesPerChallenge = object.leavesPerChallenge ?? 0;
     message.forfeited = object.forfeited ?? "";
     return message;
   },
 };
 
-function createBaseLeafProof(): LeafProof {
-  return { leaf: new Uint8Array(0), path: [] };
+function createBaseStorageProof(): StorageProof {
+  return { nonce: 0, indexes: new Uint8Array(0) };
 }
 
-export const LeafProof: MessageFns<LeafProof> = {
-  encode(message: LeafProof, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.leaf.length !== 0) {
-      writer.uint32(10).bytes(message.leaf);
+export const StorageProof: MessageFns<StorageProof> = {
+  encode(message: StorageProof, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.nonce !== 0) {
+      writer.uint32(8).uint32(message.nonce);
     }
-    for (const v of message.path) {
-      writer.uint32(18).bytes(v!);
+    if (message.indexes.length !== 0) {
+      writer.uint32(18).bytes(message.indexes);
     }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): LeafProof {
+  decode(input: BinaryReader | Uint8Array, length?: number): StorageProof {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -632,16 +588,16 @@ export const LeafProof: MessageFns<LeafProof> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseLeafProof();
+      const message = createBaseStorageProof();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
           case 1: {
-            if (tag !== 10) {
+            if (tag !== 8) {
               break;
             }
 
-            message.leaf = reader.bytes();
+            message.nonce = reader.uint32();
             continue;
           }
           case 2: {
@@ -649,7 +605,7 @@ export const LeafProof: MessageFns<LeafProof> = {
               break;
             }
 
-            message.path.push(reader.bytes());
+            message.indexes = reader.bytes();
             continue;
           }
         }
@@ -664,31 +620,31 @@ export const LeafProof: MessageFns<LeafProof> = {
     }
   },
 
-  fromJSON(object: any): LeafProof {
+  fromJSON(object: any): StorageProof {
     return {
-      leaf: isSet(object.leaf) ? bytesFromBase64(object.leaf) : new Uint8Array(0),
-      path: globalThis.Array.isArray(object?.path) ? object.path.map((e: any) => bytesFromBase64(e)) : [],
+      nonce: isSet(object.nonce) ? globalThis.Number(object.nonce) : 0,
+      indexes: isSet(object.indexes) ? bytesFromBase64(object.indexes) : new Uint8Array(0),
     };
   },
 
-  toJSON(message: LeafProof): unknown {
+  toJSON(message: StorageProof): unknown {
     const obj: any = {};
-    if (message.leaf.length !== 0) {
-      obj.leaf = base64FromBytes(message.leaf);
+    if (message.nonce !== 0) {
+      obj.nonce = Math.round(message.nonce);
     }
-    if (message.path?.length) {
-      obj.path = message.path.map((e) => base64FromBytes(e));
+    if (message.indexes.length !== 0) {
+      obj.indexes = base64FromBytes(message.indexes);
     }
     return obj;
   },
 
-  create(base?: DeepPartial<LeafProof>): LeafProof {
-    return LeafProof.fromPartial(base ?? {});
+  create(base?: DeepPartial<StorageProof>): StorageProof {
+    return StorageProof.fromPartial(base ?? {});
   },
-  fromPartial(object: DeepPartial<LeafProof>): LeafProof {
-    const message = createBaseLeafProof();
-    message.leaf = object.leaf ?? new Uint8Array(0);
-    message.path = object.path?.map((e) => e) || [];
+  fromPartial(object: DeepPartial<StorageProof>): StorageProof {
+    const message = createBaseStorageProof();
+    message.nonce = object.nonce ?? 0;
+    message.indexes = object.indexes ?? new Uint8Array(0);
     return message;
   },
 };

@@ -133,7 +133,21 @@ export interface EventChallengeIssued {
   day: bigint;
   kind: ChallengeKind;
   deadlineHeight: bigint;
-  leaves: bigint[];
+  /** value is a storage challenge's challenge value; labels the dataset size. */
+  value: Uint8Array;
+  labels: bigint;
+}
+
+/** EventChallengeFailed: a storage proof's rechecked labels were not all the dataset's. */
+export interface EventChallengeFailed {
+  id: bigint;
+  operator: string;
+  role: NodeRole;
+  day: bigint;
+  /** rechecked and wrong count the labels the chain recomputed and those that did not pass. */
+  rechecked: number;
+  wrong: number;
+  forfeited: string;
 }
 
 export interface EventChallengePassed {
@@ -1957,7 +1971,7 @@ export const EventChallengesSampled: MessageFns<EventChallengesSampled> = {
 };
 
 function createBaseEventChallengeIssued(): EventChallengeIssued {
-  return { id: 0n, operator: "", role: 0, day: 0n, kind: 0, deadlineHeight: 0n, leaves: [] };
+  return { id: 0n, operator: "", role: 0, day: 0n, kind: 0, deadlineHeight: 0n, value: new Uint8Array(0), labels: 0n };
 }
 
 export const EventChallengeIssued: MessageFns<EventChallengeIssued> = {
@@ -1989,15 +2003,14 @@ export const EventChallengeIssued: MessageFns<EventChallengeIssued> = {
       }
       writer.uint32(48).int64(message.deadlineHeight);
     }
-    if (message.leaves.length !== 0) {
-      writer.uint32(58).fork();
-      for (const v of message.leaves) {
-        if (BigInt.asUintN(64, v) !== v) {
-          throw new globalThis.Error("a value provided in array field leaves of type uint64 is too large");
-        }
-        writer.uint64(v);
+    if (message.value.length !== 0) {
+      writer.uint32(66).bytes(message.value);
+    }
+    if (message.labels !== 0n) {
+      if (BigInt.asUintN(64, message.labels) !== message.labels) {
+        throw new globalThis.Error("value provided for field message.labels of type uint64 too large");
       }
-      writer.join();
+      writer.uint32(72).uint64(message.labels);
     }
     return writer;
   },
@@ -2063,23 +2076,21 @@ export const EventChallengeIssued: MessageFns<EventChallengeIssued> = {
             message.deadlineHeight = reader.int64() as bigint;
             continue;
           }
-          case 7: {
-            if (tag === 56) {
-              message.leaves.push(reader.uint64() as bigint);
-
-              continue;
+          case 8: {
+            if (tag !== 66) {
+              break;
             }
 
-            if (tag === 58) {
-              const end2 = reader.uint32() + reader.pos;
-              while (reader.pos < end2) {
-                message.leaves.push(reader.uint64() as bigint);
-              }
-
-              continue;
+            message.value = reader.bytes();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
             }
 
-            break;
+            message.labels = reader.uint64() as bigint;
+            continue;
           }
         }
         if ((tag & 7) === 4 || tag === 0) {
@@ -2105,7 +2116,8 @@ export const EventChallengeIssued: MessageFns<EventChallengeIssued> = {
         : isSet(object.deadline_height)
         ? BigInt(object.deadline_height)
         : 0n,
-      leaves: globalThis.Array.isArray(object?.leaves) ? object.leaves.map((e: any) => BigInt(e)) : [],
+      value: isSet(object.value) ? bytesFromBase64(object.value) : new Uint8Array(0),
+      labels: isSet(object.labels) ? BigInt(object.labels) : 0n,
     };
   },
 
@@ -2129,8 +2141,11 @@ export const EventChallengeIssued: MessageFns<EventChallengeIssued> = {
     if (message.deadlineHeight !== 0n) {
       obj.deadlineHeight = message.deadlineHeight.toString();
     }
-    if (message.leaves?.length) {
-      obj.leaves = message.leaves.map((e) => e.toString());
+    if (message.value.length !== 0) {
+      obj.value = base64FromBytes(message.value);
+    }
+    if (message.labels !== 0n) {
+      obj.labels = message.labels.toString();
     }
     return obj;
   },
@@ -2148,7 +2163,179 @@ export const EventChallengeIssued: MessageFns<EventChallengeIssued> = {
     message.deadlineHeight = (object.deadlineHeight !== undefined && object.deadlineHeight !== null)
       ? BigInt(object.deadlineHeight)
       : 0n;
-    message.leaves = object.leaves?.map((e) => BigInt(e)) || [];
+    message.value = object.value ?? new Uint8Array(0);
+    message.labels = (object.labels !== undefined && object.labels !== null) ? BigInt(object.labels) : 0n;
+    return message;
+  },
+};
+
+function createBaseEventChallengeFailed(): EventChallengeFailed {
+  return { id: 0n, operator: "", role: 0, day: 0n, rechecked: 0, wrong: 0, forfeited: "" };
+}
+
+export const EventChallengeFailed: MessageFns<EventChallengeFailed> = {
+  encode(message: EventChallengeFailed, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0n) {
+      if (BigInt.asUintN(64, message.id) !== message.id) {
+        throw new globalThis.Error("value provided for field message.id of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.id);
+    }
+    if (message.operator !== "") {
+      writer.uint32(18).string(message.operator);
+    }
+    if (message.role !== 0) {
+      writer.uint32(24).int32(message.role);
+    }
+    if (message.day !== 0n) {
+      if (BigInt.asUintN(64, message.day) !== message.day) {
+        throw new globalThis.Error("value provided for field message.day of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.day);
+    }
+    if (message.rechecked !== 0) {
+      writer.uint32(40).uint32(message.rechecked);
+    }
+    if (message.wrong !== 0) {
+      writer.uint32(48).uint32(message.wrong);
+    }
+    if (message.forfeited !== "") {
+      writer.uint32(58).string(message.forfeited);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EventChallengeFailed {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEventChallengeFailed();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.role = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.day = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.rechecked = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.wrong = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.forfeited = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EventChallengeFailed {
+    return {
+      id: isSet(object.id) ? BigInt(object.id) : 0n,
+      operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+      role: isSet(object.role) ? nodeRoleFromJSON(object.role) : 0,
+      day: isSet(object.day) ? BigInt(object.day) : 0n,
+      rechecked: isSet(object.rechecked) ? globalThis.Number(object.rechecked) : 0,
+      wrong: isSet(object.wrong) ? globalThis.Number(object.wrong) : 0,
+      forfeited: isSet(object.forfeited) ? globalThis.String(object.forfeited) : "",
+    };
+  },
+
+  toJSON(message: EventChallengeFailed): unknown {
+    const obj: any = {};
+    if (message.id !== 0n) {
+      obj.id = message.id.toString();
+    }
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    if (message.role !== 0) {
+      obj.role = nodeRoleToJSON(message.role);
+    }
+    if (message.day !== 0n) {
+      obj.day = message.day.toString();
+    }
+    if (message.rechecked !== 0) {
+      obj.rechecked = Math.round(message.rechecked);
+    }
+    if (message.wrong !== 0) {
+      obj.wrong = Math.round(message.wrong);
+    }
+    if (message.forfeited !== "") {
+      obj.forfeited = message.forfeited;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EventChallengeFailed>): EventChallengeFailed {
+    return EventChallengeFailed.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EventChallengeFailed>): EventChallengeFailed {
+    const message = createBaseEventChallengeFailed();
+    message.id = (object.id !== undefined && object.id !== null) ? BigInt(object.id) : 0n;
+    message.operator = object.operator ?? "";
+    message.role = object.role ?? 0;
+    message.day = (object.day !== undefined && object.day !== null) ? BigInt(object.day) : 0n;
+    message.rechecked = object.rechecked ?? 0;
+    message.wrong = object.wrong ?? 0;
+    message.forfeited = object.forfeited ?? "";
     return message;
   },
 };

@@ -8,6 +8,7 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Challenge, ChallengeDay, ChallengeTarget, ReportLog } from "./challenge";
 import {
+  Dataset,
   DayTick,
   Node,
   NodeRole,
@@ -53,6 +54,15 @@ export interface GenesisState {
   openingDay: bigint;
   /** prune_cursor is the lowest challenge id the receipt pruning has not passed yet. */
   pruneCursor: bigint;
+  /** datasets are the storage commitments of the pairs' latest reports. */
+  datasets: GenesisDataset[];
+}
+
+/** GenesisDataset is a pair's Dataset with its key. */
+export interface GenesisDataset {
+  operator: string;
+  role: NodeRole;
+  dataset: Dataset | undefined;
 }
 
 /** GenesisRoleDelta is a scheduled RoleDelta with its key. */
@@ -83,6 +93,7 @@ function createBaseGenesisState(): GenesisState {
     nextChallengeId: 0n,
     openingDay: 0n,
     pruneCursor: 0n,
+    datasets: [],
   };
 }
 
@@ -159,6 +170,9 @@ export const GenesisState: MessageFns<GenesisState> = {
         throw new globalThis.Error("value provided for field message.pruneCursor of type uint64 too large");
       }
       writer.uint32(152).uint64(message.pruneCursor);
+    }
+    for (const v of message.datasets) {
+      GenesisDataset.encode(v!, writer.uint32(162).fork()).join();
     }
     return writer;
   },
@@ -328,6 +342,14 @@ export const GenesisState: MessageFns<GenesisState> = {
             message.pruneCursor = reader.uint64() as bigint;
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.datasets.push(GenesisDataset.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -415,6 +437,9 @@ export const GenesisState: MessageFns<GenesisState> = {
         : isSet(object.prune_cursor)
         ? BigInt(object.prune_cursor)
         : 0n,
+      datasets: globalThis.Array.isArray(object?.datasets)
+        ? object.datasets.map((e: any) => GenesisDataset.fromJSON(e))
+        : [],
     };
   },
 
@@ -477,6 +502,9 @@ export const GenesisState: MessageFns<GenesisState> = {
     if (message.pruneCursor !== 0n) {
       obj.pruneCursor = message.pruneCursor.toString();
     }
+    if (message.datasets?.length) {
+      obj.datasets = message.datasets.map((e) => GenesisDataset.toJSON(e));
+    }
     return obj;
   },
 
@@ -518,6 +546,110 @@ export const GenesisState: MessageFns<GenesisState> = {
     message.pruneCursor = (object.pruneCursor !== undefined && object.pruneCursor !== null)
       ? BigInt(object.pruneCursor)
       : 0n;
+    message.datasets = object.datasets?.map((e) => GenesisDataset.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGenesisDataset(): GenesisDataset {
+  return { operator: "", role: 0, dataset: undefined };
+}
+
+export const GenesisDataset: MessageFns<GenesisDataset> = {
+  encode(message: GenesisDataset, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operator !== "") {
+      writer.uint32(10).string(message.operator);
+    }
+    if (message.role !== 0) {
+      writer.uint32(16).int32(message.role);
+    }
+    if (message.dataset !== undefined) {
+      Dataset.encode(message.dataset, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GenesisDataset {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGenesisDataset();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.role = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.dataset = Dataset.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GenesisDataset {
+    return {
+      operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+      role: isSet(object.role) ? nodeRoleFromJSON(object.role) : 0,
+      dataset: isSet(object.dataset) ? Dataset.fromJSON(object.dataset) : undefined,
+    };
+  },
+
+  toJSON(message: GenesisDataset): unknown {
+    const obj: any = {};
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    if (message.role !== 0) {
+      obj.role = nodeRoleToJSON(message.role);
+    }
+    if (message.dataset !== undefined) {
+      obj.dataset = Dataset.toJSON(message.dataset);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GenesisDataset>): GenesisDataset {
+    return GenesisDataset.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GenesisDataset>): GenesisDataset {
+    const message = createBaseGenesisDataset();
+    message.operator = object.operator ?? "";
+    message.role = object.role ?? 0;
+    message.dataset = (object.dataset !== undefined && object.dataset !== null)
+      ? Dataset.fromPartial(object.dataset)
+      : undefined;
     return message;
   },
 };

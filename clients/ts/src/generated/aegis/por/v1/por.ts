@@ -117,15 +117,6 @@ export interface ChallengeParams {
   challengesPerDay: number;
   /** answer_window_blocks is how many blocks after the challenge an answer is accepted. */
   answerWindowBlocks: bigint;
-  /** leaves_per_challenge is how many dataset leaves a storage challenge names. */
-  leavesPerChallenge: number;
-  /** leaf_work is the SHA-256 iterations that derive one dataset leaf. */
-  leafWork: number;
-  /**
-   * leaves_per_storage_unit sizes a node's dataset: its declared storage times this, in
-   * 32-byte leaves.
-   */
-  leavesPerStorageUnit: bigint;
   /**
    * A node that misses slash_failures challenges within failure_window_days days is
    * slashed slash_fraction of its stake (license-backed stake included).
@@ -145,6 +136,61 @@ export interface ChallengeParams {
    * their report day (0: forever); older ones are pruned, a bounded number per block.
    */
   receiptDays: number;
+  /**
+   * storage sizes the storage proofs (x/por/post): what a pair that declares storage
+   * proves when challenged.
+   */
+  storage:
+    | StorageProofParams
+    | undefined;
+  /**
+   * storage_slash_fraction of the node's stake is slashed by a failed storage proof, in
+   * [0, 1] (0: no slash).
+   */
+  storageSlashFraction: string;
+}
+
+/** StorageProofParams size the scan-based storage proof (x/por/post, docs/verification.md). */
+export interface StorageProofParams {
+  /**
+   * labels_per_storage_unit sizes a pair's dataset: the role's declared storage times
+   * this, in labels of 16 bytes.
+   */
+  labelsPerStorageUnit: bigint;
+  /** label_scrypt_n is scrypt's cost N of one label (r = 1, p = 1: 128·N bytes of memory). */
+  labelScryptN: number;
+  /** k1 is how many labels pass a nonce on average; k2 how many a proof lists. */
+  k1: number;
+  k2: number;
+  /** nonces is how many nonces one scan may try. */
+  nonces: number;
+  /** rechecks is how many of a proof's labels the chain recomputes. */
+  rechecks: number;
+  /**
+   * scan_bytes_per_block is how much of its dataset an honest node reads in a block (200
+   * MiB/s times the block time): a storage challenge's window is the larger of
+   * answer_window_blocks and twice the blocks its dataset's scan takes, so a node of any
+   * size scans in at most half of it.
+   */
+  scanBytesPerBlock: bigint;
+}
+
+/**
+ * Dataset is what a pair's latest report committed to: the labels of
+ * seed(operator, role, nonce), label_scrypt_n and labels as in force then.
+ */
+export interface Dataset {
+  nonce: bigint;
+  labels: bigint;
+  labelScryptN: number;
+  /** day is the day of the report that committed it. */
+  day: bigint;
+}
+
+/** RoleDataset is one role's dataset of a node. */
+export interface RoleDataset {
+  role: NodeRole;
+  dataset: Dataset | undefined;
 }
 
 /** Resources are a report's resource units. */
@@ -175,19 +221,11 @@ export interface Node {
   /** last_report_totals are the container totals of the latest report. */
   lastReportTotals: Resources | undefined;
   registeredDay: bigint;
-  /** storage_root commits the node's dataset of dataset_leaves leaves (latest report). */
-  storageRoot: Uint8Array;
-  datasetLeaves: bigint;
   /** challenges_passed and challenges_missed count the node's resolved challenges. */
   challengesPassed: bigint;
   challengesMissed: bigint;
   /** recent_misses are the report days of misses inside the failure window, oldest first. */
   recentMisses: bigint[];
-  /**
-   * dataset_leaf_work is the leaf_work the committed dataset was derived with: a challenge
-   * asks for the dataset as committed, whatever the params became since.
-   */
-  datasetLeafWork: number;
   /**
    * reporter is the node's hot key (empty: none): it may sign MsgSubmitReport,
    * MsgAnswerChallenge and MsgClaimRewards for the node directly, naming itself as their
@@ -810,14 +848,13 @@ function createBaseChallengeParams(): ChallengeParams {
   return {
     challengesPerDay: 0,
     answerWindowBlocks: 0n,
-    leavesPerChallenge: 0,
-    leafWork: 0,
-    leavesPerStorageUnit: 0n,
     slashFailures: 0,
     failureWindowDays: 0,
     slashFraction: "",
     spreadBlocks: 0n,
     receiptDays: 0,
+    storage: undefined,
+    storageSlashFraction: "",
   };
 }
 
@@ -831,18 +868,6 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
         throw new globalThis.Error("value provided for field message.answerWindowBlocks of type uint64 too large");
       }
       writer.uint32(16).uint64(message.answerWindowBlocks);
-    }
-    if (message.leavesPerChallenge !== 0) {
-      writer.uint32(24).uint32(message.leavesPerChallenge);
-    }
-    if (message.leafWork !== 0) {
-      writer.uint32(32).uint32(message.leafWork);
-    }
-    if (message.leavesPerStorageUnit !== 0n) {
-      if (BigInt.asUintN(64, message.leavesPerStorageUnit) !== message.leavesPerStorageUnit) {
-        throw new globalThis.Error("value provided for field message.leavesPerStorageUnit of type uint64 too large");
-      }
-      writer.uint32(40).uint64(message.leavesPerStorageUnit);
     }
     if (message.slashFailures !== 0) {
       writer.uint32(48).uint32(message.slashFailures);
@@ -861,6 +886,12 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
     }
     if (message.receiptDays !== 0) {
       writer.uint32(80).uint32(message.receiptDays);
+    }
+    if (message.storage !== undefined) {
+      StorageProofParams.encode(message.storage, writer.uint32(90).fork()).join();
+    }
+    if (message.storageSlashFraction !== "") {
+      writer.uint32(98).string(message.storageSlashFraction);
     }
     return writer;
   },
@@ -892,30 +923,6 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
             }
 
             message.answerWindowBlocks = reader.uint64() as bigint;
-            continue;
-          }
-          case 3: {
-            if (tag !== 24) {
-              break;
-            }
-
-            message.leavesPerChallenge = reader.uint32();
-            continue;
-          }
-          case 4: {
-            if (tag !== 32) {
-              break;
-            }
-
-            message.leafWork = reader.uint32();
-            continue;
-          }
-          case 5: {
-            if (tag !== 40) {
-              break;
-            }
-
-            message.leavesPerStorageUnit = reader.uint64() as bigint;
             continue;
           }
           case 6: {
@@ -958,6 +965,22 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
             message.receiptDays = reader.uint32();
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.storage = StorageProofParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.storageSlashFraction = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -981,21 +1004,6 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
         ? BigInt(object.answerWindowBlocks)
         : isSet(object.answer_window_blocks)
         ? BigInt(object.answer_window_blocks)
-        : 0n,
-      leavesPerChallenge: isSet(object.leavesPerChallenge)
-        ? globalThis.Number(object.leavesPerChallenge)
-        : isSet(object.leaves_per_challenge)
-        ? globalThis.Number(object.leaves_per_challenge)
-        : 0,
-      leafWork: isSet(object.leafWork)
-        ? globalThis.Number(object.leafWork)
-        : isSet(object.leaf_work)
-        ? globalThis.Number(object.leaf_work)
-        : 0,
-      leavesPerStorageUnit: isSet(object.leavesPerStorageUnit)
-        ? BigInt(object.leavesPerStorageUnit)
-        : isSet(object.leaves_per_storage_unit)
-        ? BigInt(object.leaves_per_storage_unit)
         : 0n,
       slashFailures: isSet(object.slashFailures)
         ? globalThis.Number(object.slashFailures)
@@ -1022,6 +1030,12 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
         : isSet(object.receipt_days)
         ? globalThis.Number(object.receipt_days)
         : 0,
+      storage: isSet(object.storage) ? StorageProofParams.fromJSON(object.storage) : undefined,
+      storageSlashFraction: isSet(object.storageSlashFraction)
+        ? globalThis.String(object.storageSlashFraction)
+        : isSet(object.storage_slash_fraction)
+        ? globalThis.String(object.storage_slash_fraction)
+        : "",
     };
   },
 
@@ -1032,15 +1046,6 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
     }
     if (message.answerWindowBlocks !== 0n) {
       obj.answerWindowBlocks = message.answerWindowBlocks.toString();
-    }
-    if (message.leavesPerChallenge !== 0) {
-      obj.leavesPerChallenge = Math.round(message.leavesPerChallenge);
-    }
-    if (message.leafWork !== 0) {
-      obj.leafWork = Math.round(message.leafWork);
-    }
-    if (message.leavesPerStorageUnit !== 0n) {
-      obj.leavesPerStorageUnit = message.leavesPerStorageUnit.toString();
     }
     if (message.slashFailures !== 0) {
       obj.slashFailures = Math.round(message.slashFailures);
@@ -1057,6 +1062,12 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
     if (message.receiptDays !== 0) {
       obj.receiptDays = Math.round(message.receiptDays);
     }
+    if (message.storage !== undefined) {
+      obj.storage = StorageProofParams.toJSON(message.storage);
+    }
+    if (message.storageSlashFraction !== "") {
+      obj.storageSlashFraction = message.storageSlashFraction;
+    }
     return obj;
   },
 
@@ -1069,11 +1080,6 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
     message.answerWindowBlocks = (object.answerWindowBlocks !== undefined && object.answerWindowBlocks !== null)
       ? BigInt(object.answerWindowBlocks)
       : 0n;
-    message.leavesPerChallenge = object.leavesPerChallenge ?? 0;
-    message.leafWork = object.leafWork ?? 0;
-    message.leavesPerStorageUnit = (object.leavesPerStorageUnit !== undefined && object.leavesPerStorageUnit !== null)
-      ? BigInt(object.leavesPerStorageUnit)
-      : 0n;
     message.slashFailures = object.slashFailures ?? 0;
     message.failureWindowDays = object.failureWindowDays ?? 0;
     message.slashFraction = object.slashFraction ?? "";
@@ -1081,6 +1087,414 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
       ? BigInt(object.spreadBlocks)
       : 0n;
     message.receiptDays = object.receiptDays ?? 0;
+    message.storage = (object.storage !== undefined && object.storage !== null)
+      ? StorageProofParams.fromPartial(object.storage)
+      : undefined;
+    message.storageSlashFraction = object.storageSlashFraction ?? "";
+    return message;
+  },
+};
+
+function createBaseStorageProofParams(): StorageProofParams {
+  return { labelsPerStorageUnit: 0n, labelScryptN: 0, k1: 0, k2: 0, nonces: 0, rechecks: 0, scanBytesPerBlock: 0n };
+}
+
+export const StorageProofParams: MessageFns<StorageProofParams> = {
+  encode(message: StorageProofParams, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.labelsPerStorageUnit !== 0n) {
+      if (BigInt.asUintN(64, message.labelsPerStorageUnit) !== message.labelsPerStorageUnit) {
+        throw new globalThis.Error("value provided for field message.labelsPerStorageUnit of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.labelsPerStorageUnit);
+    }
+    if (message.labelScryptN !== 0) {
+      writer.uint32(16).uint32(message.labelScryptN);
+    }
+    if (message.k1 !== 0) {
+      writer.uint32(24).uint32(message.k1);
+    }
+    if (message.k2 !== 0) {
+      writer.uint32(32).uint32(message.k2);
+    }
+    if (message.nonces !== 0) {
+      writer.uint32(40).uint32(message.nonces);
+    }
+    if (message.rechecks !== 0) {
+      writer.uint32(48).uint32(message.rechecks);
+    }
+    if (message.scanBytesPerBlock !== 0n) {
+      if (BigInt.asUintN(64, message.scanBytesPerBlock) !== message.scanBytesPerBlock) {
+        throw new globalThis.Error("value provided for field message.scanBytesPerBlock of type uint64 too large");
+      }
+      writer.uint32(56).uint64(message.scanBytesPerBlock);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StorageProofParams {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStorageProofParams();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.labelsPerStorageUnit = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.labelScryptN = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.k1 = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.k2 = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.nonces = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.rechecks = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.scanBytesPerBlock = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StorageProofParams {
+    return {
+      labelsPerStorageUnit: isSet(object.labelsPerStorageUnit)
+        ? BigInt(object.labelsPerStorageUnit)
+        : isSet(object.labels_per_storage_unit)
+        ? BigInt(object.labels_per_storage_unit)
+        : 0n,
+      labelScryptN: isSet(object.labelScryptN)
+        ? globalThis.Number(object.labelScryptN)
+        : isSet(object.label_scrypt_n)
+        ? globalThis.Number(object.label_scrypt_n)
+        : 0,
+      k1: isSet(object.k1) ? globalThis.Number(object.k1) : 0,
+      k2: isSet(object.k2) ? globalThis.Number(object.k2) : 0,
+      nonces: isSet(object.nonces) ? globalThis.Number(object.nonces) : 0,
+      rechecks: isSet(object.rechecks) ? globalThis.Number(object.rechecks) : 0,
+      scanBytesPerBlock: isSet(object.scanBytesPerBlock)
+        ? BigInt(object.scanBytesPerBlock)
+        : isSet(object.scan_bytes_per_block)
+        ? BigInt(object.scan_bytes_per_block)
+        : 0n,
+    };
+  },
+
+  toJSON(message: StorageProofParams): unknown {
+    const obj: any = {};
+    if (message.labelsPerStorageUnit !== 0n) {
+      obj.labelsPerStorageUnit = message.labelsPerStorageUnit.toString();
+    }
+    if (message.labelScryptN !== 0) {
+      obj.labelScryptN = Math.round(message.labelScryptN);
+    }
+    if (message.k1 !== 0) {
+      obj.k1 = Math.round(message.k1);
+    }
+    if (message.k2 !== 0) {
+      obj.k2 = Math.round(message.k2);
+    }
+    if (message.nonces !== 0) {
+      obj.nonces = Math.round(message.nonces);
+    }
+    if (message.rechecks !== 0) {
+      obj.rechecks = Math.round(message.rechecks);
+    }
+    if (message.scanBytesPerBlock !== 0n) {
+      obj.scanBytesPerBlock = message.scanBytesPerBlock.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<StorageProofParams>): StorageProofParams {
+    return StorageProofParams.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StorageProofParams>): StorageProofParams {
+    const message = createBaseStorageProofParams();
+    message.labelsPerStorageUnit = (object.labelsPerStorageUnit !== undefined && object.labelsPerStorageUnit !== null)
+      ? BigInt(object.labelsPerStorageUnit)
+      : 0n;
+    message.labelScryptN = object.labelScryptN ?? 0;
+    message.k1 = object.k1 ?? 0;
+    message.k2 = object.k2 ?? 0;
+    message.nonces = object.nonces ?? 0;
+    message.rechecks = object.rechecks ?? 0;
+    message.scanBytesPerBlock = (object.scanBytesPerBlock !== undefined && object.scanBytesPerBlock !== null)
+      ? BigInt(object.scanBytesPerBlock)
+      : 0n;
+    return message;
+  },
+};
+
+function createBaseDataset(): Dataset {
+  return { nonce: 0n, labels: 0n, labelScryptN: 0, day: 0n };
+}
+
+export const Dataset: MessageFns<Dataset> = {
+  encode(message: Dataset, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.nonce !== 0n) {
+      if (BigInt.asUintN(64, message.nonce) !== message.nonce) {
+        throw new globalThis.Error("value provided for field message.nonce of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.nonce);
+    }
+    if (message.labels !== 0n) {
+      if (BigInt.asUintN(64, message.labels) !== message.labels) {
+        throw new globalThis.Error("value provided for field message.labels of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.labels);
+    }
+    if (message.labelScryptN !== 0) {
+      writer.uint32(24).uint32(message.labelScryptN);
+    }
+    if (message.day !== 0n) {
+      if (BigInt.asUintN(64, message.day) !== message.day) {
+        throw new globalThis.Error("value provided for field message.day of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.day);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Dataset {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDataset();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.nonce = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.labels = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.labelScryptN = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.day = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Dataset {
+    return {
+      nonce: isSet(object.nonce) ? BigInt(object.nonce) : 0n,
+      labels: isSet(object.labels) ? BigInt(object.labels) : 0n,
+      labelScryptN: isSet(object.labelScryptN)
+        ? globalThis.Number(object.labelScryptN)
+        : isSet(object.label_scrypt_n)
+        ? globalThis.Number(object.label_scrypt_n)
+        : 0,
+      day: isSet(object.day) ? BigInt(object.day) : 0n,
+    };
+  },
+
+  toJSON(message: Dataset): unknown {
+    const obj: any = {};
+    if (message.nonce !== 0n) {
+      obj.nonce = message.nonce.toString();
+    }
+    if (message.labels !== 0n) {
+      obj.labels = message.labels.toString();
+    }
+    if (message.labelScryptN !== 0) {
+      obj.labelScryptN = Math.round(message.labelScryptN);
+    }
+    if (message.day !== 0n) {
+      obj.day = message.day.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<Dataset>): Dataset {
+    return Dataset.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Dataset>): Dataset {
+    const message = createBaseDataset();
+    message.nonce = (object.nonce !== undefined && object.nonce !== null) ? BigInt(object.nonce) : 0n;
+    message.labels = (object.labels !== undefined && object.labels !== null) ? BigInt(object.labels) : 0n;
+    message.labelScryptN = object.labelScryptN ?? 0;
+    message.day = (object.day !== undefined && object.day !== null) ? BigInt(object.day) : 0n;
+    return message;
+  },
+};
+
+function createBaseRoleDataset(): RoleDataset {
+  return { role: 0, dataset: undefined };
+}
+
+export const RoleDataset: MessageFns<RoleDataset> = {
+  encode(message: RoleDataset, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.role !== 0) {
+      writer.uint32(8).int32(message.role);
+    }
+    if (message.dataset !== undefined) {
+      Dataset.encode(message.dataset, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RoleDataset {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRoleDataset();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.role = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.dataset = Dataset.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RoleDataset {
+    return {
+      role: isSet(object.role) ? nodeRoleFromJSON(object.role) : 0,
+      dataset: isSet(object.dataset) ? Dataset.fromJSON(object.dataset) : undefined,
+    };
+  },
+
+  toJSON(message: RoleDataset): unknown {
+    const obj: any = {};
+    if (message.role !== 0) {
+      obj.role = nodeRoleToJSON(message.role);
+    }
+    if (message.dataset !== undefined) {
+      obj.dataset = Dataset.toJSON(message.dataset);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RoleDataset>): RoleDataset {
+    return RoleDataset.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RoleDataset>): RoleDataset {
+    const message = createBaseRoleDataset();
+    message.role = object.role ?? 0;
+    message.dataset = (object.dataset !== undefined && object.dataset !== null)
+      ? Dataset.fromPartial(object.dataset)
+      : undefined;
     return message;
   },
 };
@@ -1292,12 +1706,9 @@ function createBaseNode(): Node {
     lastReportDay: 0n,
     lastReportTotals: undefined,
     registeredDay: 0n,
-    storageRoot: new Uint8Array(0),
-    datasetLeaves: 0n,
     challengesPassed: 0n,
     challengesMissed: 0n,
     recentMisses: [],
-    datasetLeafWork: 0,
     reporter: "",
   };
 }
@@ -1334,15 +1745,6 @@ export const Node: MessageFns<Node> = {
       }
       writer.uint32(64).uint64(message.registeredDay);
     }
-    if (message.storageRoot.length !== 0) {
-      writer.uint32(74).bytes(message.storageRoot);
-    }
-    if (message.datasetLeaves !== 0n) {
-      if (BigInt.asUintN(64, message.datasetLeaves) !== message.datasetLeaves) {
-        throw new globalThis.Error("value provided for field message.datasetLeaves of type uint64 too large");
-      }
-      writer.uint32(80).uint64(message.datasetLeaves);
-    }
     if (message.challengesPassed !== 0n) {
       if (BigInt.asUintN(64, message.challengesPassed) !== message.challengesPassed) {
         throw new globalThis.Error("value provided for field message.challengesPassed of type uint64 too large");
@@ -1360,9 +1762,6 @@ export const Node: MessageFns<Node> = {
         throw new globalThis.Error("value provided for field v! of type uint64 too large");
       }
       writer.uint32(104).uint64(v!);
-    }
-    if (message.datasetLeafWork !== 0) {
-      writer.uint32(112).uint32(message.datasetLeafWork);
     }
     if (message.reporter !== "") {
       writer.uint32(122).string(message.reporter);
@@ -1457,22 +1856,6 @@ export const Node: MessageFns<Node> = {
             message.registeredDay = reader.uint64() as bigint;
             continue;
           }
-          case 9: {
-            if (tag !== 74) {
-              break;
-            }
-
-            message.storageRoot = reader.bytes();
-            continue;
-          }
-          case 10: {
-            if (tag !== 80) {
-              break;
-            }
-
-            message.datasetLeaves = reader.uint64() as bigint;
-            continue;
-          }
           case 11: {
             if (tag !== 88) {
               break;
@@ -1506,14 +1889,6 @@ export const Node: MessageFns<Node> = {
             }
 
             break;
-          }
-          case 14: {
-            if (tag !== 112) {
-              break;
-            }
-
-            message.datasetLeafWork = reader.uint32();
-            continue;
           }
           case 15: {
             if (tag !== 122) {
@@ -1561,16 +1936,6 @@ export const Node: MessageFns<Node> = {
         : isSet(object.registered_day)
         ? BigInt(object.registered_day)
         : 0n,
-      storageRoot: isSet(object.storageRoot)
-        ? bytesFromBase64(object.storageRoot)
-        : isSet(object.storage_root)
-        ? bytesFromBase64(object.storage_root)
-        : new Uint8Array(0),
-      datasetLeaves: isSet(object.datasetLeaves)
-        ? BigInt(object.datasetLeaves)
-        : isSet(object.dataset_leaves)
-        ? BigInt(object.dataset_leaves)
-        : 0n,
       challengesPassed: isSet(object.challengesPassed)
         ? BigInt(object.challengesPassed)
         : isSet(object.challenges_passed)
@@ -1586,11 +1951,6 @@ export const Node: MessageFns<Node> = {
         : globalThis.Array.isArray(object?.recent_misses)
         ? object.recent_misses.map((e: any) => BigInt(e))
         : [],
-      datasetLeafWork: isSet(object.datasetLeafWork)
-        ? globalThis.Number(object.datasetLeafWork)
-        : isSet(object.dataset_leaf_work)
-        ? globalThis.Number(object.dataset_leaf_work)
-        : 0,
       reporter: isSet(object.reporter) ? globalThis.String(object.reporter) : "",
     };
   },
@@ -1621,12 +1981,6 @@ export const Node: MessageFns<Node> = {
     if (message.registeredDay !== 0n) {
       obj.registeredDay = message.registeredDay.toString();
     }
-    if (message.storageRoot.length !== 0) {
-      obj.storageRoot = base64FromBytes(message.storageRoot);
-    }
-    if (message.datasetLeaves !== 0n) {
-      obj.datasetLeaves = message.datasetLeaves.toString();
-    }
     if (message.challengesPassed !== 0n) {
       obj.challengesPassed = message.challengesPassed.toString();
     }
@@ -1635,9 +1989,6 @@ export const Node: MessageFns<Node> = {
     }
     if (message.recentMisses?.length) {
       obj.recentMisses = message.recentMisses.map((e) => e.toString());
-    }
-    if (message.datasetLeafWork !== 0) {
-      obj.datasetLeafWork = Math.round(message.datasetLeafWork);
     }
     if (message.reporter !== "") {
       obj.reporter = message.reporter;
@@ -1664,10 +2015,6 @@ export const Node: MessageFns<Node> = {
     message.registeredDay = (object.registeredDay !== undefined && object.registeredDay !== null)
       ? BigInt(object.registeredDay)
       : 0n;
-    message.storageRoot = object.storageRoot ?? new Uint8Array(0);
-    message.datasetLeaves = (object.datasetLeaves !== undefined && object.datasetLeaves !== null)
-      ? BigInt(object.datasetLeaves)
-      : 0n;
     message.challengesPassed = (object.challengesPassed !== undefined && object.challengesPassed !== null)
       ? BigInt(object.challengesPassed)
       : 0n;
@@ -1675,7 +2022,6 @@ export const Node: MessageFns<Node> = {
       ? BigInt(object.challengesMissed)
       : 0n;
     message.recentMisses = object.recentMisses?.map((e) => BigInt(e)) || [];
-    message.datasetLeafWork = object.datasetLeafWork ?? 0;
     message.reporter = object.reporter ?? "";
     return message;
   },
@@ -3000,31 +3346,6 @@ export const UnbondingEntry: MessageFns<UnbondingEntry> = {
     return message;
   },
 };
-
-function bytesFromBase64(b64: string): Uint8Array {
-  if ((globalThis as any).Buffer) {
-    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
-  } else {
-    const bin = globalThis.atob(b64);
-    const arr = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; ++i) {
-      arr[i] = bin.charCodeAt(i);
-    }
-    return arr;
-  }
-}
-
-function base64FromBytes(arr: Uint8Array): string {
-  if ((globalThis as any).Buffer) {
-    return (globalThis as any).Buffer.from(arr).toString("base64");
-  } else {
-    const bin: string[] = [];
-    arr.forEach((byte) => {
-      bin.push(globalThis.String.fromCharCode(byte));
-    });
-    return globalThis.btoa(bin.join(""));
-  }
-}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
 

@@ -15,6 +15,7 @@ import {
   NodeRoleState,
   nodeRoleToJSON,
   Params,
+  RoleDataset,
   RoleDay,
   RoleParams,
   RoleState,
@@ -35,6 +36,8 @@ export interface QueryNodeRequest {
 export interface QueryNodeResponse {
   node: Node | undefined;
   roles: NodeRoleState[];
+  /** datasets are the storage commitments of the node's latest report, by role. */
+  datasets: RoleDataset[];
 }
 
 export interface QueryNodesRequest {
@@ -357,7 +360,7 @@ export const QueryNodeRequest: MessageFns<QueryNodeRequest> = {
 };
 
 function createBaseQueryNodeResponse(): QueryNodeResponse {
-  return { node: undefined, roles: [] };
+  return { node: undefined, roles: [], datasets: [] };
 }
 
 export const QueryNodeResponse: MessageFns<QueryNodeResponse> = {
@@ -367,6 +370,9 @@ export const QueryNodeResponse: MessageFns<QueryNodeResponse> = {
     }
     for (const v of message.roles) {
       NodeRoleState.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.datasets) {
+      RoleDataset.encode(v!, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -400,6 +406,14 @@ export const QueryNodeResponse: MessageFns<QueryNodeResponse> = {
             message.roles.push(NodeRoleState.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.datasets.push(RoleDataset.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -416,6 +430,9 @@ export const QueryNodeResponse: MessageFns<QueryNodeResponse> = {
     return {
       node: isSet(object.node) ? Node.fromJSON(object.node) : undefined,
       roles: globalThis.Array.isArray(object?.roles) ? object.roles.map((e: any) => NodeRoleState.fromJSON(e)) : [],
+      datasets: globalThis.Array.isArray(object?.datasets)
+        ? object.datasets.map((e: any) => RoleDataset.fromJSON(e))
+        : [],
     };
   },
 
@@ -427,6 +444,9 @@ export const QueryNodeResponse: MessageFns<QueryNodeResponse> = {
     if (message.roles?.length) {
       obj.roles = message.roles.map((e) => NodeRoleState.toJSON(e));
     }
+    if (message.datasets?.length) {
+      obj.datasets = message.datasets.map((e) => RoleDataset.toJSON(e));
+    }
     return obj;
   },
 
@@ -437,6 +457,7 @@ export const QueryNodeResponse: MessageFns<QueryNodeResponse> = {
     const message = createBaseQueryNodeResponse();
     message.node = (object.node !== undefined && object.node !== null) ? Node.fromPartial(object.node) : undefined;
     message.roles = object.roles?.map((e) => NodeRoleState.fromPartial(e)) || [];
+    message.datasets = object.datasets?.map((e) => RoleDataset.fromPartial(e)) || [];
     return message;
   },
 };

@@ -7,7 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Coin } from "../../../cosmos/base/v1beta1/coin";
-import { LeafProof } from "./challenge";
+import { ChallengeStatus, challengeStatusFromJSON, challengeStatusToJSON, StorageProof } from "./challenge";
 import { NodeRole, nodeRoleFromJSON, nodeRoleToJSON, Params, Resources, RolePart, UnbondingEntry } from "./por";
 
 export interface MsgRegisterNode {
@@ -88,10 +88,11 @@ export interface MsgSubmitReport {
   /** parts split the totals across the node's active roles; they may not sum above them. */
   parts: RolePart[];
   /**
-   * storage_root is the Merkle root of the node's dataset, sized to totals.storage
-   * (required while challenges are on and the report declares storage).
+   * dataset_nonce names the datasets this report commits to, one per role with storage:
+   * the labels of seed(operator, role, dataset_nonce), sized to the role's storage
+   * (x/por/post). A new nonce starts new datasets.
    */
-  storageRoot: Uint8Array;
+  datasetNonce: bigint;
 }
 
 export interface MsgSubmitReportResponse {
@@ -119,11 +120,16 @@ export interface MsgAnswerChallenge {
   /** operator is the node's operator, or the reporter key it named (then acting for it). */
   operator: string;
   challengeId: bigint;
-  /** proofs open the challenge's leaves, in its order (storage challenges only). */
-  proofs: LeafProof[];
+  /** proof answers a storage challenge (none for a liveness challenge). */
+  proof: StorageProof | undefined;
 }
 
 export interface MsgAnswerChallengeResponse {
+  /**
+   * status is how the answer resolved the challenge: PASSED, or FAILED for a storage
+   * proof whose rechecked labels were not all the dataset's.
+   */
+  status: ChallengeStatus;
 }
 
 export interface MsgSlashNode {
@@ -1193,7 +1199,7 @@ export const MsgSetWithdrawAddressResponse: MessageFns<MsgSetWithdrawAddressResp
 };
 
 function createBaseMsgSubmitReport(): MsgSubmitReport {
-  return { operator: "", totals: undefined, parts: [], storageRoot: new Uint8Array(0) };
+  return { operator: "", totals: undefined, parts: [], datasetNonce: 0n };
 }
 
 export const MsgSubmitReport: MessageFns<MsgSubmitReport> = {
@@ -1207,8 +1213,11 @@ export const MsgSubmitReport: MessageFns<MsgSubmitReport> = {
     for (const v of message.parts) {
       RolePart.encode(v!, writer.uint32(26).fork()).join();
     }
-    if (message.storageRoot.length !== 0) {
-      writer.uint32(34).bytes(message.storageRoot);
+    if (message.datasetNonce !== 0n) {
+      if (BigInt.asUintN(64, message.datasetNonce) !== message.datasetNonce) {
+        throw new globalThis.Error("value provided for field message.datasetNonce of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.datasetNonce);
     }
     return writer;
   },
@@ -1250,12 +1259,12 @@ export const MsgSubmitReport: MessageFns<MsgSubmitReport> = {
             message.parts.push(RolePart.decode(reader, reader.uint32()));
             continue;
           }
-          case 4: {
-            if (tag !== 34) {
+          case 5: {
+            if (tag !== 40) {
               break;
             }
 
-            message.storageRoot = reader.bytes();
+            message.datasetNonce = reader.uint64() as bigint;
             continue;
           }
         }
@@ -1275,11 +1284,11 @@ export const MsgSubmitReport: MessageFns<MsgSubmitReport> = {
       operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
       totals: isSet(object.totals) ? Resources.fromJSON(object.totals) : undefined,
       parts: globalThis.Array.isArray(object?.parts) ? object.parts.map((e: any) => RolePart.fromJSON(e)) : [],
-      storageRoot: isSet(object.storageRoot)
-        ? bytesFromBase64(object.storageRoot)
-        : isSet(object.storage_root)
-        ? bytesFromBase64(object.storage_root)
-        : new Uint8Array(0),
+      datasetNonce: isSet(object.datasetNonce)
+        ? BigInt(object.datasetNonce)
+        : isSet(object.dataset_nonce)
+        ? BigInt(object.dataset_nonce)
+        : 0n,
     };
   },
 
@@ -1294,8 +1303,8 @@ export const MsgSubmitReport: MessageFns<MsgSubmitReport> = {
     if (message.parts?.length) {
       obj.parts = message.parts.map((e) => RolePart.toJSON(e));
     }
-    if (message.storageRoot.length !== 0) {
-      obj.storageRoot = base64FromBytes(message.storageRoot);
+    if (message.datasetNonce !== 0n) {
+      obj.datasetNonce = message.datasetNonce.toString();
     }
     return obj;
   },
@@ -1310,7 +1319,9 @@ export const MsgSubmitReport: MessageFns<MsgSubmitReport> = {
       ? Resources.fromPartial(object.totals)
       : undefined;
     message.parts = object.parts?.map((e) => RolePart.fromPartial(e)) || [];
-    message.storageRoot = object.storageRoot ?? new Uint8Array(0);
+    message.datasetNonce = (object.datasetNonce !== undefined && object.datasetNonce !== null)
+      ? BigInt(object.datasetNonce)
+      : 0n;
     return message;
   },
 };
@@ -1674,7 +1685,7 @@ export const MsgClaimRewardsResponse: MessageFns<MsgClaimRewardsResponse> = {
 };
 
 function createBaseMsgAnswerChallenge(): MsgAnswerChallenge {
-  return { operator: "", challengeId: 0n, proofs: [] };
+  return { operator: "", challengeId: 0n, proof: undefined };
 }
 
 export const MsgAnswerChallenge: MessageFns<MsgAnswerChallenge> = {
@@ -1688,8 +1699,8 @@ export const MsgAnswerChallenge: MessageFns<MsgAnswerChallenge> = {
       }
       writer.uint32(16).uint64(message.challengeId);
     }
-    for (const v of message.proofs) {
-      LeafProof.encode(v!, writer.uint32(26).fork()).join();
+    if (message.proof !== undefined) {
+      StorageProof.encode(message.proof, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -1723,12 +1734,12 @@ export const MsgAnswerChallenge: MessageFns<MsgAnswerChallenge> = {
             message.challengeId = reader.uint64() as bigint;
             continue;
           }
-          case 3: {
-            if (tag !== 26) {
+          case 4: {
+            if (tag !== 34) {
               break;
             }
 
-            message.proofs.push(LeafProof.decode(reader, reader.uint32()));
+            message.proof = StorageProof.decode(reader, reader.uint32());
             continue;
           }
         }
@@ -1751,7 +1762,7 @@ export const MsgAnswerChallenge: MessageFns<MsgAnswerChallenge> = {
         : isSet(object.challenge_id)
         ? BigInt(object.challenge_id)
         : 0n,
-      proofs: globalThis.Array.isArray(object?.proofs) ? object.proofs.map((e: any) => LeafProof.fromJSON(e)) : [],
+      proof: isSet(object.proof) ? StorageProof.fromJSON(object.proof) : undefined,
     };
   },
 
@@ -1763,8 +1774,8 @@ export const MsgAnswerChallenge: MessageFns<MsgAnswerChallenge> = {
     if (message.challengeId !== 0n) {
       obj.challengeId = message.challengeId.toString();
     }
-    if (message.proofs?.length) {
-      obj.proofs = message.proofs.map((e) => LeafProof.toJSON(e));
+    if (message.proof !== undefined) {
+      obj.proof = StorageProof.toJSON(message.proof);
     }
     return obj;
   },
@@ -1778,17 +1789,22 @@ export const MsgAnswerChallenge: MessageFns<MsgAnswerChallenge> = {
     message.challengeId = (object.challengeId !== undefined && object.challengeId !== null)
       ? BigInt(object.challengeId)
       : 0n;
-    message.proofs = object.proofs?.map((e) => LeafProof.fromPartial(e)) || [];
+    message.proof = (object.proof !== undefined && object.proof !== null)
+      ? StorageProof.fromPartial(object.proof)
+      : undefined;
     return message;
   },
 };
 
 function createBaseMsgAnswerChallengeResponse(): MsgAnswerChallengeResponse {
-  return {};
+  return { status: 0 };
 }
 
 export const MsgAnswerChallengeResponse: MessageFns<MsgAnswerChallengeResponse> = {
-  encode(_: MsgAnswerChallengeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+  encode(message: MsgAnswerChallengeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.status !== 0) {
+      writer.uint32(8).int32(message.status);
+    }
     return writer;
   },
 
@@ -1805,6 +1821,14 @@ export const MsgAnswerChallengeResponse: MessageFns<MsgAnswerChallengeResponse> 
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1817,20 +1841,24 @@ export const MsgAnswerChallengeResponse: MessageFns<MsgAnswerChallengeResponse> 
     }
   },
 
-  fromJSON(_: any): MsgAnswerChallengeResponse {
-    return {};
+  fromJSON(object: any): MsgAnswerChallengeResponse {
+    return { status: isSet(object.status) ? challengeStatusFromJSON(object.status) : 0 };
   },
 
-  toJSON(_: MsgAnswerChallengeResponse): unknown {
+  toJSON(message: MsgAnswerChallengeResponse): unknown {
     const obj: any = {};
+    if (message.status !== 0) {
+      obj.status = challengeStatusToJSON(message.status);
+    }
     return obj;
   },
 
   create(base?: DeepPartial<MsgAnswerChallengeResponse>): MsgAnswerChallengeResponse {
     return MsgAnswerChallengeResponse.fromPartial(base ?? {});
   },
-  fromPartial(_: DeepPartial<MsgAnswerChallengeResponse>): MsgAnswerChallengeResponse {
+  fromPartial(object: DeepPartial<MsgAnswerChallengeResponse>): MsgAnswerChallengeResponse {
     const message = createBaseMsgAnswerChallengeResponse();
+    message.status = object.status ?? 0;
     return message;
   },
 };
@@ -2300,31 +2328,6 @@ export class MsgClientImpl implements Msg {
 
 interface Rpc {
   request(service: string, method: string, data: Uint8Array): Promise<Uint8Array>;
-}
-
-function bytesFromBase64(b64: string): Uint8Array {
-  if ((globalThis as any).Buffer) {
-    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
-  } else {
-    const bin = globalThis.atob(b64);
-    const arr = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; ++i) {
-      arr[i] = bin.charCodeAt(i);
-    }
-    return arr;
-  }
-}
-
-function base64FromBytes(arr: Uint8Array): string {
-  if ((globalThis as any).Buffer) {
-    return (globalThis as any).Buffer.from(arr).toString("base64");
-  } else {
-    const bin: string[] = [];
-    arr.forEach((byte) => {
-      bin.push(globalThis.String.fromCharCode(byte));
-    });
-    return globalThis.btoa(bin.join(""));
-  }
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
