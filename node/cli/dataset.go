@@ -545,6 +545,10 @@ type DatasetEstimate struct {
 	DiskPerUnit  int64   `json:"disk_bytes_per_unit"`
 	BuildPerUnit float64 `json:"build_seconds_per_unit"`
 	ScanPerUnit  float64 `json:"scan_cpu_seconds_per_unit"`
+	// ScanMiBps is the CPU's scan rate on every core; ScanBytesPerBlock the chain's (a
+	// storage challenge's window is at least twice the blocks its scan takes at it).
+	ScanMiBps         float64 `json:"scan_cpu_mib_per_second"`
+	ScanBytesPerBlock uint64  `json:"scan_bytes_per_block,omitempty"`
 	// Storage is the node's storage (the roles' sum), when known, and the figures for it.
 	Storage   uint64   `json:"storage,omitempty"`
 	DiskBytes int64    `json:"disk_bytes,omitempty"`
@@ -602,6 +606,12 @@ func estimateDatasets(env datasetEnv, f datasetFlags, cores int) DatasetEstimate
 	e.Cores, e.LabelMicros, e.BuildRate = m.Workers, float64(m.LabelTime)/1e3, m.BuildRate()
 	e.DiskPerUnit = dataset.DiskSize(e.LabelsPerUnit)
 	e.BuildPerUnit, e.ScanPerUnit = m.Build(e.LabelsPerUnit).Seconds(), m.Scan(e.LabelsPerUnit).Seconds()
+	if m.ScoreTime > 0 {
+		e.ScanMiBps = float64(m.Workers) * post.LabelSize / m.ScoreTime.Seconds() / (1 << 20)
+	}
+	if env.cp != nil {
+		e.ScanBytesPerBlock = env.cp.Storage.ScanBytesPerBlock
+	}
 	if env.store == nil {
 		return e
 	}
@@ -631,6 +641,11 @@ func (e DatasetEstimate) print(w io.Writer) {
 	fmt.Fprintf(w, "label_scrypt_n %d: %.0f µs a label on one core, %.0f labels/s on %d cores\n", e.ScryptN, e.LabelMicros, e.BuildRate, e.Cores)
 	fmt.Fprintf(w, "a storage unit (%d labels): %.2f GiB on disk, built in %s, a challenge's scan %s of CPU\n",
 		e.LabelsPerUnit, float64(e.DiskPerUnit)/(1<<30), secs(e.BuildPerUnit), secs(e.ScanPerUnit))
+	fmt.Fprintf(w, "a challenge's scan: %.0f MiB/s of CPU on %d cores (the disk must keep up)", e.ScanMiBps, e.Cores)
+	if e.ScanBytesPerBlock > 0 {
+		fmt.Fprintf(w, "; the chain's storage windows are twice a scan at %d MiB a block", e.ScanBytesPerBlock>>20)
+	}
+	fmt.Fprintln(w)
 	if e.Storage > 0 {
 		fmt.Fprintf(w, "the node's storage (%d units): %.2f GiB on disk, built in %s, a challenge's scan %s of CPU (reading %.2f GiB from disk)\n",
 			e.Storage, float64(e.DiskBytes)/(1<<30), secs(e.BuildSecs), secs(e.ScanSecs), float64(e.DiskBytes)/(1<<30))

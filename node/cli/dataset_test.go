@@ -188,6 +188,8 @@ func TestEstimateDatasets(t *testing.T) {
 	require.Equal(t, int64(8192*16), e.DiskPerUnit)
 	require.Positive(t, e.BuildPerUnit)
 	require.Zero(t, e.Storage, "no store: per unit only")
+	require.Positive(t, e.ScanMiBps)
+	require.Equal(t, portypes.DefaultScanBytesPerBlock, int(e.ScanBytesPerBlock))
 
 	env.store = dataset.NewStore(t.TempDir(), sdk.AccAddress("operator-address-20b"))
 	e = estimateDatasets(env, datasetFlags{Storage: 3, ScryptN: 4}, 2)
