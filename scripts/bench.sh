@@ -70,7 +70,8 @@ if want gobench; then
     # 207,000 nodes (a network of their own, with challenges on), a storage answer through
     # the msg server, and the leaf, answer and dataset costs in x/por/types.
     go test -run '^$' -bench 'ChallengeDay207k|VerifyStorageAnswer' -benchmem ./x/por/keeper/
-    go test -run '^$' -bench 'LeafDerivation|VerifyStorageAnswer|DatasetTree' -benchmem ./x/por/types/
+    go test -run '^$' -bench 'Label|Verify|Scan' -benchmem ./x/por/post/
+    go test -run '^$' -bench 'Build|Prove' -benchmem ./node/dataset/
     go test -run '^$' -bench 'EndBlocker' -benchmem ./x/emission/keeper/
     go test -run '^$' -bench 'SlashValidatorWith48000Licenses' -benchtime 1x -benchmem -timeout 30m ./x/license/keeper/
   } 2>&1 | tee "$OUT/gobench.txt.tmp"
