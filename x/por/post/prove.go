@@ -17,6 +17,7 @@ type Prover struct {
 	n      uint64
 	scorer *Scorer
 	found  [][]uint64
+	buf    []uint32
 }
 
 // NewProver scans for challenge over a dataset of n labels.
@@ -26,7 +27,10 @@ func NewProver(challenge []byte, p Params, n uint64) *Prover {
 
 // Add scores label i.
 func (pr *Prover) Add(i uint64, label []byte) {
-	pr.scorer.Scan(i, label, func(j uint32) { pr.found[j] = append(pr.found[j], i) })
+	pr.buf = pr.scorer.AppendPassing(pr.buf[:0], i, label)
+	for _, j := range pr.buf {
+		pr.found[j] = append(pr.found[j], i)
+	}
 }
 
 // Done reports whether some nonce already has K2 labels (a scan in index order may stop).

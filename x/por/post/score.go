@@ -21,12 +21,15 @@ import (
 
 var scoreDomain = []byte("aegis/por/post/score/v1")
 
-// Scorer scores labels for one challenge and a set of nonces.
+// Scorer scores labels for one challenge and a set of nonces. It keeps scratch blocks, so
+// one Scorer serves one goroutine.
 type Scorer struct {
 	target uint64
 	nonces uint32
 	groups []cipher.Block
 	each   []cipher.Block
+	// x, g and e are scratch: AES's interface would move them to the heap on every call.
+	x, g, e [16]byte
 }
 
 func scoreKey(challenge []byte, kind byte, n uint32) []byte {
@@ -59,11 +62,10 @@ func NewScorer(challenge []byte, nonces uint32, n uint64, k1 uint32) *Scorer {
 	return s
 }
 
-func input(i uint64, label []byte) [16]byte {
-	var x [16]byte
-	copy(x[:], label)
-	binary.BigEndian.PutUint64(x[8:], binary.BigEndian.Uint64(x[8:])^i)
-	return x
+// input sets s.x to label XOR (uint64be(i) || 0^8).
+func (s *Scorer) input(i uint64, label []byte) {
+	copy(s.x[:], label)
+	binary.BigEndian.PutUint64(s.x[8:], binary.BigEndian.Uint64(s.x[8:])^i)
 }
 
 // nonceScorer scores for nonce j alone (a verifier's few labels).
@@ -76,12 +78,16 @@ func nonceScorer(challenge []byte, j uint32, n uint64, k1 uint32) *Scorer {
 
 // Score is label i's score for nonce j.
 func (s *Scorer) Score(j uint32, i uint64, label []byte) uint64 {
-	x := input(i, label)
-	var g, e [16]byte
-	s.groups[j/8].Encrypt(g[:], x[:])
-	s.each[j].Encrypt(e[:], x[:])
-	prefix := uint64(binary.BigEndian.Uint16(g[2*(j%8):]))
-	return prefix<<48 | binary.BigEndian.Uint64(e[:8])>>16
+	s.input(i, label)
+	return s.score(j)
+}
+
+// score is the score for nonce j of the label in s.x.
+func (s *Scorer) score(j uint32) uint64 {
+	s.groups[j/8].Encrypt(s.g[:], s.x[:])
+	s.each[j].Encrypt(s.e[:], s.x[:])
+	prefix := uint64(binary.BigEndian.Uint16(s.g[2*(j%8):]))
+	return prefix<<48 | binary.BigEndian.Uint64(s.e[:8])>>16
 }
 
 // Passes reports whether label i passes for nonce j.
@@ -91,22 +97,31 @@ func (s *Scorer) Passes(j uint32, i uint64, label []byte) bool {
 
 // Scan calls found(j) for every nonce j for which label i passes.
 func (s *Scorer) Scan(i uint64, label []byte, found func(j uint32)) {
-	x := input(i, label)
+	for _, j := range s.AppendPassing(nil, i, label) {
+		found(j)
+	}
+}
+
+// AppendPassing appends to dst the nonces for which label i passes (a scan's inner loop:
+// no allocation when dst has room, and almost every label passes none).
+func (s *Scorer) AppendPassing(dst []uint32, i uint64, label []byte) []uint32 {
+	s.input(i, label)
 	limit := uint16(s.target >> 48)
-	var g [16]byte
 	for gi, blk := range s.groups {
-		blk.Encrypt(g[:], x[:])
+		blk.Encrypt(s.g[:], s.x[:])
+		lanes := s.g // score overwrites s.g
 		for lane := uint32(0); lane < 8; lane++ {
 			j := uint32(gi)*8 + lane
 			if j >= s.nonces {
 				break
 			}
-			if binary.BigEndian.Uint16(g[2*lane:]) > limit {
+			if binary.BigEndian.Uint16(lanes[2*lane:]) > limit {
 				continue
 			}
-			if s.Score(j, i, label) < s.target {
-				found(j)
+			if s.score(j) < s.target {
+				dst = append(dst, j)
 			}
 		}
 	}
+	return dst
 }
