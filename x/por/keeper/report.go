@@ -116,9 +116,14 @@ func (k Keeper) ReportDay(ctx context.Context) (uint64, error) {
 // challenges are on and it declares storage, nothing otherwise (a storage challenge then
 // never names a dataset the report did not commit).
 func (k Keeper) commitDataset(ctx context.Context, cp types.ChallengeParams, op sdk.AccAddress, p types.RolePart, nonce, day uint64) error {
+	if !cp.Enabled() {
+		// Nothing to commit, and nothing to clear: a challenge checks a dataset only if it
+		// was committed by the report it checks (Dataset.day).
+		return nil
+	}
 	key := nodeRoleKey(op, p.Role)
 	labels, _ := cp.DatasetLabels(p.Resources.Storage) // bounded by ValidateDatasets
-	if !cp.Enabled() || labels == 0 {
+	if labels == 0 {
 		return k.Datasets.Remove(ctx, key)
 	}
 	return k.Datasets.Set(ctx, key, types.Dataset{Nonce: nonce, Labels: labels, LabelScryptN: cp.Storage.LabelScryptN, Day: day})
