@@ -10,7 +10,8 @@
 #      so fewer hold the report scenarios below the chain's rate), BENCH_DURATION (45s per
 #      tx scenario), BENCH_WARMUP (10s), BENCH_QUERY_DURATION (30s per query method),
 #      BENCH_DAY_SECONDS (10), BENCH_PORT_BASE (27656: P2P; RPC +1, ABCI +2, Prometheus +4, pprof +5),
-#      BENCH_API_PORT (2317), BENCH_GRPC_PORT (10090), BENCH_PROFILE (1: a CPU profile of the
+#      BENCH_API_PORT (2317), BENCH_GRPC_PORT (10090), BENCH_SCENARIOS (bank,report,exec,reporter:
+#      the tx scenarios, in order), BENCH_PROFILE (1: a CPU profile of the
 #      node in each tx window, build/bench/profile-<scenario>.pb.gz; costs a few % of the rate)
 set -euo pipefail
 
@@ -47,7 +48,7 @@ STAGES=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --only) STAGES+=("$2"); shift 2 ;;
-    -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument $1 (try --help)" ;;
   esac
 done
@@ -151,6 +152,7 @@ if want load; then
   "$LOAD" run -grpc "127.0.0.1:$GRPC_PORT" -rpc "http://127.0.0.1:$RPC_PORT" \
     -metrics "http://127.0.0.1:$PROM_PORT/metrics" -chain-id "$CHAIN_ID" -nodes "$NODES" \
     -duration "$DURATION" -warmup "$WARMUP" -timeout-commit 1s -out "$OUT/load.json" \
+    -scenarios "${BENCH_SCENARIOS:-bank,report,exec,reporter}" \
     ${BENCH_PROFILE:+-pprof "http://127.0.0.1:$PPROF_PORT"}
 
   # The queries are measured on an idle chain: the txs the last scenario left in the mempool
