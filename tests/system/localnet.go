@@ -216,20 +216,10 @@ func (n *Net) StartWith(name, bin string) {
 
 // rpcJSON GETs a CometBFT RPC path of a node into v.
 func (n *Net) rpcJSON(name, path string, v any) error {
-	c := http.Client{Timeout: 3 * time.Second}
-	resp, err := c.Get("http://" + n.RPC(name) + path)
-	if err != nil {
-		return err
+	if err := getJSON(n.RPC(name)+path, 3*time.Second, v); err != nil {
+		return fmt.Errorf("%s%s: %w", name, path, err)
 	}
-	defer resp.Body.Close()
-	bz, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s%s: %s: %s", name, path, resp.Status, bz)
-	}
-	return json.Unmarshal(bz, v)
+	return nil
 }
 
 // Height is a node's latest height (0 when it does not answer).

@@ -89,7 +89,7 @@ func checkStatusPage(t *testing.T, c *Chain, addr, node, home string, reportedBe
 	var rewards porRewards
 	for try := 0; ; try++ {
 		page = statusPageJSON{}
-		err := getJSON(addr+"/status.json", &page)
+		err := getJSON(addr+"/status.json", 20*time.Second, &page)
 		require.NoError(t, err)
 		c.QueryJSON(&rewards, "por", "rewards", node)
 		if page.Status.Pending == rewards.Total {
@@ -208,9 +208,9 @@ func checkStatusPage(t *testing.T, c *Chain, addr, node, home string, reportedBe
 	require.Greater(t, len(colours), 16, "the chart area %v is not blank: %d colours", box, len(colours))
 }
 
-// getJSON GETs http://addr+path into v.
-func getJSON(url string, v any) error {
-	client := http.Client{Timeout: 20 * time.Second}
+// getJSON GETs http://url into v, giving up after timeout.
+func getJSON(url string, timeout time.Duration, v any) error {
+	client := http.Client{Timeout: timeout}
 	resp, err := client.Get("http://" + url)
 	if err != nil {
 		return err

@@ -70,7 +70,7 @@ func (k Keeper) pruneReceipts(ctx context.Context, cp types.ChallengeParams) err
 		return err
 	}
 	for _, c := range old {
-		if c.Status == types.CHALLENGE_STATUS_PENDING || c.Status == types.CHALLENGE_STATUS_SCHEDULED {
+		if c.Status == types.CHALLENGE_STATUS_PENDING {
 			continue // still owed a resolution: kept
 		}
 		op, err := sdk.AccAddressFromBech32(c.Operator)

@@ -46,9 +46,6 @@ func (k Keeper) verifyAnswer(ctx context.Context, op sdk.AccAddress, id uint64, 
 	if c.Operator != op.String() {
 		return c, check{}, errorsmod.Wrapf(sdkerrors.ErrUnauthorized, "challenge %d is for %s, not %s", id, c.Operator, op)
 	}
-	if c.Status == types.CHALLENGE_STATUS_SCHEDULED {
-		return c, check{}, errorsmod.Wrapf(types.ErrChallengeNotOpen, "challenge %d opens at a block drawn later in the spread; answer it once it is pending", id)
-	}
 	if c.Status != types.CHALLENGE_STATUS_PENDING {
 		return c, check{}, errorsmod.Wrapf(types.ErrChallengeResolved, "challenge %d is %s", id, c.Status)
 	}

@@ -83,22 +83,24 @@ func (k Keeper) BeginBlocker(ctx context.Context) error {
 // block's share of the day being sampled; it returns the day it worked on.
 func (k Keeper) sample(ctx context.Context, params types.Params) (uint64, error) {
 	if !params.Challenge.Enabled() {
-		// Turned off: no more draws, even of a day already being sampled.
+		// Turned off: no more draws, even of a day already being sampled (checked first:
+		// a block with challenges off writes nothing).
+		if has, err := k.SamplingDay.Has(ctx); err != nil || !has {
+			return 0, err
+		}
 		return 0, k.SamplingDay.Remove(ctx)
 	}
-	{
-		l, err := k.reportLog(ctx)
-		if err != nil {
-			return 0, err
-		}
-		today, err := k.emission.CurrentDay(ctx)
-		if err != nil {
-			return 0, err
-		}
-		if l.Day != 0 && l.Day < today {
-			if err := k.startSampling(ctx, params.Challenge, l); err != nil {
-				return l.Day, err
-			}
+	l, err := k.reportLog(ctx)
+	if err != nil {
+		return 0, err
+	}
+	today, err := k.emission.CurrentDay(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if l.Day != 0 && l.Day < today {
+		if err := k.startSampling(ctx, params.Challenge, l); err != nil {
+			return l.Day, err
 		}
 	}
 	day, err := k.SamplingDay.Get(ctx)
@@ -235,7 +237,7 @@ func (k Keeper) issueChallenge(ctx context.Context, cp types.ChallengeParams, se
 	}
 	c := types.Challenge{
 		Id: id, Operator: t.Operator, Role: t.Role, Day: day, Kind: types.CHALLENGE_KIND_LIVENESS,
-		Status: types.CHALLENGE_STATUS_SCHEDULED, IssuedHeight: sdk.UnwrapSDKContext(ctx).BlockHeight(),
+		Status: types.CHALLENGE_STATUS_PENDING, IssuedHeight: sdk.UnwrapSDKContext(ctx).BlockHeight(),
 		Forfeited: math.ZeroInt(), AnswerWindowBlocks: cp.AnswerWindowBlocks,
 	}
 	// The pair proves the dataset its report committed, with the proof sizes in force now

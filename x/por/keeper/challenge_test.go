@@ -60,9 +60,9 @@ func (f *fixture) challenges(op sdk.AccAddress, pending bool) []types.Challenge 
 	return res.Challenges
 }
 
-// proof is the honest answer to c: a scan of op's dataset (keeper_test's datasets).
+// proof is the honest answer to c: a scan of op's dataset (derived once, in posttest's cache).
 func proof(c types.Challenge, op sdk.AccAddress) *types.StorageProof {
-	p, ok := scan(c, op, datasetLabels(op, c.Role, c.Dataset))
+	p, ok := posttest.Scan(c, posttest.Labels(op, c.Role, c.Dataset))
 	if !ok {
 		panic("no nonce reaches k2 in an honest dataset: choose other test params")
 	}
@@ -200,13 +200,13 @@ func TestAnswerChallengeVerification(t *testing.T) {
 	}
 	// Honest proofs that answer something else: carol's dataset (same role, same size),
 	// alice's dataset under another nonce, and alice's dataset for carol's challenge.
-	otherOperator, _ := scan(c, alice, datasetLabels(carol, w, c.Dataset))
+	otherOperator, _ := posttest.Scan(c, posttest.Labels(carol, w, c.Dataset))
 	otherNonce := c
 	otherNonce.Dataset.Nonce++
-	wrongNonce, _ := scan(c, alice, datasetLabels(alice, w, otherNonce.Dataset))
+	wrongNonce, _ := posttest.Scan(c, posttest.Labels(alice, w, otherNonce.Dataset))
 	otherChallenge := c
 	otherChallenge.Value = cc.Value
-	wrongChallenge, _ := scan(otherChallenge, alice, datasetLabels(alice, w, c.Dataset))
+	wrongChallenge, _ := posttest.Scan(otherChallenge, posttest.Labels(alice, w, c.Dataset))
 	require.NotNil(t, otherOperator)
 	require.NotNil(t, wrongNonce)
 	require.NotNil(t, wrongChallenge)
@@ -272,6 +272,21 @@ func TestAnswerChallengeVerification(t *testing.T) {
 	require.Equal(t, types.CHALLENGE_STATUS_PASSED, f.challenges(bob, false)[0].Status)
 }
 
+// storageSlashFixture: a worker named name reported storage on day 1, with a 5% storage
+// slash; the first block of day 2 (height 20) has drawn its storage challenge.
+func storageSlashFixture(t *testing.T, name string) (*fixture, sdk.AccAddress) {
+	f := newFixture(t, func(gs *types.GenesisState) {
+		gs.Params.Challenge = testChallengeParams(5)
+		gs.Params.Challenge.StorageSlashFraction = math.LegacyNewDecWithPrec(5, 2)
+	})
+	f.ctx = f.ctx.WithBlockHeight(10)
+	op := f.register(name, types.NODE_ROLE_WORKER)
+	require.NoError(t, f.storageReport(op, types.NODE_ROLE_WORKER, 150, 100, 80))
+	f.clock.day = 2
+	f.beginBlock(20)
+	return f, op
+}
+
 // A proof padded with indexes the node does not hold fails once the chain's rechecks,
 // drawn from the hash of the block that includes it, hit one: the report's held reward is
 // forfeited and storage_slash_fraction of the stake slashed. The same proof in a block
@@ -279,15 +294,7 @@ func TestAnswerChallengeVerification(t *testing.T) {
 // resubmit until it does.
 func TestFailedStorageProof(t *testing.T) {
 	w := types.NODE_ROLE_WORKER
-	f := newFixture(t, func(gs *types.GenesisState) {
-		gs.Params.Challenge = testChallengeParams(5)
-		gs.Params.Challenge.StorageSlashFraction = math.LegacyNewDecWithPrec(5, 2)
-	})
-	f.ctx = f.ctx.WithBlockHeight(10)
-	mallory := f.register("mallory", w)
-	require.NoError(t, f.storageReport(mallory, w, 150, 100, 80))
-	f.clock.day = 2
-	f.beginBlock(20)
+	f, mallory := storageSlashFixture(t, "mallory")
 	f.tick(1, ktAmount)
 	f.endBlock()
 	c := f.challenges(mallory, true)[0]
@@ -301,7 +308,7 @@ func TestFailedStorageProof(t *testing.T) {
 	n := c.Dataset.Labels
 	idx, err := post.DecodeIndexes(honest.Indexes, n, c.Storage.K2)
 	require.NoError(t, err)
-	labels := datasetLabels(mallory, w, c.Dataset)
+	labels := posttest.Labels(mallory, w, c.Dataset)
 	scorer := post.NewScorer(c.Value, c.Storage.Nonces, n, c.Storage.K1)
 	padded := map[uint64]bool{}
 	for _, i := range idx[:len(idx)/2] {
@@ -362,16 +369,7 @@ func TestFailedStorageProof(t *testing.T) {
 // A storage proof not sent in time is slashed storage_slash_fraction at once, without
 // waiting for slash_failures misses.
 func TestMissedStorageProofSlashes(t *testing.T) {
-	w := types.NODE_ROLE_WORKER
-	f := newFixture(t, func(gs *types.GenesisState) {
-		gs.Params.Challenge = testChallengeParams(5)
-		gs.Params.Challenge.StorageSlashFraction = math.LegacyNewDecWithPrec(5, 2)
-	})
-	f.ctx = f.ctx.WithBlockHeight(10)
-	bob := f.register("bob", w)
-	require.NoError(t, f.storageReport(bob, w, 150, 100, 80))
-	f.clock.day = 2
-	f.beginBlock(20)
+	f, bob := storageSlashFixture(t, "bob")
 	c := f.challenges(bob, true)[0]
 	for h := int64(21); h <= c.DeadlineHeight; h++ {
 		f.beginBlock(h)

@@ -12,7 +12,7 @@ import (
 // RebaseHeights moves every block height x/por keeps onto the heights of a chain restarted
 // from a zero-height export of this one, whose last block is last: the new chain's first
 // block (height 1) is the block that would have been last+1, so every height h becomes
-// h - last. Challenge windows and the opening spread are counted in blocks; unrebased, a
+// h - last. Challenge windows and the sampling spread are counted in blocks; unrebased, a
 // pending challenge's deadline would come back as far ahead as the old chain's height
 // (its held reward locked, its pair never sampled again) and the spread would make no
 // progress until the new chain reached the old height.
@@ -20,9 +20,8 @@ import (
 // A challenge answered up to deadline_height keeps exactly deadline_height - last blocks.
 // Heights already past become 0 or negative ("so many blocks before the new chain"); a
 // pending challenge past its deadline (a backlog of misses) is missed in the new chain's
-// first blocks, as it would have been in the old one's next. A height that is unset (the
-// open and deadline heights of a scheduled challenge, the resolved height of an
-// unresolved one) stays 0: the status says which are set.
+// first blocks, as it would have been in the old one's next. The resolved height of a
+// pending challenge is unset and stays 0.
 func (k Keeper) RebaseHeights(ctx context.Context, last int64) error {
 	ids, err := collectKeys(ctx, k.Challenges.Iterate)
 	if err != nil {
@@ -34,10 +33,8 @@ func (k Keeper) RebaseHeights(ctx context.Context, last int64) error {
 			return err
 		}
 		c.IssuedHeight = rebase(c.IssuedHeight, last)
-		if c.Status != types.CHALLENGE_STATUS_SCHEDULED {
-			c.OpenHeight, c.DeadlineHeight = rebase(c.OpenHeight, last), rebase(c.DeadlineHeight, last)
-		}
-		if c.Status == types.CHALLENGE_STATUS_PASSED || c.Status == types.CHALLENGE_STATUS_MISSED || c.Status == types.CHALLENGE_STATUS_FAILED {
+		c.OpenHeight, c.DeadlineHeight = rebase(c.OpenHeight, last), rebase(c.DeadlineHeight, last)
+		if c.Status != types.CHALLENGE_STATUS_PENDING { // resolved: passed, missed or failed
 			c.ResolvedHeight = rebase(c.ResolvedHeight, last)
 		}
 		if err := k.Challenges.Set(ctx, id, c); err != nil {

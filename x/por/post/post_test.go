@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aegis-chain/aegis/x/por/post"
+	"github.com/aegis-chain/aegis/x/por/post/odds"
 )
 
 // testParams are the default proof sizes with the cheapest label, so that a test derives
@@ -47,12 +48,12 @@ func prove(ch []byte, p post.Params, labels [][post.LabelSize]byte, kept []bool)
 func TestDefaultParamsMeetTheTargets(t *testing.T) {
 	p := post.DefaultParams()
 	require.NoError(t, p.Validate())
-	require.Less(t, post.HonestFailure(p), 1e-3, "an honest node fails fewer than 1 proof in 1,000")
-	require.LessOrEqual(t, post.PartialPass(0.75, p), 0.10, "75%% of the labels passes at most 10%%")
-	require.LessOrEqual(t, post.PartialPass(0.5, p), 1e-4, "50%% of the labels passes at most 1 in 10,000")
+	require.Less(t, odds.HonestFailure(p), 1e-3, "an honest node fails fewer than 1 proof in 1,000")
+	require.LessOrEqual(t, odds.PartialPass(0.75, p), 0.10, "75%% of the labels passes at most 10%%")
+	require.LessOrEqual(t, odds.PartialPass(0.5, p), 1e-4, "50%% of the labels passes at most 1 in 10,000")
 	require.LessOrEqual(t, post.ProofBytes(p.K2, post.MaxLabels), post.MaxProofBytes)
 	t.Logf("honest failure %.2e, 75%%: %.4f, 50%%: %.2e, 90%%: %.3f, proof of 2^30 labels: %d bytes",
-		post.HonestFailure(p), post.PartialPass(0.75, p), post.PartialPass(0.5, p), post.PartialPass(0.9, p), post.ProofBytes(p.K2, 1<<30))
+		odds.HonestFailure(p), odds.PartialPass(0.75, p), odds.PartialPass(0.5, p), odds.PartialPass(0.9, p), post.ProofBytes(p.K2, 1<<30))
 }
 
 func TestParamsValidate(t *testing.T) {
@@ -131,9 +132,6 @@ func TestHonestProofVerifiesAndOnlyForItsOwner(t *testing.T) {
 // TestPartialStorage deletes labels for real and counts passes over many challenges, the
 // cheater playing its best: its fullest nonce, padded with indexes it does not hold.
 func TestPartialStorage(t *testing.T) {
-	if testing.Short() {
-		t.Skip("scans 5,000 challenges")
-	}
 	p := testParams()
 	n := uint64(1 << 14)
 	seed := post.Seed([]byte("operator"), 1, 7)
@@ -167,7 +165,7 @@ func TestPartialStorage(t *testing.T) {
 	partial75 := run(0.75, 2000)
 	partial50 := run(0.5, 2000)
 	t.Logf("passed: honest %d/1000 (formula fails %.1e), 75%% %d/2000 (formula %.3f), 50%% %d/2000 (formula %.1e)",
-		honest, post.HonestFailure(p), partial75, post.PartialPass(0.75, p), partial50, post.PartialPass(0.5, p))
+		honest, odds.HonestFailure(p), partial75, odds.PartialPass(0.75, p), partial50, odds.PartialPass(0.5, p))
 	require.GreaterOrEqual(t, honest, 998)
 	require.LessOrEqual(t, partial75, 200, "75% of the labels passes at most 10%")
 	require.Zero(t, partial50, "50% of the labels passes at most 1 in 10,000")

@@ -36,9 +36,12 @@ var (
 	ErrChallengeResolved = errorsmod.Register(ModuleName, 26, "challenge already resolved")
 	ErrChallengeExpired  = errorsmod.Register(ModuleName, 27, "challenge deadline passed")
 	ErrInvalidAnswer     = errorsmod.RegisterWithGRPCCode(ModuleName, 28, grpccodes.InvalidArgument, "challenge answer does not verify")
-	ErrNoDatasetRoot     = errorsmod.Register(ModuleName, 29, "report declares storage without a dataset root") // no longer returned: a report's datasets are named by its nonce
-	ErrChallengeNotOpen  = errorsmod.Register(ModuleName, 30, "challenge not open yet")
-	ErrUnknownPayout     = errorsmod.RegisterWithGRPCCode(ModuleName, 31, grpccodes.NotFound, "unknown set-aside payout")
-	ErrPayoutFailed      = errorsmod.Register(ModuleName, 32, "payout failed")
-	ErrInvalidReporter   = errorsmod.Register(ModuleName, 33, "invalid reporter key")
+	// ErrNoDatasetRoot and ErrChallengeNotOpen are no longer returned (a report's
+	// datasets are named by its nonce; a challenge opens when drawn); their codes stay
+	// taken.
+	ErrNoDatasetRoot    = errorsmod.Register(ModuleName, 29, "report declares storage without a dataset root")
+	ErrChallengeNotOpen = errorsmod.Register(ModuleName, 30, "challenge not open yet")
+	ErrUnknownPayout    = errorsmod.RegisterWithGRPCCode(ModuleName, 31, grpccodes.NotFound, "unknown set-aside payout")
+	ErrPayoutFailed     = errorsmod.Register(ModuleName, 32, "payout failed")
+	ErrInvalidReporter  = errorsmod.Register(ModuleName, 33, "invalid reporter key")
 )

@@ -1,10 +1,15 @@
-package post
+// Package odds is the analysis of docs/verification.md: the chances that a storage proof
+// passes, for the docs and the tests. It is floating point, so it lives apart from
+// x/por/post: no state-machine package imports it. Counts of passing labels are Poisson:
+// a dataset of n labels has about K1 passing a nonce, a node keeping a fraction f of them
+// finds about f·K1.
+package odds
 
-import "math"
+import (
+	"math"
 
-// The analysis of docs/verification.md, for the docs and the tests: floating point, never
-// called by the state machine. Counts of passing labels are Poisson: a dataset of n labels
-// has about K1 passing a nonce, a node keeping a fraction f of them finds about f·K1.
+	"github.com/aegis-chain/aegis/x/por/post"
+)
 
 func poissonPMF(lambda float64, k int) float64 {
 	if lambda == 0 {
@@ -18,7 +23,7 @@ func poissonPMF(lambda float64, k int) float64 {
 }
 
 // HonestFailure is the chance that no nonce of a full dataset reaches K2.
-func HonestFailure(p Params) float64 {
+func HonestFailure(p post.Params) float64 {
 	below := 0.0
 	for k := 0; k < int(p.K2); k++ {
 		below += poissonPMF(float64(p.K1), k)
@@ -30,7 +35,7 @@ func HonestFailure(p Params) float64 {
 // its best: it takes the nonce with the most passing labels it holds, r, and when r < K2
 // pads the proof with K2-r indexes it cannot check, hoping the chain's rechecks miss them
 // all (C(r, rechecks) / C(K2, rechecks)).
-func PartialPass(f float64, p Params) float64 {
+func PartialPass(f float64, p post.Params) float64 {
 	lambda := f * float64(p.K1)
 	k2, m := int(p.K2), float64(p.Nonces)
 	cdf := make([]float64, k2)
