@@ -38,7 +38,8 @@ func zeroHeightPorChain(t *testing.T, nodes int) *testutil.TestChain {
 		cdc.MustUnmarshalJSON(g[portypes.ModuleName], &por)
 		cp := &por.Params.Challenge
 		cp.ChallengesPerDay, cp.AnswerWindowBlocks, cp.SpreadBlocks = 10, zhWindow, zhSpread
-		cp.Storage, cp.StorageSlashFraction = posttest.Params(), math.LegacyZeroDec() // a miss forfeits only: the test follows windows, not slashes
+		// A miss forfeits only: the test follows windows, not slashes or disqualifications.
+		cp.Storage, cp.StorageSlashFraction, cp.DisqualifyDays = posttest.Params(), math.LegacyZeroDec(), 0
 		g[portypes.ModuleName] = cdc.MustMarshalJSON(&por)
 	})
 }

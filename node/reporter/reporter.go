@@ -142,7 +142,16 @@ func (r *Reporter) Step(ctx context.Context) (time.Duration, error) {
 	if len(node.Node.Roles) == 0 {
 		return 0, errors.New("the node holds no role: activate one with `aegisd tx por activate-role` (signed by the operator)")
 	}
-	totals, parts, err := r.Plan(ctx, node.Node.Roles)
+	roles := reportable(node, day)
+	for _, rs := range node.Roles {
+		if rs.Active && rs.DisqualifiedUntil >= day {
+			r.Log.Warn("role disqualified by a failed or missed storage proof: left out of reports", "role", rs.Role.Short(), "until_day", rs.DisqualifiedUntil, "day", day)
+		}
+	}
+	if len(roles) == 0 {
+		return r.untilOrPoll(nextDay, dayLen), nil
+	}
+	totals, parts, err := r.Plan(ctx, roles)
 	if err != nil {
 		return 0, fmt.Errorf("measuring the machine: %w", err)
 	}
@@ -263,3 +272,18 @@ func isDuplicate(err error) bool {
 }
 
 var _ Chain = (*chain.Client)(nil)
+
+// reportable are the node's roles it may report on day: those not disqualified.
+func reportable(node *portypes.QueryNodeResponse, day uint64) []portypes.NodeRole {
+	barred := map[portypes.NodeRole]bool{}
+	for _, rs := range node.Roles {
+		barred[rs.Role] = rs.DisqualifiedUntil >= day
+	}
+	var out []portypes.NodeRole
+	for _, r := range node.Node.Roles {
+		if !barred[r] {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -290,13 +290,16 @@ table{border-collapse:collapse;margin:12px 0}td,th{border:1px solid #ccc;padding
 </style></head><body>
 <h1>aegis-node</h1>
 <p>Node <code>{{.Status.Operator}}</code> · chain day {{.Status.CurrentDay}} · last report day {{.Status.LastReportDay}} ·
-pending <b id="pending" title="{{.Status.Pending}} uaegis">{{aegis .Status.Pending}}</b> AEGIS ·
+claimable <b id="pending" title="{{.Status.Pending}} uaegis">{{aegis .Status.Pending}}</b> AEGIS ·
+vesting <b id="vesting" title="{{.Status.Vesting}} uaegis">{{aegis .Status.Vesting}}</b> AEGIS ·
 est. <span title="{{.Status.EstMonthly}} uaegis">{{aegis .Status.EstMonthly}}</span> AEGIS a month
 {{if .Status.BreakEven}} · break-even {{.Status.BreakEven}} per AEGIS{{end}}</p>
-<table id="roles"><tr><th>role</th><th>slot</th><th>eff PoR</th><th>penalized</th><th>missed minimum</th><th class="num">pending (AEGIS)</th><th class="num">est. daily</th><th class="num">est. monthly</th></tr>
+<table id="roles"><tr><th>role</th><th>slot</th><th>eff PoR</th><th>penalized</th><th>missed minimum</th><th class="num">claimable (AEGIS)</th><th class="num">vesting (AEGIS)</th><th>disqualified through</th><th class="num">est. daily</th><th class="num">est. monthly</th></tr>
 {{range .Status.Roles}}<tr id="role-{{.Role}}"><td>{{.Role}}</td><td>{{.SlotHeld}}</td><td title="{{.Eff}}">{{eff .Eff}}</td>
 <td class="{{if .Penalized}}bad{{else}}ok{{end}}">{{.Penalized}}</td><td>{{join .MissedMinimum "; "}}</td>
-<td class="num" id="pending-{{.Role}}" title="{{.Pending}} uaegis">{{aegis .Pending}}</td><td class="num" title="{{.EstDaily}} uaegis">{{aegis .EstDaily}}</td><td class="num" title="{{.EstMonthly}} uaegis">{{aegis .EstMonthly}}</td></tr>{{end}}
+<td class="num" id="pending-{{.Role}}" title="{{.Pending}} uaegis">{{aegis .Pending}}</td>
+<td class="num" id="vesting-{{.Role}}" title="{{.Vesting}} uaegis{{if .VestedBy}}, all vested after day {{.VestedBy}}{{end}}">{{aegis .Vesting}}</td>
+<td id="disqualified-{{.Role}}" class="{{if .DisqualifiedUntil}}bad{{end}}">{{if .DisqualifiedUntil}}day {{.DisqualifiedUntil}}{{else}}-{{end}}</td><td class="num" title="{{.EstDaily}} uaegis">{{aegis .EstDaily}}</td><td class="num" title="{{.EstMonthly}} uaegis">{{aegis .EstMonthly}}</td></tr>{{end}}
 </table>
 {{with .Status.Challenges}}<h2>Challenges</h2>
 {{if or .Enabled .Passed .Missed .Pending}}<p id="challenges">passed <b id="challenges-passed">{{.Passed}}</b> ·

@@ -26,8 +26,13 @@ type RoleStatus struct {
 	Penalized     bool     `json:"penalized"`
 	MissedMinimum []string `json:"missed_minimum"`
 	Pending       string   `json:"pending_uaegis"`
-	EstDaily      string   `json:"est_daily_uaegis"`
-	EstMonthly    string   `json:"est_monthly_uaegis"`
+	// Vesting is what still vests (not in Pending), fully vested after the tick of VestedBy;
+	// DisqualifiedUntil the last day of a disqualification (spec section 8).
+	Vesting           string `json:"vesting_uaegis"`
+	VestedBy          uint64 `json:"vested_by_day,omitempty"`
+	DisqualifiedUntil uint64 `json:"disqualified_until_day,omitempty"`
+	EstDaily          string `json:"est_daily_uaegis"`
+	EstMonthly        string `json:"est_monthly_uaegis"`
 }
 
 // Status is the node's figures, as `status` prints them.
@@ -36,6 +41,7 @@ type Status struct {
 	CurrentDay    uint64       `json:"current_day"`
 	LastReportDay uint64       `json:"last_report_day"`
 	Pending       string       `json:"pending_uaegis"`
+	Vesting       string       `json:"vesting_uaegis"`
 	EstMonthly    string       `json:"est_monthly_uaegis"`
 	MonthlyCost   float64      `json:"monthly_cost,omitempty"`
 	BreakEven     string       `json:"break_even_price_per_aegis,omitempty"`
@@ -71,26 +77,23 @@ func Collect(ctx context.Context, c *chain.Client, monthlyCost float64) (*Status
 	if err != nil {
 		return nil, err
 	}
-	pending := map[portypes.NodeRole]math.Int{}
+	pending := map[portypes.NodeRole]portypes.RoleReward{}
 	for _, r := range rewards.Roles {
-		pending[r.Role] = r.Amount
+		pending[r.Role] = r
 	}
 	held := map[portypes.NodeRole]bool{}
 	for _, r := range node.Node.Roles {
 		held[r] = true
 	}
 	st := &Status{Operator: c.Operator.String(), CurrentDay: es.CurrentDay, LastReportDay: node.Node.LastReportDay,
-		Pending: rewards.Total.String(), MonthlyCost: monthlyCost}
+		Pending: rewards.Total.String(), Vesting: portypes.IntOrZero(rewards.Vesting).String(), MonthlyCost: monthlyCost}
 	monthly := math.ZeroInt()
 	for _, rs := range node.Roles {
 		est, err := c.Estimate(ctx, rs.Role, rs.Resources)
 		if err != nil {
 			return nil, err
 		}
-		p := pending[rs.Role]
-		if p.IsNil() {
-			p = math.ZeroInt()
-		}
+		rr := pending[rs.Role]
 		daily := est.DailyReward
 		if !held[rs.Role] {
 			daily = math.ZeroInt()
@@ -99,7 +102,9 @@ func Collect(ctx context.Context, c *chain.Client, monthlyCost float64) (*Status
 		st.Roles = append(st.Roles, RoleStatus{
 			Role: roleName(rs.Role), SlotHeld: held[rs.Role],
 			LastReportDay: node.Node.LastReportDay, Eff: rs.Eff.String(), Penalized: rs.Penalized,
-			MissedMinimum: missed(params, rs), Pending: p.String(), EstDaily: daily.String(), EstMonthly: daily.MulRaw(30).String(),
+			MissedMinimum: missed(params, rs), Pending: portypes.IntOrZero(rr.Amount).String(),
+			Vesting: portypes.IntOrZero(rr.Vesting).String(), VestedBy: rr.VestedBy, DisqualifiedUntil: rs.DisqualifiedUntil,
+			EstDaily: daily.String(), EstMonthly: daily.MulRaw(30).String(),
 		})
 	}
 	st.EstMonthly = monthly.String()
@@ -144,22 +149,27 @@ func missed(p portypes.Params, rs portypes.NodeRoleState) []string {
 
 // Print writes the status as a table.
 func (s *Status) Print(w io.Writer) {
-	fmt.Fprintf(w, "node %s   day %d   last report day %d   pending %s uaegis   est. %s uaegis/month\n",
-		s.Operator, s.CurrentDay, s.LastReportDay, s.Pending, s.EstMonthly)
+	fmt.Fprintf(w, "node %s   day %d   last report day %d   claimable %s uaegis   vesting %s uaegis   est. %s uaegis/month\n",
+		s.Operator, s.CurrentDay, s.LastReportDay, s.Pending, s.Vesting, s.EstMonthly)
 	if s.BreakEven != "" {
 		fmt.Fprintf(w, "break-even at %.2f a month: %s per AEGIS\n", s.MonthlyCost, s.BreakEven)
 	}
 	// Columns padded to their widest cell, whatever the figures' lengths.
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ROLE\tSLOT\tEFF\tPENALTY\tPENDING\tEST/DAY\tMISSED")
+	fmt.Fprintln(tw, "ROLE\tSLOT\tEFF\tPENALTY\tCLAIMABLE\tVESTING\tEST/DAY\tMISSED")
 	for _, r := range s.Roles {
 		missed := strings.Join(r.MissedMinimum, ", ")
 		if missed == "" {
 			missed = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%t\t%s\t%t\t%s\t%s\t%s\n", r.Role, r.SlotHeld, r.Eff, r.Penalized, r.Pending, r.EstDaily, missed)
+		fmt.Fprintf(tw, "%s\t%t\t%s\t%t\t%s\t%s\t%s\t%s\n", r.Role, r.SlotHeld, r.Eff, r.Penalized, r.Pending, r.Vesting, r.EstDaily, missed)
 	}
 	_ = tw.Flush()
+	for _, r := range s.Roles {
+		if r.DisqualifiedUntil >= s.CurrentDay && r.DisqualifiedUntil > 0 {
+			fmt.Fprintf(w, "%s: DISQUALIFIED through day %d by a failed or missed storage proof: it earns nothing and is left out of reports until then\n", r.Role, r.DisqualifiedUntil)
+		}
+	}
 	s.Challenges.print(w)
 	if h := s.HotKey; h.Address != "" {
 		fmt.Fprintf(w, "hot key %s (%s)   balance %s uaegis\n", h.Address, h.Mode, h.Balance)

@@ -59,12 +59,12 @@ type porNode struct {
 	} `json:"node"`
 }
 
-func rewardsTotal(c *Chain, operator string) int64 {
-	var r struct {
-		Total string `json:"total"`
-	}
+func rewardsTotal(c *Chain, operator string) int64 { return atoi(rewardsOf(c, operator).Total) }
+
+func rewardsOf(c *Chain, operator string) porRewards {
+	var r porRewards
 	c.QueryJSON(&r, "por", "rewards", operator)
-	return atoi(r.Total)
+	return r
 }
 
 // atoi reads the chain's decimal strings (0 when empty).
@@ -88,6 +88,7 @@ func enableChallenges(c *Chain, answerBlocks int) {
 			"challenges_per_day": 20, "answer_window_blocks": strconv.Itoa(answerBlocks),
 			"slash_failures": 2, "failure_window_days": 10, "slash_fraction": "0.100000000000000000",
 			"spread_blocks": "2", "storage_slash_fraction": "0.050000000000000000",
+			"vesting_days": 14, "disqualify_days": 30,
 			"storage": map[string]any{
 				"labels_per_storage_unit": "1664", "label_scrypt_n": 16, "k1": 96, "k2": 104,
 				"nonces": 32, "rechecks": 20, "scan_bytes_per_block": strconv.Itoa(1 << 20),
@@ -169,8 +170,10 @@ func blockEvents(t *testing.T, c *Chain, h int64, typ string) []map[string]strin
 // days and challenges on. B's operator first forgets the answer grant, and run says so.
 // Node A keeps its dataset: its storage proofs pass and it keeps earning. Node B deletes a
 // quarter of its labels once they are built: its scans find no proof, its storage
-// challenge is missed, the report's reward forfeited, and the miss slashes 5% of its stake
-// at once and takes its role away. aegis-node status shows both.
+// challenge is missed, and (spec section 8) the miss forfeits the held reward and
+// everything still vesting, slashes 5% of its stake at once and disqualifies the role for
+// 30 days: B keeps its slot, earns nothing more, and its daemon leaves the role out of its
+// reports. aegis-node status shows both, vesting included.
 func TestSystemChallenges(t *testing.T) {
 	skipIfShort(t)
 	began := time.Now()
@@ -228,10 +231,15 @@ func TestSystemChallenges(t *testing.T) {
 	t.Logf("B slashed after %s", time.Since(began))
 	bAtSlash := rewardsTotal(c, b.Operator)
 
-	// B: slashed 5% by its first storage miss, its role taken away, in the block that
-	// resolved it.
+	// B: slashed 5% by its first storage miss in the block that resolved it, and
+	// disqualified: it keeps its slot (19,000 AEGIS still cover it) and vests nothing.
 	require.Equal(t, "19000000000", bNode.Node.Stake)
-	require.Empty(t, bNode.Node.Roles)
+	require.Equal(t, []string{"NODE_ROLE_WORKER"}, bNode.Node.Roles)
+	bRew := rewardsOf(c, b.Operator)
+	require.Len(t, bRew.Roles, 1)
+	require.Positive(t, atoi(bRew.Roles[0].DisqualifiedUntil), "%+v", bRew)
+	require.Zero(t, atoi(bRew.Roles[0].Vesting), "a storage miss forfeits all that vests")
+	require.Zero(t, atoi(bRew.Vesting))
 	require.Equal(t, "1", bNode.Node.ChallengesMissed)
 	bs := challengesOf(c, b.Operator)
 	require.Equal(t, 1, countStatus(bs, "CHALLENGE_STATUS_MISSED"), "%+v", bs)
@@ -248,6 +256,13 @@ func TestSystemChallenges(t *testing.T) {
 	require.Len(t, slashed, 1, "EventNodeSlashed at height %d", h)
 	require.Equal(t, b.Operator, slashed[0]["operator"])
 	require.Contains(t, slashed[0]["reason"], "missed storage proof")
+	disq := blockEvents(t, c, h, "aegis.por.v1.EventRoleDisqualified")
+	require.Len(t, disq, 1, "EventRoleDisqualified at height %d", h)
+	require.Equal(t, missed.Forfeited, disq[0]["forfeited"], "the forfeit counts the held reward and the unvested balance")
+	require.Equal(t, bRew.Roles[0].DisqualifiedUntil, disq[0]["until_day"])
+	// 30 days from the day of the miss: the day after the checked report's, or the next if
+	// the window ran over a day's end.
+	require.Contains(t, []int64{30, 31}, atoi(disq[0]["until_day"])-atoi(missed.Day), "%+v %+v", disq[0], missed)
 	require.Positive(t, damaged.Load())
 	require.Contains(t, db.log.String(), "the scan of the dataset found no proof")
 	require.NotRegexp(t, `"msg":"challenge answered","challenge":\d+,"kind":"storage"`, db.log.String(), "B has no storage proof to answer with")
@@ -284,7 +299,9 @@ func TestSystemChallenges(t *testing.T) {
 	}
 	require.GreaterOrEqual(t, steps, 2, "A's rewards grew on several days: %v", aRewards)
 	require.Equal(t, "20000000000", aNode.Node.Stake)
-	require.Equal(t, bAtSlash, rewardsTotal(c, b.Operator), "B, slashed and without a role, earns nothing more")
+	require.Positive(t, atoi(rewardsOf(c, a.Operator).Vesting), "three quarters of A's rewards vest over 14 days")
+	require.Equal(t, bAtSlash, rewardsTotal(c, b.Operator), "B, disqualified, earns nothing more")
+	require.Contains(t, db.log.String(), "role disqualified by a failed or missed storage proof: left out of reports")
 
 	// The daemons' metrics count the answers and the misses for want of a dataset.
 	for n, want := range map[*resourceNode]string{a: `aegis_node_challenges_answered_total{kind="storage"}`, b: `aegis_node_challenge_failures_total{cause="no_proof"}`} {
@@ -306,18 +323,25 @@ func TestSystemChallenges(t *testing.T) {
 
 	// aegis-node status shows the same.
 	var st struct {
+		Vesting    string `json:"vesting_uaegis"`
 		Challenges struct {
 			Enabled bool   `json:"enabled"`
 			Passed  uint64 `json:"passed"`
 			Missed  uint64 `json:"missed"`
 		} `json:"challenges"`
+		Roles []struct {
+			Disqualified uint64 `json:"disqualified_until_day"`
+		} `json:"roles"`
 	}
 	require.NoError(t, a.status(&st))
 	require.True(t, st.Challenges.Enabled)
 	require.Positive(t, st.Challenges.Passed)
 	require.Zero(t, st.Challenges.Missed)
+	require.Positive(t, atoi(st.Vesting))
 	require.NoError(t, b.status(&st))
 	require.Equal(t, uint64(1), st.Challenges.Missed)
+	require.Len(t, st.Roles, 1)
+	require.Equal(t, atoi(bRew.Roles[0].DisqualifiedUntil), int64(st.Roles[0].Disqualified))
 	require.Equal(t, atoi(bNode.Node.ChallengesPassed), int64(st.Challenges.Passed), "B's liveness checks, from before its dataset was built")
 	t.Logf("done after %s", time.Since(began))
 }

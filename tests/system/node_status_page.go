@@ -51,10 +51,13 @@ type statusPageJSON struct {
 // porRewards is `aegisd q por rewards <operator> -o json`.
 type porRewards struct {
 	Roles []struct {
-		Role   string `json:"role"`
-		Amount string `json:"amount"`
+		Role              string `json:"role"`
+		Amount            string `json:"amount"`
+		Vesting           string `json:"vesting"`
+		DisqualifiedUntil string `json:"disqualified_until"`
 	} `json:"roles"`
-	Total string `json:"total"`
+	Total   string `json:"total"`
+	Vesting string `json:"vesting"`
 }
 
 // byRole is the rewards per role, named as users type them (worker, da).

@@ -224,6 +224,8 @@ const ChallengeParams = shape({
   receipt_days: ["uint32", KEEP],
   storage: [StorageProofParams, KEEP],
   storage_slash_fraction: ["dec", KEEP],
+  vesting_days: ["uint32", KEEP],
+  disqualify_days: ["uint32", KEEP],
 });
 const PorParams = shape({
   roles: [RoleParams, KEEP_LIST],

@@ -26,6 +26,7 @@ func TestMissedChallengesSlashLicenseBackedNode(t *testing.T) {
 	cp := portypes.ChallengeParams{
 		ChallengesPerDay: 10, AnswerWindowBlocks: 3, Storage: posttest.Params(), StorageSlashFraction: math.LegacyZeroDec(),
 		SlashFailures: 2, FailureWindowDays: 5, SlashFraction: math.LegacyNewDecWithPrec(5, 1),
+		VestingDays: portypes.DefaultVestingDays, DisqualifyDays: portypes.DefaultDisqualifyDays,
 	}
 	c := newChainWithApp(t, types.STAGE_TESTNET, nil, func(cdc codec.JSONCodec, g app.GenesisState) {
 		var gs portypes.GenesisState

@@ -63,26 +63,26 @@ func (k Keeper) endSegment(ctx context.Context, r types.NodeRole, seg types.Segm
 	return seg, nil
 }
 
-// indexAt is a role's cumulative reward index after the tick of day (zero before any).
-func (k Keeper) indexAt(ctx context.Context, r types.NodeRole, day uint64) (math.LegacyDec, error) {
+// dayAt is a role's recorded tick of day (a zero index before any).
+func (k Keeper) dayAt(ctx context.Context, r types.NodeRole, day uint64) (types.DayPoint, error) {
 	if day == 0 {
-		return math.LegacyZeroDec(), nil
+		return types.DayPoint{Index: math.LegacyZeroDec()}, nil
 	}
 	rd, err := k.RoleDays.Get(ctx, roleDayKey(r, day))
 	if errors.Is(err, collections.ErrNotFound) {
-		return math.LegacyZeroDec(), nil
+		return types.DayPoint{Index: math.LegacyZeroDec()}, nil
 	}
-	return rd.Index, err
+	return types.DayPoint{Index: rd.Index, VestDays: rd.VestDays}, err
 }
 
-// indexes reads the recorded reward indexes of the store.
-func (k Keeper) indexes(ctx context.Context) types.IndexAt {
-	return func(r types.NodeRole, day uint64) (math.LegacyDec, error) { return k.indexAt(ctx, r, day) }
+// days reads the recorded ticks of the store.
+func (k Keeper) days(ctx context.Context) types.DayAt {
+	return func(r types.NodeRole, day uint64) (types.DayPoint, error) { return k.dayAt(ctx, r, day) }
 }
 
-// settle moves everything nr earned up to lastTick into nr.Accrued.
+// settle moves everything nr earned up to lastTick into nr.Accrued (and its vesting).
 func (k Keeper) settle(ctx context.Context, nr *types.NodeRoleState, lastTick uint64) error {
-	return nr.Settle(lastTick, k.indexes(ctx))
+	return nr.Settle(lastTick, k.days(ctx))
 }
 
 // stopCounting settles nr and ends all its counting after lastTick: the node no longer

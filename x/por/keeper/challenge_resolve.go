@@ -83,8 +83,11 @@ func (k Keeper) verifyAnswer(ctx context.Context, op sdk.AccAddress, id uint64, 
 }
 
 // resolvePair clears the pair's pending challenge and hands back what its report earned
-// while held: all of it when passed; when missed, the whole uaegis are returned as forfeited
-// (the fraction below 1 uaegis stays with the node, so no dust is created).
+// while held: all of it when passed. When missed or failed, the whole uaegis of what is lost
+// go to the role's next tick as forfeited (the fraction below 1 uaegis stays with the node,
+// so no dust is created): for a liveness challenge the report's held reward and its
+// unvested tranches; for a storage proof (spec section 8) the held reward and everything
+// still vesting, and the pair is disqualified for disqualify_days.
 func (k Keeper) resolvePair(ctx context.Context, c types.Challenge, op sdk.AccAddress, passed bool) (math.Int, error) {
 	last, err := k.lastTick(ctx)
 	if err != nil {
@@ -98,23 +101,31 @@ func (k Keeper) resolvePair(ctx context.Context, c types.Challenge, op sdk.AccAd
 	if err := k.settle(ctx, &nr, last); err != nil {
 		return math.Int{}, err
 	}
+	lost := nr.Held
+	until := uint64(0)
+	if !passed {
+		if c.Kind == types.CHALLENGE_KIND_STORAGE {
+			lost = lost.Add(nr.ForfeitVesting(0, ^uint64(0)))
+			if until, err = k.disqualify(ctx, &nr, last); err != nil {
+				return math.Int{}, err
+			}
+		} else {
+			seg := nr.ChallengedSegment(c.Day)
+			lost = lost.Add(nr.ForfeitVesting(seg.FromDay, seg.ToDay))
+		}
+		if until == 0 {
+			// The report stops counting after the ticks already run; the rest of its days
+			// go to the role's other nodes through the running sums.
+			if err := k.endChallengedSegment(ctx, &nr, c.Day, last); err != nil {
+				return math.Int{}, err
+			}
+		}
+	}
 	forfeited := math.ZeroInt()
 	if !passed {
-		// The report stops counting after the ticks already run; the rest of its days go
-		// to the role's other nodes through the running sums.
-		seg := nr.ChallengedSegment(c.Day)
-		ended, err := k.endSegment(ctx, c.Role, seg, last)
-		if err != nil {
-			return math.Int{}, err
-		}
-		if nr.FromDay == c.Day {
-			nr.FromDay, nr.ToDay = ended.FromDay, ended.ToDay
-		} else if nr.Prev.FromDay == c.Day {
-			nr.Prev = ended
-		}
-		forfeited = nr.Held.TruncateInt()
+		forfeited = lost.TruncateInt()
 	}
-	nr.Accrued = nr.Accrued.Add(nr.Held.Sub(math.LegacyNewDecFromInt(forfeited)))
+	nr.Accrued = nr.Accrued.Add(lost).Sub(math.LegacyNewDecFromInt(forfeited))
 	nr.Held, nr.ChallengeId, nr.ChallengeDay = math.LegacyZeroDec(), 0, 0
 	if err := k.NodeRoles.Set(ctx, key, nr); err != nil {
 		return math.Int{}, err
@@ -129,7 +140,46 @@ func (k Keeper) resolvePair(ctx context.Context, c types.Challenge, op sdk.AccAd
 			return math.Int{}, err
 		}
 	}
-	return forfeited, nil
+	if until == 0 {
+		return forfeited, nil
+	}
+	return forfeited, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRoleDisqualified{
+		Operator: c.Operator, Role: c.Role, UntilDay: until, ChallengeId: c.Id, Forfeited: forfeited,
+	})
+}
+
+// endChallengedSegment makes the report of day (current or previous) stop counting after
+// lastTick.
+func (k Keeper) endChallengedSegment(ctx context.Context, nr *types.NodeRoleState, day, lastTick uint64) error {
+	ended, err := k.endSegment(ctx, nr.Role, nr.ChallengedSegment(day), lastTick)
+	if err != nil {
+		return err
+	}
+	if nr.FromDay == day {
+		nr.FromDay, nr.ToDay = ended.FromDay, ended.ToDay
+	} else if nr.Prev.FromDay == day {
+		nr.Prev = ended
+	}
+	return nil
+}
+
+// disqualify stops every report of the settled pair counting after lastTick and bars it
+// from reporting in the role through today + disqualify_days - 1, which it returns (0 when
+// disqualify_days is 0: then nothing is done). The pair keeps its slot.
+func (k Keeper) disqualify(ctx context.Context, nr *types.NodeRoleState, lastTick uint64) (uint64, error) {
+	params, err := k.Params.Get(ctx)
+	if err != nil || params.Challenge.DisqualifyDays == 0 {
+		return 0, err
+	}
+	today, err := k.reportDay(ctx, lastTick)
+	if err != nil {
+		return 0, err
+	}
+	if err := k.stopCounting(ctx, nr, lastTick); err != nil {
+		return 0, err
+	}
+	nr.DisqualifiedUntil = max(nr.DisqualifiedUntil, today+uint64(params.Challenge.DisqualifyDays)-1)
+	return nr.DisqualifiedUntil, nil
 }
 
 // finish records a resolved challenge and takes it off the deadline queue.
@@ -312,7 +362,7 @@ func (k Keeper) slashForChallenge(ctx context.Context, c types.Challenge, op sdk
 	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	slashCtx, write := sdkCtx.CacheContext()
-	if _, err := k.slash(slashCtx, op, fraction, reason, c.IssuedHeight); err != nil {
+	if _, err := k.slash(slashCtx, op, fraction, reason, c.IssuedHeight, c.Kind == types.CHALLENGE_KIND_STORAGE); err != nil {
 		k.Logger(ctx).Error("challenge slash set aside", "operator", c.Operator, "err", err)
 		return sdkCtx.EventManager().EmitTypedEvent(&types.EventChallengeSetAside{Id: c.Id, Reason: "slash: " + err.Error()})
 	}

@@ -224,7 +224,9 @@ func (k Keeper) issueChallenge(ctx context.Context, cp types.ChallengeParams, se
 	if err := k.settle(ctx, &nr, last); err != nil {
 		return 0, err
 	}
-	earned, err := nr.Current().Earned(nr.Role, 0, last, k.indexes(ctx))
+	// What the report made claimable so far is held; its vesting part keeps vesting (a
+	// failed storage proof forfeits it; a missed liveness challenge forfeits its tranches).
+	earned, _, err := nr.Current().Earn(nr.Role, 0, last, k.days(ctx))
 	if err != nil {
 		return 0, err
 	}

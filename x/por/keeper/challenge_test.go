@@ -18,13 +18,14 @@ import (
 )
 
 // testChallengeParams: every pair challenged (up to perDay), a 5-block window, small
-// datasets of the cheapest labels (128 a storage unit), a slash after two liveness misses
-// and none for a storage proof (TestFailedStorageProof turns that on).
+// datasets of the cheapest labels (128 a storage unit), a slash after two liveness misses,
+// the default vesting, and neither slash nor disqualification for a storage proof
+// (TestFailedStorageProof turns those on).
 func testChallengeParams(perDay uint32) types.ChallengeParams {
 	return types.ChallengeParams{
 		ChallengesPerDay: perDay, AnswerWindowBlocks: 5, SlashFailures: 2, FailureWindowDays: 10,
 		SlashFraction: math.LegacyNewDecWithPrec(1, 1), StorageSlashFraction: math.LegacyZeroDec(),
-		Storage: posttest.Params(),
+		Storage: posttest.Params(), VestingDays: types.DefaultVestingDays,
 	}
 }
 
@@ -278,14 +279,20 @@ func storageSlashFixture(t *testing.T, name string) (*fixture, sdk.AccAddress) {
 	f := newFixture(t, func(gs *types.GenesisState) {
 		gs.Params.Challenge = testChallengeParams(5)
 		gs.Params.Challenge.StorageSlashFraction = math.LegacyNewDecWithPrec(5, 2)
+		gs.Params.Challenge.DisqualifyDays = types.DefaultDisqualifyDays
 	})
 	f.ctx = f.ctx.WithBlockHeight(10)
 	op := f.register(name, types.NODE_ROLE_WORKER)
+	// A tenth over the minimum: what a 5% slash leaves still covers the slot.
+	_, err := f.msg.AddStake(f.ctx, &types.MsgAddStake{Operator: op.String(), Amount: sdk.NewCoin(denom, slashFixtureExtra(f))})
+	require.NoError(t, err)
 	require.NoError(t, f.storageReport(op, types.NODE_ROLE_WORKER, 150, 100, 80))
 	f.clock.day = 2
 	f.beginBlock(20)
 	return f, op
 }
+
+func slashFixtureExtra(f *fixture) math.Int { return f.params.Roles[0].MinStake.QuoRaw(10) }
 
 // A proof padded with indexes the node does not hold fails once the chain's rechecks,
 // drawn from the hash of the block that includes it, hit one: the report's held reward is
@@ -340,7 +347,8 @@ func TestFailedStorageProof(t *testing.T) {
 			break
 		}
 	}
-	stake := f.params.Roles[0].MinStake
+	stake := f.params.Roles[0].MinStake.Add(slashFixtureExtra(f))
+	day1 := f.nodeRole(mallory, w).Eff.Mul(ktRoleDay(t, f, w, 1).Index) // mallory alone in the role
 	res, err := f.msg.AnswerChallenge(ctx, &types.MsgAnswerChallenge{Operator: mallory.String(), ChallengeId: c.Id, Proof: cheat})
 	require.NoError(t, err, "a failed proof is a resolution, not a refusal")
 	require.Equal(t, types.CHALLENGE_STATUS_FAILED, res.Status)
@@ -348,22 +356,41 @@ func TestFailedStorageProof(t *testing.T) {
 	got, err := f.q.Challenge(f.ctx, &types.QueryChallengeRequest{Id: c.Id})
 	require.NoError(t, err)
 	require.Equal(t, types.CHALLENGE_STATUS_FAILED, got.Challenge.Status)
-	require.Equal(t, held.String(), got.Challenge.Forfeited.String())
+	require.Equal(t, day1.TruncateInt().String(), got.Challenge.Forfeited.String(), "the held quarter and the vesting three quarters of day 1 are forfeited")
 	require.Equal(t, got.Challenge.Forfeited.String(), ktRoleState(t, f, w).Forfeited.String())
 	node, err := f.q.Node(f.ctx, &types.QueryNodeRequest{Operator: mallory.String()})
 	require.NoError(t, err)
 	slashed := math.LegacyNewDecFromInt(stake).Mul(f.params.Challenge.StorageSlashFraction).TruncateInt()
 	require.Equal(t, stake.Sub(slashed).String(), node.Node.Stake.String())
 	require.Equal(t, uint64(1), node.Node.ChallengesMissed)
-	var failed, slashedEv bool
+	require.Equal(t, []types.NodeRole{w}, node.Node.Roles, "a disqualified pair keeps its slot")
+	nr := f.nodeRole(mallory, w)
+	require.Empty(t, nr.Vesting)
+	require.True(t, nr.Accrued.LT(math.LegacyOneDec()), "only the fraction below 1 uaegis stays: %s", nr.Accrued)
+	until := 2 + uint64(types.DefaultDisqualifyDays) - 1
+	require.Equal(t, until, nr.DisqualifiedUntil)
+	require.Equal(t, uint64(1), nr.ToDay, "its report stops counting after the ticks already run")
+	var failed, slashedEv, disq bool
 	for _, ev := range f.ctx.EventManager().Events() {
 		failed = failed || ev.Type == "aegis.por.v1.EventChallengeFailed"
 		slashedEv = slashedEv || ev.Type == "aegis.por.v1.EventNodeSlashed"
+		disq = disq || ev.Type == "aegis.por.v1.EventRoleDisqualified"
 	}
-	require.True(t, failed && slashedEv)
+	require.True(t, failed && slashedEv && disq)
 	_, err = f.msg.AnswerChallenge(ctx, &types.MsgAnswerChallenge{Operator: mallory.String(), ChallengeId: c.Id, Proof: honest})
 	require.ErrorIs(t, err, types.ErrChallengeResolved, "a failure is final")
 	f.endBlock()
+
+	// Disqualified: no report in the role through day 31, and one is accepted on day 32.
+	for _, day := range []uint64{2, until} {
+		f.clock.day = day
+		err := f.storageReport(mallory, w, 150, 100, 80)
+		require.ErrorIs(t, err, types.ErrRoleDisqualified, "day %d", day)
+		require.Equal(t, nr, f.nodeRole(mallory, w), "a refused report changes nothing")
+	}
+	f.clock.day = until + 1
+	require.NoError(t, f.storageReport(mallory, w, 150, 100, 80))
+	f.checkInvariants()
 }
 
 // A storage proof not sent in time is slashed storage_slash_fraction at once, without
@@ -380,10 +407,13 @@ func TestMissedStorageProofSlashes(t *testing.T) {
 	require.Equal(t, types.CHALLENGE_STATUS_MISSED, got.Challenge.Status)
 	node, err := f.q.Node(f.ctx, &types.QueryNodeRequest{Operator: bob.String()})
 	require.NoError(t, err)
-	stake := f.params.Roles[0].MinStake
+	stake := f.params.Roles[0].MinStake.Add(slashFixtureExtra(f))
 	slashed := math.LegacyNewDecFromInt(stake).Mul(f.params.Challenge.StorageSlashFraction).TruncateInt()
 	require.Equal(t, stake.Sub(slashed).String(), node.Node.Stake.String())
 	require.Empty(t, node.Node.RecentMisses, "a storage miss is slashed at once, not counted towards liveness slashes")
+	require.Equal(t, 2+uint64(types.DefaultDisqualifyDays)-1, f.nodeRole(bob, types.NODE_ROLE_WORKER).DisqualifiedUntil, "and disqualifies the pair")
+	require.Len(t, node.Node.Roles, 1, "which keeps its slot")
+	f.checkInvariants()
 }
 
 // Two equal nodes report; both are challenged; alice answers, bob does not. While
@@ -404,11 +434,14 @@ func TestMissedChallengeForfeitsToTheRole(t *testing.T) {
 	rd1, err := f.q.RoleDay(f.ctx, &types.QueryRoleDayRequest{Role: w, Day: 1})
 	require.NoError(t, err)
 	half := rd1.RoleDay.Index.MulInt64(300) // eff 300 each
+	vest1, now1 := quarterAtOnce(half)
 	for _, op := range []sdk.AccAddress{alice, bob} {
 		rew, err := f.q.Rewards(f.ctx, &types.QueryRewardsRequest{Operator: op.String()})
 		require.NoError(t, err)
-		require.True(t, rew.Total.IsZero(), "day-1 rewards are held while the challenge is pending")
-		require.Equal(t, half.TruncateInt().String(), rew.Roles[0].Held.String())
+		require.True(t, rew.Total.IsZero(), "day-1 rewards are held or vesting while the challenge is pending")
+		require.Equal(t, now1.TruncateInt().String(), rew.Roles[0].Held.String(), "the quarter claimable at once is held")
+		require.Equal(t, vest1.TruncateInt().String(), rew.Roles[0].Vesting.String(), "three quarters vest")
+		require.Equal(t, uint64(1+types.DefaultVestingDays), rew.Roles[0].VestedBy)
 	}
 	_, err = f.msg.ClaimRewards(f.ctx, &types.MsgClaimRewards{Operator: bob.String()})
 	require.ErrorIs(t, err, types.ErrNoRewards, "held rewards cannot be claimed")
@@ -424,10 +457,11 @@ func TestMissedChallengeForfeitsToTheRole(t *testing.T) {
 	got, err := f.q.Challenge(f.ctx, &types.QueryChallengeRequest{Id: cb.Id})
 	require.NoError(t, err)
 	require.Equal(t, types.CHALLENGE_STATUS_MISSED, got.Challenge.Status)
-	require.Equal(t, half.TruncateInt().String(), got.Challenge.Forfeited.String())
+	require.Equal(t, half.TruncateInt().String(), got.Challenge.Forfeited.String(), "a missed storage proof forfeits the held quarter and all that vests")
 	require.Equal(t, got.Challenge.Forfeited.String(), ktRoleState(t, f, w).Forfeited.String())
 	bobState := f.nodeRole(bob, w)
 	require.Zero(t, bobState.ChallengeId)
+	require.Empty(t, bobState.Vesting)
 	require.True(t, bobState.Accrued.LT(math.LegacyOneDec()), "bob keeps only the fraction below 1 uaegis: %s", bobState.Accrued)
 	require.Equal(t, uint64(1), bobState.ToDay, "bob's report stops counting after the ticks already run")
 
@@ -445,11 +479,15 @@ func TestMissedChallengeForfeitsToTheRole(t *testing.T) {
 	require.Equal(t, rd2.RoleDay.Share.Add(got.Challenge.Forfeited).String(), rd2.RoleDay.Distributed.String(),
 		"the day's share for one active node, plus the forfeit")
 
-	// Alice's day-2 report was not made, so her day-1 report counted at both ticks.
+	// Alice's day-2 report was not made, so her day-1 report counted at both ticks: a
+	// quarter of each day's reward is claimable, and 1/14 of day 1's vesting part vested.
 	rew, err := f.q.Rewards(f.ctx, &types.QueryRewardsRequest{Operator: alice.String()})
 	require.NoError(t, err)
-	want := half.Add(rd2.RoleDay.Index.Sub(rd1.RoleDay.Index).MulInt64(300))
+	vest2, now2 := quarterAtOnce(rd2.RoleDay.Index.Sub(rd1.RoleDay.Index).MulInt64(300))
+	vested := vest1.QuoInt64(types.DefaultVestingDays)
+	want := now1.Add(vested).Add(now2)
 	require.Equal(t, want.TruncateInt().String(), rew.Total.String())
+	require.Equal(t, vest1.Sub(vested).Add(vest2).TruncateInt().String(), rew.Vesting.String())
 	paid, err := f.msg.ClaimRewards(f.ctx, &types.MsgClaimRewards{Operator: alice.String()})
 	require.NoError(t, err)
 	require.Equal(t, want.TruncateInt().String(), paid.Amount.AmountOf(denom).String())
@@ -597,7 +635,9 @@ func TestMissWhileTicksLag(t *testing.T) {
 	require.Equal(t, uint64(2), rd2.RoleDay.Active, "day 2: bob's day-1 report and alice's day-2 report")
 	rew, err := f.q.Rewards(f.ctx, &types.QueryRewardsRequest{Operator: alice.String()})
 	require.NoError(t, err)
-	require.Equal(t, rd2.RoleDay.Index.Sub(rd1.RoleDay.Index).MulInt64(300).TruncateInt().String(), rew.Total.String())
+	vest2, now2 := quarterAtOnce(rd2.RoleDay.Index.Sub(rd1.RoleDay.Index).MulInt64(300))
+	require.Equal(t, now2.TruncateInt().String(), rew.Total.String(), "a quarter of day 2's reward at once")
+	require.Equal(t, vest2.TruncateInt().String(), rew.Vesting.String())
 }
 
 // A storage challenge's window leaves the scan of the whole dataset at most half of it: a
@@ -621,4 +661,11 @@ func TestStorageWindowFitsTheScan(t *testing.T) {
 	require.Equal(t, int64(20+5), f.challenges(small, true)[0].DeadlineHeight)
 	require.Equal(t, uint64(1), types.StorageProofParams{ScanBytesPerBlock: 1 << 20}.ScanBlocks(1))
 	require.Equal(t, uint64(2), types.StorageProofParams{ScanBytesPerBlock: 1 << 20}.ScanBlocks(1<<16+1))
+}
+
+// quarterAtOnce splits a day's reward e as spec section 8 does while challenges are on:
+// 75% vests, the rest is claimable at once.
+func quarterAtOnce(e math.LegacyDec) (vesting, now math.LegacyDec) {
+	v := e.MulInt64(3).QuoInt64(4)
+	return v, e.Sub(v)
 }

@@ -517,19 +517,10 @@ func init() { porGenesisMutations = append(porGenesisMutations, challengeMutatio
 // pays out at most what it distributes). GenesisLiabilities' rewards floor each
 // node-role instead, up to one uaegis each below it.
 func porHolding(t *testing.T, gs *types.GenesisState) math.Int {
-	index := map[string]math.LegacyDec{}
-	for _, rd := range gs.RoleDays {
-		index[fmt.Sprint(rd.Role, rd.Day)] = rd.Index
-	}
-	indexAt := func(r types.NodeRole, day uint64) (math.LegacyDec, error) {
-		if idx, ok := index[fmt.Sprint(r, day)]; ok {
-			return idx, nil
-		}
-		return math.LegacyZeroDec(), nil
-	}
+	dayAt := gs.Days()
 	accrued := math.LegacyZeroDec()
 	for _, nr := range gs.NodeRoles {
-		require.NoError(t, nr.Settle(gs.LastTickDay, indexAt))
+		require.NoError(t, nr.Settle(gs.LastTickDay, dayAt))
 		accrued = accrued.Add(nr.Owed())
 	}
 	total := gs.Carry.Add(accrued.Ceil().TruncateInt())

@@ -149,7 +149,11 @@ func (q Querier) Rewards(ctx context.Context, req *types.QueryRewardsRequest) (*
 	if err != nil {
 		return nil, err
 	}
-	return &types.QueryRewardsResponse{Roles: roles, Total: total}, nil
+	vesting := math.ZeroInt()
+	for _, r := range roles {
+		vesting = vesting.Add(r.Vesting)
+	}
+	return &types.QueryRewardsResponse{Roles: roles, Total: total, Vesting: vesting}, nil
 }
 
 // Estimate computes the PoR of the given resources and the reward such a node would earn

@@ -45,6 +45,7 @@ var (
 func fuzzChallengeParams() types.ChallengeParams {
 	return types.ChallengeParams{ChallengesPerDay: 10, AnswerWindowBlocks: 1000, SlashFailures: 3, FailureWindowDays: 7,
 		SlashFraction: math.LegacyNewDecWithPrec(5, 2), StorageSlashFraction: math.LegacyNewDecWithPrec(5, 2),
+		VestingDays: types.DefaultVestingDays, DisqualifyDays: types.DefaultDisqualifyDays,
 		Storage: types.StorageProofParams{LabelsPerStorageUnit: 64, LabelScryptN: 2, K1: 4, K2: 4, Nonces: 16, Rechecks: 2, ScanBytesPerBlock: 1 << 20}}
 }
 

@@ -72,6 +72,10 @@ func (k Keeper) activateRole(ctx context.Context, params types.Params, op sdk.Ac
 	if err := k.takeSlot(ctx, params, op, r); err != nil {
 		return err
 	}
+	last, err := k.lastTick(ctx)
+	if err != nil {
+		return err
+	}
 	nr, err := k.NodeRoles.Get(ctx, nodeRoleKey(op, r))
 	switch {
 	case errors.Is(err, collections.ErrNotFound):
@@ -79,15 +83,16 @@ func (k Keeper) activateRole(ctx context.Context, params types.Params, op sdk.Ac
 	case err != nil:
 		return err
 	default:
+		// Settled first: what vests from the last settle on vests at the ticks run since.
+		if err := k.settle(ctx, &nr, last); err != nil {
+			return err
+		}
 		fresh := newNodeRole(op.String(), r)
 		fresh.Accrued, fresh.SettledDay, fresh.Prev = nr.Accrued, nr.SettledDay, nr.Prev
+		fresh.Vesting, fresh.DisqualifiedUntil = nr.Vesting, nr.DisqualifiedUntil
 		// A challenge still pending on the earlier activation's report resolves as usual.
 		fresh.ChallengeId, fresh.ChallengeDay, fresh.Held = nr.ChallengeId, nr.ChallengeDay, types.DecOrZero(nr.Held)
 		nr = fresh
-	}
-	last, err := k.lastTick(ctx)
-	if err != nil {
-		return err
 	}
 	nr.SettledDay = max(nr.SettledDay, last)
 	return k.NodeRoles.Set(ctx, nodeRoleKey(op, r), nr)

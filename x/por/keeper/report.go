@@ -43,8 +43,12 @@ func (k Keeper) submitReport(ctx context.Context, params types.Params, op sdk.Ac
 		if states[i], err = k.NodeRoles.Get(ctx, nodeRoleKey(op, p.Role)); err != nil {
 			return 0, err
 		}
-		// A replaced report that still has ticks to run goes to Prev; there is one Prev.
 		nr := states[i]
+		if nr.Disqualified(day) {
+			return 0, errorsmod.Wrapf(types.ErrRoleDisqualified, "%s: a failed or missed storage proof disqualified %s through day %d (today is day %d); leave the role out of reports until day %d",
+				p.Role.Short(), node.Operator, nr.DisqualifiedUntil, day, nr.DisqualifiedUntil+1)
+		}
+		// A replaced report that still has ticks to run goes to Prev; there is one Prev.
 		if day-1 > last && nr.FromDay != 0 && nr.Eff.IsPositive() && nr.ToDay > last && nr.Prev.FromDay != 0 && nr.Prev.ToDay > last {
 			return 0, errorsmod.Wrapf(types.ErrCatchingUp, "%s: ticks have run to day %d, today is day %d", p.Role.Short(), last, day)
 		}

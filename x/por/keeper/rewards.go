@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"errors"
 
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
@@ -13,7 +14,7 @@ import (
 )
 
 // PendingRewards is what a claim would pay now, per role: floor of the settled plus
-// lazily pending reward. It writes nothing.
+// lazily pending reward, with what is held and still vesting beside it. It writes nothing.
 func (k Keeper) PendingRewards(ctx context.Context, op sdk.AccAddress) ([]types.RoleReward, math.Int, error) {
 	last, err := k.lastTick(ctx)
 	if err != nil {
@@ -30,7 +31,10 @@ func (k Keeper) PendingRewards(ctx context.Context, op sdk.AccAddress) ([]types.
 			return nil, math.Int{}, err
 		}
 		amt := nr.Accrued.TruncateInt()
-		out = append(out, types.RoleReward{Role: r, Amount: amt, Held: nr.Held.TruncateInt()})
+		out = append(out, types.RoleReward{
+			Role: r, Amount: amt, Held: nr.Held.TruncateInt(),
+			Vesting: nr.Unvested().TruncateInt(), VestedBy: nr.VestedBy(), DisqualifiedUntil: nr.DisqualifiedUntil,
+		})
 		total = total.Add(amt)
 	}
 	return out, total, nil
@@ -51,7 +55,8 @@ func (k Keeper) claim(ctx context.Context, op sdk.AccAddress) (sdk.Coins, error)
 	if err != nil {
 		return nil, err
 	}
-	total := math.ZeroInt()
+	total, vesting := math.ZeroInt(), math.LegacyZeroDec()
+	var vestedBy uint64
 	var settled []types.NodeRoleState
 	for _, r := range types.AllRoles {
 		nr, err := k.NodeRoles.Get(ctx, nodeRoleKey(op, r))
@@ -61,6 +66,7 @@ func (k Keeper) claim(ctx context.Context, op sdk.AccAddress) (sdk.Coins, error)
 		if err := k.settle(ctx, &nr, last); err != nil {
 			return nil, err
 		}
+		vesting, vestedBy = vesting.Add(nr.Unvested()), max(vestedBy, nr.VestedBy())
 		pay := nr.Accrued.TruncateInt()
 		nr.Accrued = nr.Accrued.Sub(math.LegacyNewDecFromInt(pay))
 		total = total.Add(pay)
@@ -69,6 +75,9 @@ func (k Keeper) claim(ctx context.Context, op sdk.AccAddress) (sdk.Coins, error)
 	// Nothing is written unless something is paid: a rejected claim changes nothing, also
 	// when the payout is refused (a withdraw address the bank blocks).
 	if !total.IsPositive() {
+		if vesting.IsPositive() {
+			return nil, errorsmod.Wrapf(types.ErrNoRewards, "%s has nothing to claim yet: %s uaegis are vesting (75%% of each day's reward vests over vesting_days while challenges are on), a part at each tick until day %d", node.Operator, vesting.TruncateInt(), vestedBy)
+		}
 		if last == 0 {
 			return nil, errorsmod.Wrapf(types.ErrNoRewards, "%s has nothing to claim yet: rewards accrue when a day ends, and no day has ended on this chain (see q emission status)", node.Operator)
 		}
@@ -97,15 +106,17 @@ func (k Keeper) claim(ctx context.Context, op sdk.AccAddress) (sdk.Coins, error)
 // license backing) into the role reserves, and deactivates all its roles after settling
 // them. Earned rewards are not slashed.
 func (k Keeper) Slash(ctx context.Context, op sdk.AccAddress, fraction math.LegacyDec, reason string) (math.Int, error) {
-	return k.slash(ctx, op, fraction, reason, noUnbonding)
+	return k.slash(ctx, op, fraction, reason, noUnbonding, false)
 }
 
 // noUnbonding: a slash that reaches no unbonding entry.
 const noUnbonding = int64(^uint64(0) >> 1)
 
 // slash is Slash that also cuts the unbonding entries created at or after height since:
-// stake that was bonded when the slashed-for challenge was issued.
-func (k Keeper) slash(ctx context.Context, op sdk.AccAddress, fraction math.LegacyDec, reason string, since int64) (math.Int, error) {
+// stake that was bonded when the slashed-for challenge was issued. With keepRoles (a
+// failed storage proof, spec section 8) the node keeps its slots as long as what stake is
+// left covers them.
+func (k Keeper) slash(ctx context.Context, op sdk.AccAddress, fraction math.LegacyDec, reason string, since int64, keepRoles bool) (math.Int, error) {
 	node, err := k.getNode(ctx, op)
 	if err != nil {
 		return math.Int{}, err
@@ -114,8 +125,8 @@ func (k Keeper) slash(ctx context.Context, op sdk.AccAddress, fraction math.Lega
 	if err != nil {
 		return math.Int{}, err
 	}
-	for _, r := range append([]types.NodeRole(nil), node.Roles...) {
-		if err := k.deactivateRole(ctx, &node, op, r); err != nil {
+	if !keepRoles {
+		if err := k.deactivateAll(ctx, &node, op); err != nil {
 			return math.Int{}, err
 		}
 	}
@@ -145,10 +156,29 @@ func (k Keeper) slash(ctx context.Context, op sdk.AccAddress, fraction math.Lega
 	if err := k.addToReserves(ctx, released); err != nil {
 		return math.Int{}, err
 	}
+	if keepRoles {
+		if err := k.checkStake(ctx, params, op, node.Stake, node.Roles); errors.Is(err, types.ErrInsufficientStake) {
+			if err := k.deactivateAll(ctx, &node, op); err != nil {
+				return math.Int{}, err
+			}
+		} else if err != nil {
+			return math.Int{}, err
+		}
+	}
 	if err := k.Nodes.Set(ctx, op, node); err != nil {
 		return math.Int{}, err
 	}
 	return released, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventNodeSlashed{
 		Operator: node.Operator, Fraction: fraction, Slashed: released, Reason: reason,
 	})
+}
+
+// deactivateAll gives up every role of node.
+func (k Keeper) deactivateAll(ctx context.Context, node *types.Node, op sdk.AccAddress) error {
+	for _, r := range append([]types.NodeRole(nil), node.Roles...) {
+		if err := k.deactivateRole(ctx, node, op, r); err != nil {
+			return err
+		}
+	}
+	return nil
 }

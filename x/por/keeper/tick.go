@@ -44,8 +44,14 @@ func (k Keeper) DistributeDay(ctx context.Context, day uint64, amount math.Int) 
 	avail := amount.Add(carry)
 	pools, rest := splitByAllocation(avail, params)
 	events := sdk.UnwrapSDKContext(ctx).EventManager()
+	// While challenges are on, the day's rewards vest (spec section 8); the tick records
+	// for how long, so a later change of params never reshapes a day already paid.
+	var vestDays uint32
+	if params.Challenge.Enabled() {
+		vestDays = params.Challenge.VestingDays
+	}
 	for i, rp := range params.Roles {
-		rd, err := k.tickRole(ctx, rp, day, pools[i])
+		rd, err := k.tickRole(ctx, rp, day, pools[i], vestDays)
 		if err != nil {
 			return err
 		}
@@ -83,7 +89,7 @@ func splitByAllocation(avail math.Int, params types.Params) ([]math.Int, math.In
 //	if a > hw: release = floor(reserve * (a - hw) / (slot_cap - hw)); reserve -= release; hw = a
 //	share = floor(pool * a / slot_cap); reserve += pool - share
 //	index += (share + release + forfeited) / total_eff
-func (k Keeper) tickRole(ctx context.Context, rp types.RoleParams, day uint64, pool math.Int) (types.RoleDay, error) {
+func (k Keeper) tickRole(ctx context.Context, rp types.RoleParams, day uint64, pool math.Int, vestDays uint32) (types.RoleDay, error) {
 	rs, err := k.RoleStates.Get(ctx, int32(rp.Role))
 	if err != nil {
 		return types.RoleDay{}, err
@@ -125,7 +131,7 @@ func (k Keeper) tickRole(ctx context.Context, rp types.RoleParams, day uint64, p
 	rd := types.RoleDay{
 		Role: rp.Role, Day: day, Pool: pool, Active: active, Release: release, Share: share,
 		Distributed: dist, Reserve: rs.Reserve, HighWater: rs.HighWater, TotalEff: rs.EffSum, Index: rs.Index,
-		Forfeited: forfeited,
+		Forfeited: forfeited, VestDays: vestDays,
 	}
 	return rd, k.RoleDays.Set(ctx, key, rd)
 }

@@ -44,6 +44,8 @@ func RandomChallengeParams(r *rand.Rand) types.ChallengeParams {
 			ScanBytesPerBlock: 1 << 20,
 		},
 		StorageSlashFraction: math.LegacyNewDecWithPrec(int64(r.Intn(10)), 2),
+		VestingDays:          uint32(1 + r.Intn(20)),
+		DisqualifyDays:       uint32(r.Intn(3) * r.Intn(20)), // a third of the time: never
 	}
 	if r.Intn(2) == 0 { // prune receipts: at least the failure window, at most a few days more
 		cp.ReceiptDays = cp.FailureWindowDays + uint32(r.Intn(4))

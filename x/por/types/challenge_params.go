@@ -34,8 +34,18 @@ func DefaultChallengeParams() ChallengeParams {
 		ReceiptDays:          30,
 		Storage:              DefaultStorageProofParams(),
 		StorageSlashFraction: math.LegacyNewDecWithPrec(5, 2),
+		VestingDays:          DefaultVestingDays,
+		DisqualifyDays:       DefaultDisqualifyDays,
 	}
 }
+
+// Spec section 8's defaults: vesting over 14 days, at least twice the 7 days between two
+// storage checks of a pair at the full-scale rate; a disqualification of 30 days keeps a
+// pair that stores nothing under 10% of an honest pair's reward (docs/verification.md).
+const (
+	DefaultVestingDays    = 14
+	DefaultDisqualifyDays = 30
+)
 
 // DefaultScanBytesPerBlock is 200 MiB/s over a 5-second block.
 const DefaultScanBytesPerBlock = 1000 << 20
@@ -103,6 +113,10 @@ func (c ChallengeParams) Validate() error {
 		return fail("spread_blocks must be at most 1000000, got %d", c.SpreadBlocks)
 	case uint64(c.ChallengesPerDay) > MaxDrawsPerBlock*max(c.SpreadBlocks, 1):
 		return fail("challenges_per_day %d over spread_blocks %d draws more than %d challenges a block; spread them over at least %d blocks", c.ChallengesPerDay, c.SpreadBlocks, MaxDrawsPerBlock, (uint64(c.ChallengesPerDay)+MaxDrawsPerBlock-1)/MaxDrawsPerBlock)
+	case c.VestingDays == 0 || c.VestingDays > MaxVestingDays:
+		return fail("vesting_days must be in [1, %d], got %d", MaxVestingDays, c.VestingDays)
+	case c.DisqualifyDays > 365:
+		return fail("disqualify_days must be at most 365, got %d", c.DisqualifyDays)
 	case c.ReceiptDays != 0 && c.ReceiptDays < c.FailureWindowDays:
 		return fail("receipt_days (%d) must cover failure_window_days (%d): the misses that count towards a slash stay public", c.ReceiptDays, c.FailureWindowDays)
 	}

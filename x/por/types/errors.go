@@ -45,3 +45,7 @@ var (
 	ErrPayoutFailed     = errorsmod.Register(ModuleName, 32, "payout failed")
 	ErrInvalidReporter  = errorsmod.Register(ModuleName, 33, "invalid reporter key")
 )
+
+// ErrRoleDisqualified: a failed or missed storage proof disqualified the pair (spec
+// section 8); it may report in the role again after disqualified_until.
+var ErrRoleDisqualified = errorsmod.RegisterWithGRPCCode(ModuleName, 34, grpccodes.FailedPrecondition, "role disqualified")

@@ -27,6 +27,9 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 		if !nr.Held.IsNil() && !validDec(nr.Held) {
 			return at("held must not be negative and at most 2^160")
 		}
+		if err := nr.validateVesting(); err != nil {
+			return at("%v", err)
+		}
 		if nr.ChallengeId == 0 {
 			if nr.ChallengeDay != 0 || DecOrZero(nr.Held).IsPositive() {
 				return at("challenge_day %d and held %s without a pending challenge; set both to zero", nr.ChallengeDay, nr.Held)

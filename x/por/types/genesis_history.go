@@ -21,11 +21,19 @@ func (gs GenesisState) validateHistory() error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "role_days[%d] (%s, day %d): only days 1..last_tick_day %d are ticked; remove it", i, rd.Role.Short(), rd.Day, last)
 		case !validDec(rd.Index):
 			return errorsmod.Wrapf(ErrInvalidGenesis, "role_days[%d] (%s, day %d): index must be set, not negative and at most 2^160", i, rd.Role.Short(), rd.Day)
+		case rd.VestDays > MaxVestingDays:
+			return errorsmod.Wrapf(ErrInvalidGenesis, "role_days[%d] (%s, day %d): vest_days %d above %d", i, rd.Role.Short(), rd.Day, rd.VestDays, MaxVestingDays)
 		}
 		if _, dup := index[k]; dup {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "role_days[%d] (%s, day %d): listed twice; keep one", i, rd.Role.Short(), rd.Day)
 		}
 		index[k] = rd.Index
+	}
+	// A day whose reward vests is settled as index[d] - index[d-1]: both are read.
+	for i, rd := range gs.RoleDays {
+		if _, ok := index[roleDay{rd.Role, rd.Day - 1}]; rd.VestDays > 0 && rd.Day > 1 && !ok {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "role_days[%d] (%s, day %d): its reward vests, so day %d's receipt must be listed too; add it", i, rd.Role.Short(), rd.Day, rd.Day-1)
+		}
 	}
 	for _, r := range AllRoles {
 		prev, prevDay := math.LegacyZeroDec(), uint64(0)

@@ -22,20 +22,11 @@ type GenesisLiabilities struct {
 // Liabilities computes what a validated genesis state owes, the way the keeper's
 // invariants do on a running chain.
 func (gs GenesisState) Liabilities() (GenesisLiabilities, error) {
-	index := make(map[roleDay]math.LegacyDec, len(gs.RoleDays))
-	for _, rd := range gs.RoleDays {
-		index[roleDay{rd.Role, rd.Day}] = rd.Index
-	}
-	indexAt := func(r NodeRole, day uint64) (math.LegacyDec, error) {
-		if idx, ok := index[roleDay{r, day}]; ok {
-			return idx, nil
-		}
-		return math.LegacyZeroDec(), nil
-	}
+	dayAt := gs.Days()
 	l := GenesisLiabilities{Rewards: gs.Carry, Pairs: len(gs.NodeRoles), Stake: math.ZeroInt()}
 	exact := math.LegacyZeroDec()
 	for _, nr := range gs.NodeRoles {
-		if err := nr.Settle(gs.LastTickDay, indexAt); err != nil {
+		if err := nr.Settle(gs.LastTickDay, dayAt); err != nil {
 			return l, err
 		}
 		l.Rewards = l.Rewards.Add(nr.Owed().TruncateInt())
@@ -54,4 +45,18 @@ func (gs GenesisState) Liabilities() (GenesisLiabilities, error) {
 		l.Stake = l.Stake.Add(u.Amount)
 	}
 	return l, nil
+}
+
+// Days reads the recorded ticks of the genesis state, as the keeper reads its store.
+func (gs GenesisState) Days() DayAt {
+	days := make(map[roleDay]DayPoint, len(gs.RoleDays))
+	for _, rd := range gs.RoleDays {
+		days[roleDay{rd.Role, rd.Day}] = DayPoint{Index: rd.Index, VestDays: rd.VestDays}
+	}
+	return func(r NodeRole, day uint64) (DayPoint, error) {
+		if p, ok := days[roleDay{r, day}]; ok {
+			return p, nil
+		}
+		return DayPoint{Index: math.LegacyZeroDec()}, nil
+	}
 }

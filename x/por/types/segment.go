@@ -2,9 +2,16 @@ package types
 
 import "cosmossdk.io/math"
 
-// IndexAt is a role's cumulative reward index after the tick of day: zero for day 0 and
-// for a day with no recorded tick.
-type IndexAt func(r NodeRole, day uint64) (math.LegacyDec, error)
+// DayPoint is what settling reads of a role's tick of a day: the cumulative reward index
+// after it and the vesting_days in force at it (0: nothing vests).
+type DayPoint struct {
+	Index    math.LegacyDec
+	VestDays uint32
+}
+
+// DayAt reads a role's tick of day: a zero index for day 0 and for a day with no
+// recorded tick.
+type DayAt func(r NodeRole, day uint64) (DayPoint, error)
 
 // Counts reports whether the segment holds a report that counts at its ticks: only a
 // positive eff does (a node is active at a tick only with eff > 0).
@@ -13,25 +20,79 @@ func (s Segment) Counts() bool { return s.FromDay != 0 && s.Eff.IsPositive() }
 // CountsAt reports whether the segment counts at the tick of day.
 func (s Segment) CountsAt(day uint64) bool { return s.Counts() && s.FromDay <= day && day <= s.ToDay }
 
-// Earned is what s earned in role r over the ticks after settledDay up to lastTick:
-// eff * (index[min(to, lastTick)] - index[max(settledDay, from-1)]).
-func (s Segment) Earned(r NodeRole, settledDay, lastTick uint64, indexAt IndexAt) (math.LegacyDec, error) {
+// Earn is what s earned in role r at the ticks after settledDay up to lastTick, split into
+// what is claimable after lastTick and the tranches still vesting then. A run of ticks at
+// which nothing is left vesting earns one product, eff * (index[end] - index[start]) (spec
+// section 4); a tick whose day's reward still vests earns eff * (index[d] - index[d-1]),
+// split by VestShare. Only the last MaxVestingDays ticks can still vest, so only those are
+// read one by one.
+func (s Segment) Earn(r NodeRole, settledDay, lastTick uint64, at DayAt) (math.LegacyDec, []Tranche, error) {
+	claim := math.LegacyZeroDec()
 	if !s.Counts() {
-		return math.LegacyZeroDec(), nil
+		return claim, nil, nil
 	}
 	upper, lower := min(s.ToDay, lastTick), max(settledDay, s.FromDay-1)
 	if upper <= lower {
-		return math.LegacyZeroDec(), nil
+		return claim, nil, nil
 	}
-	hi, err := indexAt(r, upper)
+	runFrom, err := at(r, lower)
 	if err != nil {
-		return math.LegacyDec{}, err
+		return claim, nil, err
 	}
-	lo, err := indexAt(r, lower)
+	first := lower + 1
+	if lastTick > MaxVestingDays {
+		first = max(first, lastTick-MaxVestingDays+1)
+	}
+	var tranches []Tranche
+	readDay, read := lower, runFrom // the last day read, to read none twice
+	get := func(day uint64) (DayPoint, error) {
+		if day == readDay {
+			return read, nil
+		}
+		p, err := at(r, day)
+		readDay, read = day, p
+		return p, err
+	}
+	for d := first; d <= upper; d++ {
+		before := read
+		if readDay != d-1 {
+			before = DayPoint{} // read below only when day d vests
+		}
+		p, err := get(d)
+		if err != nil {
+			return claim, nil, err
+		}
+		if p.VestDays == 0 || lastTick-d >= uint64(p.VestDays) {
+			continue // joins the run
+		}
+		if before.Index.IsNil() {
+			if before, err = at(r, d-1); err != nil {
+				return claim, nil, err
+			}
+		}
+		claim = claim.Add(s.Eff.Mul(before.Index.Sub(runFrom.Index)))
+		v, now := VestShare(s.Eff.Mul(p.Index.Sub(before.Index)))
+		claim = claim.Add(now)
+		if v.IsPositive() {
+			tranches = append(tranches, Tranche{Day: d, Days: p.VestDays, Amount: v})
+		}
+		runFrom = p
+	}
+	hi, err := get(upper)
 	if err != nil {
-		return math.LegacyDec{}, err
+		return claim, nil, err
 	}
-	return s.Eff.Mul(hi.Sub(lo)), nil
+	return claim.Add(s.Eff.Mul(hi.Index.Sub(runFrom.Index))), tranches, nil
+}
+
+// Earned is everything s earned at the ticks after settledDay up to lastTick, vesting or
+// not.
+func (s Segment) Earned(r NodeRole, settledDay, lastTick uint64, at DayAt) (math.LegacyDec, error) {
+	claim, tranches, err := s.Earn(r, settledDay, lastTick, at)
+	for _, t := range tranches {
+		claim = claim.Add(t.Amount)
+	}
+	return claim, err
 }
 
 // Current is the segment of the latest report.
@@ -39,26 +100,30 @@ func (nr NodeRoleState) Current() Segment {
 	return Segment{Eff: nr.Eff, FromDay: nr.FromDay, ToDay: nr.ToDay}
 }
 
-// Settle moves everything nr earned up to lastTick into Accrued, and drops a previous
-// report whose ticks have all run. What the report under a pending challenge earned goes
-// to Held instead, until the challenge resolves.
-func (nr *NodeRoleState) Settle(lastTick uint64, indexAt IndexAt) error {
+// Settle moves everything nr earned up to lastTick into Accrued, or into Vesting while it
+// vests, and drops a previous report whose ticks have all run. What the report under a
+// pending challenge earned goes to Held instead, until the challenge resolves (its
+// vesting part vests as the rest: a failed storage proof forfeits it all the same).
+func (nr *NodeRoleState) Settle(lastTick uint64, at DayAt) error {
 	nr.Held = DecOrZero(nr.Held)
+	from := nr.SettledDay
 	for _, seg := range []Segment{nr.Prev, nr.Current()} {
-		e, err := seg.Earned(nr.Role, nr.SettledDay, lastTick, indexAt)
+		claim, tranches, err := seg.Earn(nr.Role, nr.SettledDay, lastTick, at)
 		if err != nil {
 			return err
 		}
 		if nr.ChallengeId != 0 && seg.FromDay == nr.ChallengeDay {
-			nr.Held = nr.Held.Add(e)
+			nr.Held = nr.Held.Add(claim)
 		} else {
-			nr.Accrued = nr.Accrued.Add(e)
+			nr.Accrued = nr.Accrued.Add(claim)
 		}
+		nr.Vesting = append(nr.Vesting, tranches...)
 	}
 	if nr.Prev.FromDay != 0 && nr.Prev.ToDay <= lastTick {
 		nr.Prev = Segment{Eff: math.LegacyZeroDec()}
 	}
 	nr.SettledDay = max(nr.SettledDay, lastTick)
+	nr.vest(from, nr.SettledDay)
 	return nil
 }
 
@@ -75,8 +140,10 @@ func (nr NodeRoleState) ChallengedSegment(day uint64) Segment {
 	return Segment{Eff: math.LegacyZeroDec()}
 }
 
-// Owed is what the node-role is owed exactly: accrued plus held.
-func (nr NodeRoleState) Owed() math.LegacyDec { return nr.Accrued.Add(DecOrZero(nr.Held)) }
+// Owed is what the node-role is owed exactly: accrued, held and still vesting.
+func (nr NodeRoleState) Owed() math.LegacyDec {
+	return nr.Accrued.Add(DecOrZero(nr.Held)).Add(nr.Unvested())
+}
 
 // DecOrZero and IntOrZero read fields that state written before challenges existed
 // leaves nil.

@@ -180,6 +180,20 @@ export interface EventChallengeSetAside {
   reason: string;
 }
 
+/**
+ * EventRoleDisqualified: a failed or missed storage proof disqualified the pair through
+ * until_day (spec section 8): it keeps its slot, earns nothing and may not report in the
+ * role until then. forfeited is what it lost, the unvested balance and the held reward
+ * (also counted in the challenge's event).
+ */
+export interface EventRoleDisqualified {
+  operator: string;
+  role: NodeRole;
+  untilDay: bigint;
+  challengeId: bigint;
+  forfeited: string;
+}
+
 function createBaseEventRoleDay(): EventRoleDay {
   return { role: 0, day: 0n, pool: "", active: 0n, release: "", share: "", distributed: "", reserve: "", totalEff: "" };
 }
@@ -2702,6 +2716,155 @@ export const EventChallengeSetAside: MessageFns<EventChallengeSetAside> = {
     const message = createBaseEventChallengeSetAside();
     message.id = (object.id !== undefined && object.id !== null) ? BigInt(object.id) : 0n;
     message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseEventRoleDisqualified(): EventRoleDisqualified {
+  return { operator: "", role: 0, untilDay: 0n, challengeId: 0n, forfeited: "" };
+}
+
+export const EventRoleDisqualified: MessageFns<EventRoleDisqualified> = {
+  encode(message: EventRoleDisqualified, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operator !== "") {
+      writer.uint32(10).string(message.operator);
+    }
+    if (message.role !== 0) {
+      writer.uint32(16).int32(message.role);
+    }
+    if (message.untilDay !== 0n) {
+      if (BigInt.asUintN(64, message.untilDay) !== message.untilDay) {
+        throw new globalThis.Error("value provided for field message.untilDay of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.untilDay);
+    }
+    if (message.challengeId !== 0n) {
+      if (BigInt.asUintN(64, message.challengeId) !== message.challengeId) {
+        throw new globalThis.Error("value provided for field message.challengeId of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.challengeId);
+    }
+    if (message.forfeited !== "") {
+      writer.uint32(42).string(message.forfeited);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EventRoleDisqualified {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEventRoleDisqualified();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.role = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.untilDay = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.challengeId = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.forfeited = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EventRoleDisqualified {
+    return {
+      operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+      role: isSet(object.role) ? nodeRoleFromJSON(object.role) : 0,
+      untilDay: isSet(object.untilDay)
+        ? BigInt(object.untilDay)
+        : isSet(object.until_day)
+        ? BigInt(object.until_day)
+        : 0n,
+      challengeId: isSet(object.challengeId)
+        ? BigInt(object.challengeId)
+        : isSet(object.challenge_id)
+        ? BigInt(object.challenge_id)
+        : 0n,
+      forfeited: isSet(object.forfeited) ? globalThis.String(object.forfeited) : "",
+    };
+  },
+
+  toJSON(message: EventRoleDisqualified): unknown {
+    const obj: any = {};
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    if (message.role !== 0) {
+      obj.role = nodeRoleToJSON(message.role);
+    }
+    if (message.untilDay !== 0n) {
+      obj.untilDay = message.untilDay.toString();
+    }
+    if (message.challengeId !== 0n) {
+      obj.challengeId = message.challengeId.toString();
+    }
+    if (message.forfeited !== "") {
+      obj.forfeited = message.forfeited;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EventRoleDisqualified>): EventRoleDisqualified {
+    return EventRoleDisqualified.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EventRoleDisqualified>): EventRoleDisqualified {
+    const message = createBaseEventRoleDisqualified();
+    message.operator = object.operator ?? "";
+    message.role = object.role ?? 0;
+    message.untilDay = (object.untilDay !== undefined && object.untilDay !== null) ? BigInt(object.untilDay) : 0n;
+    message.challengeId = (object.challengeId !== undefined && object.challengeId !== null)
+      ? BigInt(object.challengeId)
+      : 0n;
+    message.forfeited = object.forfeited ?? "";
     return message;
   },
 };

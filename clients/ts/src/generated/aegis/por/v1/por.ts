@@ -148,6 +148,17 @@ export interface ChallengeParams {
    * [0, 1] (0: no slash).
    */
   storageSlashFraction: string;
+  /**
+   * vesting_days: while challenges are on, 75% of each day's reward of a pair vests
+   * linearly over the vesting_days ticks after it (spec section 8), in [1, 60]. Keep it at
+   * least twice the mean time between two storage checks of one pair.
+   */
+  vestingDays: number;
+  /**
+   * disqualify_days: a failed or missed storage proof disqualifies the pair for that many
+   * days: it keeps its slot, earns nothing and may not report in the role (0: never).
+   */
+  disqualifyDays: number;
 }
 
 /** StorageProofParams size the scan-based storage proof (x/por/post, docs/verification.md). */
@@ -270,6 +281,26 @@ export interface NodeRoleState {
   challengeId: bigint;
   challengeDay: bigint;
   held: string;
+  /**
+   * vesting is what is still vesting, one tranche per day the pair earned while
+   * challenges were on, oldest first; fully vested tranches are gone.
+   */
+  vesting: Tranche[];
+  /**
+   * disqualified_until is the last day of a disqualification by a failed or missed storage
+   * proof: through it the pair earns nothing and may not report in the role (0: none).
+   */
+  disqualifiedUntil: bigint;
+}
+
+/**
+ * Tranche is the vesting part of one day's reward of a pair: after the tick of day + k it
+ * has vested amount * min(k, days) / days.
+ */
+export interface Tranche {
+  day: bigint;
+  days: number;
+  amount: string;
 }
 
 /** Segment is an eff counting at the ticks of days from_day..to_day (empty when from_day = 0). */
@@ -330,6 +361,8 @@ export interface RoleDay {
   index: string;
   /** forfeited is the part of distributed that missed challenges took back. */
   forfeited: string;
+  /** vest_days is the vesting_days in force at this tick (0: challenges off, nothing vests). */
+  vestDays: number;
 }
 
 /** DayTick records a day's split: the issuance received and the carry left. */
@@ -855,6 +888,8 @@ function createBaseChallengeParams(): ChallengeParams {
     receiptDays: 0,
     storage: undefined,
     storageSlashFraction: "",
+    vestingDays: 0,
+    disqualifyDays: 0,
   };
 }
 
@@ -892,6 +927,12 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
     }
     if (message.storageSlashFraction !== "") {
       writer.uint32(98).string(message.storageSlashFraction);
+    }
+    if (message.vestingDays !== 0) {
+      writer.uint32(104).uint32(message.vestingDays);
+    }
+    if (message.disqualifyDays !== 0) {
+      writer.uint32(112).uint32(message.disqualifyDays);
     }
     return writer;
   },
@@ -981,6 +1022,22 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
             message.storageSlashFraction = reader.string();
             continue;
           }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.vestingDays = reader.uint32();
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.disqualifyDays = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1036,6 +1093,16 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
         : isSet(object.storage_slash_fraction)
         ? globalThis.String(object.storage_slash_fraction)
         : "",
+      vestingDays: isSet(object.vestingDays)
+        ? globalThis.Number(object.vestingDays)
+        : isSet(object.vesting_days)
+        ? globalThis.Number(object.vesting_days)
+        : 0,
+      disqualifyDays: isSet(object.disqualifyDays)
+        ? globalThis.Number(object.disqualifyDays)
+        : isSet(object.disqualify_days)
+        ? globalThis.Number(object.disqualify_days)
+        : 0,
     };
   },
 
@@ -1068,6 +1135,12 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
     if (message.storageSlashFraction !== "") {
       obj.storageSlashFraction = message.storageSlashFraction;
     }
+    if (message.vestingDays !== 0) {
+      obj.vestingDays = Math.round(message.vestingDays);
+    }
+    if (message.disqualifyDays !== 0) {
+      obj.disqualifyDays = Math.round(message.disqualifyDays);
+    }
     return obj;
   },
 
@@ -1091,6 +1164,8 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
       ? StorageProofParams.fromPartial(object.storage)
       : undefined;
     message.storageSlashFraction = object.storageSlashFraction ?? "";
+    message.vestingDays = object.vestingDays ?? 0;
+    message.disqualifyDays = object.disqualifyDays ?? 0;
     return message;
   },
 };
@@ -2045,6 +2120,8 @@ function createBaseNodeRoleState(): NodeRoleState {
     challengeId: 0n,
     challengeDay: 0n,
     held: "",
+    vesting: [],
+    disqualifiedUntil: 0n,
   };
 }
 
@@ -2112,6 +2189,15 @@ export const NodeRoleState: MessageFns<NodeRoleState> = {
     }
     if (message.held !== "") {
       writer.uint32(130).string(message.held);
+    }
+    for (const v of message.vesting) {
+      Tranche.encode(v!, writer.uint32(138).fork()).join();
+    }
+    if (message.disqualifiedUntil !== 0n) {
+      if (BigInt.asUintN(64, message.disqualifiedUntil) !== message.disqualifiedUntil) {
+        throw new globalThis.Error("value provided for field message.disqualifiedUntil of type uint64 too large");
+      }
+      writer.uint32(144).uint64(message.disqualifiedUntil);
     }
     return writer;
   },
@@ -2257,6 +2343,22 @@ export const NodeRoleState: MessageFns<NodeRoleState> = {
             message.held = reader.string();
             continue;
           }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.vesting.push(Tranche.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 18: {
+            if (tag !== 144) {
+              break;
+            }
+
+            message.disqualifiedUntil = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2299,6 +2401,14 @@ export const NodeRoleState: MessageFns<NodeRoleState> = {
         ? BigInt(object.challenge_day)
         : 0n,
       held: isSet(object.held) ? globalThis.String(object.held) : "",
+      vesting: globalThis.Array.isArray(object?.vesting)
+        ? object.vesting.map((e: any) => Tranche.fromJSON(e))
+        : [],
+      disqualifiedUntil: isSet(object.disqualifiedUntil)
+        ? BigInt(object.disqualifiedUntil)
+        : isSet(object.disqualified_until)
+        ? BigInt(object.disqualified_until)
+        : 0n,
     };
   },
 
@@ -2352,6 +2462,12 @@ export const NodeRoleState: MessageFns<NodeRoleState> = {
     if (message.held !== "") {
       obj.held = message.held;
     }
+    if (message.vesting?.length) {
+      obj.vesting = message.vesting.map((e) => Tranche.toJSON(e));
+    }
+    if (message.disqualifiedUntil !== 0n) {
+      obj.disqualifiedUntil = message.disqualifiedUntil.toString();
+    }
     return obj;
   },
 
@@ -2384,6 +2500,114 @@ export const NodeRoleState: MessageFns<NodeRoleState> = {
       ? BigInt(object.challengeDay)
       : 0n;
     message.held = object.held ?? "";
+    message.vesting = object.vesting?.map((e) => Tranche.fromPartial(e)) || [];
+    message.disqualifiedUntil = (object.disqualifiedUntil !== undefined && object.disqualifiedUntil !== null)
+      ? BigInt(object.disqualifiedUntil)
+      : 0n;
+    return message;
+  },
+};
+
+function createBaseTranche(): Tranche {
+  return { day: 0n, days: 0, amount: "" };
+}
+
+export const Tranche: MessageFns<Tranche> = {
+  encode(message: Tranche, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.day !== 0n) {
+      if (BigInt.asUintN(64, message.day) !== message.day) {
+        throw new globalThis.Error("value provided for field message.day of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.day);
+    }
+    if (message.days !== 0) {
+      writer.uint32(16).uint32(message.days);
+    }
+    if (message.amount !== "") {
+      writer.uint32(26).string(message.amount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Tranche {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTranche();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.day = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.days = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.amount = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Tranche {
+    return {
+      day: isSet(object.day) ? BigInt(object.day) : 0n,
+      days: isSet(object.days) ? globalThis.Number(object.days) : 0,
+      amount: isSet(object.amount) ? globalThis.String(object.amount) : "",
+    };
+  },
+
+  toJSON(message: Tranche): unknown {
+    const obj: any = {};
+    if (message.day !== 0n) {
+      obj.day = message.day.toString();
+    }
+    if (message.days !== 0) {
+      obj.days = Math.round(message.days);
+    }
+    if (message.amount !== "") {
+      obj.amount = message.amount;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<Tranche>): Tranche {
+    return Tranche.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Tranche>): Tranche {
+    const message = createBaseTranche();
+    message.day = (object.day !== undefined && object.day !== null) ? BigInt(object.day) : 0n;
+    message.days = object.days ?? 0;
+    message.amount = object.amount ?? "";
     return message;
   },
 };
@@ -2799,6 +3023,7 @@ function createBaseRoleDay(): RoleDay {
     totalEff: "",
     index: "",
     forfeited: "",
+    vestDays: 0,
   };
 }
 
@@ -2848,6 +3073,9 @@ export const RoleDay: MessageFns<RoleDay> = {
     }
     if (message.forfeited !== "") {
       writer.uint32(98).string(message.forfeited);
+    }
+    if (message.vestDays !== 0) {
+      writer.uint32(104).uint32(message.vestDays);
     }
     return writer;
   },
@@ -2961,6 +3189,14 @@ export const RoleDay: MessageFns<RoleDay> = {
             message.forfeited = reader.string();
             continue;
           }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.vestDays = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2995,6 +3231,11 @@ export const RoleDay: MessageFns<RoleDay> = {
         : "",
       index: isSet(object.index) ? globalThis.String(object.index) : "",
       forfeited: isSet(object.forfeited) ? globalThis.String(object.forfeited) : "",
+      vestDays: isSet(object.vestDays)
+        ? globalThis.Number(object.vestDays)
+        : isSet(object.vest_days)
+        ? globalThis.Number(object.vest_days)
+        : 0,
     };
   },
 
@@ -3036,6 +3277,9 @@ export const RoleDay: MessageFns<RoleDay> = {
     if (message.forfeited !== "") {
       obj.forfeited = message.forfeited;
     }
+    if (message.vestDays !== 0) {
+      obj.vestDays = Math.round(message.vestDays);
+    }
     return obj;
   },
 
@@ -3056,6 +3300,7 @@ export const RoleDay: MessageFns<RoleDay> = {
     message.totalEff = object.totalEff ?? "";
     message.index = object.index ?? "";
     message.forfeited = object.forfeited ?? "";
+    message.vestDays = object.vestDays ?? 0;
     return message;
   },
 };

@@ -100,11 +100,22 @@ export interface RoleReward {
    * (not part of amount).
    */
   held: string;
+  /**
+   * vesting is what still vests (spec section 8): claimable as it vests, forfeited by a
+   * failed or missed storage proof (not part of amount).
+   */
+  vesting: string;
+  /** vested_by is the day after whose tick all of vesting has vested (0: nothing vests). */
+  vestedBy: bigint;
+  /** disqualified_until is the last day of a disqualification (0: none). */
+  disqualifiedUntil: bigint;
 }
 
 export interface QueryRewardsResponse {
   roles: RoleReward[];
   total: string;
+  /** vesting is the sum of the roles' vesting (not part of total). */
+  vesting: string;
 }
 
 export interface QueryEstimateRequest {
@@ -1065,7 +1076,7 @@ export const QueryRewardsRequest: MessageFns<QueryRewardsRequest> = {
 };
 
 function createBaseRoleReward(): RoleReward {
-  return { role: 0, amount: "", held: "" };
+  return { role: 0, amount: "", held: "", vesting: "", vestedBy: 0n, disqualifiedUntil: 0n };
 }
 
 export const RoleReward: MessageFns<RoleReward> = {
@@ -1078,6 +1089,21 @@ export const RoleReward: MessageFns<RoleReward> = {
     }
     if (message.held !== "") {
       writer.uint32(26).string(message.held);
+    }
+    if (message.vesting !== "") {
+      writer.uint32(34).string(message.vesting);
+    }
+    if (message.vestedBy !== 0n) {
+      if (BigInt.asUintN(64, message.vestedBy) !== message.vestedBy) {
+        throw new globalThis.Error("value provided for field message.vestedBy of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.vestedBy);
+    }
+    if (message.disqualifiedUntil !== 0n) {
+      if (BigInt.asUintN(64, message.disqualifiedUntil) !== message.disqualifiedUntil) {
+        throw new globalThis.Error("value provided for field message.disqualifiedUntil of type uint64 too large");
+      }
+      writer.uint32(48).uint64(message.disqualifiedUntil);
     }
     return writer;
   },
@@ -1119,6 +1145,30 @@ export const RoleReward: MessageFns<RoleReward> = {
             message.held = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.vesting = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.vestedBy = reader.uint64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.disqualifiedUntil = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1136,6 +1186,17 @@ export const RoleReward: MessageFns<RoleReward> = {
       role: isSet(object.role) ? nodeRoleFromJSON(object.role) : 0,
       amount: isSet(object.amount) ? globalThis.String(object.amount) : "",
       held: isSet(object.held) ? globalThis.String(object.held) : "",
+      vesting: isSet(object.vesting) ? globalThis.String(object.vesting) : "",
+      vestedBy: isSet(object.vestedBy)
+        ? BigInt(object.vestedBy)
+        : isSet(object.vested_by)
+        ? BigInt(object.vested_by)
+        : 0n,
+      disqualifiedUntil: isSet(object.disqualifiedUntil)
+        ? BigInt(object.disqualifiedUntil)
+        : isSet(object.disqualified_until)
+        ? BigInt(object.disqualified_until)
+        : 0n,
     };
   },
 
@@ -1150,6 +1211,15 @@ export const RoleReward: MessageFns<RoleReward> = {
     if (message.held !== "") {
       obj.held = message.held;
     }
+    if (message.vesting !== "") {
+      obj.vesting = message.vesting;
+    }
+    if (message.vestedBy !== 0n) {
+      obj.vestedBy = message.vestedBy.toString();
+    }
+    if (message.disqualifiedUntil !== 0n) {
+      obj.disqualifiedUntil = message.disqualifiedUntil.toString();
+    }
     return obj;
   },
 
@@ -1161,12 +1231,17 @@ export const RoleReward: MessageFns<RoleReward> = {
     message.role = object.role ?? 0;
     message.amount = object.amount ?? "";
     message.held = object.held ?? "";
+    message.vesting = object.vesting ?? "";
+    message.vestedBy = (object.vestedBy !== undefined && object.vestedBy !== null) ? BigInt(object.vestedBy) : 0n;
+    message.disqualifiedUntil = (object.disqualifiedUntil !== undefined && object.disqualifiedUntil !== null)
+      ? BigInt(object.disqualifiedUntil)
+      : 0n;
     return message;
   },
 };
 
 function createBaseQueryRewardsResponse(): QueryRewardsResponse {
-  return { roles: [], total: "" };
+  return { roles: [], total: "", vesting: "" };
 }
 
 export const QueryRewardsResponse: MessageFns<QueryRewardsResponse> = {
@@ -1176,6 +1251,9 @@ export const QueryRewardsResponse: MessageFns<QueryRewardsResponse> = {
     }
     if (message.total !== "") {
       writer.uint32(18).string(message.total);
+    }
+    if (message.vesting !== "") {
+      writer.uint32(26).string(message.vesting);
     }
     return writer;
   },
@@ -1209,6 +1287,14 @@ export const QueryRewardsResponse: MessageFns<QueryRewardsResponse> = {
             message.total = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.vesting = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1225,6 +1311,7 @@ export const QueryRewardsResponse: MessageFns<QueryRewardsResponse> = {
     return {
       roles: globalThis.Array.isArray(object?.roles) ? object.roles.map((e: any) => RoleReward.fromJSON(e)) : [],
       total: isSet(object.total) ? globalThis.String(object.total) : "",
+      vesting: isSet(object.vesting) ? globalThis.String(object.vesting) : "",
     };
   },
 
@@ -1236,6 +1323,9 @@ export const QueryRewardsResponse: MessageFns<QueryRewardsResponse> = {
     if (message.total !== "") {
       obj.total = message.total;
     }
+    if (message.vesting !== "") {
+      obj.vesting = message.vesting;
+    }
     return obj;
   },
 
@@ -1246,6 +1336,7 @@ export const QueryRewardsResponse: MessageFns<QueryRewardsResponse> = {
     const message = createBaseQueryRewardsResponse();
     message.roles = object.roles?.map((e) => RoleReward.fromPartial(e)) || [];
     message.total = object.total ?? "";
+    message.vesting = object.vesting ?? "";
     return message;
   },
 };
