@@ -88,7 +88,7 @@ func enableChallenges(c *Chain, answerBlocks int) {
 			"challenges_per_day": 20, "answer_window_blocks": strconv.Itoa(answerBlocks),
 			"slash_failures": 2, "failure_window_days": 10, "slash_fraction": "0.100000000000000000",
 			"spread_blocks": "2", "storage_slash_fraction": "0.050000000000000000",
-			"vesting_days": 14, "disqualify_days": 30,
+			"vesting_days": 14, "disqualify_days": 35,
 			"storage": map[string]any{
 				"labels_per_storage_unit": "1664", "label_scrypt_n": 16, "k1": 96, "k2": 104,
 				"nonces": 32, "rechecks": 20, "scan_bytes_per_block": strconv.Itoa(1 << 20),
@@ -172,7 +172,7 @@ func blockEvents(t *testing.T, c *Chain, h int64, typ string) []map[string]strin
 // quarter of its labels once they are built: its scans find no proof, its storage
 // challenge is missed, and (spec section 8) the miss forfeits the held reward and
 // everything still vesting, slashes 5% of its stake at once and disqualifies the role for
-// 30 days: B keeps its slot, earns nothing more, and its daemon leaves the role out of its
+// 35 days: B keeps its slot, earns nothing more, and its daemon leaves the role out of its
 // reports. aegis-node status shows both, vesting included.
 func TestSystemChallenges(t *testing.T) {
 	skipIfShort(t)
@@ -260,9 +260,9 @@ func TestSystemChallenges(t *testing.T) {
 	require.Len(t, disq, 1, "EventRoleDisqualified at height %d", h)
 	require.Equal(t, missed.Forfeited, disq[0]["forfeited"], "the forfeit counts the held reward and the unvested balance")
 	require.Equal(t, bRew.Roles[0].DisqualifiedUntil, disq[0]["until_day"])
-	// 30 days from the day of the miss: the day after the checked report's, or the next if
+	// 35 days from the day of the miss: the day after the checked report's, or the next if
 	// the window ran over a day's end.
-	require.Contains(t, []int64{30, 31}, atoi(disq[0]["until_day"])-atoi(missed.Day), "%+v %+v", disq[0], missed)
+	require.Contains(t, []int64{35, 36}, atoi(disq[0]["until_day"])-atoi(missed.Day), "%+v %+v", disq[0], missed)
 	require.Positive(t, damaged.Load())
 	require.Contains(t, db.log.String(), "the scan of the dataset found no proof")
 	require.NotRegexp(t, `"msg":"challenge answered","challenge":\d+,"kind":"storage"`, db.log.String(), "B has no storage proof to answer with")

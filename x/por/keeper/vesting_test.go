@@ -11,7 +11,7 @@ import (
 
 // TestVestingWorkedExample is the worked example of the module README ("Vesting, forfeits
 // and disqualification", spec section 8). Alice and bob report eff 300 as workers on days
-// 1 to 3, with challenges on (vesting over 14 days, disqualification for 30); every
+// 1 to 3, with challenges on (vesting over 14 days, disqualification for 35); every
 // report is checked in the first block of the next day. Alice answers every check; bob
 // answers the checks of days 1 and 2 and misses that of day 3. Each day's reward is split
 // 75% vesting over 14 ticks, 25% claimable at once; bob's miss forfeits his held quarter of
