@@ -119,3 +119,74 @@ func TestVestingWorkedExample(t *testing.T) {
 	require.Equal(t, "47186919", rd4.Distributed.String(), "14,130,842 + 33,056,077")
 	f.checkInvariants()
 }
+
+// vestingGenesis is the export of a chain whose workers have vesting tranches: alice and
+// bob reported on days 1 and 2 with challenges on; both ticks ran.
+func vestingGenesis(t *testing.T) *types.GenesisState {
+	t.Helper()
+	w := types.NODE_ROLE_WORKER
+	f := newChallengeFixture(t, 5)
+	alice, bob := f.register("alice", w), f.register("bob", w)
+	for day := uint64(1); day <= 2; day++ {
+		f.clock.day = day
+		require.NoError(t, f.report(alice, w, 150, 0, 80))
+		require.NoError(t, f.report(bob, w, 150, 0, 80))
+		f.tick(day, ktAmount)
+	}
+	for _, op := range []string{alice.String(), bob.String()} {
+		_, err := f.msg.ClaimRewards(f.ctx, &types.MsgClaimRewards{Operator: op}) // settles: tranches in the state
+		require.NoError(t, err)
+	}
+	gs, err := f.k.ExportGenesis(f.ctx)
+	require.NoError(t, err)
+	require.NoError(t, gs.Validate())
+	return gs
+}
+
+// The tranches and vest_days survive export and import, and a genesis whose vesting a
+// settle could not read (or would pay twice) is refused, naming the entry.
+func TestGenesisVesting(t *testing.T) {
+	gs := vestingGenesis(t)
+	require.Len(t, gs.NodeRoles[0].Vesting, 2)
+	g := newFixture(t, nil)
+	require.NoError(t, g.k.InitGenesis(g.ctx, *gs))
+	again, err := g.k.ExportGenesis(g.ctx)
+	require.NoError(t, err)
+	require.Equal(t, gs.NodeRoles, again.NodeRoles)
+	require.Equal(t, gs.RoleDays, again.RoleDays)
+
+	cases := []struct {
+		name   string
+		mutate func(*types.GenesisState)
+		want   string
+	}{
+		{"tranche of 0 days", func(gs *types.GenesisState) { gs.NodeRoles[0].Vesting[0].Days = 0 }, "days 0 must be in [1, 60]"},
+		{"tranche over the cap", func(gs *types.GenesisState) { gs.NodeRoles[0].Vesting[0].Days = 61 }, "must be in [1, 60]"},
+		{"tranche of a day not settled", func(gs *types.GenesisState) { gs.NodeRoles[0].Vesting[1].Day = gs.NodeRoles[0].SettledDay + 1 }, "must be a settled day"},
+		{"tranche already vested", func(gs *types.GenesisState) { gs.NodeRoles[0].Vesting[0].Days = 1 }, "still vesting after it"},
+		{"two tranches of one day", func(gs *types.GenesisState) { gs.NodeRoles[0].Vesting[1].Day = gs.NodeRoles[0].Vesting[0].Day }, "one tranche per day"},
+		{"negative tranche", func(gs *types.GenesisState) {
+			gs.NodeRoles[0].Vesting[0].Amount = math.LegacyNewDec(-1)
+		}, "amount must be positive"},
+		{"vest_days over the cap", func(gs *types.GenesisState) { gs.RoleDays[0].VestDays = 61 }, "vest_days 61 above 60"},
+		{"vesting day without its day before", func(gs *types.GenesisState) {
+			kept := gs.RoleDays[:0]
+			for _, rd := range gs.RoleDays {
+				if rd.Day != 1 {
+					kept = append(kept, rd)
+				}
+			}
+			gs.RoleDays = kept
+		}, "its reward vests, so day 1's receipt must be listed too"},
+		{"vesting_days 0", func(gs *types.GenesisState) { gs.Params.Challenge.VestingDays = 0 }, "vesting_days must be in [1, 60]"},
+		{"disqualify_days over a year", func(gs *types.GenesisState) { gs.Params.Challenge.DisqualifyDays = 366 }, "disqualify_days must be at most 365"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			gs := vestingGenesis(t)
+			tc.mutate(gs)
+			err := gs.Validate()
+			require.ErrorContains(t, err, tc.want)
+		})
+	}
+}
