@@ -133,7 +133,7 @@ func TestCrossModuleGenesisChecks(t *testing.T) {
 					gs.Nodes = append(gs.Nodes, portypes.Node{Operator: op, Moniker: "m", WithdrawAddress: op, Stake: math.ZeroInt()})
 					gs.NodeRoles = append(gs.NodeRoles, portypes.NodeRoleState{
 						Operator: op, Role: portypes.NODE_ROLE_WORKER, Raw: math.LegacyZeroDec(), Capped: math.LegacyZeroDec(),
-						Eff: math.LegacyZeroDec(), Accrued: math.LegacyNewDecWithPrec(6, 1), Prev: portypes.Segment{Eff: math.LegacyZeroDec()},
+						Eff: math.LegacyZeroDec(), Accrued: math.LegacyNewDecWithPrec(6, 1),
 					})
 				}
 			})

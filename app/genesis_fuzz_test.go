@@ -258,7 +258,7 @@ var mutations = []mutation{
 		case 3:
 			nr.Accrued = nr.Accrued.Add(smallDec(r))
 		default:
-			nr.Prev = portypes.Segment{Eff: math.LegacyNewDec(r.Int63n(400)), FromDay: uint64(r.Intn(12)), ToDay: uint64(r.Intn(12))}
+			s.por.PendingFor(i).Prev = portypes.Segment{Eff: math.LegacyNewDec(r.Int63n(400)), FromDay: uint64(r.Intn(12)), ToDay: uint64(r.Intn(12))}
 		}
 		return fmt.Sprintf("por node_roles[%d] report", i)
 	},

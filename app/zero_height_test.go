@@ -7,7 +7,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"cosmossdk.io/collections"
 	"cosmossdk.io/math"
 
 	"github.com/cosmos/cosmos-sdk/codec"
@@ -201,9 +200,10 @@ func TestZeroHeightExportKeepsChallengeWindows(t *testing.T) {
 	passed := zhChallenge(t, next, first.Id)
 	require.Equal(t, portypes.CHALLENGE_STATUS_PASSED, passed.Status)
 	require.Equal(t, left, passed.ResolvedHeight)
-	nr, err := next.App.PorKeeper.NodeRoles.Get(next.Context(), collections.Join(owner.Address, int32(portypes.NODE_ROLE_WORKER)))
+	nr, err := next.App.PorKeeper.PairState(next.Context(), owner.Address, portypes.NODE_ROLE_WORKER)
 	require.NoError(t, err)
 	require.True(t, nr.Held.IsZero(), "the held reward is released")
+	require.Zero(t, nr.ChallengeId)
 
 	// The others are never answered: each is missed at the end of its deadline block, not
 	// before. The rest are drawn over the rest of the spread.

@@ -94,9 +94,9 @@ func (m *Metrics) observeNode(n *portypes.QueryNodeResponse) {
 	if n.Node.LastReportDay > 0 {
 		m.lastDay.Set(float64(n.Node.LastReportDay))
 	}
-	m.challenges.WithLabelValues("passed").Set(float64(n.Node.ChallengesPassed))
-	m.challenges.WithLabelValues("missed").Set(float64(n.Node.ChallengesMissed))
-	m.challenges.WithLabelValues("recent_missed").Set(float64(len(n.Node.RecentMisses)))
+	m.challenges.WithLabelValues("passed").Set(float64(n.ChallengeStats.Passed))
+	m.challenges.WithLabelValues("missed").Set(float64(n.ChallengeStats.Missed))
+	m.challenges.WithLabelValues("recent_missed").Set(float64(len(n.ChallengeStats.RecentMisses)))
 	for _, rs := range n.Roles {
 		if rs.Eff.IsNil() {
 			continue

@@ -143,9 +143,9 @@ func (r *Reporter) Step(ctx context.Context) (time.Duration, error) {
 		return 0, errors.New("the node holds no role: activate one with `aegisd tx por activate-role` (signed by the operator)")
 	}
 	roles := reportable(node, day)
-	for _, rs := range node.Roles {
-		if rs.Active && rs.DisqualifiedUntil >= day {
-			r.Log.Warn("role disqualified by a failed or missed storage proof: left out of reports", "role", rs.Role.Short(), "until_day", rs.DisqualifiedUntil, "day", day)
+	for _, pp := range node.Pending {
+		if pp.Pending.DisqualifiedUntil >= day {
+			r.Log.Warn("role disqualified by a failed or missed storage proof: left out of reports", "role", pp.Role.Short(), "until_day", pp.Pending.DisqualifiedUntil, "day", day)
 		}
 	}
 	if len(roles) == 0 {
@@ -276,8 +276,8 @@ var _ Chain = (*chain.Client)(nil)
 // reportable are the node's roles it may report on day: those not disqualified.
 func reportable(node *portypes.QueryNodeResponse, day uint64) []portypes.NodeRole {
 	barred := map[portypes.NodeRole]bool{}
-	for _, rs := range node.Roles {
-		barred[rs.Role] = rs.DisqualifiedUntil >= day
+	for _, pp := range node.Pending {
+		barred[pp.Role] = pp.Pending.DisqualifiedUntil >= day
 	}
 	var out []portypes.NodeRole
 	for _, r := range node.Node.Roles {

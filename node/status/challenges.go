@@ -35,11 +35,11 @@ type Open struct {
 	BlocksLeft     int64  `json:"blocks_left"`
 }
 
-// collectChallenges reads the node's challenge figures (node is the chain's Node).
-func collectChallenges(ctx context.Context, c *chain.Client, params portypes.Params, node portypes.Node) (Challenges, error) {
+// collectChallenges reads the node's challenge figures (stats are the chain's).
+func collectChallenges(ctx context.Context, c *chain.Client, params portypes.Params, stats portypes.NodeChallengeStats) (Challenges, error) {
 	cp := params.Challenge
-	out := Challenges{Enabled: cp.Enabled(), Passed: node.ChallengesPassed, Missed: node.ChallengesMissed,
-		RecentMissDays: append([]uint64{}, node.RecentMisses...), SlashAfter: cp.SlashFailures, WindowDays: cp.FailureWindowDays,
+	out := Challenges{Enabled: cp.Enabled(), Passed: stats.Passed, Missed: stats.Missed,
+		RecentMissDays: append([]uint64{}, stats.RecentMisses...), SlashAfter: cp.SlashFailures, WindowDays: cp.FailureWindowDays,
 		Pending: []Open{}}
 	pending, err := c.PendingChallenges(ctx)
 	if err != nil || len(pending) == 0 {

@@ -87,6 +87,10 @@ func Collect(ctx context.Context, c *chain.Client, monthlyCost float64) (*Status
 	}
 	st := &Status{Operator: c.Operator.String(), CurrentDay: es.CurrentDay, LastReportDay: node.Node.LastReportDay,
 		Pending: rewards.Total.String(), Vesting: portypes.IntOrZero(rewards.Vesting).String(), MonthlyCost: monthlyCost}
+	disqualified := map[portypes.NodeRole]uint64{}
+	for _, pp := range node.Pending {
+		disqualified[pp.Role] = pp.Pending.DisqualifiedUntil
+	}
 	monthly := math.ZeroInt()
 	for _, rs := range node.Roles {
 		est, err := c.Estimate(ctx, rs.Role, rs.Resources)
@@ -103,7 +107,7 @@ func Collect(ctx context.Context, c *chain.Client, monthlyCost float64) (*Status
 			Role: roleName(rs.Role), SlotHeld: held[rs.Role],
 			LastReportDay: node.Node.LastReportDay, Eff: rs.Eff.String(), Penalized: rs.Penalized,
 			MissedMinimum: missed(params, rs), Pending: portypes.IntOrZero(rr.Amount).String(),
-			Vesting: portypes.IntOrZero(rr.Vesting).String(), VestedBy: rr.VestedBy, DisqualifiedUntil: rs.DisqualifiedUntil,
+			Vesting: portypes.IntOrZero(rr.Vesting).String(), VestedBy: rr.VestedBy, DisqualifiedUntil: disqualified[rs.Role],
 			EstDaily: daily.String(), EstMonthly: daily.MulRaw(30).String(),
 		})
 	}
@@ -116,7 +120,7 @@ func Collect(ctx context.Context, c *chain.Client, monthlyCost float64) (*Status
 		st.HotKey.Balance = bal.String()
 		st.HotKey.LowFunds = st.HotKey.Mode == "reporter" && bal.LT(chain.LowBalance)
 	}
-	if st.Challenges, err = collectChallenges(ctx, c, params, node.Node); err != nil {
+	if st.Challenges, err = collectChallenges(ctx, c, params, node.ChallengeStats); err != nil {
 		return nil, err
 	}
 	if monthlyCost > 0 && monthly.IsPositive() {

@@ -52,11 +52,13 @@ func countStatus(cs []challenge, status string) int {
 // porNode is the part of `aegisd q por node` the challenge test reads.
 type porNode struct {
 	Node struct {
-		Stake            string   `json:"stake"`
-		Roles            []string `json:"roles"`
-		ChallengesPassed string   `json:"challenges_passed"`
-		ChallengesMissed string   `json:"challenges_missed"`
+		Stake string   `json:"stake"`
+		Roles []string `json:"roles"`
 	} `json:"node"`
+	ChallengeStats struct {
+		Passed string `json:"passed"`
+		Missed string `json:"missed"`
+	} `json:"challenge_stats"`
 }
 
 func rewardsTotal(c *Chain, operator string) int64 { return atoi(rewardsOf(c, operator).Total) }
@@ -240,7 +242,7 @@ func TestSystemChallenges(t *testing.T) {
 	require.Positive(t, atoi(bRew.Roles[0].DisqualifiedUntil), "%+v", bRew)
 	require.Zero(t, atoi(bRew.Roles[0].Vesting), "a storage miss forfeits all that vests")
 	require.Zero(t, atoi(bRew.Vesting))
-	require.Equal(t, "1", bNode.Node.ChallengesMissed)
+	require.Equal(t, "1", bNode.ChallengeStats.Missed)
 	bs := challengesOf(c, b.Operator)
 	require.Equal(t, 1, countStatus(bs, "CHALLENGE_STATUS_MISSED"), "%+v", bs)
 	var missed challenge
@@ -271,7 +273,7 @@ func TestSystemChallenges(t *testing.T) {
 	var aNode porNode
 	require.Eventually(t, func() bool { // A's challenge of the same day may still be open
 		c.QueryJSON(&aNode, "por", "node", a.Operator)
-		return atoi(aNode.Node.ChallengesPassed) >= 2
+		return atoi(aNode.ChallengeStats.Passed) >= 2
 	}, 20*time.Second, 500*time.Millisecond, "A's challenges:\n%+v\n%s", challengesOf(c, a.Operator), tail(da.log.String(), 4000))
 	as := challengesOf(c, a.Operator)
 	require.Zero(t, countStatus(as, "CHALLENGE_STATUS_MISSED"), "%+v\n%s", as, da.log.String())
@@ -342,6 +344,6 @@ func TestSystemChallenges(t *testing.T) {
 	require.Equal(t, uint64(1), st.Challenges.Missed)
 	require.Len(t, st.Roles, 1)
 	require.Equal(t, atoi(bRew.Roles[0].DisqualifiedUntil), int64(st.Roles[0].Disqualified))
-	require.Equal(t, atoi(bNode.Node.ChallengesPassed), int64(st.Challenges.Passed), "B's liveness checks, from before its dataset was built")
+	require.Equal(t, atoi(bNode.ChallengeStats.Passed), int64(st.Challenges.Passed), "B's liveness checks, from before its dataset was built")
 	t.Logf("done after %s", time.Since(began))
 }

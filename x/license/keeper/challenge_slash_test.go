@@ -65,7 +65,9 @@ func TestMissedChallengesSlashLicenseBackedNode(t *testing.T) {
 	}
 	n, err := por.Nodes.Get(c.Context(), node.Address)
 	require.NoError(t, err)
-	require.Equal(t, uint64(2), n.ChallengesMissed)
+	st, err := por.ChallengeStats.Get(c.Context(), node.Address)
+	require.NoError(t, err)
+	require.Equal(t, uint64(2), st.Missed)
 	require.Empty(t, n.Roles, "the second miss slashed the node and freed its slot")
 
 	l := c.license(1)

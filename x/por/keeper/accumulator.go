@@ -81,13 +81,13 @@ func (k Keeper) days(ctx context.Context) types.DayAt {
 }
 
 // settle moves everything nr earned up to lastTick into nr.Accrued (and its vesting).
-func (k Keeper) settle(ctx context.Context, nr *types.NodeRoleState, lastTick uint64) error {
+func (k Keeper) settle(ctx context.Context, nr *types.Pair, lastTick uint64) error {
 	return nr.Settle(lastTick, k.days(ctx))
 }
 
 // stopCounting settles nr and ends all its counting after lastTick: the node no longer
 // holds the slot at later ticks.
-func (k Keeper) stopCounting(ctx context.Context, nr *types.NodeRoleState, lastTick uint64) error {
+func (k Keeper) stopCounting(ctx context.Context, nr *types.Pair, lastTick uint64) error {
 	if err := k.settle(ctx, nr, lastTick); err != nil {
 		return err
 	}
@@ -103,13 +103,15 @@ func (k Keeper) stopCounting(ctx context.Context, nr *types.NodeRoleState, lastT
 	return nil
 }
 
-func currentSegment(nr types.NodeRoleState) types.Segment { return nr.Current() }
+func currentSegment(nr types.Pair) types.Segment { return nr.Current() }
 
-// newNodeRole is a node's fresh state in a role.
-func newNodeRole(op string, r types.NodeRole) types.NodeRoleState {
+// newNodeRole is a node's fresh state in a role, with nothing pending.
+func newNodeRole(op string, r types.NodeRole) types.Pair {
 	zero := math.LegacyZeroDec()
-	return types.NodeRoleState{
-		Operator: op, Role: r, Active: true,
-		Raw: zero, Capped: zero, Eff: zero, Accrued: zero, Held: zero, Prev: types.Segment{Eff: zero},
+	return types.Pair{
+		NodeRoleState: types.NodeRoleState{
+			Operator: op, Role: r, Active: true, Raw: zero, Capped: zero, Eff: zero, Accrued: zero,
+		},
+		NodeRolePending: types.NoPending(),
 	}
 }

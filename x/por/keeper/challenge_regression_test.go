@@ -18,13 +18,12 @@ import (
 // TestGenesisWithoutChallengeFieldsValidates: a genesis written before challenges existed
 // leaves held and forfeited unset (nil). ValidateGenesis documents it as valid but
 // panicked on the nil held of every node-role without a pending challenge (found by the
-// simulation's random genesis, which builds node-roles without held).
+// simulation's random genesis, which builds node-roles without held). Held is now in
+// pair_pending, whose entries may leave it unset too.
 func TestGenesisWithoutChallengeFieldsValidates(t *testing.T) {
 	gs := ktExported(t)
-	for i := range gs.NodeRoles {
-		require.Zero(t, gs.NodeRoles[i].ChallengeId)
-		gs.NodeRoles[i].Held = math.LegacyDec{}
-	}
+	gs.PairPending = append(gs.PairPending, types.PairPending{Operator: gs.NodeRoles[0].Operator, Role: gs.NodeRoles[0].Role,
+		Pending: types.NodeRolePending{DisqualifiedUntil: gs.LastTickDay + 3}})
 	for i := range gs.Roles {
 		gs.Roles[i].Forfeited = math.Int{}
 	}
@@ -35,9 +34,11 @@ func TestGenesisWithoutChallengeFieldsValidates(t *testing.T) {
 	got, err := f.k.ExportGenesis(f.ctx)
 	require.NoError(t, err)
 	require.NoError(t, got.Validate())
-	for _, nr := range got.NodeRoles {
-		require.True(t, nr.Held.IsZero(), "%s %s: held %s", nr.Operator, nr.Role.Short(), nr.Held)
+	for _, pp := range got.PairPending {
+		require.True(t, pp.Pending.Held.IsZero(), "%s %s: held %s", pp.Operator, pp.Role.Short(), pp.Pending.Held)
+		require.True(t, pp.Pending.Prev.Eff.IsZero())
 	}
+	require.Len(t, got.PairPending, len(gs.PairPending))
 }
 
 // regressChallengeParams are challenges on with tiny datasets.

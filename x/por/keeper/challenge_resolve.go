@@ -94,7 +94,7 @@ func (k Keeper) resolvePair(ctx context.Context, c types.Challenge, op sdk.AccAd
 		return math.Int{}, err
 	}
 	key := nodeRoleKey(op, c.Role)
-	nr, err := k.NodeRoles.Get(ctx, key)
+	nr, err := k.getPair(ctx, key)
 	if err != nil {
 		return math.Int{}, err
 	}
@@ -127,7 +127,7 @@ func (k Keeper) resolvePair(ctx context.Context, c types.Challenge, op sdk.AccAd
 	}
 	nr.Accrued = nr.Accrued.Add(lost).Sub(math.LegacyNewDecFromInt(forfeited))
 	nr.Held, nr.ChallengeId, nr.ChallengeDay = math.LegacyZeroDec(), 0, 0
-	if err := k.NodeRoles.Set(ctx, key, nr); err != nil {
+	if err := k.setPair(ctx, key, nr); err != nil {
 		return math.Int{}, err
 	}
 	if forfeited.IsPositive() {
@@ -150,7 +150,7 @@ func (k Keeper) resolvePair(ctx context.Context, c types.Challenge, op sdk.AccAd
 
 // endChallengedSegment makes the report of day (current or previous) stop counting after
 // lastTick.
-func (k Keeper) endChallengedSegment(ctx context.Context, nr *types.NodeRoleState, day, lastTick uint64) error {
+func (k Keeper) endChallengedSegment(ctx context.Context, nr *types.Pair, day, lastTick uint64) error {
 	ended, err := k.endSegment(ctx, nr.Role, nr.ChallengedSegment(day), lastTick)
 	if err != nil {
 		return err
@@ -166,7 +166,7 @@ func (k Keeper) endChallengedSegment(ctx context.Context, nr *types.NodeRoleStat
 // disqualify stops every report of the settled pair counting after lastTick and bars it
 // from reporting in the role through today + disqualify_days - 1, which it returns (0 when
 // disqualify_days is 0: then nothing is done). The pair keeps its slot.
-func (k Keeper) disqualify(ctx context.Context, nr *types.NodeRoleState, lastTick uint64) (uint64, error) {
+func (k Keeper) disqualify(ctx context.Context, nr *types.Pair, lastTick uint64) (uint64, error) {
 	params, err := k.Params.Get(ctx)
 	if err != nil || params.Challenge.DisqualifyDays == 0 {
 		return 0, err
@@ -218,12 +218,12 @@ func (k Keeper) passChallenge(ctx context.Context, op sdk.AccAddress, c types.Ch
 	if err := k.finish(ctx, c, types.CHALLENGE_STATUS_PASSED, math.ZeroInt()); err != nil {
 		return err
 	}
-	node, err := k.getNode(ctx, op)
+	st, err := k.challengeStats(ctx, op)
 	if err != nil {
 		return err
 	}
-	node.ChallengesPassed++
-	if err := k.Nodes.Set(ctx, op, node); err != nil {
+	st.Passed++
+	if err := k.ChallengeStats.Set(ctx, op, st); err != nil {
 		return err
 	}
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventChallengePassed{
@@ -280,21 +280,21 @@ func (k Keeper) missChallenge(ctx context.Context, params types.Params, id uint6
 	if err != nil {
 		return err
 	}
-	forfeited, node, err := k.forfeitChallenge(ctx, c, op, types.CHALLENGE_STATUS_MISSED)
+	forfeited, st, err := k.forfeitChallenge(ctx, c, op, types.CHALLENGE_STATUS_MISSED)
 	if err != nil {
 		return err
 	}
 	cp := params.Challenge
 	storage := c.Kind == types.CHALLENGE_KIND_STORAGE
 	if !storage { // a missed storage proof is slashed at once, below
-		node.RecentMisses = append(recentMisses(node.RecentMisses, c.Day, cp.FailureWindowDays), c.Day)
+		st.RecentMisses = append(recentMisses(st.RecentMisses, c.Day, cp.FailureWindowDays), c.Day)
 	}
-	misses := len(node.RecentMisses)
+	misses := len(st.RecentMisses)
 	slash := cp.SlashEnabled() && !storage && misses >= int(cp.SlashFailures)
 	if slash {
-		node.RecentMisses = nil // a slash answers these misses; the count starts over
+		st.RecentMisses = nil // a slash answers these misses; the count starts over
 	}
-	if err := k.Nodes.Set(ctx, op, node); err != nil {
+	if err := k.ChallengeStats.Set(ctx, op, st); err != nil {
 		return err
 	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
@@ -313,21 +313,21 @@ func (k Keeper) missChallenge(ctx context.Context, params types.Params, id uint6
 }
 
 // forfeitChallenge resolves c as missed or failed: its report's held reward is forfeited
-// and the node (returned, not yet written back) counts it among its misses.
-func (k Keeper) forfeitChallenge(ctx context.Context, c types.Challenge, op sdk.AccAddress, status types.ChallengeStatus) (math.Int, types.Node, error) {
+// and the node's challenge stats (returned, not yet written back) count it as missed.
+func (k Keeper) forfeitChallenge(ctx context.Context, c types.Challenge, op sdk.AccAddress, status types.ChallengeStatus) (math.Int, types.NodeChallengeStats, error) {
 	forfeited, err := k.resolvePair(ctx, c, op, false)
 	if err != nil {
-		return math.Int{}, types.Node{}, err
+		return math.Int{}, types.NodeChallengeStats{}, err
 	}
 	if err := k.finish(ctx, c, status, forfeited); err != nil {
-		return math.Int{}, types.Node{}, err
+		return math.Int{}, types.NodeChallengeStats{}, err
 	}
-	node, err := k.getNode(ctx, op)
+	st, err := k.challengeStats(ctx, op)
 	if err != nil {
-		return math.Int{}, types.Node{}, err
+		return math.Int{}, types.NodeChallengeStats{}, err
 	}
-	node.ChallengesMissed++
-	return forfeited, node, nil
+	st.Missed++
+	return forfeited, st, nil
 }
 
 // failChallenge resolves a storage proof whose rechecked labels were not all the
@@ -338,11 +338,11 @@ func (k Keeper) failChallenge(ctx context.Context, op sdk.AccAddress, c types.Ch
 	if err != nil {
 		return err
 	}
-	forfeited, node, err := k.forfeitChallenge(ctx, c, op, types.CHALLENGE_STATUS_FAILED)
+	forfeited, st, err := k.forfeitChallenge(ctx, c, op, types.CHALLENGE_STATUS_FAILED)
 	if err != nil {
 		return err
 	}
-	if err := k.Nodes.Set(ctx, op, node); err != nil {
+	if err := k.ChallengeStats.Set(ctx, op, st); err != nil {
 		return err
 	}
 	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventChallengeFailed{

@@ -209,7 +209,7 @@ func (k Keeper) issueChallenge(ctx context.Context, cp types.ChallengeParams, se
 	if err != nil {
 		return 0, nil
 	}
-	nr, err := k.NodeRoles.Get(ctx, nodeRoleKey(op, t.Role))
+	nr, err := k.getPair(ctx, nodeRoleKey(op, t.Role))
 	if errors.Is(err, collections.ErrNotFound) {
 		return 0, nil
 	} else if err != nil {
@@ -253,7 +253,7 @@ func (k Keeper) issueChallenge(ctx context.Context, cp types.ChallengeParams, se
 		return 0, err
 	}
 	nr.ChallengeId, nr.ChallengeDay = id, day
-	if err := k.NodeRoles.Set(ctx, nodeRoleKey(op, t.Role), nr); err != nil {
+	if err := k.setPair(ctx, nodeRoleKey(op, t.Role), nr); err != nil {
 		return 0, err
 	}
 	return id, k.openChallenge(ctx, cp, seed, op, c)

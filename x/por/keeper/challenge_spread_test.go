@@ -240,7 +240,7 @@ func TestOpenChallengePassedByPruningGoesWhenResolved(t *testing.T) {
 	require.Empty(t, f.challenges(b, false))
 	node, err := f.q.Node(f.ctx, &types.QueryNodeRequest{Operator: b.String()})
 	require.NoError(t, err)
-	require.Equal(t, uint64(1), node.Node.ChallengesMissed, "the miss still counts")
+	require.Equal(t, uint64(1), node.ChallengeStats.Missed, "the miss still counts")
 	gs, err := f.k.ExportGenesis(f.ctx)
 	require.NoError(t, err)
 	require.NoError(t, gs.Validate())

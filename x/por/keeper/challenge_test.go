@@ -70,17 +70,12 @@ func proof(c types.Challenge, op sdk.AccAddress) *types.StorageProof {
 	return p
 }
 
-func (f *fixture) nodeRole(op sdk.AccAddress, r types.NodeRole) types.NodeRoleState {
+// nodeRole is op's state in r with what it has pending.
+func (f *fixture) nodeRole(op sdk.AccAddress, r types.NodeRole) types.Pair {
 	f.t.Helper()
-	res, err := f.q.Node(f.ctx, &types.QueryNodeRequest{Operator: op.String()})
-	require.NoError(f.t, err)
-	for _, nr := range res.Roles {
-		if nr.Role == r {
-			return nr
-		}
-	}
-	f.t.Fatalf("%s holds no state in %s", op, r)
-	return types.NodeRoleState{}
+	p, err := f.k.PairState(f.ctx, op, r)
+	require.NoError(f.t, err, "%s holds no state in %s", op, r)
+	return p
 }
 
 func TestChallengeSamplingIsBoundedAndDeterministic(t *testing.T) {
@@ -266,7 +261,7 @@ func TestAnswerChallengeVerification(t *testing.T) {
 	require.Empty(t, f.challenges(alice, true))
 	node, err := f.q.Node(f.ctx, &types.QueryNodeRequest{Operator: alice.String()})
 	require.NoError(t, err)
-	require.Equal(t, uint64(1), node.Node.ChallengesPassed)
+	require.Equal(t, uint64(1), node.ChallengeStats.Passed)
 	require.Zero(t, f.nodeRole(alice, w).ChallengeId)
 	f.ctx = ctx
 	f.endBlock() // the queue no longer holds them: nothing is missed
@@ -362,7 +357,7 @@ func TestFailedStorageProof(t *testing.T) {
 	require.NoError(t, err)
 	slashed := math.LegacyNewDecFromInt(stake).Mul(f.params.Challenge.StorageSlashFraction).TruncateInt()
 	require.Equal(t, stake.Sub(slashed).String(), node.Node.Stake.String())
-	require.Equal(t, uint64(1), node.Node.ChallengesMissed)
+	require.Equal(t, uint64(1), node.ChallengeStats.Missed)
 	require.Equal(t, []types.NodeRole{w}, node.Node.Roles, "a disqualified pair keeps its slot")
 	nr := f.nodeRole(mallory, w)
 	require.Empty(t, nr.Vesting)
@@ -410,7 +405,7 @@ func TestMissedStorageProofSlashes(t *testing.T) {
 	stake := f.params.Roles[0].MinStake.Add(slashFixtureExtra(f))
 	slashed := math.LegacyNewDecFromInt(stake).Mul(f.params.Challenge.StorageSlashFraction).TruncateInt()
 	require.Equal(t, stake.Sub(slashed).String(), node.Node.Stake.String())
-	require.Empty(t, node.Node.RecentMisses, "a storage miss is slashed at once, not counted towards liveness slashes")
+	require.Empty(t, node.ChallengeStats.RecentMisses, "a storage miss is slashed at once, not counted towards liveness slashes")
 	require.Equal(t, 2+uint64(types.DefaultDisqualifyDays)-1, f.nodeRole(bob, types.NODE_ROLE_WORKER).DisqualifiedUntil, "and disqualifies the pair")
 	require.Len(t, node.Node.Roles, 1, "which keeps its slot")
 	f.checkInvariants()
@@ -518,15 +513,15 @@ func TestRepeatedMissesSlash(t *testing.T) {
 	missDay(1)
 	node, err := f.q.Node(f.ctx, &types.QueryNodeRequest{Operator: bob.String()})
 	require.NoError(t, err)
-	require.Equal(t, uint64(1), node.Node.ChallengesMissed)
-	require.Equal(t, []uint64{1}, node.Node.RecentMisses)
+	require.Equal(t, uint64(1), node.ChallengeStats.Missed)
+	require.Equal(t, []uint64{1}, node.ChallengeStats.RecentMisses)
 	require.Equal(t, stake.String(), node.Node.Stake.String(), "one miss does not slash")
 
 	missDay(2)
 	node, err = f.q.Node(f.ctx, &types.QueryNodeRequest{Operator: bob.String()})
 	require.NoError(t, err)
-	require.Equal(t, uint64(2), node.Node.ChallengesMissed)
-	require.Empty(t, node.Node.RecentMisses, "the slash answers the misses")
+	require.Equal(t, uint64(2), node.ChallengeStats.Missed)
+	require.Empty(t, node.ChallengeStats.RecentMisses, "the slash answers the misses")
 	slashed := math.LegacyNewDecFromInt(stake).Mul(f.params.Challenge.SlashFraction).TruncateInt()
 	require.Equal(t, stake.Sub(slashed).String(), node.Node.Stake.String())
 	require.Empty(t, node.Node.Roles, "a slashed node's roles are deactivated")
@@ -577,10 +572,18 @@ func TestChallengeGenesisRoundTrip(t *testing.T) {
 
 	// A node-role pointing at a challenge that is not pending does not validate.
 	bad := *gs
-	bad.NodeRoles = append([]types.NodeRoleState(nil), gs.NodeRoles...)
-	for i := range bad.NodeRoles {
-		if bad.NodeRoles[i].ChallengeId == 0 {
-			bad.NodeRoles[i].ChallengeId, bad.NodeRoles[i].ChallengeDay = ca.Id, 1
+	bad.PairPending = append([]types.PairPending(nil), gs.PairPending...)
+	listed := map[string]bool{}
+	for i := range bad.PairPending {
+		listed[bad.PairPending[i].Operator+bad.PairPending[i].Role.String()] = true
+		if p := &bad.PairPending[i].Pending; p.ChallengeId == 0 {
+			p.ChallengeId, p.ChallengeDay = ca.Id, 1
+		}
+	}
+	for _, nr := range gs.NodeRoles {
+		if !listed[nr.Operator+nr.Role.String()] {
+			bad.PairPending = append(bad.PairPending, types.PairPending{Operator: nr.Operator, Role: nr.Role,
+				Pending: types.NodeRolePending{ChallengeId: ca.Id, ChallengeDay: 1}})
 		}
 	}
 	require.ErrorContains(t, bad.Validate(), "not a pending challenge")

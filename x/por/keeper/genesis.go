@@ -53,8 +53,25 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 		if err != nil {
 			return err
 		}
-		nr.Held = types.DecOrZero(nr.Held)
 		if err := k.NodeRoles.Set(ctx, nodeRoleKey(op, nr.Role), nr); err != nil {
+			return err
+		}
+	}
+	for _, pp := range gs.PairPending {
+		op, err := sdk.AccAddressFromBech32(pp.Operator)
+		if err != nil {
+			return err
+		}
+		if err := k.NodeRolePendings.Set(ctx, nodeRoleKey(op, pp.Role), pp.Pending.Normalized()); err != nil {
+			return err
+		}
+	}
+	for _, st := range gs.ChallengeStats {
+		op, err := sdk.AccAddressFromBech32(st.Operator)
+		if err != nil {
+			return err
+		}
+		if err := k.ChallengeStats.Set(ctx, op, st); err != nil {
 			return err
 		}
 	}
@@ -134,6 +151,18 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}
 	if err := k.NodeRoles.Walk(ctx, nil, func(_ collections.Pair[sdk.AccAddress, int32], v types.NodeRoleState) (bool, error) {
 		gs.NodeRoles = append(gs.NodeRoles, v)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.NodeRolePendings.Walk(ctx, nil, func(key collections.Pair[sdk.AccAddress, int32], v types.NodeRolePending) (bool, error) {
+		gs.PairPending = append(gs.PairPending, types.PairPending{Operator: key.K1().String(), Role: types.NodeRole(key.K2()), Pending: v})
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.ChallengeStats.Walk(ctx, nil, func(_ sdk.AccAddress, v types.NodeChallengeStats) (bool, error) {
+		gs.ChallengeStats = append(gs.ChallengeStats, v)
 		return false, nil
 	}); err != nil {
 		return nil, err

@@ -263,7 +263,8 @@ var porGenesisMutations = []func(r *rand.Rand, gs *types.GenesisState) string{
 		case 7:
 			nr.SettledDay = fuzzDay(r, gs)
 		case 8:
-			nr.Prev = types.Segment{Eff: fuzzDec(r), FromDay: fuzzDay(r, gs), ToDay: fuzzDay(r, gs)}
+			gs.PendingFor(i).Prev = types.Segment{Eff: fuzzDec(r), FromDay: fuzzDay(r, gs), ToDay: fuzzDay(r, gs)}
+			nr = &gs.NodeRoles[i]
 		case 9:
 			nr.Resources = fuzzResources(r)
 		default:
@@ -433,16 +434,24 @@ func challengeMutation(r *rand.Rand, gs *types.GenesisState) string {
 		if i < 0 {
 			return ""
 		}
-		nr := &gs.NodeRoles[i]
-		switch r.Intn(3) {
+		nr := gs.PendingFor(i)
+		switch r.Intn(6) {
 		case 0:
 			nr.ChallengeId = fuzzUint(r, 0, 1, 2, 3, 4, 5, ^uint64(0))
 		case 1:
 			nr.ChallengeDay = fuzzDay(r, gs)
+		case 2:
+			nr.Vesting = append(nr.Vesting, types.Tranche{Day: fuzzDay(r, gs), Days: uint32(fuzzUint(r, 0, 1, 14, 60, 61)), Amount: fuzzDec(r)})
+		case 3:
+			nr.DisqualifiedUntil = fuzzDay(r, gs)
+		case 4:
+			var how string
+			gs.PairPending, how = dropOrDup(r, gs.PairPending, len(gs.PairPending)-1)
+			return "pair_pending " + how
 		default:
 			nr.Held = fuzzDec(r)
 		}
-		return fmt.Sprintf("node_roles[%d] challenge %d day %d held %s", i, nr.ChallengeId, nr.ChallengeDay, nr.Held)
+		return fmt.Sprintf("node_roles[%d] pending %+v", i, *nr)
 	case 4:
 		i := pickIdx(r, len(gs.Roles))
 		if i < 0 {
@@ -513,21 +522,12 @@ func challengeMutation(r *rand.Rand, gs *types.GenesisState) string {
 func init() { porGenesisMutations = append(porGenesisMutations, challengeMutation) }
 
 // porHolding is the least the por account holds for a state a chain reached: the carry,
-// the reserves and every node-role's accrued rewards, summed before rounding up (each tick
-// pays out at most what it distributes). GenesisLiabilities' rewards floor each
-// node-role instead, up to one uaegis each below it.
+// the reserves and every node-role's owed rewards, summed before rounding up (each tick
+// pays out at most what it distributes): GenesisLiabilities' RewardsMin.
 func porHolding(t *testing.T, gs *types.GenesisState) math.Int {
-	dayAt := gs.Days()
-	accrued := math.LegacyZeroDec()
-	for _, nr := range gs.NodeRoles {
-		require.NoError(t, nr.Settle(gs.LastTickDay, dayAt))
-		accrued = accrued.Add(nr.Owed())
-	}
-	total := gs.Carry.Add(accrued.Ceil().TruncateInt())
-	for _, rs := range gs.Roles {
-		total = total.Add(rs.Reserve).Add(types.IntOrZero(rs.Forfeited))
-	}
-	return total
+	l, err := gs.Liabilities()
+	require.NoError(t, err)
+	return l.RewardsMin
 }
 
 // requireRegistered fails unless err is a registered error (not an internal one).

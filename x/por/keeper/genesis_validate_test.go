@@ -114,7 +114,7 @@ func TestGenesisValidateRefusesWhatWouldHalt(t *testing.T) {
 			gs.Roles[0].Index = math.LegacyNewDecFromInt(maxInt)
 		}, []string{"roles[0] WORKER", "index at most 2^160"}},
 		{"an eff above any por_cap", func(gs *types.GenesisState) {
-			gs.NodeRoles[0].Prev = types.Segment{Eff: math.LegacyNewDec(types.MaxPorCap).Add(math.LegacySmallestDec())}
+			gs.PendingFor(0).Prev = types.Segment{Eff: math.LegacyNewDec(types.MaxPorCap).Add(math.LegacySmallestDec())}
 		}, []string{"eff and prev.eff must be in [0, 1000000000]"}},
 		{"unbonding due after 2262 (its queue key wrapped: paid at once)", func(gs *types.GenesisState) {
 			gs.Unbonding[0].CompletionTime = time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)

@@ -45,7 +45,11 @@ func (q Querier) Node(ctx context.Context, req *types.QueryNodeRequest) (*types.
 	if err != nil {
 		return nil, err
 	}
-	res := &types.QueryNodeResponse{Node: node}
+	stats, err := q.challengeStats(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	res := &types.QueryNodeResponse{Node: node, ChallengeStats: stats}
 	for _, r := range types.AllRoles {
 		nr, err := q.NodeRoles.Get(ctx, nodeRoleKey(op, r))
 		if errors.Is(err, collections.ErrNotFound) {
@@ -54,6 +58,12 @@ func (q Querier) Node(ctx context.Context, req *types.QueryNodeRequest) (*types.
 			return nil, err
 		}
 		res.Roles = append(res.Roles, nr)
+		pend, err := q.NodeRolePendings.Get(ctx, nodeRoleKey(op, r))
+		if err == nil {
+			res.Pending = append(res.Pending, types.PairPending{Operator: node.Operator, Role: r, Pending: pend})
+		} else if !errors.Is(err, collections.ErrNotFound) {
+			return nil, err
+		}
 		ds, err := q.Datasets.Get(ctx, nodeRoleKey(op, r))
 		if errors.Is(err, collections.ErrNotFound) {
 			continue

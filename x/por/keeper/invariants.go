@@ -33,7 +33,12 @@ func RewardLiabilities(ctx context.Context, k Keeper) (Liabilities, error) {
 	if err != nil {
 		return l, err
 	}
-	err = k.NodeRoles.Walk(ctx, nil, func(_ collections.Pair[sdk.AccAddress, int32], nr types.NodeRoleState) (bool, error) {
+	err = k.NodeRoles.Walk(ctx, nil, func(key collections.Pair[sdk.AccAddress, int32], ns types.NodeRoleState) (bool, error) {
+		p, err := k.pendingOf(ctx, key)
+		if err != nil {
+			return true, err
+		}
+		nr := types.Pair{NodeRoleState: ns, NodeRolePending: p}
 		if err := k.settle(ctx, &nr, last); err != nil {
 			return true, err
 		}

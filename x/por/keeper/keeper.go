@@ -54,6 +54,12 @@ type Keeper struct {
 	RoleStates collections.Map[int32, types.RoleState]
 	Nodes      collections.Map[sdk.AccAddress, types.Node]
 	NodeRoles  collections.Map[collections.Pair[sdk.AccAddress, int32], types.NodeRoleState]
+	// NodeRolePendings are what pairs have beyond their latest report (a previous report
+	// still counting, a pending challenge, vesting, a disqualification): only the pairs
+	// that have any. Read and written with NodeRoles through getPair and setPair.
+	NodeRolePendings collections.Map[collections.Pair[sdk.AccAddress, int32], types.NodeRolePending]
+	// ChallengeStats are the resolved challenges of the nodes that have had one.
+	ChallengeStats collections.Map[sdk.AccAddress, types.NodeChallengeStats]
 	// RoleSlots indexes slot holders by role, for the paginated nodes-by-role query.
 	RoleSlots collections.KeySet[collections.Pair[int32, sdk.AccAddress]]
 	// Deltas are the changes to a role's running sums due at the start of a day's tick.
@@ -119,10 +125,12 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ak 
 		LastTickDay: collections.NewItem(sb, types.LastTickDayKey, "last_tick_day", collections.Uint64Value),
 		Unbonding: collections.NewIndexedMap(sb, types.UnbondingKey, "unbonding", collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key),
 			codec.CollValue[types.UnbondingEntry](cdc), newUnbondingIndexes(sb)),
-		Reporters:       collections.NewMap(sb, types.ReportersKey, "reporters", sdk.AccAddressKey, collcodec.KeyToValueCodec(sdk.AccAddressKey)),
-		Datasets:        collections.NewMap(sb, types.DatasetsKey, "datasets", collections.PairKeyCodec(sdk.AccAddressKey, collections.Int32Key), codec.CollValue[types.Dataset](cdc)),
-		NextUnbondingID: collections.NewSequence(sb, types.NextUnbondingIDKey, "next_unbonding_id"),
-		SetAside:        collections.NewMap(sb, types.SetAsideKey, "set_aside", collections.Uint64Key, codec.CollValue[types.UnbondingEntry](cdc)),
+		Reporters:        collections.NewMap(sb, types.ReportersKey, "reporters", sdk.AccAddressKey, collcodec.KeyToValueCodec(sdk.AccAddressKey)),
+		Datasets:         collections.NewMap(sb, types.DatasetsKey, "datasets", collections.PairKeyCodec(sdk.AccAddressKey, collections.Int32Key), codec.CollValue[types.Dataset](cdc)),
+		NodeRolePendings: collections.NewMap(sb, types.NodeRolePendingsKey, "node_role_pendings", collections.PairKeyCodec(sdk.AccAddressKey, collections.Int32Key), codec.CollValue[types.NodeRolePending](cdc)),
+		ChallengeStats:   collections.NewMap(sb, types.ChallengeStatsKey, "challenge_stats", sdk.AccAddressKey, codec.CollValue[types.NodeChallengeStats](cdc)),
+		NextUnbondingID:  collections.NewSequence(sb, types.NextUnbondingIDKey, "next_unbonding_id"),
+		SetAside:         collections.NewMap(sb, types.SetAsideKey, "set_aside", collections.Uint64Key, codec.CollValue[types.UnbondingEntry](cdc)),
 
 		Challenges:         collections.NewMap(sb, types.ChallengesKey, "challenges", collections.Uint64Key, codec.CollValue[types.Challenge](cdc)),
 		ChallengeDeadlines: collections.NewKeySet(sb, types.ChallengeDeadlinesKey, "challenge_deadlines", collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),

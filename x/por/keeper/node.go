@@ -76,7 +76,7 @@ func (k Keeper) activateRole(ctx context.Context, params types.Params, op sdk.Ac
 	if err != nil {
 		return err
 	}
-	nr, err := k.NodeRoles.Get(ctx, nodeRoleKey(op, r))
+	nr, err := k.getPair(ctx, nodeRoleKey(op, r))
 	switch {
 	case errors.Is(err, collections.ErrNotFound):
 		nr = newNodeRole(op.String(), r)
@@ -95,7 +95,7 @@ func (k Keeper) activateRole(ctx context.Context, params types.Params, op sdk.Ac
 		nr = fresh
 	}
 	nr.SettledDay = max(nr.SettledDay, last)
-	return k.NodeRoles.Set(ctx, nodeRoleKey(op, r), nr)
+	return k.setPair(ctx, nodeRoleKey(op, r), nr)
 }
 
 // deactivateRole settles op's rewards in r, stops its report counting and frees the slot.
@@ -104,7 +104,7 @@ func (k Keeper) deactivateRole(ctx context.Context, node *types.Node, op sdk.Acc
 	if err != nil {
 		return err
 	}
-	nr, err := k.NodeRoles.Get(ctx, nodeRoleKey(op, r))
+	nr, err := k.getPair(ctx, nodeRoleKey(op, r))
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (k Keeper) deactivateRole(ctx context.Context, node *types.Node, op sdk.Acc
 		return err
 	}
 	nr.Active = false
-	if err := k.NodeRoles.Set(ctx, nodeRoleKey(op, r), nr); err != nil {
+	if err := k.setPair(ctx, nodeRoleKey(op, r), nr); err != nil {
 		return err
 	}
 	node.Roles = slices.DeleteFunc(node.Roles, func(x types.NodeRole) bool { return x == r })
@@ -161,7 +161,7 @@ func (k Keeper) UnresolvedChallenge(ctx context.Context, op sdk.AccAddress) (uin
 func (k Keeper) unresolvedChallenge(ctx context.Context, op sdk.AccAddress) (types.Challenge, error) {
 	var first types.Challenge
 	rng := collections.NewPrefixedPairRange[sdk.AccAddress, int32](op)
-	err := k.NodeRoles.Walk(ctx, rng, func(_ collections.Pair[sdk.AccAddress, int32], nr types.NodeRoleState) (bool, error) {
+	err := k.NodeRolePendings.Walk(ctx, rng, func(_ collections.Pair[sdk.AccAddress, int32], nr types.NodeRolePending) (bool, error) {
 		if nr.ChallengeId == 0 {
 			return false, nil
 		}

@@ -38,9 +38,9 @@ func (k Keeper) submitReport(ctx context.Context, params types.Params, op sdk.Ac
 	}
 
 	// Load and check every part's state before writing any, so an error changes nothing.
-	states := make([]types.NodeRoleState, len(parts))
+	states := make([]types.Pair, len(parts))
 	for i, p := range parts {
-		if states[i], err = k.NodeRoles.Get(ctx, nodeRoleKey(op, p.Role)); err != nil {
+		if states[i], err = k.getPair(ctx, nodeRoleKey(op, p.Role)); err != nil {
 			return 0, err
 		}
 		nr := states[i]
@@ -76,7 +76,7 @@ func (k Keeper) submitReport(ctx context.Context, params types.Params, op sdk.Ac
 		if err := k.startSegment(ctx, p.Role, currentSegment(*nr)); err != nil {
 			return 0, err
 		}
-		if err := k.NodeRoles.Set(ctx, nodeRoleKey(op, p.Role), *nr); err != nil {
+		if err := k.setPair(ctx, nodeRoleKey(op, p.Role), *nr); err != nil {
 			return 0, err
 		}
 		if err := k.commitDataset(ctx, params.Challenge, op, p, datasetNonce, day); err != nil {

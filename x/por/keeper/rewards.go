@@ -23,7 +23,7 @@ func (k Keeper) PendingRewards(ctx context.Context, op sdk.AccAddress) ([]types.
 	total := math.ZeroInt()
 	var out []types.RoleReward
 	for _, r := range types.AllRoles {
-		nr, err := k.NodeRoles.Get(ctx, nodeRoleKey(op, r))
+		nr, err := k.getPair(ctx, nodeRoleKey(op, r))
 		if err != nil {
 			continue // never held this role
 		}
@@ -57,9 +57,9 @@ func (k Keeper) claim(ctx context.Context, op sdk.AccAddress) (sdk.Coins, error)
 	}
 	total, vesting := math.ZeroInt(), math.LegacyZeroDec()
 	var vestedBy uint64
-	var settled []types.NodeRoleState
+	var settled []types.Pair
 	for _, r := range types.AllRoles {
-		nr, err := k.NodeRoles.Get(ctx, nodeRoleKey(op, r))
+		nr, err := k.getPair(ctx, nodeRoleKey(op, r))
 		if err != nil {
 			continue
 		}
@@ -93,7 +93,7 @@ func (k Keeper) claim(ctx context.Context, op sdk.AccAddress) (sdk.Coins, error)
 		return nil, err
 	}
 	for _, nr := range settled {
-		if err := k.NodeRoles.Set(ctx, nodeRoleKey(op, nr.Role), nr); err != nil {
+		if err := k.setPair(ctx, nodeRoleKey(op, nr.Role), nr); err != nil {
 			return nil, err
 		}
 	}

@@ -147,7 +147,7 @@ func vestingGenesis(t *testing.T) *types.GenesisState {
 // settle could not read (or would pay twice) is refused, naming the entry.
 func TestGenesisVesting(t *testing.T) {
 	gs := vestingGenesis(t)
-	require.Len(t, gs.NodeRoles[0].Vesting, 2)
+	require.Len(t, gs.PairPending[0].Pending.Vesting, 2)
 	g := newFixture(t, nil)
 	require.NoError(t, g.k.InitGenesis(g.ctx, *gs))
 	again, err := g.k.ExportGenesis(g.ctx)
@@ -160,13 +160,17 @@ func TestGenesisVesting(t *testing.T) {
 		mutate func(*types.GenesisState)
 		want   string
 	}{
-		{"tranche of 0 days", func(gs *types.GenesisState) { gs.NodeRoles[0].Vesting[0].Days = 0 }, "days 0 must be in [1, 60]"},
-		{"tranche over the cap", func(gs *types.GenesisState) { gs.NodeRoles[0].Vesting[0].Days = 61 }, "must be in [1, 60]"},
-		{"tranche of a day not settled", func(gs *types.GenesisState) { gs.NodeRoles[0].Vesting[1].Day = gs.NodeRoles[0].SettledDay + 1 }, "must be a settled day"},
-		{"tranche already vested", func(gs *types.GenesisState) { gs.NodeRoles[0].Vesting[0].Days = 1 }, "still vesting after it"},
-		{"two tranches of one day", func(gs *types.GenesisState) { gs.NodeRoles[0].Vesting[1].Day = gs.NodeRoles[0].Vesting[0].Day }, "one tranche per day"},
+		{"tranche of 0 days", func(gs *types.GenesisState) { gs.PairPending[0].Pending.Vesting[0].Days = 0 }, "days 0 must be in [1, 60]"},
+		{"tranche over the cap", func(gs *types.GenesisState) { gs.PairPending[0].Pending.Vesting[0].Days = 61 }, "must be in [1, 60]"},
+		{"tranche of a day not settled", func(gs *types.GenesisState) {
+			gs.PairPending[0].Pending.Vesting[1].Day = gs.NodeRoles[0].SettledDay + 1
+		}, "must be a settled day"},
+		{"tranche already vested", func(gs *types.GenesisState) { gs.PairPending[0].Pending.Vesting[0].Days = 1 }, "still vesting after it"},
+		{"two tranches of one day", func(gs *types.GenesisState) {
+			gs.PairPending[0].Pending.Vesting[1].Day = gs.PairPending[0].Pending.Vesting[0].Day
+		}, "one tranche per day"},
 		{"negative tranche", func(gs *types.GenesisState) {
-			gs.NodeRoles[0].Vesting[0].Amount = math.LegacyNewDec(-1)
+			gs.PairPending[0].Pending.Vesting[0].Amount = math.LegacyNewDec(-1)
 		}, "amount must be positive"},
 		{"vest_days over the cap", func(gs *types.GenesisState) { gs.RoleDays[0].VestDays = 61 }, "vest_days 61 above 60"},
 		{"vesting day without its day before", func(gs *types.GenesisState) {

@@ -92,7 +92,7 @@ func randomNode(r *rand.Rand, gs *types.GenesisState, op sdk.AccAddress) (types.
 		nr := types.NodeRoleState{
 			Operator: op.String(), Role: role, Active: true,
 			Raw: math.LegacyZeroDec(), Capped: math.LegacyZeroDec(), Eff: math.LegacyZeroDec(),
-			Accrued: math.LegacyZeroDec(), Prev: types.Segment{Eff: math.LegacyZeroDec()},
+			Accrued: math.LegacyZeroDec(),
 		}
 		if reports {
 			rp := gs.Params.Roles[role-1]

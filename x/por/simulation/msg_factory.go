@@ -312,7 +312,7 @@ func reportable(ctx context.Context, k keeper.Keeper, testData *simsx.ChainDataS
 		if len(parts) > 0 && r.Intn(3) == 0 {
 			continue
 		}
-		nr := must(k.NodeRoles.Get(ctx, collections.Join(op, int32(role))))
+		nr := must(k.PairState(ctx, op, role))
 		// While ticks catch up after a halt, a role whose report and previous report both
 		// still count is refused (ErrCatchingUp): leave it out today.
 		if day-1 > last && nr.FromDay != 0 && nr.Eff.IsPositive() && nr.ToDay > last && nr.Prev.FromDay != 0 && nr.Prev.ToDay > last {

@@ -19,19 +19,27 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 		op string
 		r  NodeRole
 	}
+	if err := gs.validatePairPending(); err != nil {
+		return err
+	}
+	pend := gs.pendingByPair()
 	pending := make(map[uint64]pair)
-	for i, nr := range gs.NodeRoles {
-		at := func(format string, args ...any) error {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "node_roles[%d] (%s, %s): "+format, append([]any{i, nr.Operator, nr.Role.Short()}, args...)...)
+	for i, ns := range gs.NodeRoles {
+		if _, ok := pend[pairKey{ns.Operator, ns.Role}]; !ok {
+			continue // nothing pending, nothing held
 		}
-		if !nr.Held.IsNil() && !validDec(nr.Held) {
+		nr := pairOf(ns, pend)
+		at := func(format string, args ...any) error {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "node_roles[%d] (%s, %s) pending: "+format, append([]any{i, nr.Operator, nr.Role.Short()}, args...)...)
+		}
+		if !validDec(nr.Held) {
 			return at("held must not be negative and at most 2^160")
 		}
 		if err := nr.validateVesting(); err != nil {
 			return at("%v", err)
 		}
 		if nr.ChallengeId == 0 {
-			if nr.ChallengeDay != 0 || DecOrZero(nr.Held).IsPositive() {
+			if nr.ChallengeDay != 0 || nr.Held.IsPositive() {
 				return at("challenge_day %d and held %s without a pending challenge; set both to zero", nr.ChallengeDay, nr.Held)
 			}
 			continue
@@ -46,10 +54,17 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "roles[%d] %s: forfeited must not be negative and below 2^128", i, rs.Role.Short())
 		}
 	}
-	for i, n := range gs.Nodes {
-		if !slices.IsSorted(n.RecentMisses) {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "nodes[%d] %s: recent_misses must be in day order", i, n.Operator)
+	stats := make(map[string]bool, len(gs.ChallengeStats))
+	for i, st := range gs.ChallengeStats {
+		switch _, known := nodes[st.Operator]; {
+		case !known:
+			return errorsmod.Wrapf(ErrInvalidGenesis, "challenge_stats[%d]: %s is not a listed node", i, st.Operator)
+		case stats[st.Operator]:
+			return errorsmod.Wrapf(ErrInvalidGenesis, "challenge_stats[%d]: %s listed twice; keep one", i, st.Operator)
+		case !slices.IsSorted(st.RecentMisses):
+			return errorsmod.Wrapf(ErrInvalidGenesis, "challenge_stats[%d] %s: recent_misses must be in day order", i, st.Operator)
 		}
+		stats[st.Operator] = true
 	}
 
 	if err := gs.validateDatasets(nodes); err != nil {
@@ -112,12 +127,13 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 			return at("unknown status %d", c.Status)
 		}
 	}
-	for _, nr := range gs.NodeRoles {
+	for _, pp := range gs.PairPending {
+		nr := pp.Pending
 		if _, left := pending[nr.ChallengeId]; left {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "node-role (%s, %s) holds challenge %d, which is not a pending challenge; clear challenge_id or add it", nr.Operator, nr.Role.Short(), nr.ChallengeId)
+			return errorsmod.Wrapf(ErrInvalidGenesis, "node-role (%s, %s) holds challenge %d, which is not a pending challenge; clear challenge_id or add it", pp.Operator, pp.Role.Short(), nr.ChallengeId)
 		}
 		if c, ok := byID[nr.ChallengeId]; ok && nr.ChallengeId != 0 && c.Day != nr.ChallengeDay {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "node-role (%s, %s): challenge_day %d differs from challenge %d's day %d", nr.Operator, nr.Role.Short(), nr.ChallengeDay, c.Id, c.Day)
+			return errorsmod.Wrapf(ErrInvalidGenesis, "node-role (%s, %s): challenge_day %d differs from challenge %d's day %d", pp.Operator, pp.Role.Short(), nr.ChallengeDay, c.Id, c.Day)
 		}
 	}
 
@@ -220,6 +236,29 @@ func (gs GenesisState) validateDatasets(nodes map[string]Node) error {
 		if err := d.Dataset.Validate(gs.Params.Challenge.Storage); err != nil {
 			return at("%v", err)
 		}
+	}
+	return nil
+}
+
+// validatePairPending checks that each pair_pending entry is of a listed node-role, listed
+// once, and holds something (a pair with nothing pending has no entry).
+func (gs GenesisState) validatePairPending() error {
+	roles := make(map[pairKey]bool, len(gs.NodeRoles))
+	for _, nr := range gs.NodeRoles {
+		roles[pairKey{nr.Operator, nr.Role}] = true
+	}
+	seen := make(map[pairKey]bool, len(gs.PairPending))
+	for i, pp := range gs.PairPending {
+		k := pairKey{pp.Operator, pp.Role}
+		switch {
+		case !roles[k]:
+			return errorsmod.Wrapf(ErrInvalidGenesis, "pair_pending[%d] (%s, %s): no node_roles entry of that pair", i, pp.Operator, pp.Role.Short())
+		case seen[k]:
+			return errorsmod.Wrapf(ErrInvalidGenesis, "pair_pending[%d] (%s, %s): listed twice; keep one", i, pp.Operator, pp.Role.Short())
+		case pp.Pending.IsZero():
+			return errorsmod.Wrapf(ErrInvalidGenesis, "pair_pending[%d] (%s, %s): holds nothing; remove it", i, pp.Operator, pp.Role.Short())
+		}
+		seen[k] = true
 	}
 	return nil
 }

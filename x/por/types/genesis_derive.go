@@ -52,7 +52,9 @@ func (gs GenesisState) derive() derived {
 		}
 		d.deltas[k] = delta
 	}
-	for _, nr := range gs.NodeRoles {
+	pend := gs.pendingByPair()
+	for _, ns := range gs.NodeRoles {
+		nr := pairOf(ns, pend)
 		for _, s := range []Segment{nr.Prev, nr.Current()} {
 			if !s.Counts() {
 				continue

@@ -63,7 +63,9 @@ func (gs GenesisState) validateHistory() error {
 				i, rs.Role.Short(), rs.Index, last)
 		}
 	}
-	for i, nr := range gs.NodeRoles {
+	pend := gs.pendingByPair()
+	for i, ns := range gs.NodeRoles {
+		nr := pairOf(ns, pend)
 		for _, s := range []Segment{nr.Prev, nr.Current()} {
 			if !s.Counts() {
 				continue

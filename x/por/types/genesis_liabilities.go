@@ -25,7 +25,9 @@ func (gs GenesisState) Liabilities() (GenesisLiabilities, error) {
 	dayAt := gs.Days()
 	l := GenesisLiabilities{Rewards: gs.Carry, Pairs: len(gs.NodeRoles), Stake: math.ZeroInt()}
 	exact := math.LegacyZeroDec()
-	for _, nr := range gs.NodeRoles {
+	pend := gs.pendingByPair()
+	for _, ns := range gs.NodeRoles {
+		nr := pairOf(ns, pend)
 		if err := nr.Settle(gs.LastTickDay, dayAt); err != nil {
 			return l, err
 		}

@@ -67,7 +67,9 @@ func (gs GenesisState) validateNodeRoles(nodes map[string]Node) error {
 		r  NodeRole
 	}
 	seen := make(map[key]bool, len(gs.NodeRoles))
-	for i, nr := range gs.NodeRoles {
+	pend := gs.pendingByPair()
+	for i, ns := range gs.NodeRoles {
+		nr := pairOf(ns, pend)
 		at := func(format string, args ...any) error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "node_roles[%d] (%s, %s): "+format, append([]any{i, nr.Operator, nr.Role.Short()}, args...)...)
 		}

@@ -39,4 +39,6 @@ var (
 	UnbondingByOpKey      = collections.NewPrefix(23)
 	ReportersKey          = collections.NewPrefix(24)
 	DatasetsKey           = collections.NewPrefix(25)
+	NodeRolePendingsKey   = collections.NewPrefix(26)
+	ChallengeStatsKey     = collections.NewPrefix(27)
 )

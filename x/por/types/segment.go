@@ -104,7 +104,7 @@ func (nr NodeRoleState) Current() Segment {
 // vests, and drops a previous report whose ticks have all run. What the report under a
 // pending challenge earned goes to Held instead, until the challenge resolves (its
 // vesting part vests as the rest: a failed storage proof forfeits it all the same).
-func (nr *NodeRoleState) Settle(lastTick uint64, at DayAt) error {
+func (nr *Pair) Settle(lastTick uint64, at DayAt) error {
 	nr.Held = DecOrZero(nr.Held)
 	from := nr.SettledDay
 	for _, seg := range []Segment{nr.Prev, nr.Current()} {
@@ -124,12 +124,15 @@ func (nr *NodeRoleState) Settle(lastTick uint64, at DayAt) error {
 	}
 	nr.SettledDay = max(nr.SettledDay, lastTick)
 	nr.vest(from, nr.SettledDay)
+	if nr.DisqualifiedUntil != 0 && nr.DisqualifiedUntil <= lastTick {
+		nr.DisqualifiedUntil = 0 // served: every report day from now on is later
+	}
 	return nil
 }
 
 // ChallengedSegment is the segment of the report of day, current or previous (empty when
 // neither is that report any more).
-func (nr NodeRoleState) ChallengedSegment(day uint64) Segment {
+func (nr Pair) ChallengedSegment(day uint64) Segment {
 	switch {
 	case day == 0:
 	case nr.FromDay == day:
@@ -141,7 +144,7 @@ func (nr NodeRoleState) ChallengedSegment(day uint64) Segment {
 }
 
 // Owed is what the node-role is owed exactly: accrued, held and still vesting.
-func (nr NodeRoleState) Owed() math.LegacyDec {
+func (nr Pair) Owed() math.LegacyDec {
 	return nr.Accrued.Add(DecOrZero(nr.Held)).Add(nr.Unvested())
 }
 

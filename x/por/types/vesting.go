@@ -43,7 +43,7 @@ func (t Tranche) VestedBy() uint64 { return t.Day + uint64(t.Days) }
 
 // vest moves what the tranches vested between the ticks of from and to into Accrued and
 // drops the tranches that have fully vested.
-func (nr *NodeRoleState) vest(from, to uint64) {
+func (nr *Pair) vest(from, to uint64) {
 	if len(nr.Vesting) == 0 {
 		nr.Vesting = nil
 		return
@@ -59,7 +59,7 @@ func (nr *NodeRoleState) vest(from, to uint64) {
 }
 
 // Unvested is what the tranches have not vested as of the settled day.
-func (nr NodeRoleState) Unvested() math.LegacyDec {
+func (nr Pair) Unvested() math.LegacyDec {
 	sum := math.LegacyZeroDec()
 	for _, t := range nr.Vesting {
 		sum = sum.Add(t.Amount.Sub(t.VestedAt(nr.SettledDay)))
@@ -68,7 +68,7 @@ func (nr NodeRoleState) Unvested() math.LegacyDec {
 }
 
 // VestedBy is the day after whose tick everything still vesting has vested (0: nothing).
-func (nr NodeRoleState) VestedBy() uint64 {
+func (nr Pair) VestedBy() uint64 {
 	var by uint64
 	for _, t := range nr.Vesting {
 		by = max(by, t.VestedBy())
@@ -78,7 +78,7 @@ func (nr NodeRoleState) VestedBy() uint64 {
 
 // ForfeitVesting removes the tranches of days in [from, to] and returns what they had not
 // vested as of the settled day.
-func (nr *NodeRoleState) ForfeitVesting(from, to uint64) math.LegacyDec {
+func (nr *Pair) ForfeitVesting(from, to uint64) math.LegacyDec {
 	lost := math.LegacyZeroDec()
 	var kept []Tranche
 	for _, t := range nr.Vesting {
@@ -93,12 +93,12 @@ func (nr *NodeRoleState) ForfeitVesting(from, to uint64) math.LegacyDec {
 }
 
 // Disqualified reports whether the pair may not report in its role on day.
-func (nr NodeRoleState) Disqualified(day uint64) bool { return day <= nr.DisqualifiedUntil }
+func (nr NodeRolePending) Disqualified(day uint64) bool { return day <= nr.DisqualifiedUntil }
 
 // validateVesting checks the tranches as a settle leaves them: each of a day settled and
 // not fully vested by the settled day, for vesting_days in [1, MaxVestingDays], a positive
 // amount, one per day in day order.
-func (nr NodeRoleState) validateVesting() error {
+func (nr Pair) validateVesting() error {
 	for i, t := range nr.Vesting {
 		switch {
 		case t.Days == 0 || t.Days > MaxVestingDays:

@@ -11,10 +11,12 @@ import {
   Dataset,
   DayTick,
   Node,
+  NodeChallengeStats,
   NodeRole,
   nodeRoleFromJSON,
   NodeRoleState,
   nodeRoleToJSON,
+  PairPending,
   Params,
   RoleDay,
   RoleDelta,
@@ -59,6 +61,13 @@ export interface GenesisState {
   pruneCursor: bigint;
   /** datasets are the storage commitments of the pairs' latest reports. */
   datasets: GenesisDataset[];
+  /**
+   * pair_pending: the pairs that have something beyond their report (NodeRolePending),
+   * one entry each, each of a listed node-role.
+   */
+  pairPending: PairPending[];
+  /** challenge_stats: the nodes that have been challenged, one entry each. */
+  challengeStats: NodeChallengeStats[];
 }
 
 /** GenesisDataset is a pair's Dataset with its key. */
@@ -97,6 +106,8 @@ function createBaseGenesisState(): GenesisState {
     samplingDay: 0n,
     pruneCursor: 0n,
     datasets: [],
+    pairPending: [],
+    challengeStats: [],
   };
 }
 
@@ -176,6 +187,12 @@ export const GenesisState: MessageFns<GenesisState> = {
     }
     for (const v of message.datasets) {
       GenesisDataset.encode(v!, writer.uint32(162).fork()).join();
+    }
+    for (const v of message.pairPending) {
+      PairPending.encode(v!, writer.uint32(170).fork()).join();
+    }
+    for (const v of message.challengeStats) {
+      NodeChallengeStats.encode(v!, writer.uint32(178).fork()).join();
     }
     return writer;
   },
@@ -353,6 +370,22 @@ export const GenesisState: MessageFns<GenesisState> = {
             message.datasets.push(GenesisDataset.decode(reader, reader.uint32()));
             continue;
           }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.pairPending.push(PairPending.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.challengeStats.push(NodeChallengeStats.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -443,6 +476,16 @@ export const GenesisState: MessageFns<GenesisState> = {
       datasets: globalThis.Array.isArray(object?.datasets)
         ? object.datasets.map((e: any) => GenesisDataset.fromJSON(e))
         : [],
+      pairPending: globalThis.Array.isArray(object?.pairPending)
+        ? object.pairPending.map((e: any) => PairPending.fromJSON(e))
+        : globalThis.Array.isArray(object?.pair_pending)
+        ? object.pair_pending.map((e: any) => PairPending.fromJSON(e))
+        : [],
+      challengeStats: globalThis.Array.isArray(object?.challengeStats)
+        ? object.challengeStats.map((e: any) => NodeChallengeStats.fromJSON(e))
+        : globalThis.Array.isArray(object?.challenge_stats)
+        ? object.challenge_stats.map((e: any) => NodeChallengeStats.fromJSON(e))
+        : [],
     };
   },
 
@@ -508,6 +551,12 @@ export const GenesisState: MessageFns<GenesisState> = {
     if (message.datasets?.length) {
       obj.datasets = message.datasets.map((e) => GenesisDataset.toJSON(e));
     }
+    if (message.pairPending?.length) {
+      obj.pairPending = message.pairPending.map((e) => PairPending.toJSON(e));
+    }
+    if (message.challengeStats?.length) {
+      obj.challengeStats = message.challengeStats.map((e) => NodeChallengeStats.toJSON(e));
+    }
     return obj;
   },
 
@@ -550,6 +599,8 @@ export const GenesisState: MessageFns<GenesisState> = {
       ? BigInt(object.pruneCursor)
       : 0n;
     message.datasets = object.datasets?.map((e) => GenesisDataset.fromPartial(e)) || [];
+    message.pairPending = object.pairPending?.map((e) => PairPending.fromPartial(e)) || [];
+    message.challengeStats = object.challengeStats?.map((e) => NodeChallengeStats.fromPartial(e)) || [];
     return message;
   },
 };

@@ -232,11 +232,6 @@ export interface Node {
   /** last_report_totals are the container totals of the latest report. */
   lastReportTotals: Resources | undefined;
   registeredDay: bigint;
-  /** challenges_passed and challenges_missed count the node's resolved challenges. */
-  challengesPassed: bigint;
-  challengesMissed: bigint;
-  /** recent_misses are the report days of misses inside the failure window, oldest first. */
-  recentMisses: bigint[];
   /**
    * reporter is the node's hot key (empty: none): it may sign MsgSubmitReport,
    * MsgAnswerChallenge and MsgClaimRewards for the node directly, naming itself as their
@@ -267,6 +262,13 @@ export interface NodeRoleState {
   settledDay: bigint;
   /** accrued is the settled reward not yet paid, exact to 18 decimals. */
   accrued: string;
+}
+
+/**
+ * NodeRolePending is what a pair has beyond its latest report, kept in its own collection
+ * (and the genesis' pair_pending) only for the pairs that have any of it: most have none.
+ */
+export interface NodeRolePending {
   /**
    * prev is a replaced report that still counts at ticks not yet run (only while the
    * daily ticks catch up after a halt).
@@ -276,7 +278,7 @@ export interface NodeRoleState {
     | undefined;
   /**
    * challenge_id is the pending challenge of the report of challenge_day (0: none). While
-   * it is pending, what that report earns is held, not accrued.
+   * it is pending, what that report makes claimable is held, not accrued.
    */
   challengeId: bigint;
   challengeDay: bigint;
@@ -291,6 +293,29 @@ export interface NodeRoleState {
    * proof: through it the pair earns nothing and may not report in the role (0: none).
    */
   disqualifiedUntil: bigint;
+}
+
+/** PairPending is one pair's NodeRolePending. */
+export interface PairPending {
+  operator: string;
+  role: NodeRole;
+  pending: NodeRolePending | undefined;
+}
+
+/**
+ * NodeChallengeStats are a node's resolved challenges, kept apart from Node once it has
+ * been challenged.
+ */
+export interface NodeChallengeStats {
+  operator: string;
+  /** passed and missed count the node's resolved challenges (failed ones count as missed). */
+  passed: bigint;
+  missed: bigint;
+  /**
+   * recent_misses are the report days of liveness misses inside the failure window,
+   * oldest first.
+   */
+  recentMisses: bigint[];
 }
 
 /**
@@ -1781,9 +1806,6 @@ function createBaseNode(): Node {
     lastReportDay: 0n,
     lastReportTotals: undefined,
     registeredDay: 0n,
-    challengesPassed: 0n,
-    challengesMissed: 0n,
-    recentMisses: [],
     reporter: "",
   };
 }
@@ -1819,24 +1841,6 @@ export const Node: MessageFns<Node> = {
         throw new globalThis.Error("value provided for field message.registeredDay of type uint64 too large");
       }
       writer.uint32(64).uint64(message.registeredDay);
-    }
-    if (message.challengesPassed !== 0n) {
-      if (BigInt.asUintN(64, message.challengesPassed) !== message.challengesPassed) {
-        throw new globalThis.Error("value provided for field message.challengesPassed of type uint64 too large");
-      }
-      writer.uint32(88).uint64(message.challengesPassed);
-    }
-    if (message.challengesMissed !== 0n) {
-      if (BigInt.asUintN(64, message.challengesMissed) !== message.challengesMissed) {
-        throw new globalThis.Error("value provided for field message.challengesMissed of type uint64 too large");
-      }
-      writer.uint32(96).uint64(message.challengesMissed);
-    }
-    for (const v of message.recentMisses) {
-      if (BigInt.asUintN(64, v!) !== v!) {
-        throw new globalThis.Error("value provided for field v! of type uint64 too large");
-      }
-      writer.uint32(104).uint64(v!);
     }
     if (message.reporter !== "") {
       writer.uint32(122).string(message.reporter);
@@ -1931,40 +1935,6 @@ export const Node: MessageFns<Node> = {
             message.registeredDay = reader.uint64() as bigint;
             continue;
           }
-          case 11: {
-            if (tag !== 88) {
-              break;
-            }
-
-            message.challengesPassed = reader.uint64() as bigint;
-            continue;
-          }
-          case 12: {
-            if (tag !== 96) {
-              break;
-            }
-
-            message.challengesMissed = reader.uint64() as bigint;
-            continue;
-          }
-          case 13: {
-            if (tag === 104) {
-              message.recentMisses.push(reader.uint64() as bigint);
-
-              continue;
-            }
-
-            if (tag === 106) {
-              const end2 = reader.uint32() + reader.pos;
-              while (reader.pos < end2) {
-                message.recentMisses.push(reader.uint64() as bigint);
-              }
-
-              continue;
-            }
-
-            break;
-          }
           case 15: {
             if (tag !== 122) {
               break;
@@ -2011,21 +1981,6 @@ export const Node: MessageFns<Node> = {
         : isSet(object.registered_day)
         ? BigInt(object.registered_day)
         : 0n,
-      challengesPassed: isSet(object.challengesPassed)
-        ? BigInt(object.challengesPassed)
-        : isSet(object.challenges_passed)
-        ? BigInt(object.challenges_passed)
-        : 0n,
-      challengesMissed: isSet(object.challengesMissed)
-        ? BigInt(object.challengesMissed)
-        : isSet(object.challenges_missed)
-        ? BigInt(object.challenges_missed)
-        : 0n,
-      recentMisses: globalThis.Array.isArray(object?.recentMisses)
-        ? object.recentMisses.map((e: any) => BigInt(e))
-        : globalThis.Array.isArray(object?.recent_misses)
-        ? object.recent_misses.map((e: any) => BigInt(e))
-        : [],
       reporter: isSet(object.reporter) ? globalThis.String(object.reporter) : "",
     };
   },
@@ -2056,15 +2011,6 @@ export const Node: MessageFns<Node> = {
     if (message.registeredDay !== 0n) {
       obj.registeredDay = message.registeredDay.toString();
     }
-    if (message.challengesPassed !== 0n) {
-      obj.challengesPassed = message.challengesPassed.toString();
-    }
-    if (message.challengesMissed !== 0n) {
-      obj.challengesMissed = message.challengesMissed.toString();
-    }
-    if (message.recentMisses?.length) {
-      obj.recentMisses = message.recentMisses.map((e) => e.toString());
-    }
     if (message.reporter !== "") {
       obj.reporter = message.reporter;
     }
@@ -2090,13 +2036,6 @@ export const Node: MessageFns<Node> = {
     message.registeredDay = (object.registeredDay !== undefined && object.registeredDay !== null)
       ? BigInt(object.registeredDay)
       : 0n;
-    message.challengesPassed = (object.challengesPassed !== undefined && object.challengesPassed !== null)
-      ? BigInt(object.challengesPassed)
-      : 0n;
-    message.challengesMissed = (object.challengesMissed !== undefined && object.challengesMissed !== null)
-      ? BigInt(object.challengesMissed)
-      : 0n;
-    message.recentMisses = object.recentMisses?.map((e) => BigInt(e)) || [];
     message.reporter = object.reporter ?? "";
     return message;
   },
@@ -2116,12 +2055,6 @@ function createBaseNodeRoleState(): NodeRoleState {
     toDay: 0n,
     settledDay: 0n,
     accrued: "",
-    prev: undefined,
-    challengeId: 0n,
-    challengeDay: 0n,
-    held: "",
-    vesting: [],
-    disqualifiedUntil: 0n,
   };
 }
 
@@ -2171,33 +2104,6 @@ export const NodeRoleState: MessageFns<NodeRoleState> = {
     }
     if (message.accrued !== "") {
       writer.uint32(98).string(message.accrued);
-    }
-    if (message.prev !== undefined) {
-      Segment.encode(message.prev, writer.uint32(106).fork()).join();
-    }
-    if (message.challengeId !== 0n) {
-      if (BigInt.asUintN(64, message.challengeId) !== message.challengeId) {
-        throw new globalThis.Error("value provided for field message.challengeId of type uint64 too large");
-      }
-      writer.uint32(112).uint64(message.challengeId);
-    }
-    if (message.challengeDay !== 0n) {
-      if (BigInt.asUintN(64, message.challengeDay) !== message.challengeDay) {
-        throw new globalThis.Error("value provided for field message.challengeDay of type uint64 too large");
-      }
-      writer.uint32(120).uint64(message.challengeDay);
-    }
-    if (message.held !== "") {
-      writer.uint32(130).string(message.held);
-    }
-    for (const v of message.vesting) {
-      Tranche.encode(v!, writer.uint32(138).fork()).join();
-    }
-    if (message.disqualifiedUntil !== 0n) {
-      if (BigInt.asUintN(64, message.disqualifiedUntil) !== message.disqualifiedUntil) {
-        throw new globalThis.Error("value provided for field message.disqualifiedUntil of type uint64 too large");
-      }
-      writer.uint32(144).uint64(message.disqualifiedUntil);
     }
     return writer;
   },
@@ -2311,54 +2217,6 @@ export const NodeRoleState: MessageFns<NodeRoleState> = {
             message.accrued = reader.string();
             continue;
           }
-          case 13: {
-            if (tag !== 106) {
-              break;
-            }
-
-            message.prev = Segment.decode(reader, reader.uint32());
-            continue;
-          }
-          case 14: {
-            if (tag !== 112) {
-              break;
-            }
-
-            message.challengeId = reader.uint64() as bigint;
-            continue;
-          }
-          case 15: {
-            if (tag !== 120) {
-              break;
-            }
-
-            message.challengeDay = reader.uint64() as bigint;
-            continue;
-          }
-          case 16: {
-            if (tag !== 130) {
-              break;
-            }
-
-            message.held = reader.string();
-            continue;
-          }
-          case 17: {
-            if (tag !== 138) {
-              break;
-            }
-
-            message.vesting.push(Tranche.decode(reader, reader.uint32()));
-            continue;
-          }
-          case 18: {
-            if (tag !== 144) {
-              break;
-            }
-
-            message.disqualifiedUntil = reader.uint64() as bigint;
-            continue;
-          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2389,26 +2247,6 @@ export const NodeRoleState: MessageFns<NodeRoleState> = {
         ? BigInt(object.settled_day)
         : 0n,
       accrued: isSet(object.accrued) ? globalThis.String(object.accrued) : "",
-      prev: isSet(object.prev) ? Segment.fromJSON(object.prev) : undefined,
-      challengeId: isSet(object.challengeId)
-        ? BigInt(object.challengeId)
-        : isSet(object.challenge_id)
-        ? BigInt(object.challenge_id)
-        : 0n,
-      challengeDay: isSet(object.challengeDay)
-        ? BigInt(object.challengeDay)
-        : isSet(object.challenge_day)
-        ? BigInt(object.challenge_day)
-        : 0n,
-      held: isSet(object.held) ? globalThis.String(object.held) : "",
-      vesting: globalThis.Array.isArray(object?.vesting)
-        ? object.vesting.map((e: any) => Tranche.fromJSON(e))
-        : [],
-      disqualifiedUntil: isSet(object.disqualifiedUntil)
-        ? BigInt(object.disqualifiedUntil)
-        : isSet(object.disqualified_until)
-        ? BigInt(object.disqualified_until)
-        : 0n,
     };
   },
 
@@ -2450,24 +2288,6 @@ export const NodeRoleState: MessageFns<NodeRoleState> = {
     if (message.accrued !== "") {
       obj.accrued = message.accrued;
     }
-    if (message.prev !== undefined) {
-      obj.prev = Segment.toJSON(message.prev);
-    }
-    if (message.challengeId !== 0n) {
-      obj.challengeId = message.challengeId.toString();
-    }
-    if (message.challengeDay !== 0n) {
-      obj.challengeDay = message.challengeDay.toString();
-    }
-    if (message.held !== "") {
-      obj.held = message.held;
-    }
-    if (message.vesting?.length) {
-      obj.vesting = message.vesting.map((e) => Tranche.toJSON(e));
-    }
-    if (message.disqualifiedUntil !== 0n) {
-      obj.disqualifiedUntil = message.disqualifiedUntil.toString();
-    }
     return obj;
   },
 
@@ -2492,6 +2312,170 @@ export const NodeRoleState: MessageFns<NodeRoleState> = {
       ? BigInt(object.settledDay)
       : 0n;
     message.accrued = object.accrued ?? "";
+    return message;
+  },
+};
+
+function createBaseNodeRolePending(): NodeRolePending {
+  return { prev: undefined, challengeId: 0n, challengeDay: 0n, held: "", vesting: [], disqualifiedUntil: 0n };
+}
+
+export const NodeRolePending: MessageFns<NodeRolePending> = {
+  encode(message: NodeRolePending, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.prev !== undefined) {
+      Segment.encode(message.prev, writer.uint32(10).fork()).join();
+    }
+    if (message.challengeId !== 0n) {
+      if (BigInt.asUintN(64, message.challengeId) !== message.challengeId) {
+        throw new globalThis.Error("value provided for field message.challengeId of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.challengeId);
+    }
+    if (message.challengeDay !== 0n) {
+      if (BigInt.asUintN(64, message.challengeDay) !== message.challengeDay) {
+        throw new globalThis.Error("value provided for field message.challengeDay of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.challengeDay);
+    }
+    if (message.held !== "") {
+      writer.uint32(34).string(message.held);
+    }
+    for (const v of message.vesting) {
+      Tranche.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.disqualifiedUntil !== 0n) {
+      if (BigInt.asUintN(64, message.disqualifiedUntil) !== message.disqualifiedUntil) {
+        throw new globalThis.Error("value provided for field message.disqualifiedUntil of type uint64 too large");
+      }
+      writer.uint32(48).uint64(message.disqualifiedUntil);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NodeRolePending {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNodeRolePending();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.prev = Segment.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.challengeId = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.challengeDay = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.held = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.vesting.push(Tranche.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.disqualifiedUntil = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): NodeRolePending {
+    return {
+      prev: isSet(object.prev) ? Segment.fromJSON(object.prev) : undefined,
+      challengeId: isSet(object.challengeId)
+        ? BigInt(object.challengeId)
+        : isSet(object.challenge_id)
+        ? BigInt(object.challenge_id)
+        : 0n,
+      challengeDay: isSet(object.challengeDay)
+        ? BigInt(object.challengeDay)
+        : isSet(object.challenge_day)
+        ? BigInt(object.challenge_day)
+        : 0n,
+      held: isSet(object.held) ? globalThis.String(object.held) : "",
+      vesting: globalThis.Array.isArray(object?.vesting) ? object.vesting.map((e: any) => Tranche.fromJSON(e)) : [],
+      disqualifiedUntil: isSet(object.disqualifiedUntil)
+        ? BigInt(object.disqualifiedUntil)
+        : isSet(object.disqualified_until)
+        ? BigInt(object.disqualified_until)
+        : 0n,
+    };
+  },
+
+  toJSON(message: NodeRolePending): unknown {
+    const obj: any = {};
+    if (message.prev !== undefined) {
+      obj.prev = Segment.toJSON(message.prev);
+    }
+    if (message.challengeId !== 0n) {
+      obj.challengeId = message.challengeId.toString();
+    }
+    if (message.challengeDay !== 0n) {
+      obj.challengeDay = message.challengeDay.toString();
+    }
+    if (message.held !== "") {
+      obj.held = message.held;
+    }
+    if (message.vesting?.length) {
+      obj.vesting = message.vesting.map((e) => Tranche.toJSON(e));
+    }
+    if (message.disqualifiedUntil !== 0n) {
+      obj.disqualifiedUntil = message.disqualifiedUntil.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<NodeRolePending>): NodeRolePending {
+    return NodeRolePending.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<NodeRolePending>): NodeRolePending {
+    const message = createBaseNodeRolePending();
     message.prev = (object.prev !== undefined && object.prev !== null) ? Segment.fromPartial(object.prev) : undefined;
     message.challengeId = (object.challengeId !== undefined && object.challengeId !== null)
       ? BigInt(object.challengeId)
@@ -2504,6 +2488,249 @@ export const NodeRoleState: MessageFns<NodeRoleState> = {
     message.disqualifiedUntil = (object.disqualifiedUntil !== undefined && object.disqualifiedUntil !== null)
       ? BigInt(object.disqualifiedUntil)
       : 0n;
+    return message;
+  },
+};
+
+function createBasePairPending(): PairPending {
+  return { operator: "", role: 0, pending: undefined };
+}
+
+export const PairPending: MessageFns<PairPending> = {
+  encode(message: PairPending, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operator !== "") {
+      writer.uint32(10).string(message.operator);
+    }
+    if (message.role !== 0) {
+      writer.uint32(16).int32(message.role);
+    }
+    if (message.pending !== undefined) {
+      NodeRolePending.encode(message.pending, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PairPending {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePairPending();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.role = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pending = NodeRolePending.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PairPending {
+    return {
+      operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+      role: isSet(object.role) ? nodeRoleFromJSON(object.role) : 0,
+      pending: isSet(object.pending) ? NodeRolePending.fromJSON(object.pending) : undefined,
+    };
+  },
+
+  toJSON(message: PairPending): unknown {
+    const obj: any = {};
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    if (message.role !== 0) {
+      obj.role = nodeRoleToJSON(message.role);
+    }
+    if (message.pending !== undefined) {
+      obj.pending = NodeRolePending.toJSON(message.pending);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<PairPending>): PairPending {
+    return PairPending.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PairPending>): PairPending {
+    const message = createBasePairPending();
+    message.operator = object.operator ?? "";
+    message.role = object.role ?? 0;
+    message.pending = (object.pending !== undefined && object.pending !== null)
+      ? NodeRolePending.fromPartial(object.pending)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseNodeChallengeStats(): NodeChallengeStats {
+  return { operator: "", passed: 0n, missed: 0n, recentMisses: [] };
+}
+
+export const NodeChallengeStats: MessageFns<NodeChallengeStats> = {
+  encode(message: NodeChallengeStats, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operator !== "") {
+      writer.uint32(10).string(message.operator);
+    }
+    if (message.passed !== 0n) {
+      if (BigInt.asUintN(64, message.passed) !== message.passed) {
+        throw new globalThis.Error("value provided for field message.passed of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.passed);
+    }
+    if (message.missed !== 0n) {
+      if (BigInt.asUintN(64, message.missed) !== message.missed) {
+        throw new globalThis.Error("value provided for field message.missed of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.missed);
+    }
+    for (const v of message.recentMisses) {
+      if (BigInt.asUintN(64, v!) !== v!) {
+        throw new globalThis.Error("value provided for field v! of type uint64 too large");
+      }
+      writer.uint32(32).uint64(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NodeChallengeStats {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNodeChallengeStats();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.passed = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.missed = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag === 32) {
+              message.recentMisses.push(reader.uint64() as bigint);
+
+              continue;
+            }
+
+            if (tag === 34) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.recentMisses.push(reader.uint64() as bigint);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): NodeChallengeStats {
+    return {
+      operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+      passed: isSet(object.passed) ? BigInt(object.passed) : 0n,
+      missed: isSet(object.missed) ? BigInt(object.missed) : 0n,
+      recentMisses: globalThis.Array.isArray(object?.recentMisses)
+        ? object.recentMisses.map((e: any) => BigInt(e))
+        : globalThis.Array.isArray(object?.recent_misses)
+        ? object.recent_misses.map((e: any) => BigInt(e))
+        : [],
+    };
+  },
+
+  toJSON(message: NodeChallengeStats): unknown {
+    const obj: any = {};
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    if (message.passed !== 0n) {
+      obj.passed = message.passed.toString();
+    }
+    if (message.missed !== 0n) {
+      obj.missed = message.missed.toString();
+    }
+    if (message.recentMisses?.length) {
+      obj.recentMisses = message.recentMisses.map((e) => e.toString());
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<NodeChallengeStats>): NodeChallengeStats {
+    return NodeChallengeStats.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<NodeChallengeStats>): NodeChallengeStats {
+    const message = createBaseNodeChallengeStats();
+    message.operator = object.operator ?? "";
+    message.passed = (object.passed !== undefined && object.passed !== null) ? BigInt(object.passed) : 0n;
+    message.missed = (object.missed !== undefined && object.missed !== null) ? BigInt(object.missed) : 0n;
+    message.recentMisses = object.recentMisses?.map((e) => BigInt(e)) || [];
     return message;
   },
 };

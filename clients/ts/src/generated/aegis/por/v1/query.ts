@@ -10,10 +10,12 @@ import { PageRequest, PageResponse } from "../../../cosmos/base/query/v1beta1/pa
 import { Challenge, ChallengeDay } from "./challenge";
 import {
   Node,
+  NodeChallengeStats,
   NodeRole,
   nodeRoleFromJSON,
   NodeRoleState,
   nodeRoleToJSON,
+  PairPending,
   Params,
   RoleDataset,
   RoleDay,
@@ -38,6 +40,14 @@ export interface QueryNodeResponse {
   roles: NodeRoleState[];
   /** datasets are the storage commitments of the node's latest report, by role. */
   datasets: RoleDataset[];
+  /**
+   * pending is, per role that has any, what the pair has beyond its report: a previous
+   * report still counting, a pending challenge and its held reward, vesting, a
+   * disqualification.
+   */
+  pending: PairPending[];
+  /** challenge_stats are the node's resolved challenges (zero before the first). */
+  challengeStats: NodeChallengeStats | undefined;
 }
 
 export interface QueryNodesRequest {
@@ -371,7 +381,7 @@ export const QueryNodeRequest: MessageFns<QueryNodeRequest> = {
 };
 
 function createBaseQueryNodeResponse(): QueryNodeResponse {
-  return { node: undefined, roles: [], datasets: [] };
+  return { node: undefined, roles: [], datasets: [], pending: [], challengeStats: undefined };
 }
 
 export const QueryNodeResponse: MessageFns<QueryNodeResponse> = {
@@ -384,6 +394,12 @@ export const QueryNodeResponse: MessageFns<QueryNodeResponse> = {
     }
     for (const v of message.datasets) {
       RoleDataset.encode(v!, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.pending) {
+      PairPending.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.challengeStats !== undefined) {
+      NodeChallengeStats.encode(message.challengeStats, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -425,6 +441,22 @@ export const QueryNodeResponse: MessageFns<QueryNodeResponse> = {
             message.datasets.push(RoleDataset.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.pending.push(PairPending.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.challengeStats = NodeChallengeStats.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -444,6 +476,12 @@ export const QueryNodeResponse: MessageFns<QueryNodeResponse> = {
       datasets: globalThis.Array.isArray(object?.datasets)
         ? object.datasets.map((e: any) => RoleDataset.fromJSON(e))
         : [],
+      pending: globalThis.Array.isArray(object?.pending) ? object.pending.map((e: any) => PairPending.fromJSON(e)) : [],
+      challengeStats: isSet(object.challengeStats)
+        ? NodeChallengeStats.fromJSON(object.challengeStats)
+        : isSet(object.challenge_stats)
+        ? NodeChallengeStats.fromJSON(object.challenge_stats)
+        : undefined,
     };
   },
 
@@ -458,6 +496,12 @@ export const QueryNodeResponse: MessageFns<QueryNodeResponse> = {
     if (message.datasets?.length) {
       obj.datasets = message.datasets.map((e) => RoleDataset.toJSON(e));
     }
+    if (message.pending?.length) {
+      obj.pending = message.pending.map((e) => PairPending.toJSON(e));
+    }
+    if (message.challengeStats !== undefined) {
+      obj.challengeStats = NodeChallengeStats.toJSON(message.challengeStats);
+    }
     return obj;
   },
 
@@ -469,6 +513,10 @@ export const QueryNodeResponse: MessageFns<QueryNodeResponse> = {
     message.node = (object.node !== undefined && object.node !== null) ? Node.fromPartial(object.node) : undefined;
     message.roles = object.roles?.map((e) => NodeRoleState.fromPartial(e)) || [];
     message.datasets = object.datasets?.map((e) => RoleDataset.fromPartial(e)) || [];
+    message.pending = object.pending?.map((e) => PairPending.fromPartial(e)) || [];
+    message.challengeStats = (object.challengeStats !== undefined && object.challengeStats !== null)
+      ? NodeChallengeStats.fromPartial(object.challengeStats)
+      : undefined;
     return message;
   },
 };
