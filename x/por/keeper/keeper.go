@@ -113,7 +113,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ak 
 	roleDay := collections.PairKeyCodec(collections.Int32Key, collections.Uint64Key)
 	k := Keeper{
 		cdc: cdc, bank: bank, emission: emission, authority: authority,
-		Params:      collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		Params:      collections.NewItem(sb, types.ParamsKey, "params", collcodec.ValueCodec[types.Params](&paramsCodec{ValueCodec: codec.CollValue[types.Params](cdc)})),
 		RoleStates:  collections.NewMap(sb, types.RoleStatesKey, "role_states", collections.Int32Key, codec.CollValue[types.RoleState](cdc)),
 		Nodes:       collections.NewMap(sb, types.NodesKey, "nodes", sdk.AccAddressKey, codec.CollValue[types.Node](cdc)),
 		NodeRoles:   collections.NewMap(sb, types.NodeRolesKey, "node_roles", collections.PairKeyCodec(sdk.AccAddressKey, collections.Int32Key), codec.CollValue[types.NodeRoleState](cdc)),

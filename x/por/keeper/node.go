@@ -89,7 +89,7 @@ func (k Keeper) activateRole(ctx context.Context, params types.Params, op sdk.Ac
 		}
 		fresh := newNodeRole(op.String(), r)
 		fresh.Accrued, fresh.SettledDay, fresh.Prev = nr.Accrued, nr.SettledDay, nr.Prev
-		fresh.Vesting, fresh.DisqualifiedUntil = nr.Vesting, nr.DisqualifiedUntil
+		fresh.Vesting, fresh.DisqualifiedUntil, fresh.PendingStored = nr.Vesting, nr.DisqualifiedUntil, nr.PendingStored
 		// A challenge still pending on the earlier activation's report resolves as usual.
 		fresh.ChallengeId, fresh.ChallengeDay, fresh.Held = nr.ChallengeId, nr.ChallengeDay, types.DecOrZero(nr.Held)
 		nr = fresh

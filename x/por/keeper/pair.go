@@ -17,8 +17,14 @@ func (k Keeper) getPair(ctx context.Context, key collections.Pair[sdk.AccAddress
 	if err != nil {
 		return types.Pair{}, err
 	}
-	p, err := k.pendingOf(ctx, key)
-	return types.Pair{NodeRoleState: nr, NodeRolePending: p}, err
+	p, err := k.NodeRolePendings.Get(ctx, key)
+	switch {
+	case errors.Is(err, collections.ErrNotFound):
+		return types.Pair{NodeRoleState: nr, NodeRolePending: types.NoPending()}, nil
+	case err != nil:
+		return types.Pair{}, err
+	}
+	return types.Pair{NodeRoleState: nr, NodeRolePending: p.Normalized(), PendingStored: true}, nil
 }
 
 // pendingOf is what a pair has pending (NoPending when it has none).
@@ -35,10 +41,13 @@ func (k Keeper) setPair(ctx context.Context, key collections.Pair[sdk.AccAddress
 	if err := k.NodeRoles.Set(ctx, key, p.NodeRoleState); err != nil {
 		return err
 	}
-	if p.NodeRolePending.IsZero() {
+	switch {
+	case !p.NodeRolePending.IsZero():
+		return k.NodeRolePendings.Set(ctx, key, p.NodeRolePending)
+	case p.PendingStored:
 		return k.NodeRolePendings.Remove(ctx, key)
 	}
-	return k.NodeRolePendings.Set(ctx, key, p.NodeRolePending)
+	return nil
 }
 
 // challengeStats are op's resolved challenges (zero before the first).

@@ -93,7 +93,8 @@ func (k Keeper) submitReport(ctx context.Context, params types.Params, op sdk.Ac
 			return 0, err
 		}
 	}
-	return day, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&ev)
+	sdk.UnwrapSDKContext(ctx).EventManager().EmitEvent(reportAcceptedEvent(ev))
+	return day, nil
 }
 
 // reportDay is the day a report made now counts from: the day in progress, but never a day

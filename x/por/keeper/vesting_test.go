@@ -3,6 +3,7 @@ package keeper_test
 import (
 	"testing"
 
+	"cosmossdk.io/collections"
 	"cosmossdk.io/math"
 	"github.com/stretchr/testify/require"
 
@@ -193,4 +194,40 @@ func TestGenesisVesting(t *testing.T) {
 			require.ErrorContains(t, err, tc.want)
 		})
 	}
+}
+
+// A pair's NodeRolePending is stored only while it holds something: a challenge held,
+// tranches vesting. Once all is released and vested, the next write deletes it.
+func TestPendingIsDroppedWhenEmpty(t *testing.T) {
+	w := types.NODE_ROLE_WORKER
+	f := newFixture(t, func(gs *types.GenesisState) {
+		gs.Params.Challenge = testChallengeParams(5)
+		gs.Params.Challenge.VestingDays = 1
+	})
+	f.ctx = f.ctx.WithBlockHeight(10)
+	alice := f.register("alice", w)
+	require.NoError(t, f.report(alice, w, 150, 0, 80)) // counts at the ticks of days 1 and 2
+	stored := func() bool {
+		has, err := f.k.NodeRolePendings.Has(f.ctx, collections.Join(alice, int32(w)))
+		require.NoError(t, err)
+		return has
+	}
+	require.False(t, stored(), "a fresh report has nothing pending")
+	f.clock.day = 2
+	f.beginBlock(20)
+	f.tick(1, ktAmount)
+	f.endBlock()
+	c := f.challenges(alice, true)[0]
+	require.True(t, stored(), "the challenge and its held reward")
+	_, err := f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: alice.String(), ChallengeId: c.Id})
+	require.NoError(t, err)
+	require.True(t, stored(), "day 1's tranche still vests")
+	for day := uint64(2); day <= 3; day++ {
+		f.clock.day = day + 1
+		f.tick(day, ktAmount)
+	}
+	_, err = f.msg.ClaimRewards(f.ctx, &types.MsgClaimRewards{Operator: alice.String()})
+	require.NoError(t, err)
+	require.False(t, stored(), "all vested by day 3's tick: nothing pending, nothing stored")
+	f.checkInvariants()
 }

@@ -7,6 +7,10 @@ import "cosmossdk.io/math"
 type Pair struct {
 	NodeRoleState
 	NodeRolePending
+	// PendingStored: a NodeRolePending was stored for the pair when it was read (writing
+	// back a pair with nothing pending then deletes it; otherwise there is nothing to
+	// delete, and no delete is paid for).
+	PendingStored bool
 }
 
 // NoPending is the pending state of a pair that has none.

@@ -15,7 +15,7 @@ func TestTrancheVestsExactly(t *testing.T) {
 	for range 200 {
 		amt := math.LegacyNewDecWithPrec(r.Int63(), int64(r.Intn(19)))
 		tr := Tranche{Day: uint64(1 + r.Intn(10)), Days: uint32(1 + r.Intn(MaxVestingDays)), Amount: amt}
-		nr := Pair{NodeRoleState{Accrued: math.LegacyZeroDec(), SettledDay: tr.Day}, NodeRolePending{Vesting: []Tranche{tr}}}
+		nr := Pair{NodeRoleState: NodeRoleState{Accrued: math.LegacyZeroDec(), SettledDay: tr.Day}, NodeRolePending: NodeRolePending{Vesting: []Tranche{tr}}}
 		for nr.Vesting != nil {
 			from := nr.SettledDay
 			nr.SettledDay += uint64(1 + r.Intn(5))
