@@ -274,10 +274,10 @@ func ptr(b bool) *bool { return &b }
 func (d *perfData) derive() {
 	bank, rep, exe := d.Scenario("bank"), d.Scenario("report"), d.Scenario("exec")
 	ratio := func(name string, num *scenarioResult, target float64) {
-		c := check{Name: name, Target: fmt.Sprintf("≥ %.1f", target)}
+		c := check{Name: name, Target: fmt.Sprintf("≥ %g", target)}
 		if num != nil && bank != nil && bank.TxPerSec > 0 {
 			r := num.TxPerSec / bank.TxPerSec
-			c.Value = fmt.Sprintf("%.2f (%.1f ÷ %.1f tx/s)", r, num.TxPerSec, bank.TxPerSec)
+			c.Value = fmt.Sprintf("%.3f (%.1f ÷ %.1f tx/s)", r, num.TxPerSec, bank.TxPerSec)
 			c.Met = ptr(r >= target)
 		} else {
 			c.Value = "–"
