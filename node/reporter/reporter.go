@@ -171,15 +171,7 @@ func (r *Reporter) Step(ctx context.Context) (time.Duration, error) {
 	}
 	r.State.LastReportedDay, r.State.LastTxHash = day, hash
 	r.State.Reports++
-	if after, err := r.Chain.Node(ctx); err == nil { // the chain's eff of this report, for the charts
-		var effs []DayEff
-		for _, rs := range after.Roles {
-			if rs.FromDay == day {
-				effs = append(effs, DayEff{Day: day, Role: rs.Role.String(), Eff: rs.Eff.String()})
-			}
-		}
-		r.State.record(effs)
-	}
+	r.State.record(r.reportedEffs(ctx, day))
 	if err := r.State.Save(); err != nil {
 		return 0, err
 	}
@@ -286,4 +278,29 @@ func reportable(node *portypes.QueryNodeResponse, day uint64) []portypes.NodeRol
 		}
 	}
 	return out
+}
+
+// reportedEffs is the chain's eff of the node's report of day, for the charts. A query
+// served by a node that has not committed the report's block yet does not show it: look
+// again for a few seconds.
+func (r *Reporter) reportedEffs(ctx context.Context, day uint64) []DayEff {
+	for attempt := 0; attempt < 10; attempt++ {
+		if after, err := r.Chain.Node(ctx); err == nil {
+			var effs []DayEff
+			for _, rs := range after.Roles {
+				if rs.FromDay == day {
+					effs = append(effs, DayEff{Day: day, Role: rs.Role.String(), Eff: rs.Eff.String()})
+				}
+			}
+			if len(effs) > 0 || after.Node.LastReportDay >= day {
+				return effs // the report's block is committed
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(300 * time.Millisecond):
+		}
+	}
+	return nil
 }
