@@ -62,10 +62,8 @@ func (k Keeper) submitReport(ctx context.Context, params types.Params, op sdk.Ac
 		}
 		// The old report stops counting at today's tick. If ticks lag behind the clock
 		// (a halt being caught up), its ticks before today still have to run: keep it.
-		old, err := k.endSegment(ctx, p.Role, currentSegment(*nr), day-1)
-		if err != nil {
-			return 0, err
-		}
+		var deltas dayDeltas
+		old := endDeltas(&deltas, currentSegment(*nr), day-1)
 		if old.FromDay != 0 && old.Eff.IsPositive() && old.ToDay > last {
 			nr.Prev = old
 		}
@@ -73,7 +71,8 @@ func (k Keeper) submitReport(ctx context.Context, params types.Params, op sdk.Ac
 		por := params.Roles[p.Role-1].ComputePoR(p.Resources)
 		nr.Resources, nr.Raw, nr.Capped, nr.Penalized, nr.Eff = p.Resources, por.Raw, por.Capped, por.Penalized, por.Eff
 		nr.FromDay, nr.ToDay = day, day+uint64(params.ReportDays)-1
-		if err := k.startSegment(ctx, p.Role, currentSegment(*nr)); err != nil {
+		startDeltas(&deltas, currentSegment(*nr))
+		if err := k.applyDeltas(ctx, p.Role, deltas); err != nil {
 			return 0, err
 		}
 		if err := k.setPair(ctx, nodeRoleKey(op, p.Role), *nr); err != nil {
