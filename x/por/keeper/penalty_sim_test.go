@@ -22,9 +22,6 @@ import (
 // nothing must earn at most 10% of what an honest pair earns (earned: paid, claimable and
 // still vesting at the end). docs/verification.md gives the arithmetic and this figure.
 func TestPenaltySizing90Days(t *testing.T) {
-	if testing.Short() {
-		t.Skip("90 days of 70 workers: about 10 s")
-	}
 	const honestN, cheatN, days = 60, 10, 90
 	w := types.NODE_ROLE_WORKER
 	f := newFixture(t, func(gs *types.GenesisState) {

@@ -85,16 +85,6 @@ func (s Segment) Earn(r NodeRole, settledDay, lastTick uint64, at DayAt) (math.L
 	return claim.Add(s.Eff.Mul(hi.Index.Sub(runFrom.Index))), tranches, nil
 }
 
-// Earned is everything s earned at the ticks after settledDay up to lastTick, vesting or
-// not.
-func (s Segment) Earned(r NodeRole, settledDay, lastTick uint64, at DayAt) (math.LegacyDec, error) {
-	claim, tranches, err := s.Earn(r, settledDay, lastTick, at)
-	for _, t := range tranches {
-		claim = claim.Add(t.Amount)
-	}
-	return claim, err
-}
-
 // Current is the segment of the latest report.
 func (nr NodeRoleState) Current() Segment {
 	return Segment{Eff: nr.Eff, FromDay: nr.FromDay, ToDay: nr.ToDay}
