@@ -10,8 +10,8 @@
 #      so fewer hold the report scenarios below the chain's rate), BENCH_DURATION (45s per
 #      tx scenario), BENCH_WARMUP (10s), BENCH_QUERY_DURATION (30s per query method),
 #      BENCH_DAY_SECONDS (10), BENCH_PORT_BASE (27656: P2P; RPC +1, ABCI +2, Prometheus +4, pprof +5),
-#      BENCH_API_PORT (2317), BENCH_GRPC_PORT (10090), BENCH_SCENARIOS (bank,report,exec,reporter:
-#      the tx scenarios, in order), BENCH_PROFILE (1: a CPU profile of the
+#      BENCH_API_PORT (2317), BENCH_GRPC_PORT (10090), BENCH_SCENARIOS (bank,report,bank,exec,bank,reporter,bank:
+#      the tx scenarios, in order; each ratio divides by the bank runs around the scenario), BENCH_PROFILE (1: a CPU profile of the
 #      node in each tx window, build/bench/profile-<scenario>.pb.gz; costs a few % of the rate)
 set -euo pipefail
 
@@ -147,12 +147,14 @@ if want load; then
   done
   [[ ${h:-0} -ge 2 ]] || die "no block after 120 s; see $HOME_DIR/aegisd.log"
 
-  say "Tx scenarios (setup, bank, report, exec, reporter; $DURATION each after $WARMUP of warm-up)"
+  SCENARIOS=${BENCH_SCENARIOS:-bank,report,bank,exec,bank,reporter,bank}
+  say "Tx scenarios (setup, then $SCENARIOS; $DURATION each after $WARMUP of warm-up)"
   rm -f "$OUT/load.json" "$OUT"/profile-*.pb.gz
   "$LOAD" run -grpc "127.0.0.1:$GRPC_PORT" -rpc "http://127.0.0.1:$RPC_PORT" \
     -metrics "http://127.0.0.1:$PROM_PORT/metrics" -chain-id "$CHAIN_ID" -nodes "$NODES" \
     -duration "$DURATION" -warmup "$WARMUP" -timeout-commit 1s -out "$OUT/load.json" \
-    -scenarios "${BENCH_SCENARIOS:-bank,report,exec,reporter}" \
+    -databases "application state in $(sed -n 's/^app-db-backend = "\(.*\)"/\1/p' "$APP"), CometBFT's in $(sed -n 's/^db_backend = "\(.*\)"/\1/p' "$CFG")" \
+    -scenarios "$SCENARIOS" \
     ${BENCH_PROFILE:+-pprof "http://127.0.0.1:$PPROF_PORT"}
 
   # The queries are measured on an idle chain: the txs the last scenario left in the mempool

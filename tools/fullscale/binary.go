@@ -197,7 +197,7 @@ poll:
 	logf("aegisd export: %v, %d bytes, peak RSS %d MiB", exportTook.Round(time.Millisecond), r.ExportBytes, r.ExportPeakRSSBytes>>20)
 	r.Notes = append(r.Notes,
 		fmt.Sprintf("aegisd genesis validate accepted the genesis in %.1f s", validate.Seconds()),
-		fmt.Sprintf("init_genesis: aegisd start (goleveldb, default config but listeners on free ports and no pprof) from process start until block %d (the genesis's initial height) is committed, peak RSS = VmHWM then; includes CometBFT's genesis load, InitChain and the consensus rounds of that block; the RPC answered (handshake and InitChain done) after %.1f s",
+		fmt.Sprintf("init_genesis: aegisd start (default config, so the application state in PebbleDB, but listeners on free ports and no pprof) from process start until block %d (the genesis's initial height) is committed, peak RSS = VmHWM then; includes CometBFT's genesis load, InitChain and the consensus rounds of that block; the RPC answered (handshake and InitChain done) after %.1f s",
 			ag.InitialHeight, rpcUp.Seconds()),
 		"export: aegisd export --home of that stopped node, wall time and maximum RSS (/usr/bin/time -v)",
 	)

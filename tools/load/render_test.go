@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -135,5 +136,41 @@ func TestFormatting(t *testing.T) {
 		if got := fmtDuration(s); got != want {
 			t.Errorf("fmtDuration(%v) = %q, want %q", s, got, want)
 		}
+	}
+}
+
+// TestRatiosUseTheBankRunsAround: each scenario is divided by the mean of the bank runs just
+// before and after it (the chain slows as its state grows), a run at either end by its one
+// neighbour, and repeated runs of a scenario by the mean of their ratios.
+func TestRatiosUseTheBankRunsAround(t *testing.T) {
+	run := func(name string, n int, rate float64) scenarioResult {
+		return scenarioResult{Name: name, Run: n, TxPerSec: rate}
+	}
+	d := perfData{Load: &loadResults{Scenarios: []scenarioResult{
+		run("bank", 1, 700), run("report", 1, 630), run("bank", 2, 600),
+		run("exec", 1, 300), run("reporter", 1, 500), run("bank", 3, 400),
+		run("reporter", 2, 450),
+	}}}
+	for _, tc := range []struct {
+		scenario    string
+		ratio, rate float64
+	}{
+		{"report", 630.0 / 650, 630},                   // (700 + 600) / 2
+		{"exec", 300.0 / 500, 300},                     // (600 + 400) / 2
+		{"reporter", (500.0/500 + 450.0/400) / 2, 475}, // run 2 has a bank run before it only
+	} {
+		r, rate, _, ok := d.bankRatio(tc.scenario)
+		if !ok || math.Abs(r-tc.ratio) > 1e-12 || rate != tc.rate {
+			t.Errorf("%s: ratio %v rate %v (ok %v), want %v, %v", tc.scenario, r, rate, ok, tc.ratio, tc.rate)
+		}
+	}
+	if _, _, _, ok := (perfData{Load: &loadResults{Scenarios: []scenarioResult{run("report", 1, 5)}}}).bankRatio("report"); ok {
+		t.Error("no bank run: no ratio")
+	}
+	if got := run("bank", 3, 1).Label(); got != "bank (3)" {
+		t.Errorf("label %q", got)
+	}
+	if got := run("bank", 1, 1).Label(); got != "bank" {
+		t.Errorf("label %q", got)
 	}
 }

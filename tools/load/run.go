@@ -40,6 +40,7 @@ type chainInfo struct {
 	Nodes          int     `json:"nodes"`
 	DaySeconds     uint64  `json:"day_seconds"`
 	TimeoutCommit  string  `json:"timeout_commit"`
+	Databases      string  `json:"databases,omitempty"` // the node's app-db-backend and db_backend (recorded only)
 	Mempool        string  `json:"mempool"`
 	MempoolCap     int     `json:"mempool_cap"`
 	GasPrice       float64 `json:"gas_price"`
@@ -53,6 +54,7 @@ type chainInfo struct {
 // blocks committed during the window, from the blocks themselves.
 type scenarioResult struct {
 	Name        string `json:"name"`
+	Run         int    `json:"run,omitempty"` // the nth run of Name in this invocation (bank runs between the others)
 	Description string `json:"description"`
 	Senders     int    `json:"senders"`
 	TxsSigned   int    `json:"txs_signed"`
@@ -82,11 +84,24 @@ type scenarioResult struct {
 	Started    time.Time  `json:"started"`
 }
 
+// defaultScenarios brackets each report scenario with bank runs: the chain slows as its state
+// and databases grow over the run, so a scenario is compared with the bank runs just before
+// and after it rather than with one run minutes earlier.
+const defaultScenarios = "bank,report,bank,exec,bank,reporter,bank"
+
+// Label names a run in the tables: "bank", then "bank (2)", "bank (3)", ...
+func (s scenarioResult) Label() string {
+	if s.Run > 1 {
+		return fmt.Sprintf("%s (%d)", s.Name, s.Run)
+	}
+	return s.Name
+}
+
 type runFlags struct {
-	grpcAddr, rpcAddr, metricsURL, chainID, out, scenarios, timeoutCommit, pprofURL string
-	nodes, workers, mempoolCap                                                      int
-	duration, warmup, margin                                                        time.Duration
-	gasPrice, gasAdj, maxRate                                                       float64
+	grpcAddr, rpcAddr, metricsURL, chainID, out, scenarios, timeoutCommit, pprofURL, databases string
+	nodes, workers, mempoolCap                                                                 int
+	duration, warmup, margin                                                                   time.Duration
+	gasPrice, gasAdj, maxRate                                                                  float64
 }
 
 func cmdRun(args []string) error {
@@ -97,9 +112,10 @@ func cmdRun(args []string) error {
 	fs.StringVar(&f.metricsURL, "metrics", "http://127.0.0.1:27660/metrics", "CometBFT's Prometheus endpoint (\"\": none)")
 	fs.StringVar(&f.chainID, "chain-id", "aegis-load-1", "chain id")
 	fs.StringVar(&f.out, "out", "build/bench/load.json", "results file")
-	fs.StringVar(&f.scenarios, "scenarios", "bank,report,exec,reporter", "scenarios to run, in order")
+	fs.StringVar(&f.scenarios, "scenarios", defaultScenarios, "scenarios to run, in order; a name may repeat (the ratios divide by the bank runs around each scenario)")
 	fs.StringVar(&f.timeoutCommit, "timeout-commit", "1s", "the node's timeout_commit (recorded only)")
-	fs.StringVar(&f.pprofURL, "pprof", "", "the node's pprof address (http://127.0.0.1:27661): take a CPU profile in each window, next to -out as profile-<scenario>.pb.gz")
+	fs.StringVar(&f.databases, "databases", "", "the node's databases, e.g. \"application state in pebbledb, CometBFT's in goleveldb\" (recorded only)")
+	fs.StringVar(&f.pprofURL, "pprof", "", "the node's pprof address (http://127.0.0.1:27661): take a CPU profile in each window, next to -out as profile-<scenario>[-<run>].pb.gz")
 	fs.IntVar(&f.nodes, "nodes", 30000, "funded keys / resource nodes (as given to `genesis`)")
 	fs.IntVar(&f.workers, "workers", 32, "concurrent broadcasters")
 	fs.IntVar(&f.mempoolCap, "mempool-cap", 2000, "pause sending while the mempool holds this many txs (CometBFT's default size is 5000; a few blocks' worth keeps the chain busy and inclusion within the margin)")
@@ -131,13 +147,16 @@ func cmdRun(args []string) error {
 	day := time.Duration(ep.Params.DaySeconds) * time.Second
 	s := &signer{enc: enc, chainID: f.chainID, denom: ep.Params.Denom, gasPrice: f.gasPrice}
 	res := &loadResults{Chain: chainInfo{ChainID: f.chainID, Nodes: f.nodes, DaySeconds: ep.Params.DaySeconds,
-		TimeoutCommit: f.timeoutCommit, Mempool: "CometBFT flood mempool, default size 5000, recheck on; app-side mempool off (max-txs -1)",
+		TimeoutCommit: f.timeoutCommit, Databases: f.databases, Mempool: "CometBFT flood mempool, default size 5000, recheck on; app-side mempool off (max-txs -1)",
 		MempoolCap: f.mempoolCap, GasPrice: f.gasPrice, GasAdjustment: f.gasAdj, Workers: f.workers,
 		ReportGapSecs: (day + f.margin).Seconds(), BlockTimeProbe: "cometbft_state_block_processing_time (FinalizeBlock), Prometheus"}}
 	if prev, err := os.ReadFile(f.out); err == nil {
-		_ = json.Unmarshal(prev, res) // keep the results of scenarios not re-run
+		_ = json.Unmarshal(prev, res) // keep the setup's results when it does not run again
 		res.Chain.Nodes = f.nodes
 	}
+	// The scenarios of this run replace those of an earlier one: a ratio compares a scenario
+	// with the bank runs next to it, on the same chain at the same time.
+	res.Scenarios = nil
 
 	nodes := make([]*account, f.nodes)
 	hots := make([]*account, f.nodes)
@@ -182,8 +201,10 @@ func cmdRun(args []string) error {
 		}
 	}
 
+	runs := map[string]int{}
 	for _, name := range strings.Split(f.scenarios, ",") {
 		var r *scenarioResult
+		d.run = runs[name] + 1
 		switch name {
 		case "bank":
 			r, err = d.bank(ctx, nodes)
@@ -195,7 +216,8 @@ func cmdRun(args []string) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		res.Scenarios = replaceScenario(res.Scenarios, *r)
+		r.Run, runs[name] = d.run, d.run
+		res.Scenarios = append(res.Scenarios, *r)
 		if err := save(f.out, res); err != nil {
 			return err
 		}
@@ -207,16 +229,6 @@ func cmdRun(args []string) error {
 		}
 	}
 	return nil
-}
-
-func replaceScenario(list []scenarioResult, r scenarioResult) []scenarioResult {
-	for i := range list {
-		if list[i].Name == r.Name {
-			list[i] = r
-			return list
-		}
-	}
-	return append(list, r)
 }
 
 func save(path string, v any) error {
@@ -233,6 +245,7 @@ type driver struct {
 	rpc      *cometRPC
 	s        *signer
 	lastSent []time.Time // per node: when its last report was accepted
+	run      int         // the scenario's run number (see scenarioResult.Run)
 }
 
 func (d *driver) gasLimit(sim uint64) uint64 { return uint64(math.Ceil(float64(sim) * d.f.gasAdj)) }
@@ -431,7 +444,11 @@ func (d *driver) profile(ctx context.Context, name string, window time.Duration)
 	}
 	go func() {
 		defer close(done)
-		path := filepath.Join(filepath.Dir(d.f.out), "profile-"+name+".pb.gz")
+		file := "profile-" + name
+		if d.run > 1 {
+			file += fmt.Sprintf("-%d", d.run)
+		}
+		path := filepath.Join(filepath.Dir(d.f.out), file+".pb.gz")
 		url := fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", strings.TrimRight(d.f.pprofURL, "/"), secs)
 		res, err := http.Get(url)
 		if err != nil {

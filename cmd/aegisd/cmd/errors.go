@@ -208,7 +208,8 @@ func (t *txErrors) checkTxError(codespace string, code uint32, log string) strin
 }
 
 // isDatabaseLocked reports whether err is the error of opening a database that a running
-// node holds (LevelDB's lock file: flock fails with EAGAIN).
+// node holds (the lock file of PebbleDB or LevelDB: flock fails with EAGAIN; PebbleDB says
+// "lock held by current process" within one process).
 func isDatabaseLocked(err error) bool {
 	if errors.Is(err, syscall.EAGAIN) || errors.Is(err, syscall.EWOULDBLOCK) {
 		return true

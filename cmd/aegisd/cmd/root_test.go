@@ -42,6 +42,17 @@ func TestInitWritesNonZeroMinGasPrice(t *testing.T) {
 	require.True(t, prices.IsAllPositive())
 }
 
+// TestInitKeepsAppStateInPebbleDB: a new home stores the application state in PebbleDB
+// (app-db-backend): the app.toml default, not a flag operators must know. Every system test's
+// node runs on it.
+func TestInitKeepsAppStateInPebbleDB(t *testing.T) {
+	home := t.TempDir()
+	require.NoError(t, aegisd(t, home, "init", "node", "--chain-id", "aegis-test-1"))
+	bz, err := os.ReadFile(filepath.Join(home, "config", "app.toml"))
+	require.NoError(t, err)
+	require.Regexp(t, `(?m)^app-db-backend = "pebbledb"$`, string(bz))
+}
+
 // TestGenesisValidateRunsCrossModuleChecks: `aegisd genesis validate` refuses what
 // InitChainer would refuse: here x/emission's last day ahead of x/por's last tick, which
 // every module's own ValidateGenesis accepts (issue #10, item 3).
@@ -105,11 +116,11 @@ func TestMalformedArgumentIsNamed(t *testing.T) {
 }
 
 // TestExportOfRunningNodeSaysStopFirst: `aegisd export` while the node runs cannot open its
-// database (LevelDB's lock); it says to stop the node (issue #24, item 4).
+// database (its lock file); it says to stop the node (issue #24, item 4).
 func TestExportOfRunningNodeSaysStopFirst(t *testing.T) {
 	home := t.TempDir()
 	require.NoError(t, aegisd(t, home, "init", "node", "--chain-id", "aegis-test-1"))
-	db, err := dbm.NewDB("application", dbm.GoLevelDBBackend, filepath.Join(home, "data"))
+	db, err := dbm.NewDB("application", dbm.PebbleDBBackend, filepath.Join(home, "data")) // app-db-backend of a new home
 	require.NoError(t, err)
 	defer db.Close()
 

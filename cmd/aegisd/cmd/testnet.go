@@ -160,7 +160,7 @@ func initTestnetFiles(clientCtx client.Context, cmd *cobra.Command, basics modul
 	var peers []string
 	gentxsDir := filepath.Join(a.outputDir, "gentxs")
 
-	appCfg := srvconfig.DefaultConfig()
+	appCfg := defaultAppConfig()
 	appCfg.MinGasPrices = a.minGasPrices
 	appCfg.API.Enable = true
 	appCfg.GRPC.Enable = true
