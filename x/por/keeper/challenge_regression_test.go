@@ -24,6 +24,7 @@ func TestGenesisWithoutChallengeFieldsValidates(t *testing.T) {
 	gs := ktExported(t)
 	gs.PairPending = append(gs.PairPending, types.PairPending{Operator: gs.NodeRoles[0].Operator, Role: gs.NodeRoles[0].Role,
 		Pending: types.NodeRolePending{DisqualifiedUntil: gs.LastTickDay + 3}})
+	gs.NodeRoles[0].HasPending = true
 	for i := range gs.Roles {
 		gs.Roles[i].Forfeited = math.Int{}
 	}

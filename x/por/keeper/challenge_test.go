@@ -580,10 +580,12 @@ func TestChallengeGenesisRoundTrip(t *testing.T) {
 			p.ChallengeId, p.ChallengeDay = ca.Id, 1
 		}
 	}
-	for _, nr := range gs.NodeRoles {
+	bad.NodeRoles = append([]types.NodeRoleState(nil), gs.NodeRoles...)
+	for i, nr := range gs.NodeRoles {
 		if !listed[nr.Operator+nr.Role.String()] {
 			bad.PairPending = append(bad.PairPending, types.PairPending{Operator: nr.Operator, Role: nr.Role,
 				Pending: types.NodeRolePending{ChallengeId: ca.Id, ChallengeDay: 1}})
+			bad.NodeRoles[i].HasPending = true
 		}
 	}
 	require.ErrorContains(t, bad.Validate(), "not a pending challenge")

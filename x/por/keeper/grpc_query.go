@@ -50,19 +50,15 @@ func (q Querier) Node(ctx context.Context, req *types.QueryNodeRequest) (*types.
 		return nil, err
 	}
 	res := &types.QueryNodeResponse{Node: node, ChallengeStats: stats}
-	for _, r := range types.AllRoles {
-		nr, err := q.NodeRoles.Get(ctx, nodeRoleKey(op, r))
-		if errors.Is(err, collections.ErrNotFound) {
-			continue
-		} else if err != nil {
-			return nil, err
-		}
-		res.Roles = append(res.Roles, nr)
-		pend, err := q.NodeRolePendings.Get(ctx, nodeRoleKey(op, r))
-		if err == nil {
-			res.Pending = append(res.Pending, types.PairPending{Operator: node.Operator, Role: r, Pending: pend})
-		} else if !errors.Is(err, collections.ErrNotFound) {
-			return nil, err
+	pairs, err := q.pairsOf(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pairs {
+		r := p.Role
+		res.Roles = append(res.Roles, p.NodeRoleState)
+		if p.PendingStored {
+			res.Pending = append(res.Pending, types.PairPending{Operator: node.Operator, Role: r, Pending: p.NodeRolePending})
 		}
 		ds, err := q.Datasets.Get(ctx, nodeRoleKey(op, r))
 		if errors.Is(err, collections.ErrNotFound) {

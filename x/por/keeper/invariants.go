@@ -33,10 +33,14 @@ func RewardLiabilities(ctx context.Context, k Keeper) (Liabilities, error) {
 	if err != nil {
 		return l, err
 	}
+	flagged := 0
 	err = k.NodeRoles.Walk(ctx, nil, func(key collections.Pair[sdk.AccAddress, int32], ns types.NodeRoleState) (bool, error) {
-		p, err := k.pendingOf(ctx, key)
+		p, err := k.pendingOf(ctx, key, ns) // fails on has_pending without an entry
 		if err != nil {
 			return true, err
+		}
+		if ns.HasPending {
+			flagged++
 		}
 		nr := types.Pair{NodeRoleState: ns, NodeRolePending: p}
 		if err := k.settle(ctx, &nr, last); err != nil {
@@ -49,6 +53,17 @@ func RewardLiabilities(ctx context.Context, k Keeper) (Liabilities, error) {
 	})
 	if err != nil {
 		return l, err
+	}
+	// ... and every entry is flagged: an unflagged one would never be read.
+	entries := 0
+	if err := k.NodeRolePendings.Walk(ctx, nil, func(collections.Pair[sdk.AccAddress, int32], types.NodeRolePending) (bool, error) {
+		entries++
+		return false, nil
+	}); err != nil {
+		return l, err
+	}
+	if entries != flagged {
+		return l, fmt.Errorf("%d pending entries but %d pairs with has_pending", entries, flagged)
 	}
 	err = k.RoleStates.Walk(ctx, nil, func(_ int32, rs types.RoleState) (bool, error) {
 		l.Reserves = l.Reserves.Add(rs.Reserve).Add(types.IntOrZero(rs.Forfeited))

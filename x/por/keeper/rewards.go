@@ -20,19 +20,19 @@ func (k Keeper) PendingRewards(ctx context.Context, op sdk.AccAddress) ([]types.
 	if err != nil {
 		return nil, math.Int{}, err
 	}
+	pairs, err := k.pairsOf(ctx, op)
+	if err != nil {
+		return nil, math.Int{}, err
+	}
 	total := math.ZeroInt()
-	var out []types.RoleReward
-	for _, r := range types.AllRoles {
-		nr, err := k.getPair(ctx, nodeRoleKey(op, r))
-		if err != nil {
-			continue // never held this role
-		}
+	out := make([]types.RoleReward, 0, len(pairs))
+	for _, nr := range pairs {
 		if err := k.settle(ctx, &nr, last); err != nil {
 			return nil, math.Int{}, err
 		}
 		amt := nr.Accrued.TruncateInt()
 		out = append(out, types.RoleReward{
-			Role: r, Amount: amt, Held: nr.Held.TruncateInt(),
+			Role: nr.Role, Amount: amt, Held: nr.Held.TruncateInt(),
 			Vesting: nr.Unvested().TruncateInt(), VestedBy: nr.VestedBy(), DisqualifiedUntil: nr.DisqualifiedUntil,
 		})
 		total = total.Add(amt)
@@ -55,14 +55,14 @@ func (k Keeper) claim(ctx context.Context, op sdk.AccAddress) (sdk.Coins, error)
 	if err != nil {
 		return nil, err
 	}
+	pairs, err := k.heldPairs(ctx, op)
+	if err != nil {
+		return nil, err
+	}
 	total, vesting := math.ZeroInt(), math.LegacyZeroDec()
 	var vestedBy uint64
-	var settled []types.Pair
-	for _, r := range types.AllRoles {
-		nr, err := k.getPair(ctx, nodeRoleKey(op, r))
-		if err != nil {
-			continue
-		}
+	settled := make([]types.Pair, 0, len(pairs))
+	for _, nr := range pairs {
 		if err := k.settle(ctx, &nr, last); err != nil {
 			return nil, err
 		}

@@ -185,6 +185,15 @@ func TestGenesisVesting(t *testing.T) {
 		}, "its reward vests, so day 1's receipt must be listed too"},
 		{"vesting_days 0", func(gs *types.GenesisState) { gs.Params.Challenge.VestingDays = 0 }, "vesting_days must be in [1, 60]"},
 		{"disqualify_days over a year", func(gs *types.GenesisState) { gs.Params.Challenge.DisqualifyDays = 366 }, "disqualify_days must be at most 365"},
+		// has_pending marks exactly the pairs pair_pending lists: either way round, a pair
+		// would be read without what it has pending, or look for what is not there.
+		{"pending listed, has_pending unset", func(gs *types.GenesisState) {
+			for i := range gs.NodeRoles {
+				gs.NodeRoles[i].HasPending = false
+			}
+		}, "has_pending is false but pair_pending lists the pair; set has_pending to true"},
+		{"has_pending without an entry", func(gs *types.GenesisState) { gs.PairPending = gs.PairPending[1:] },
+			"has_pending is true but pair_pending does not list it; set has_pending to false"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -197,7 +206,8 @@ func TestGenesisVesting(t *testing.T) {
 }
 
 // A pair's NodeRolePending is stored only while it holds something: a challenge held,
-// tranches vesting. Once all is released and vested, the next write deletes it.
+// tranches vesting. Once all is released and vested, the next write deletes it. The pair's
+// has_pending follows, so a pair without one is read with no lookup of it.
 func TestPendingIsDroppedWhenEmpty(t *testing.T) {
 	w := types.NODE_ROLE_WORKER
 	f := newFixture(t, func(gs *types.GenesisState) {
@@ -210,6 +220,9 @@ func TestPendingIsDroppedWhenEmpty(t *testing.T) {
 	stored := func() bool {
 		has, err := f.k.NodeRolePendings.Has(f.ctx, collections.Join(alice, int32(w)))
 		require.NoError(t, err)
+		nr, err := f.k.NodeRoles.Get(f.ctx, collections.Join(alice, int32(w)))
+		require.NoError(t, err)
+		require.Equal(t, has, nr.HasPending, "has_pending says whether an entry is stored")
 		return has
 	}
 	require.False(t, stored(), "a fresh report has nothing pending")

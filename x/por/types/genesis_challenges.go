@@ -241,7 +241,8 @@ func (gs GenesisState) validateDatasets(nodes map[string]Node) error {
 }
 
 // validatePairPending checks that each pair_pending entry is of a listed node-role, listed
-// once, and holds something (a pair with nothing pending has no entry).
+// once, and holds something (a pair with nothing pending has no entry), and that has_pending
+// marks exactly the pairs it lists.
 func (gs GenesisState) validatePairPending() error {
 	roles := make(map[pairKey]bool, len(gs.NodeRoles))
 	for _, nr := range gs.NodeRoles {
@@ -259,6 +260,14 @@ func (gs GenesisState) validatePairPending() error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "pair_pending[%d] (%s, %s): holds nothing; remove it", i, pp.Operator, pp.Role.Short())
 		}
 		seen[k] = true
+	}
+	// has_pending says which pairs have an entry; a pair read without its entry would lose
+	// what it has pending, and one looked up in vain would not boot.
+	for i, nr := range gs.NodeRoles {
+		if listed := seen[pairKey{nr.Operator, nr.Role}]; nr.HasPending != listed {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "node_roles[%d] (%s, %s): has_pending is %t but pair_pending %s; set has_pending to %t",
+				i, nr.Operator, nr.Role.Short(), nr.HasPending, map[bool]string{true: "lists the pair", false: "does not list it"}[listed], listed)
+		}
 	}
 	return nil
 }

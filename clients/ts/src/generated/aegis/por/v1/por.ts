@@ -262,6 +262,12 @@ export interface NodeRoleState {
   settledDay: bigint;
   /** accrued is the settled reward not yet paid, exact to 18 decimals. */
   accrued: string;
+  /**
+   * has_pending says whether the pair has a NodeRolePending entry (genesis pair_pending),
+   * so that the pairs without one, most of them, are read without looking for it: a lookup
+   * of a key that is not there still costs the database a seek.
+   */
+  hasPending: boolean;
 }
 
 /**
@@ -2055,6 +2061,7 @@ function createBaseNodeRoleState(): NodeRoleState {
     toDay: 0n,
     settledDay: 0n,
     accrued: "",
+    hasPending: false,
   };
 }
 
@@ -2104,6 +2111,9 @@ export const NodeRoleState: MessageFns<NodeRoleState> = {
     }
     if (message.accrued !== "") {
       writer.uint32(98).string(message.accrued);
+    }
+    if (message.hasPending !== false) {
+      writer.uint32(152).bool(message.hasPending);
     }
     return writer;
   },
@@ -2217,6 +2227,14 @@ export const NodeRoleState: MessageFns<NodeRoleState> = {
             message.accrued = reader.string();
             continue;
           }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.hasPending = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2247,6 +2265,11 @@ export const NodeRoleState: MessageFns<NodeRoleState> = {
         ? BigInt(object.settled_day)
         : 0n,
       accrued: isSet(object.accrued) ? globalThis.String(object.accrued) : "",
+      hasPending: isSet(object.hasPending)
+        ? globalThis.Boolean(object.hasPending)
+        : isSet(object.has_pending)
+        ? globalThis.Boolean(object.has_pending)
+        : false,
     };
   },
 
@@ -2288,6 +2311,9 @@ export const NodeRoleState: MessageFns<NodeRoleState> = {
     if (message.accrued !== "") {
       obj.accrued = message.accrued;
     }
+    if (message.hasPending !== false) {
+      obj.hasPending = message.hasPending;
+    }
     return obj;
   },
 
@@ -2312,6 +2338,7 @@ export const NodeRoleState: MessageFns<NodeRoleState> = {
       ? BigInt(object.settledDay)
       : 0n;
     message.accrued = object.accrued ?? "";
+    message.hasPending = object.hasPending ?? false;
     return message;
   },
 };
