@@ -82,12 +82,23 @@ func (app *App) CheckInvariants(ctx sdk.Context) error {
 // blocks shows: the last day issued never goes back, every day since the previous block
 // was ticked by x/por exactly once, in order (one receipt per day), and the licenses
 // minted never decrease.
+//
+// With its Listener registered it also proves the supply identity at every block: the
+// bank supply moved by exactly x/emission's issue, plus x/license's mints, minus x/license's
+// burns and the burns of x/staking and x/gov (from the block's events).
 type BlockChecker struct {
 	app     *App
 	started bool
 	lastDay uint64
 	minted  uint64
 	blocks  int64
+
+	listening bool       // the Listener has seen a block since the checker started
+	mark      supplyMark // the supply and its sources at the last check
+	flow      supplyFlow // mints and burns seen since then
+	flowErr   error
+	flowSeen  bool  // the flow covers every block since the mark
+	supplies  int64 // blocks whose supply identity was checked
 }
 
 // NewBlockChecker starts checking app from its current state.
@@ -125,10 +136,36 @@ func (c *BlockChecker) Check(ctx sdk.Context) error {
 			}
 		}
 	}
+	params, err := c.app.EmissionKeeper.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	mark, err := c.app.supplyMark(ctx, params.Denom)
+	if err != nil {
+		return err
+	}
+	if c.flowErr != nil {
+		return c.flowErr
+	}
+	// The identity needs the events of every block since the last check: from the second
+	// check after the Listener saw its first block.
+	if c.flowSeen {
+		if err := checkSupplyIdentity(c.mark, mark, c.flow); err != nil {
+			return fmt.Errorf("at height %d: %w", ctx.BlockHeight(), err)
+		}
+		c.supplies++
+	}
+	c.mark, c.flowSeen = mark, c.listening
+	if c.listening {
+		c.flow = newSupplyFlow()
+	}
 	c.started, c.lastDay, c.minted = true, last, minted
 	c.blocks++
 	return nil
 }
+
+// SupplyChecks is the number of blocks whose supply identity was checked.
+func (c *BlockChecker) SupplyChecks() int64 { return c.supplies }
 
 // Blocks is the number of blocks checked.
 func (c *BlockChecker) Blocks() int64 { return c.blocks }

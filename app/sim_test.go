@@ -119,6 +119,10 @@ func (c *checkedApp) factory(logger log.Logger, db dbm.DB, loadLatest bool, appO
 	})
 	a, err := app.New(logger, db, loadLatest, appOpts, opts...)
 	require.NoError(c.tb, err)
+	// Without the checker's Listener: the simulation delivers its txs outside FinalizeBlock
+	// (BaseApp.SimDeliver), so no listener sees their mints and burns, and the supply
+	// identity is checked where every change goes through blocks (x/license's challenge-slash
+	// test).
 	c.checker = app.NewBlockChecker(a)
 	return a
 }

@@ -44,6 +44,9 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 	if err := k.Minted.Set(ctx, gs.Minted); err != nil {
 		return err
 	}
+	if err := k.Tokens.Set(ctx, gs.Tokens.Normalized()); err != nil {
+		return err
+	}
 	return k.Supply.Set(ctx, s)
 }
 
@@ -69,6 +72,9 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	if gs.Minted, err = k.mintedCount(ctx); err != nil {
+		return nil, err
+	}
+	if gs.Tokens, err = k.tokenFlow(ctx); err != nil {
 		return nil, err
 	}
 	if err := k.Licenses.Walk(ctx, nil, func(_ uint64, l types.License) (bool, error) {
@@ -97,7 +103,8 @@ func MainnetGenesis(testnet types.GenesisState, authority string) types.GenesisS
 	if authority != "" {
 		params.Authority = authority
 	}
-	out := types.GenesisState{Params: params, Minted: testnet.Minted}
+	// The token counts start again: they are of the new chain's supply.
+	out := types.GenesisState{Params: params, Minted: testnet.Minted, Tokens: types.ZeroTokenFlow()}
 	for _, l := range testnet.Licenses {
 		if l.Status != types.STATUS_ACTIVE {
 			continue

@@ -116,7 +116,11 @@ func (q Querier) Supply(ctx context.Context, _ *types.QuerySupplyRequest) (*type
 		return nil, err
 	}
 	s.Cap = types.MaxLicenses
-	return &types.QuerySupplyResponse{Supply: s}, nil
+	t, err := q.tokenFlow(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &types.QuerySupplyResponse{Supply: s, Tokens: t}, nil
 }
 
 // Commitment hashes every license in id order (a full scan: a query, never in a block).

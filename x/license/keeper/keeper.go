@@ -66,6 +66,8 @@ type Keeper struct {
 	Licenses *collections.IndexedMap[uint64, types.License, LicenseIndexes]
 	Minted   collections.Item[uint64]
 	Supply   collections.Item[types.Supply]
+	// Tokens are the uaegis minted and burned by the module (mintCoins, burnCoins).
+	Tokens collections.Item[types.TokenFlow]
 	// Unbonding orders the licenses whose stake is unbonding by completion time (unix
 	// nanoseconds), so the BeginBlocker records matured ones without a scan.
 	Unbonding collections.KeySet[collections.Pair[int64, uint64]]
@@ -93,6 +95,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ak 
 		Licenses:   collections.NewIndexedMap(sb, types.LicensesKey, "licenses", collections.Uint64Key, codec.CollValue[types.License](cdc), newIndexes(sb)),
 		Minted:     collections.NewItem(sb, types.MintedKey, "minted", collections.Uint64Value),
 		Supply:     collections.NewItem(sb, types.SupplyKey, "supply", codec.CollValue[types.Supply](cdc)),
+		Tokens:     collections.NewItem(sb, types.TokensKey, "tokens", codec.CollValue[types.TokenFlow](cdc)),
 		Unbonding:  collections.NewKeySet(sb, types.UnbondingKey, "unbonding", collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
 		SlashScans: collections.NewMap(sb, types.SlashScansKey, "slash_scans", collections.StringKey, collections.Uint64Value),
 		Settling:   collections.NewKeySet(sb, types.SettlingKey, "settling", collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),

@@ -113,9 +113,21 @@ func TestRedemptionUpgrade(t *testing.T) {
 	enableRedemption(t, c)
 
 	before := c.App.BankKeeper.GetBalance(c.Context(), owner.Address, app.BondDenom).Amount
+	tokens := func() (supply, issued math.Int, flow types.TokenFlow) {
+		res, err := c.querier().Supply(c.Context(), &types.QuerySupplyRequest{})
+		require.NoError(t, err)
+		_, issued, err = c.App.EmissionKeeper.Progress(c.Context())
+		require.NoError(t, err)
+		return c.App.BankKeeper.GetSupply(c.Context(), app.BondDenom).Amount, issued, res.Tokens
+	}
+	s0, e0, t0 := tokens()
 	c.ok(c.DeliverMsgs(time.Second, owner, &types.MsgRedeemLicenses{Owner: owner.Address.String(), Ids: []uint64{1}}))
 	after := c.App.BankKeeper.GetBalance(c.Context(), owner.Address, app.BondDenom).Amount
 	require.Equal(t, se.String(), after.Sub(before).String())
+	// The pay is minted and counted; the supply moved by the issue and the counted flow.
+	s1, e1, t1 := tokens()
+	require.Equal(t, se.String(), t1.Minted.Sub(t0.Minted).String())
+	require.Equal(t, s1.Sub(s0).String(), e1.Sub(e0).Add(t1.Minted.Sub(t0.Minted)).Sub(t1.Burned.Sub(t0.Burned)).String())
 	s := c.supply()
 	require.Equal(t, uint64(1), s.Redeemed)
 	require.Equal(t, uint64(2), s.Minted, "burning never frees room")

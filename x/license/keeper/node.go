@@ -95,8 +95,8 @@ func (k Keeper) SlashNode(ctx context.Context, operator sdk.AccAddress, fraction
 	if released.IsPositive() {
 		// Node-bound licenses back stake virtually; their released backing becomes tokens
 		// of the por account here, as a validator-bound license's delegated tokens do.
-		coins := k.coins(params, released)
-		if err := k.bank.MintCoins(ctx, types.ModuleName, coins); err != nil {
+		coins, err := k.mintCoins(ctx, params, released)
+		if err != nil {
 			return math.Int{}, err
 		}
 		if err := k.bank.SendCoinsFromModuleToModule(ctx, types.ModuleName, portypes.ModuleName, coins); err != nil {

@@ -51,8 +51,8 @@ func (k Keeper) delegate(ctx context.Context, params types.Params, id uint64, va
 		return errorsmod.Wrapf(types.ErrUnknownValidator, "%s has no tokens left to delegate to", valAddr)
 	}
 	acct := types.LicenseAccount(id)
-	coins := k.coins(params, amt)
-	if err := k.bank.MintCoins(ctx, types.ModuleName, coins); err != nil {
+	coins, err := k.mintCoins(ctx, params, amt)
+	if err != nil {
 		return err
 	}
 	if err := k.bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, acct, coins); err != nil {

@@ -290,15 +290,16 @@ func (k Keeper) requireCompleted(ctx context.Context, l types.License) error {
 // burnAndPay burns license stake held by the module and mints pay to the owner.
 func (k Keeper) burnAndPay(ctx context.Context, params types.Params, burn math.Int, owner sdk.AccAddress, pay math.Int) error {
 	if burn.IsPositive() {
-		if err := k.bank.BurnCoins(ctx, types.ModuleName, k.coins(params, burn)); err != nil {
+		if err := k.burnCoins(ctx, params, burn); err != nil {
 			return err
 		}
 	}
 	if !pay.IsPositive() {
 		return nil
 	}
-	if err := k.bank.MintCoins(ctx, types.ModuleName, k.coins(params, pay)); err != nil {
+	coins, err := k.mintCoins(ctx, params, pay)
+	if err != nil {
 		return err
 	}
-	return k.bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, owner, k.coins(params, pay))
+	return k.bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, owner, coins)
 }

@@ -14,16 +14,19 @@ import (
 
 // DefaultGenesis is TESTNET with no licenses.
 func DefaultGenesis(authority string) *GenesisState {
-	return &GenesisState{Params: DefaultParams(authority)}
+	return &GenesisState{Params: DefaultParams(authority), Tokens: ZeroTokenFlow()}
 }
 
 // Validate checks the params and every license on its own: at most 48,000, unique ids
 // within the minted count, addresses that parse, a binding and unbonding consistent with the
 // status, backing within (0, stake_equivalent] for active licenses, and on MAINNET nothing
-// minted on this chain. Facts about other modules (the delegation behind a validator-bound
+// minted on this chain; token counts not negative (unset: zero). Facts about other modules (the delegation behind a validator-bound
 // license) are checked by the app's cross-module genesis checks.
 func (gs GenesisState) Validate() error {
 	if err := gs.Params.Validate(); err != nil {
+		return err
+	}
+	if err := gs.Tokens.Validate(); err != nil {
 		return err
 	}
 	if len(gs.Licenses) > MaxLicenses || gs.Minted > MaxLicenses {

@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"cosmossdk.io/math"
+
 	"github.com/aegis-chain/aegis/x/license/types"
 )
 
@@ -36,4 +38,16 @@ func TestGenesisUnbondingUntilFitsTheQueue(t *testing.T) {
 		require.ErrorIs(t, err, types.ErrInvalidGenesis, "%s", c.until)
 		require.ErrorContains(t, err, "the unbonding queue's nanosecond clock")
 	}
+}
+
+// TestGenesisTokenCounts: the token counts are never negative; a genesis written before
+// they existed (unset) is valid and reads as zero.
+func TestGenesisTokenCounts(t *testing.T) {
+	gs := licenseGenesisBases()[1]
+	require.NoError(t, gs.Validate())
+	gs.Tokens = types.TokenFlow{}
+	require.NoError(t, gs.Validate(), "unset counts")
+	require.True(t, gs.Tokens.Normalized().Minted.IsZero())
+	gs.Tokens = types.TokenFlow{Minted: math.NewInt(5), Burned: math.NewInt(-1)}
+	require.ErrorContains(t, gs.Validate(), "must not be negative")
 }

@@ -25,4 +25,5 @@ var (
 	SlashScansKey = collections.NewPrefix(14)
 	SettlingKey   = collections.NewPrefix(15)
 	StuckKey      = collections.NewPrefix(16)
+	TokensKey     = collections.NewPrefix(17)
 )

@@ -6,7 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { License, Params, SlashScan } from "./license";
+import { License, Params, SlashScan, TokenFlow } from "./license";
 
 export interface GenesisState {
   params: Params | undefined;
@@ -15,10 +15,12 @@ export interface GenesisState {
   minted: bigint;
   /** slash_scans are the validators whose licenses are still being checked after a slash. */
   slashScans: SlashScan[];
+  /** tokens are the uaegis the module has minted and burned (unset: none). */
+  tokens: TokenFlow | undefined;
 }
 
 function createBaseGenesisState(): GenesisState {
-  return { params: undefined, licenses: [], minted: 0n, slashScans: [] };
+  return { params: undefined, licenses: [], minted: 0n, slashScans: [], tokens: undefined };
 }
 
 export const GenesisState: MessageFns<GenesisState> = {
@@ -37,6 +39,9 @@ export const GenesisState: MessageFns<GenesisState> = {
     }
     for (const v of message.slashScans) {
       SlashScan.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.tokens !== undefined) {
+      TokenFlow.encode(message.tokens, writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -86,6 +91,14 @@ export const GenesisState: MessageFns<GenesisState> = {
             message.slashScans.push(SlashScan.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.tokens = TokenFlow.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -108,6 +121,7 @@ export const GenesisState: MessageFns<GenesisState> = {
         : globalThis.Array.isArray(object?.slash_scans)
         ? object.slash_scans.map((e: any) => SlashScan.fromJSON(e))
         : [],
+      tokens: isSet(object.tokens) ? TokenFlow.fromJSON(object.tokens) : undefined,
     };
   },
 
@@ -125,6 +139,9 @@ export const GenesisState: MessageFns<GenesisState> = {
     if (message.slashScans?.length) {
       obj.slashScans = message.slashScans.map((e) => SlashScan.toJSON(e));
     }
+    if (message.tokens !== undefined) {
+      obj.tokens = TokenFlow.toJSON(message.tokens);
+    }
     return obj;
   },
 
@@ -139,6 +156,9 @@ export const GenesisState: MessageFns<GenesisState> = {
     message.licenses = object.licenses?.map((e) => License.fromPartial(e)) || [];
     message.minted = (object.minted !== undefined && object.minted !== null) ? BigInt(object.minted) : 0n;
     message.slashScans = object.slashScans?.map((e) => SlashScan.fromPartial(e)) || [];
+    message.tokens = (object.tokens !== undefined && object.tokens !== null)
+      ? TokenFlow.fromPartial(object.tokens)
+      : undefined;
     return message;
   },
 };

@@ -226,6 +226,18 @@ export interface Supply {
 }
 
 /**
+ * TokenFlow is the uaegis x/license has minted and burned since the chain's genesis (an
+ * export carries the counts on): a delegated backing, the released backing of node-bound
+ * licenses and the pay of a redemption are minted; the stake a redemption takes back is
+ * burned. With x/emission's issue it accounts for every change of the supply but the
+ * burns of x/staking and x/gov.
+ */
+export interface TokenFlow {
+  minted: string;
+  burned: string;
+}
+
+/**
  * SlashScan is a validator slashed since its licenses were last checked: the EndBlocker
  * walks its licenses a bounded number per block from next_id, restoring (TESTNET) or
  * liquidating (MAINNET) each one.
@@ -1003,6 +1015,91 @@ export const Supply: MessageFns<Supply> = {
       : 0n;
     message.redeemed = (object.redeemed !== undefined && object.redeemed !== null) ? BigInt(object.redeemed) : 0n;
     message.cap = (object.cap !== undefined && object.cap !== null) ? BigInt(object.cap) : 0n;
+    return message;
+  },
+};
+
+function createBaseTokenFlow(): TokenFlow {
+  return { minted: "", burned: "" };
+}
+
+export const TokenFlow: MessageFns<TokenFlow> = {
+  encode(message: TokenFlow, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.minted !== "") {
+      writer.uint32(10).string(message.minted);
+    }
+    if (message.burned !== "") {
+      writer.uint32(18).string(message.burned);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TokenFlow {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTokenFlow();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.minted = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.burned = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TokenFlow {
+    return {
+      minted: isSet(object.minted) ? globalThis.String(object.minted) : "",
+      burned: isSet(object.burned) ? globalThis.String(object.burned) : "",
+    };
+  },
+
+  toJSON(message: TokenFlow): unknown {
+    const obj: any = {};
+    if (message.minted !== "") {
+      obj.minted = message.minted;
+    }
+    if (message.burned !== "") {
+      obj.burned = message.burned;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<TokenFlow>): TokenFlow {
+    return TokenFlow.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TokenFlow>): TokenFlow {
+    const message = createBaseTokenFlow();
+    message.minted = object.minted ?? "";
+    message.burned = object.burned ?? "";
     return message;
   },
 };

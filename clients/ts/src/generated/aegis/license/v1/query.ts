@@ -7,7 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { PageRequest, PageResponse } from "../../../cosmos/base/query/v1beta1/pagination";
-import { License, Params, Supply } from "./license";
+import { License, Params, Supply, TokenFlow } from "./license";
 
 export interface QueryParamsRequest {
 }
@@ -63,7 +63,11 @@ export interface QuerySupplyRequest {
 }
 
 export interface QuerySupplyResponse {
-  supply: Supply | undefined;
+  supply:
+    | Supply
+    | undefined;
+  /** tokens are the uaegis the module has minted and burned since genesis. */
+  tokens: TokenFlow | undefined;
 }
 
 export interface QueryCommitmentRequest {
@@ -830,13 +834,16 @@ export const QuerySupplyRequest: MessageFns<QuerySupplyRequest> = {
 };
 
 function createBaseQuerySupplyResponse(): QuerySupplyResponse {
-  return { supply: undefined };
+  return { supply: undefined, tokens: undefined };
 }
 
 export const QuerySupplyResponse: MessageFns<QuerySupplyResponse> = {
   encode(message: QuerySupplyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.supply !== undefined) {
       Supply.encode(message.supply, writer.uint32(10).fork()).join();
+    }
+    if (message.tokens !== undefined) {
+      TokenFlow.encode(message.tokens, writer.uint32(18).fork()).join();
     }
     return writer;
   },
@@ -862,6 +869,14 @@ export const QuerySupplyResponse: MessageFns<QuerySupplyResponse> = {
             message.supply = Supply.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tokens = TokenFlow.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -875,13 +890,19 @@ export const QuerySupplyResponse: MessageFns<QuerySupplyResponse> = {
   },
 
   fromJSON(object: any): QuerySupplyResponse {
-    return { supply: isSet(object.supply) ? Supply.fromJSON(object.supply) : undefined };
+    return {
+      supply: isSet(object.supply) ? Supply.fromJSON(object.supply) : undefined,
+      tokens: isSet(object.tokens) ? TokenFlow.fromJSON(object.tokens) : undefined,
+    };
   },
 
   toJSON(message: QuerySupplyResponse): unknown {
     const obj: any = {};
     if (message.supply !== undefined) {
       obj.supply = Supply.toJSON(message.supply);
+    }
+    if (message.tokens !== undefined) {
+      obj.tokens = TokenFlow.toJSON(message.tokens);
     }
     return obj;
   },
@@ -893,6 +914,9 @@ export const QuerySupplyResponse: MessageFns<QuerySupplyResponse> = {
     const message = createBaseQuerySupplyResponse();
     message.supply = (object.supply !== undefined && object.supply !== null)
       ? Supply.fromPartial(object.supply)
+      : undefined;
+    message.tokens = (object.tokens !== undefined && object.tokens !== null)
+      ? TokenFlow.fromPartial(object.tokens)
       : undefined;
     return message;
   },
