@@ -68,7 +68,7 @@ sim-short:
 	go test -tags sims -count=1 -timeout 30m -run '$(SIM_TESTS)' ./app \
 	  -Seeds=2,20,30 -NumBlocks=50 -BlockSize=50
 
-# The performance run (scripts/bench.sh, about 20 minutes): the x/por, x/emission and x/license
+# The performance run (scripts/bench.sh, about 25 minutes): the x/por, x/emission and x/license
 # benchmarks, the full-scale network (tools/fullscale, if present), tx throughput and query
 # latency on a chain of its own (tools/load), then docs/performance.md regenerated from the
 # results in build/bench/. Run it on a quiet machine.

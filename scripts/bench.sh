@@ -5,7 +5,7 @@
 # Everything it writes is under build/bench/ (git-ignored) except docs/performance.md.
 #
 # Usage: scripts/bench.sh [--only STAGE]...   STAGE: gobench, fullscale, load, render
-#   (default: all four, in that order; about 20 minutes on 2 cores)
+#   (default: all four, in that order; about 25 minutes on 2 cores)
 # Env: BENCH_OUT (build/bench), BENCH_NODES (30000 resource nodes: each reports once a day,
 #      so fewer hold the report scenarios below the chain's rate), BENCH_DURATION (45s per
 #      tx scenario), BENCH_WARMUP (10s), BENCH_QUERY_DURATION (30s per query method),
