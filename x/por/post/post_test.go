@@ -9,8 +9,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/aegis-chain/aegis/testutil/odds"
 	"github.com/aegis-chain/aegis/x/por/post"
-	"github.com/aegis-chain/aegis/x/por/post/odds"
 )
 
 // testParams are the default proof sizes with the cheapest label, so that a test derives

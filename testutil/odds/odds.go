@@ -1,6 +1,7 @@
 // Package odds is the analysis of docs/verification.md: the chances that a storage proof
-// passes, for the docs and the tests. It is floating point, so it lives apart from
-// x/por/post: no state-machine package imports it. Counts of passing labels are Poisson:
+// passes, for the docs and the tests. It is floating point, so it lives in testutil, outside
+// the module tree: only tests import it, never a state-machine package (the chain checks a
+// proof with integer arithmetic in x/por/post). Counts of passing labels are Poisson:
 // a dataset of n labels has about K1 passing a nonce, a node keeping a fraction f of them
 // finds about f·K1.
 package odds
