@@ -35,14 +35,13 @@ func RewardLiabilities(ctx context.Context, k Keeper) (Liabilities, error) {
 	}
 	flagged := 0
 	err = k.NodeRoles.Walk(ctx, nil, func(key collections.Pair[sdk.AccAddress, int32], ns types.NodeRoleState) (bool, error) {
-		p, err := k.pendingOf(ctx, key, ns) // fails on has_pending without an entry
+		nr, err := k.withPending(ctx, key, ns) // fails on has_pending without an entry
 		if err != nil {
 			return true, err
 		}
 		if ns.HasPending {
 			flagged++
 		}
-		nr := types.Pair{NodeRoleState: ns, NodeRolePending: p}
 		if err := k.settle(ctx, &nr, last); err != nil {
 			return true, err
 		}

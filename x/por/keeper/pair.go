@@ -76,12 +76,6 @@ func (k Keeper) pairsOf(ctx context.Context, op sdk.AccAddress) ([]types.Pair, e
 	return out, nil
 }
 
-// pendingOf is what a pair has pending (NoPending when it has none).
-func (k Keeper) pendingOf(ctx context.Context, key collections.Pair[sdk.AccAddress, int32], nr types.NodeRoleState) (types.NodeRolePending, error) {
-	p, err := k.withPending(ctx, key, nr)
-	return p.NodeRolePending, err
-}
-
 // setPair writes a pair's state, and its pending state only while it has any.
 func (k Keeper) setPair(ctx context.Context, key collections.Pair[sdk.AccAddress, int32], p types.Pair) error {
 	p.HasPending = !p.NodeRolePending.IsZero()

@@ -14,7 +14,8 @@ import (
 )
 
 // PendingRewards is what a claim would pay now, per role: floor of the settled plus
-// lazily pending reward, with what is held and still vesting beside it. It writes nothing.
+// lazily pending reward, with what is held and still vesting beside it. It writes nothing
+// and reads op's pairs with one range read (pairsOf): for queries, not transactions.
 func (k Keeper) PendingRewards(ctx context.Context, op sdk.AccAddress) ([]types.RoleReward, math.Int, error) {
 	last, err := k.lastTick(ctx)
 	if err != nil {
