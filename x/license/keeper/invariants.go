@@ -145,8 +145,7 @@ func (k Keeper) checkLicense(ctx context.Context, params types.Params, l types.L
 	if err != nil {
 		return err
 	}
-	// Share rounding can put a restored delegation one uaegis either side of the backing.
-	if value.GT(l.Backing.Add(math.OneInt())) {
+	if value.GT(l.Backing.Add(roundingDust(l.Backing))) {
 		return fmt.Errorf("license %d delegates %s, more than its backing %s", l.Id, value, l.Backing)
 	}
 	scanning, err := k.SlashScans.Has(ctx, l.Binding.Target)
@@ -160,6 +159,16 @@ func (k Keeper) checkLicense(ctx context.Context, params types.Params, l types.L
 		return fmt.Errorf("MAINNET license %d delegates %s, at or below the threshold, and is not liquidated", l.Id, value)
 	}
 	return nil
+}
+
+// roundingDust is how far above its backing a license's delegation may be worth: share
+// rounding puts a restored delegation one uaegis either side of it, and x/staking truncates
+// the tokens it pays out or burns for others (undelegations, slashes), leaving the fraction
+// in the pool, so a delegation's value creeps up by dust over its life (the simulation's
+// seed 30 showed 2 uaegis over 10,000 AEGIS after 284 blocks). A delegation made twice is
+// off by far more than a millionth of the backing.
+func roundingDust(backing math.Int) math.Int {
+	return math.OneInt().Add(backing.QuoRaw(1_000_000))
 }
 
 func firstErr(errs ...error) error {
