@@ -318,6 +318,11 @@ func reportable(ctx context.Context, k keeper.Keeper, testData *simsx.ChainDataS
 		if day-1 > last && nr.FromDay != 0 && nr.Eff.IsPositive() && nr.ToDay > last && nr.Prev.FromDay != 0 && nr.Prev.ToDay > last {
 			continue
 		}
+		// A role disqualified by a failed or missed storage proof is refused
+		// (ErrRoleDisqualified) until its disqualification ends.
+		if nr.Disqualified(day) {
+			continue
+		}
 		res := capStorage(params, RandomResources(r.Rand, params.Roles[role-1], params.MaxResourceValue))
 		parts = append(parts, types.RolePart{Role: role, Resources: res})
 		totals = types.Resources{
