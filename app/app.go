@@ -125,6 +125,7 @@ type App struct {
 	txConfig          client.TxConfig
 	interfaceRegistry types.InterfaceRegistry
 	keys              map[string]*storetypes.KVStoreKey
+	supplyKey         *storetypes.TransientStoreKey
 
 	AccountKeeper         authkeeper.AccountKeeper
 	BankKeeper            bankkeeper.BaseKeeper
@@ -195,6 +196,7 @@ func New(
 		txConfig:          txConfig,
 		interfaceRegistry: interfaceRegistry,
 		keys:              keys,
+		supplyKey:         storetypes.NewTransientStoreKey(SupplyStoreKey),
 	}
 	govAuthority := authtypes.NewModuleAddress(govtypes.ModuleName).String()
 	store := func(name string) corestore.KVStoreService { return runtime.NewKVStoreService(keys[name]) }
@@ -206,7 +208,10 @@ func New(
 		maccPerms, authcodec.NewBech32Codec(sdk.GetConfig().GetBech32AccountAddrPrefix()), sdk.GetConfig().GetBech32AccountAddrPrefix(), govAuthority)
 	app.BankKeeper = bankkeeper.NewBaseKeeper(appCodec, store(banktypes.StoreKey), app.AccountKeeper,
 		BlockedAddresses(), govAuthority, logger)
-	app.StakingKeeper = stakingkeeper.NewKeeper(appCodec, store(stakingtypes.StoreKey), app.AccountKeeper, app.BankKeeper,
+	// The modules that mint or burn do it through supplyRecorder, which records each block's
+	// mints and burns for the block checker's supply identity.
+	recorder := supplyRecorder{BaseKeeper: app.BankKeeper, key: app.supplyKey}
+	app.StakingKeeper = stakingkeeper.NewKeeper(appCodec, store(stakingtypes.StoreKey), app.AccountKeeper, recorder,
 		govAuthority, authcodec.NewBech32Codec(sdk.GetConfig().GetBech32ValidatorAddrPrefix()),
 		authcodec.NewBech32Codec(sdk.GetConfig().GetBech32ConsensusAddrPrefix()))
 	app.DistrKeeper = distrkeeper.NewKeeper(appCodec, store(distrtypes.StoreKey), app.AccountKeeper, app.BankKeeper,
@@ -222,7 +227,7 @@ func New(
 	homePath := cast.ToString(appOpts.Get(flags.FlagHome))
 	app.UpgradeKeeper = upgradekeeper.NewKeeper(skipUpgradeHeights, store(upgradetypes.StoreKey), appCodec, homePath, app.BaseApp, govAuthority)
 
-	govKeeper := govkeeper.NewKeeper(appCodec, store(govtypes.StoreKey), app.AccountKeeper, app.BankKeeper, app.DistrKeeper,
+	govKeeper := govkeeper.NewKeeper(appCodec, store(govtypes.StoreKey), app.AccountKeeper, recorder, app.DistrKeeper,
 		app.MsgServiceRouter(), govtypes.DefaultConfig(), govAuthority,
 		govkeeper.NewDefaultCalculateVoteResultsAndVotingPower(app.StakingKeeper))
 	// Without a legacy router a MsgExecLegacyContent proposal (a v1beta1 text proposal,
@@ -233,10 +238,10 @@ func New(
 	app.EvidenceKeeper = *evidencekeeper.NewKeeper(appCodec, store(evidencetypes.StoreKey), app.StakingKeeper, app.SlashingKeeper,
 		app.AccountKeeper.AddressCodec(), runtime.ProvideCometInfoService())
 
-	app.EmissionKeeper = emissionkeeper.NewKeeper(appCodec, store(emissiontypes.StoreKey), app.AccountKeeper, app.BankKeeper)
+	app.EmissionKeeper = emissionkeeper.NewKeeper(appCodec, store(emissiontypes.StoreKey), app.AccountKeeper, recorder)
 	// x/por and x/license refer to each other: licenses count as node stake, and
 	// liquidated license backing goes to the por reserves.
-	app.LicenseKeeper = licensekeeper.NewKeeper(appCodec, store(licensetypes.StoreKey), app.AccountKeeper, app.BankKeeper,
+	app.LicenseKeeper = licensekeeper.NewKeeper(appCodec, store(licensetypes.StoreKey), app.AccountKeeper, recorder,
 		app.StakingKeeper, app.DistrKeeper, nil, govAuthority)
 	app.PorKeeper = porkeeper.NewKeeper(appCodec, store(portypes.StoreKey), app.AccountKeeper, app.BankKeeper, app.EmissionKeeper, govAuthority)
 	app.PorKeeper.SetExternalStake(app.LicenseKeeper)
@@ -317,6 +322,7 @@ func New(
 	reflectionv1.RegisterReflectionServiceServer(app.GRPCQueryRouter(), reflectionSvc)
 
 	app.MountKVStores(keys)
+	app.MountStore(app.supplyKey, storetypes.StoreTypeTransient)
 	app.SetInitChainer(app.InitChainer)
 	app.SetPreBlocker(app.PreBlocker)
 	app.SetBeginBlocker(app.BeginBlocker)

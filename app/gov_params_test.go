@@ -19,9 +19,10 @@ import (
 	portypes "github.com/aegis-chain/aegis/x/por/types"
 )
 
-// passProposal submits msgs in a governance proposal, makes it pass (the voter holds most of
-// the bonded stake) and returns its final status.
-func passProposal(t *testing.T, c *testutil.TestChain, msgs ...sdk.Msg) govv1.ProposalStatus {
+// propose has the voter (who then holds most of the bonded stake) submit msgs in a proposal
+// with the minimum deposit and vote option on it; it returns the proposal's id and the gov
+// params.
+func propose(t *testing.T, c *testutil.TestChain, option govv1.VoteOption, msgs ...sdk.Msg) (uint64, govv1.Params) {
 	t.Helper()
 	voter := c.Accounts[0]
 	vals, err := c.App.StakingKeeper.GetAllValidators(c.Context())
@@ -31,15 +32,23 @@ func passProposal(t *testing.T, c *testutil.TestChain, msgs ...sdk.Msg) govv1.Pr
 	require.Zero(t, res.Code, res.Log)
 	params, err := c.App.GovKeeper.Params.Get(c.Context())
 	require.NoError(t, err)
-	submit, err := govv1.NewMsgSubmitProposal(msgs, params.MinDeposit, voter.Address.String(), "", "params", "params", false)
+	submit, err := govv1.NewMsgSubmitProposal(msgs, params.MinDeposit, voter.Address.String(), "ipfs://proposal", "params", "params", false)
 	require.NoError(t, err)
 	res = c.DeliverMsgs(time.Second, voter, submit)
 	require.Zero(t, res.Code, res.Log)
 	id, err := c.App.GovKeeper.ProposalID.Peek(c.Context())
 	require.NoError(t, err)
 	id--
-	res = c.DeliverMsgs(time.Second, voter, govv1.NewMsgVote(voter.Address, id, govv1.OptionYes, ""))
+	res = c.DeliverMsgs(time.Second, voter, govv1.NewMsgVote(voter.Address, id, option, ""))
 	require.Zero(t, res.Code, res.Log)
+	return id, params
+}
+
+// passProposal submits msgs in a governance proposal, makes it pass and returns its final
+// status.
+func passProposal(t *testing.T, c *testutil.TestChain, msgs ...sdk.Msg) govv1.ProposalStatus {
+	t.Helper()
+	id, params := propose(t, c, govv1.OptionYes, msgs...)
 	c.NextBlock(*params.VotingPeriod + time.Second)
 	c.NextBlock(time.Second)
 	p, err := c.App.GovKeeper.Proposals.Get(c.Context(), id)

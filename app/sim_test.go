@@ -119,10 +119,6 @@ func (c *checkedApp) factory(logger log.Logger, db dbm.DB, loadLatest bool, appO
 	})
 	a, err := app.New(logger, db, loadLatest, appOpts, opts...)
 	require.NoError(c.tb, err)
-	// Without the checker's Listener: the simulation delivers its txs outside FinalizeBlock
-	// (BaseApp.SimDeliver), so no listener sees their mints and burns, and the supply
-	// identity is checked where every change goes through blocks (x/license's challenge-slash
-	// test).
 	c.checker = app.NewBlockChecker(a)
 	return a
 }
@@ -161,7 +157,8 @@ func TestFullAppSimulation(t *testing.T) {
 		c := &checkedApp{tb: t}
 		simsx.RunWithSeed(t, cfg, c.factory, stateFactory, seed, nil, func(tb testing.TB, ti simsx.TestInstance[*app.App], _ []simtypes.Account) {
 			require.Positive(tb, c.checker.Blocks(), "no block was checked")
-			tb.Logf("seed %d: %d blocks checked, last block time %s", seed, c.checker.Blocks(), c.last)
+			require.Equal(tb, c.checker.Blocks()-1, c.checker.SupplyChecks(), "the supply identity is proved at every block after the first")
+			tb.Logf("seed %d: %d blocks checked (supply identity at %d), last block time %s", seed, c.checker.Blocks(), c.checker.SupplyChecks(), c.last)
 			a := ti.App
 			tb.Logf("seed %d: %s", seed, challengeSummary(tb, a, a.NewContextLegacy(true, cmtproto.Header{Height: a.LastBlockHeight()})))
 			tb.Logf("seed %d: %s", seed, attackSummary(a))

@@ -1,62 +1,41 @@
 package app
 
 import (
-	"context"
 	"fmt"
 
 	"cosmossdk.io/math"
 
-	abci "github.com/cometbft/cometbft/abci/types"
-
-	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
-	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
+	emissiontypes "github.com/aegis-chain/aegis/x/emission/types"
 	licensetypes "github.com/aegis-chain/aegis/x/license/types"
 )
 
-// supplyFlow is what the bank minted and burned in the blocks since the last check, read
-// from the blocks' events (ListenFinalizeBlock): the burns of x/staking and x/gov are
-// recorded nowhere else.
+// supplyFlow is what the bank minted and burned in a block, by whom (the block's record,
+// blockSupplyFlow): the burns of x/staking and x/gov are recorded nowhere else.
 type supplyFlow struct {
-	minted, licenseBurned, otherBurned math.Int
+	issued, licenseMinted, otherMinted, licenseBurned, otherBurned math.Int
 }
 
 func newSupplyFlow() supplyFlow {
-	return supplyFlow{minted: math.ZeroInt(), licenseBurned: math.ZeroInt(), otherBurned: math.ZeroInt()}
+	z := math.ZeroInt()
+	return supplyFlow{issued: z, licenseMinted: z, otherMinted: z, licenseBurned: z, otherBurned: z}
 }
 
-// add sums the bank's coinbase and burn events of the denom; burns by x/license apart.
-func (f *supplyFlow) add(events []abci.Event, denom, license string) error {
-	for _, ev := range events {
-		if ev.Type != banktypes.EventTypeCoinMint && ev.Type != banktypes.EventTypeCoinBurn {
-			continue
-		}
-		var who string
-		amt := math.ZeroInt()
-		for _, a := range ev.Attributes {
-			switch a.Key {
-			case banktypes.AttributeKeyMinter, banktypes.AttributeKeyBurner:
-				who = a.Value
-			case sdk.AttributeKeyAmount:
-				coins, err := sdk.ParseCoinsNormalized(a.Value)
-				if err != nil {
-					return fmt.Errorf("%s event amount %q: %w", ev.Type, a.Value, err)
-				}
-				amt = coins.AmountOf(denom)
-			}
-		}
-		switch {
-		case ev.Type == banktypes.EventTypeCoinMint:
-			f.minted = f.minted.Add(amt)
-		case who == license:
-			f.licenseBurned = f.licenseBurned.Add(amt)
-		default:
-			f.otherBurned = f.otherBurned.Add(amt)
-		}
+// add counts a recorded mint or burn of module.
+func (f *supplyFlow) add(kind byte, module string, amt math.Int) {
+	switch {
+	case kind == recordMint && module == emissiontypes.ModuleName:
+		f.issued = f.issued.Add(amt)
+	case kind == recordMint && module == licensetypes.ModuleName:
+		f.licenseMinted = f.licenseMinted.Add(amt)
+	case kind == recordMint:
+		f.otherMinted = f.otherMinted.Add(amt)
+	case module == licensetypes.ModuleName:
+		f.licenseBurned = f.licenseBurned.Add(amt)
+	default:
+		f.otherBurned = f.otherBurned.Add(amt)
 	}
-	return nil
 }
 
 // supplyMark is the supply and its accounted sources at a check.
@@ -77,54 +56,25 @@ func (app *App) supplyMark(ctx sdk.Context, denom string) (supplyMark, error) {
 	return supplyMark{supply: app.BankKeeper.GetSupply(ctx, denom).Amount, issued: issued, license: tokens}, nil
 }
 
-// checkSupplyIdentity: between two checks the supply changed by exactly ΔE + license mints −
-// license burns − the burns of other modules, every mint was x/emission's issue or
-// x/license's (its counter), and x/license's burn counter moved by its burn events.
+// checkSupplyIdentity: in one block the supply changed by exactly ΔE + license mints −
+// license burns − the burns of other modules, x/emission minted exactly what it issued,
+// x/license minted and burned what its counters say, and no other module minted.
 func checkSupplyIdentity(from, to supplyMark, f supplyFlow) error {
 	dS, dE := to.supply.Sub(from.supply), to.issued.Sub(from.issued)
 	dLm, dLb := to.license.Minted.Sub(from.license.Minted), to.license.Burned.Sub(from.license.Burned)
-	if want := dE.Add(dLm); !f.minted.Equal(want) {
-		return fmt.Errorf("supply: the bank minted %s but emission issued %s and x/license counted %s minted", f.minted, dE, dLm)
-	}
-	if !f.licenseBurned.Equal(dLb) {
-		return fmt.Errorf("supply: x/license burned %s by the bank's events but counted %s", f.licenseBurned, dLb)
+	switch {
+	case !f.issued.Equal(dE):
+		return fmt.Errorf("supply: x/emission minted %s but its progress says %s issued", f.issued, dE)
+	case !f.licenseMinted.Equal(dLm):
+		return fmt.Errorf("supply: x/license minted %s but counted %s", f.licenseMinted, dLm)
+	case !f.licenseBurned.Equal(dLb):
+		return fmt.Errorf("supply: x/license burned %s but counted %s", f.licenseBurned, dLb)
+	case !f.otherMinted.IsZero():
+		return fmt.Errorf("supply: %s minted by a module other than x/emission and x/license", f.otherMinted)
 	}
 	if want := dE.Add(dLm).Sub(dLb).Sub(f.otherBurned); !dS.Equal(want) {
 		return fmt.Errorf("supply: changed by %s, want ΔE %s + license minted %s − license burned %s − other burns %s = %s",
 			dS, dE, dLm, dLb, f.otherBurned, want)
 	}
-	return nil
-}
-
-// Listener is the ABCIListener that lets the checker see each block's events: register it
-// (BaseApp.SetStreamingManager) to have Check prove the supply identity at every block.
-func (c *BlockChecker) Listener() storetypes.ABCIListener { return supplyListener{c} }
-
-type supplyListener struct{ c *BlockChecker }
-
-func (l supplyListener) ListenFinalizeBlock(ctx context.Context, _ abci.RequestFinalizeBlock, res abci.ResponseFinalizeBlock) error {
-	c := l.c
-	params, err := c.app.EmissionKeeper.Params.Get(sdk.UnwrapSDKContext(ctx))
-	if err != nil {
-		return err
-	}
-	if !c.listening {
-		c.listening, c.flow = true, newSupplyFlow()
-	}
-	license := authtypes.NewModuleAddress(licensetypes.ModuleName).String()
-	if err := c.flow.add(res.Events, params.Denom, license); err != nil {
-		c.flowErr = err
-		return err
-	}
-	for _, tx := range res.TxResults {
-		if err := c.flow.add(tx.Events, params.Denom, license); err != nil {
-			c.flowErr = err
-			return err
-		}
-	}
-	return nil
-}
-
-func (supplyListener) ListenCommit(context.Context, abci.ResponseCommit, []*storetypes.StoreKVPair) error {
 	return nil
 }

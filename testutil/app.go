@@ -55,6 +55,21 @@ type TestChain struct {
 
 	// initialHeight is the first block's height of an imported chain.
 	initialHeight int64
+	// precommit runs in each block's Commit, on the block's state (CheckEveryBlock).
+	precommit *precommitHook
+}
+
+// precommitHook is the app's precommitter: check, when set, runs on each block's state
+// before it is committed; its first error is kept for NextBlock to fail on.
+type precommitHook struct {
+	check func(sdk.Context) error
+	err   error
+}
+
+func (h *precommitHook) run(ctx sdk.Context) {
+	if h.check != nil && h.err == nil {
+		h.err = h.check(ctx)
+	}
 }
 
 // GenesisTime is the genesis time of every test chain, fixed so runs are reproducible.
@@ -63,10 +78,34 @@ var GenesisTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 // NewApp builds an app on a fresh in-memory database.
 func NewApp(t testing.TB) *app.App {
 	t.Helper()
-	a, err := app.New(log.NewNopLogger(), dbm.NewMemDB(), true, simtestutil.NewAppOptionsWithFlagHome(t.TempDir()), baseapp.SetChainID(ChainID))
-	require.NoError(t, err)
+	a, _ := newApp(t)
 	return a
 }
+
+func newApp(t testing.TB) (*app.App, *precommitHook) {
+	t.Helper()
+	hook := &precommitHook{}
+	// Synchronous pruning: IAVL's asynchronous pruning runs a goroutine per store that
+	// nothing stops (BaseApp.Close closes the database, not the trees), which would keep
+	// every test's app in memory until the test binary exits.
+	a, err := app.New(log.NewNopLogger(), dbm.NewMemDB(), true, simtestutil.NewAppOptionsWithFlagHome(t.TempDir()),
+		baseapp.SetChainID(ChainID), baseapp.SetIAVLSyncPruning(true), func(b *baseapp.BaseApp) { b.SetPrecommiter(hook.run) })
+	require.NoError(t, err)
+	return a, hook
+}
+
+// CheckEveryBlock has every block from the next one on checked, before it is committed, by
+// an app.BlockChecker (every invariant, and the supply identity from the block's record of
+// mints and burns): NextBlock fails at the first block that breaks one.
+func (c *TestChain) CheckEveryBlock() *app.BlockChecker {
+	checker := app.NewBlockChecker(c.App)
+	c.OnEveryBlock(checker.Check)
+	return checker
+}
+
+// OnEveryBlock has fn run on every block's state from the next block on, before the block
+// is committed (the app's precommitter): NextBlock fails at the first error it returns.
+func (c *TestChain) OnEveryBlock(fn func(sdk.Context) error) { c.precommit.check = fn }
 
 // NewTestChain creates an app with one bonded validator and n accounts holding
 // 10^12 uaegis each, runs InitChain and commits block 1 at GenesisTime. Mutate lets a test
@@ -92,7 +131,7 @@ func NewTestChainWithAccounts(t testing.TB, n int, mutate func(codec.JSONCodec, 
 // seed must reach the same app hash: the determinism tests rely on it.
 func NewSeededTestChain(t testing.TB, n int, seed int64, mutate func(codec.JSONCodec, app.GenesisState, []Account)) *TestChain {
 	t.Helper()
-	a := NewApp(t)
+	a, hook := newApp(t)
 
 	valSet, err := simtestutil.CreateRandomValidatorSet()
 	require.NoError(t, err)
@@ -140,7 +179,7 @@ func NewSeededTestChain(t testing.TB, n int, seed int64, mutate func(codec.JSONC
 		mutate(a.AppCodec(), genesis, accounts[1:])
 	}
 
-	c := &TestChain{T: t, App: a, Accounts: accounts[1:], Genesis: genesis, Time: GenesisTime, ValSet: valSet}
+	c := &TestChain{T: t, App: a, Accounts: accounts[1:], Genesis: genesis, Time: GenesisTime, ValSet: valSet, precommit: hook}
 	c.InitChain(genesis)
 	// Genesis state is committed with the first block.
 	c.NextBlock(0)
@@ -189,6 +228,7 @@ func (c *TestChain) NextBlock(dt time.Duration, txs ...[]byte) *abci.ResponseFin
 	require.NoError(c.T, err)
 	_, err = c.App.Commit()
 	require.NoError(c.T, err)
+	require.NoError(c.T, c.precommit.err, "block %d", height)
 	return res
 }
 
@@ -266,9 +306,10 @@ func (c *TestChain) Import(appState json.RawMessage, height int64) (*TestChain, 
 	if err := json.Unmarshal(appState, &genesis); err != nil {
 		return nil, err
 	}
+	a, hook := newApp(c.T)
 	next := &TestChain{
-		T: c.T, App: NewApp(c.T), Accounts: c.Accounts, Genesis: genesis, Time: c.Time, ValSet: c.ValSet,
-		initialHeight: height,
+		T: c.T, App: a, Accounts: c.Accounts, Genesis: genesis, Time: c.Time, ValSet: c.ValSet,
+		initialHeight: height, precommit: hook,
 	}
 	_, err := next.App.InitChain(&abci.RequestInitChain{
 		ChainId:         ChainID,
