@@ -15,6 +15,7 @@ import (
 
 	cmtcfg "github.com/cometbft/cometbft/config"
 
+	"github.com/cosmos/cosmos-sdk/baseapp"
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/config"
 	"github.com/cosmos/cosmos-sdk/client/debug"
@@ -44,7 +45,10 @@ func NewRootCmd() (*cobra.Command, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(tmpHome)
-	tempApp, err := app.New(log.NewNopLogger(), dbm.NewMemDB(), true, simtestutil.NewAppOptionsWithFlagHome(tmpHome))
+	// Synchronous pruning: this app only lends its codecs and module list, and IAVL's
+	// asynchronous pruning would leave a goroutine per store running (and the app
+	// reachable) for the whole life of the process, aegisd start included.
+	tempApp, err := app.New(log.NewNopLogger(), dbm.NewMemDB(), true, simtestutil.NewAppOptionsWithFlagHome(tmpHome), baseapp.SetIAVLSyncPruning(true))
 	if err != nil {
 		return nil, err
 	}
