@@ -374,3 +374,38 @@ func BenchmarkClaimRewards(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkQueries times the queries wallets and explorers send most, on a ticked network:
+// a node's pending rewards (settled on the fly across its roles) and a role's estimate.
+// Their allocations are what the query p99 under load pays for (docs/performance.md).
+func BenchmarkQueries(b *testing.B) {
+	for _, total := range benchSizes {
+		b.Run(fmt.Sprintf("nodes=%d", total), func(b *testing.B) {
+			n := benchNetwork(b, total)
+			for day := uint64(1); day <= 3; day++ {
+				n.tick(b, n.f.ctx, day)
+			}
+			b.Run("rewards", func(b *testing.B) {
+				i := 0
+				b.ReportAllocs()
+				for b.Loop() {
+					op := n.nodes[i%len(n.nodes)].addr
+					res, err := n.f.q.Rewards(n.f.ctx, &types.QueryRewardsRequest{Operator: op})
+					if err != nil || !res.Total.IsPositive() {
+						b.Fatalf("rewards of %s: %v %v", op, res, err)
+					}
+					i++
+				}
+			})
+			b.Run("estimate", func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := n.f.q.Estimate(n.f.ctx, &types.QueryEstimateRequest{Role: types.NODE_ROLE_WORKER, Compute: 100, Bandwidth: 50}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			n.reset(b)
+		})
+	}
+}
