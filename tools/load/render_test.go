@@ -174,3 +174,25 @@ func TestRatiosUseTheBankRunsAround(t *testing.T) {
 		t.Errorf("label %q", got)
 	}
 }
+
+// TestChallengeCheck: the heaviest challenge block is the per-block cap of misses plus a
+// block's draws at 207,000 nodes, against the 50 ms budget.
+func TestChallengeCheck(t *testing.T) {
+	bench := `pkg: github.com/aegis-chain/aegis/x/por/keeper
+BenchmarkChallengeDay207k/nodes=20700/misses-2   48  24129277 ns/op  100.0 misses/op
+BenchmarkChallengeDay207k/nodes=207000/draw-2    5559  218616 ns/op  4.000 challenges/op
+BenchmarkChallengeDay207k/nodes=207000/misses-2  57  21644097 ns/op  100.0 misses/op
+`
+	var d perfData
+	d.GoBench = parseGoBench(strings.NewReader(bench))
+	d.challengeCheck()
+	c := d.Checks[len(d.Checks)-1]
+	if c.Value != "21.86 ms (21.64 + 0.22)" || c.Met == nil || !*c.Met {
+		t.Fatalf("check %+v", c)
+	}
+	d = perfData{}
+	d.challengeCheck()
+	if c := d.Checks[0]; c.Value != "–" || c.Met != nil {
+		t.Fatalf("without the benchmarks: %+v", c)
+	}
+}
