@@ -119,7 +119,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ak 
 		NodeRoles:   collections.NewMap(sb, types.NodeRolesKey, "node_roles", collections.PairKeyCodec(sdk.AccAddressKey, collections.Int32Key), codec.CollValue[types.NodeRoleState](cdc)),
 		RoleSlots:   collections.NewKeySet(sb, types.RoleSlotsKey, "role_slots", collections.PairKeyCodec(collections.Int32Key, sdk.AccAddressKey)),
 		Deltas:      collections.NewMap(sb, types.DeltasKey, "deltas", roleDay, codec.CollValue[types.RoleDelta](cdc)),
-		RoleDays:    collections.NewMap(sb, types.RoleDaysKey, "role_days", roleDay, codec.CollValue[types.RoleDay](cdc)),
+		RoleDays:    collections.NewMap(sb, types.RoleDaysKey, "role_days", roleDay, collcodec.ValueCodec[types.RoleDay](newRecentCodec(codec.CollValue[types.RoleDay](cdc), 1024))),
 		DayTicks:    collections.NewMap(sb, types.DayTicksKey, "day_ticks", collections.Uint64Key, codec.CollValue[types.DayTick](cdc)),
 		Carry:       collections.NewItem(sb, types.CarryKey, "carry", sdk.IntValue),
 		LastTickDay: collections.NewItem(sb, types.LastTickDayKey, "last_tick_day", collections.Uint64Value),

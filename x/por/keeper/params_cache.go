@@ -42,3 +42,40 @@ func copyParams(p types.Params) types.Params {
 	p.Roles = slices.Clone(p.Roles)
 	return p
 }
+
+// recentCodec decodes each distinct encoding once while it is among the last max seen, for
+// values read far more often than written: a role's day (its index, read by every settle —
+// each claim and each Rewards query reads several — and written once, by the day's tick).
+// As with paramsCodec the store is still read and its gas charged; only decoding the same
+// bytes again is skipped. Callers share the decoded value, so it must not be mutated in
+// place (x/por never mutates a decimal or integer in place).
+type recentCodec[T any] struct {
+	collcodec.ValueCodec[T]
+	max int
+	mu  sync.RWMutex
+	m   map[string]T
+}
+
+func newRecentCodec[T any](c collcodec.ValueCodec[T], max int) *recentCodec[T] {
+	return &recentCodec[T]{ValueCodec: c, max: max, m: make(map[string]T, max)}
+}
+
+func (c *recentCodec[T]) Decode(b []byte) (T, error) {
+	c.mu.RLock()
+	v, ok := c.m[string(b)]
+	c.mu.RUnlock()
+	if ok {
+		return v, nil
+	}
+	v, err := c.ValueCodec.Decode(b)
+	if err != nil {
+		return v, err
+	}
+	c.mu.Lock()
+	if len(c.m) >= c.max {
+		clear(c.m)
+	}
+	c.m[string(b)] = v
+	c.mu.Unlock()
+	return v, nil
+}
