@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/cosmos/gogoproto/proto"
@@ -147,6 +148,18 @@ type App struct {
 	BasicModuleManager module.BasicManager
 	configurator       module.Configurator
 	sm                 *module.SimulationManager
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Close closes the app's databases, once. The SDK's start command calls it from two cleanups
+// when the node stops (cosmos/cosmos-sdk#26558), and a second close of the PebbleDB that
+// holds the application state panics ("pebble: closed"): every stop of aegisd exited with a
+// panic.
+func (app *App) Close() error {
+	app.closeOnce.Do(func() { app.closeErr = app.BaseApp.Close() })
+	return app.closeErr
 }
 
 // New builds the application. It returns an error rather than panicking so that the
