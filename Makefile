@@ -11,7 +11,7 @@ LDFLAGS     := -X github.com/cosmos/cosmos-sdk/version.Name=aegis \
 # -trimpath: errors and stack traces name module paths, not this machine's directories.
 BUILD_FLAGS := -trimpath -ldflags '$(LDFLAGS)'
 
-.PHONY: all build install test test-unit test-system test-localnet-ci test-fuzz sim sim-short bench lint fmt proto-gen proto-check openapi ts-gen ts-check test-ts devnet devnet-reset devnet-detach devnet-stop localnet localnet-stop localnet-status clean
+.PHONY: all build install test test-unit test-system soak test-localnet-ci test-fuzz sim sim-short bench lint fmt proto-gen proto-check openapi ts-gen ts-check test-ts devnet devnet-reset devnet-detach devnet-stop localnet localnet-stop localnet-status clean
 
 all: build
 
@@ -36,6 +36,14 @@ test-unit:
 # the resource-node journey and a validator killed in a day tick.
 test-system:
 	go test -count=1 -timeout 40m -tags localnet -run 'System|Localnet' ./tests/system/...
+
+# The endurance run (tests/system/soak_test.go, about 65 minutes): the localnet under steady
+# mixed load for SOAK_DURATION (60m) of 20-second days; memory, goroutines and block times
+# sampled, written with a plot to build/soak; a passing run's summary and plot are copied to
+# docs/soak, which docs/performance.md ("Soak") shows.
+soak: build
+	go test -count=1 -timeout 120m -tags 'localnet soak' -run '^TestSoak$$' ./tests/system/ -v
+	mkdir -p docs/soak && cp build/soak/summary.json build/soak/soak.svg docs/soak/
 
 test-localnet-ci:
 	go test -count=1 -timeout 15m -tags localnet -short -run '^TestLocalnet$$' ./tests/system/...

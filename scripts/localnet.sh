@@ -10,12 +10,15 @@
 # Env: LOCALNET_HOME (./.localnet), LOCALNET_CHAIN_ID (aegis-localnet-1),
 #      LOCALNET_DAY_SECONDS (15), LOCALNET_RESOURCE_NODES (2),
 #      LOCALNET_BIN (./build/aegisd): the aegisd every node runs and the script calls; an
-#      older build, say, to rehearse a software upgrade (docs/operators.md).
+#      older build, say, to rehearse a software upgrade (docs/operators.md);
+#      LOCALNET_IAVL_CACHE_SIZE (unset: app.toml's 781250): iavl-cache-size of every node.
 #
 # Layout of LOCALNET_HOME:
 #   node0..node3/aegisd  validator homes (from `aegisd testnet init-files`); node<i> listens
 #                        on RPC 26657+10i, P2P 26656+10i, REST 1317+10i, gRPC 9090+10i
 #   full/aegisd          a full node (no validator), offset 40: RPC 26697, REST 1357, ...
+#                        every node serves CometBFT's Prometheus metrics (the Go runtime's
+#                        and the process's included) on 28660+offset
 #   keys                 a test keyring: authority (license authority), owner1, owner2
 #                        (license holders), res1.. (resource node operators)
 #   res1..               aegis-node homes (hot keys, config.toml, state)
@@ -150,9 +153,13 @@ create() {
   sed -i '/^\[grpc\]/,/^\[/ s#^address = .*#address = "127.0.0.1:9130"#' "$app"
   sed -i 's/^minimum-gas-prices = .*/minimum-gas-prices = "0.025uaegis"/' "$app"
   # Validators and the full node keep every block and state, so a node can join by block
-  # sync from any of them and queries at past heights work.
+  # sync from any of them and queries at past heights work. Each serves its metrics.
   for n in "${VALIDATORS[@]}" full; do
     sed -i 's/^pruning = .*/pruning = "nothing"/' "$(home_of "$n")/config/app.toml"
+    [[ -z ${LOCALNET_IAVL_CACHE_SIZE:-} ]] ||
+      sed -i 's/^iavl-cache-size = .*/iavl-cache-size = '"$LOCALNET_IAVL_CACHE_SIZE"'/' "$(home_of "$n")/config/app.toml"
+    sed -i 's/^prometheus = .*/prometheus = true/; s#^prometheus_listen_addr = .*#prometheus_listen_addr = "127.0.0.1:'"$((28660 + $(offset_of "$n")))"'"#' \
+      "$(home_of "$n")/config/config.toml"
   done
 }
 

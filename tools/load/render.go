@@ -584,6 +584,7 @@ type soakSummary struct {
 	Commit          string  `json:"commit"`
 	Date            string  `json:"date"`
 	Duration        string  `json:"duration"`
+	IAVLCacheSize   string  `json:"iavl_cache_size"`
 	Blocks          int64   `json:"blocks"`
 	DaysIssued      uint64  `json:"days_issued"`
 	IntervalMedian  float64 `json:"interval_median_s"`
