@@ -59,17 +59,20 @@ test-fuzz:
 	done
 
 # The app simulation (app/sim_test.go, build tag sims): random genesis and operations for
-# every module, every invariant checked after every block, export → import store equality,
-# a second simulation booted from a zero-height export, and identical app hashes across
-# runs of a seed. make sim is the long run; make sim-short fits in CI (.ci/run runs it).
-# make sim keeps its stores in goleveldb: in memory, 500 blocks of IAVL versions of two
-# seeds at a time outgrow the machine's memory.
+# every module, every invariant and the supply identity checked after every block, export →
+# import store equality, a second simulation booted from a zero-height export, and identical
+# app hashes across runs of a seed. make sim is the long run (35 minutes, 2 GB at most on 2
+# cores with TestFullAppSimulation, which it now leaves out: TestAppImportExport runs the same
+# simulation of each seed); make sim-short fits in CI (.ci/run runs it). make sim keeps its
+# stores in goleveldb: in memory, 500 blocks of IAVL versions would stay in the heap.
+# SIM_PPROF=127.0.0.1:6060 serves pprof while it runs.
 SIM_TESTS      := TestFullAppSimulation|TestAppImportExport|TestAppSimulationAfterImport|TestAppStateDeterminism
-SIM_SEEDS      ?= 2,15,20,30,36
+SIM_LONG_TESTS := TestAppImportExport|TestAppSimulationAfterImport|TestAppStateDeterminism
+SIM_SEEDS      ?= 2,13,15,20,36
 SIM_BLOCKS     ?= 500
 SIM_BLOCK_SIZE ?= 100
 sim:
-	go test -tags sims -count=1 -timeout 6h -run '$(SIM_TESTS)' ./app -v \
+	go test -tags sims -count=1 -timeout 6h -run '$(SIM_LONG_TESTS)' ./app -v \
 	  -Seeds=$(SIM_SEEDS) -NumBlocks=$(SIM_BLOCKS) -BlockSize=$(SIM_BLOCK_SIZE) -DBBackend=goleveldb
 
 sim-short:
