@@ -18,7 +18,8 @@
 #                        on RPC 26657+10i, P2P 26656+10i, REST 1317+10i, gRPC 9090+10i
 #   full/aegisd          a full node (no validator), offset 40: RPC 26697, REST 1357, ...
 #                        every node serves CometBFT's Prometheus metrics (the Go runtime's
-#                        and the process's included) on 28660+offset
+#                        and the process's included) on 28660+offset, and Go's pprof on
+#                        127.0.0.1:6060+offset
 #   keys                 a test keyring: authority (license authority), owner1, owner2
 #                        (license holders), res1.. (resource node operators)
 #   res1..               aegis-node homes (hot keys, config.toml, state)
@@ -160,6 +161,7 @@ create() {
       sed -i 's/^iavl-cache-size = .*/iavl-cache-size = '"$LOCALNET_IAVL_CACHE_SIZE"'/' "$(home_of "$n")/config/app.toml"
     sed -i 's/^prometheus = .*/prometheus = true/; s#^prometheus_listen_addr = .*#prometheus_listen_addr = "127.0.0.1:'"$((28660 + $(offset_of "$n")))"'"#' \
       "$(home_of "$n")/config/config.toml"
+    sed -i 's#^pprof_laddr = .*#pprof_laddr = "127.0.0.1:'"$((6060 + $(offset_of "$n")))"'"#' "$(home_of "$n")/config/config.toml"
   done
 }
 

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -30,8 +31,8 @@ import (
 // end: after the warm-up (SOAK_WARMUP, 10m) no node's memory grew by 10% or more and its
 // goroutines stayed flat, no block took a second or more (block intervals: the net commits
 // a block a second after the previous one, so an interval of 2 s means a block took 1 s),
-// every day was issued exactly once, and all nodes agree. The samples, a plot and a summary
-// go to SOAK_OUT (build/soak) for docs/performance.md.
+// every day was issued exactly once, and all nodes agree. The samples, a plot, a summary and
+// each node's heap profile after the warm-up and at the end go to SOAK_OUT (build/soak).
 func TestSoak(t *testing.T) {
 	dur := envDuration(t, "SOAK_DURATION", 60*time.Minute)
 	warm := envDuration(t, "SOAK_WARMUP", 10*time.Minute)
@@ -52,6 +53,10 @@ func TestSoak(t *testing.T) {
 	}
 	t.Setenv("LOCALNET_IAVL_CACHE_SIZE", cache)
 	n := StartNet(t, 20)
+	commit := ""
+	if head, err := exec.Command("git", "-C", n.Root, "rev-parse", "--short", "HEAD").Output(); err == nil {
+		commit = strings.TrimSpace(string(head)) // the commit the net's binaries were built from
+	}
 	start := time.Now()
 	startHeight := n.Height("node0")
 	ctx, cancel := context.WithTimeout(context.Background(), dur)
@@ -59,8 +64,19 @@ func TestSoak(t *testing.T) {
 	var wg sync.WaitGroup
 	var samples []soakSample
 	var load soakLoad
-	wg.Add(3)
+	wg.Add(4)
 	go func() { defer wg.Done(); samples = sampleNodes(ctx, n, all, every, start) }()
+	go func() { // heap profiles after the warm-up and at the end: go tool pprof -base
+		defer wg.Done()
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(warm):
+		}
+		heapProfiles(n, out, "warm")
+		<-ctx.Done()
+		heapProfiles(n, out, "end")
+	}()
 	go func() { defer wg.Done(); queryLoad(ctx, n, &load) }()
 	go func() { defer wg.Done(); txLoad(ctx, n, &load) }()
 	wg.Wait()
@@ -85,9 +101,7 @@ func TestSoak(t *testing.T) {
 	sum.Load = load.snapshot()
 	sum.IAVLCacheSize = cache
 	sum.Date = start.UTC().Format("2006-01-02 15:04 MST")
-	if head, err := exec.Command("git", "-C", n.Root, "rev-parse", "--short", "HEAD").Output(); err == nil {
-		sum.Commit = strings.TrimSpace(string(head))
-	}
+	sum.Commit = commit
 	bz, err := json.MarshalIndent(sum, "", " ")
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(out, "summary.json"), bz, 0o644))
@@ -97,8 +111,8 @@ func TestSoak(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(out, "soak.svg"), []byte(soakPlot(samples, intervals, start)), 0o644))
 	t.Logf("soak: %s, %d blocks, %d days issued; load %+v", sum.Duration, sum.Blocks, sum.DaysIssued, sum.Load)
 	for _, node := range sum.Nodes {
-		t.Logf("%-5s RSS %6.1f → %6.1f MiB (%+.1f%%), heap %6.1f → %6.1f MiB, goroutines %d → %d (max %d); FinalizeBlock mean %.1f ms, %d of %d blocks over 91 ms",
-			node.Name, node.RSSAfterWarmup, node.RSSEnd, node.RSSGrowthPct, node.HeapAfterWarmup, node.HeapEnd,
+		t.Logf("%-5s RSS %6.1f → %6.1f MiB (%+.1f%%; anonymous %+.1f%%), heap %6.1f → %6.1f MiB, goroutines %d → %d (max %d); FinalizeBlock mean %.1f ms, %d of %d blocks over 91 ms",
+			node.Name, node.RSSAfterWarmup, node.RSSEnd, node.RSSGrowthPct, node.RSSAnonGrowthPct, node.HeapAfterWarmup, node.HeapEnd,
 			node.GoroutinesAfterWarmup, node.GoroutinesEnd, node.GoroutinesMax, node.BlockTimeMeanMs, node.BlocksOver91ms, node.BlocksRun)
 	}
 	t.Logf("block intervals: median %.2f s, p99 %.2f s, max %.2f s (%d over 2 s)", sum.IntervalMedian, sum.IntervalP99, sum.IntervalMax, sum.IntervalsOver2s)
@@ -130,7 +144,8 @@ type soakSample struct {
 	At         float64 `json:"at_s"` // since the load started
 	Node       string  `json:"node"`
 	RSS        float64 `json:"rss_mib"`
-	Heap       float64 `json:"heap_mib"` // Go heap in use
+	RSSAnon    float64 `json:"rss_anon_mib"` // RSS less the file pages (mostly aegisd's code, shared by the nodes)
+	Heap       float64 `json:"heap_mib"`     // Go heap in use
 	Goroutines int     `json:"goroutines"`
 	Height     int64   `json:"height"`
 }
@@ -147,7 +162,7 @@ func sampleNodes(ctx context.Context, n *Net, names []string, period time.Durati
 				continue // a node busy or restarting: the next sample will tell
 			}
 			out = append(out, soakSample{
-				At: time.Since(start).Seconds(), Node: name, RSS: m["process_resident_memory_bytes"] / (1 << 20),
+				At: time.Since(start).Seconds(), Node: name, RSS: m["process_resident_memory_bytes"] / (1 << 20), RSSAnon: rssAnon(n.Pid(name)),
 				Heap: m["go_memstats_heap_inuse_bytes"] / (1 << 20), Goroutines: int(m["go_goroutines"]), Height: n.Height(name),
 			})
 		}
@@ -159,9 +174,47 @@ func sampleNodes(ctx context.Context, n *Net, names []string, period time.Durati
 	}
 }
 
+// rssAnon is a process's anonymous resident memory in MiB (/proc/<pid>/status RssAnon): its
+// RSS without the file pages it maps, which grow as more of the binary's code runs.
+func rssAnon(pid int) float64 {
+	bz, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(bz), "\n") {
+		if v, ok := strings.CutPrefix(line, "RssAnon:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
 // blockTime is CometBFT's histogram of each block's FinalizeBlock time, in ms (buckets 1,
 // 11, ..., 91 and +Inf).
 const blockTime = "cometbft_state_block_processing_time"
+
+// heapProfiles saves each node's heap profile (pprof on 6060+offset) as
+// heap-<node>-<label>.pb.gz: what grew is go tool pprof -base heap-<node>-warm.pb.gz
+// heap-<node>-end.pb.gz.
+func heapProfiles(n *Net, dir, label string) {
+	c := http.Client{Timeout: 30 * time.Second}
+	for _, name := range all {
+		resp, err := c.Get(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/heap", 6060+n.offset(name)))
+		if err != nil {
+			n.t.Logf("heap profile of %s: %v", name, err)
+			continue
+		}
+		bz, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, fmt.Sprintf("heap-%s-%s.pb.gz", name, label)), bz, 0o644)
+		}
+		if err != nil {
+			n.t.Logf("heap profile of %s: %v", name, err)
+		}
+	}
+}
 
 // promMetrics reads the unlabelled samples of a Prometheus text endpoint, and blockTime's
 // sum, count and buckets (as blockTime+"_bucket|<le>").
@@ -375,6 +428,7 @@ type soakSummary struct {
 type soakNodeResult struct {
 	Name                                                string
 	RSSAfterWarmup, RSSEnd, RSSGrowthPct, RSSMax        float64
+	RSSAnonAfterWarmup, RSSAnonEnd, RSSAnonGrowthPct    float64
 	HeapAfterWarmup, HeapEnd                            float64
 	GoroutinesAfterWarmup, GoroutinesEnd, GoroutinesMax int
 	BlocksRun, BlocksOver91ms                           int64 // CometBFT's FinalizeBlock histogram
@@ -411,6 +465,10 @@ func summarize(samples []soakSample, warm time.Duration, intervals []blockInterv
 		r.RSSAfterWarmup, r.HeapAfterWarmup, r.GoroutinesAfterWarmup = means(early)
 		r.RSSEnd, r.HeapEnd, r.GoroutinesEnd = means(late)
 		r.RSSGrowthPct = 100 * (r.RSSEnd - r.RSSAfterWarmup) / r.RSSAfterWarmup
+		r.RSSAnonAfterWarmup, r.RSSAnonEnd = meanAnon(early), meanAnon(late)
+		if r.RSSAnonAfterWarmup > 0 {
+			r.RSSAnonGrowthPct = 100 * (r.RSSAnonEnd - r.RSSAnonAfterWarmup) / r.RSSAnonAfterWarmup
+		}
 		s.Nodes = append(s.Nodes, r)
 	}
 	secs := make([]float64, 0, len(intervals))
@@ -425,6 +483,14 @@ func summarize(samples []soakSample, warm time.Duration, intervals []blockInterv
 		s.IntervalMedian, s.IntervalP99, s.IntervalMax = secs[len(secs)/2], secs[len(secs)*99/100], secs[len(secs)-1]
 	}
 	return s
+}
+
+func meanAnon(xs []soakSample) float64 {
+	sum := 0.0
+	for _, x := range xs {
+		sum += x.RSSAnon
+	}
+	return sum / float64(len(xs))
 }
 
 func means(xs []soakSample) (rss, heap float64, goroutines int) {

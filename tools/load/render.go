@@ -600,6 +600,7 @@ type soakSummary struct {
 	Nodes []struct {
 		Name                                                string
 		RSSAfterWarmup, RSSEnd, RSSGrowthPct, RSSMax        float64
+		RSSAnonAfterWarmup, RSSAnonEnd, RSSAnonGrowthPct    float64
 		HeapAfterWarmup, HeapEnd                            float64
 		GoroutinesAfterWarmup, GoroutinesEnd, GoroutinesMax int
 		BlocksRun, BlocksOver91ms                           int64
