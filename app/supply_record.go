@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 
@@ -81,22 +82,19 @@ func (app *App) blockSupplyFlow(ctx sdk.Context, denom string) (supplyFlow, erro
 	it := ctx.MultiStore().GetKVStore(app.supplyKey).Iterator(nil, nil)
 	defer it.Close()
 	for ; it.Valid(); it.Next() {
-		key := it.Key()
-		var module, d string
-		for i := 1; i < len(key); i++ {
-			if key[i] == 0 {
-				module, d = string(key[1:i]), string(key[i+1:])
-				break
-			}
+		key := it.Key() // kind, module, 0, denom (recordKey)
+		if len(key) == 0 {
+			continue
 		}
-		if d != denom {
+		module, d, ok := bytes.Cut(key[1:], []byte{0})
+		if !ok || string(d) != denom {
 			continue
 		}
 		var amt math.Int
 		if err := amt.Unmarshal(it.Value()); err != nil {
 			return supplyFlow{}, fmt.Errorf("supply record %x: %w", key, err)
 		}
-		flow.add(key[0], module, amt)
+		flow.add(key[0], string(module), amt)
 	}
 	return flow, nil
 }

@@ -462,10 +462,9 @@ func summarize(samples []soakSample, warm time.Duration, intervals []blockInterv
 		if len(early) == 0 || len(late) == 0 {
 			continue
 		}
-		r.RSSAfterWarmup, r.HeapAfterWarmup, r.GoroutinesAfterWarmup = means(early)
-		r.RSSEnd, r.HeapEnd, r.GoroutinesEnd = means(late)
+		r.RSSAfterWarmup, r.RSSAnonAfterWarmup, r.HeapAfterWarmup, r.GoroutinesAfterWarmup = means(early)
+		r.RSSEnd, r.RSSAnonEnd, r.HeapEnd, r.GoroutinesEnd = means(late)
 		r.RSSGrowthPct = 100 * (r.RSSEnd - r.RSSAfterWarmup) / r.RSSAfterWarmup
-		r.RSSAnonAfterWarmup, r.RSSAnonEnd = meanAnon(early), meanAnon(late)
 		if r.RSSAnonAfterWarmup > 0 {
 			r.RSSAnonGrowthPct = 100 * (r.RSSAnonEnd - r.RSSAnonAfterWarmup) / r.RSSAnonAfterWarmup
 		}
@@ -485,21 +484,13 @@ func summarize(samples []soakSample, warm time.Duration, intervals []blockInterv
 	return s
 }
 
-func meanAnon(xs []soakSample) float64 {
-	sum := 0.0
-	for _, x := range xs {
-		sum += x.RSSAnon
-	}
-	return sum / float64(len(xs))
-}
-
-func means(xs []soakSample) (rss, heap float64, goroutines int) {
+func means(xs []soakSample) (rss, anon, heap float64, goroutines int) {
 	g := 0
 	for _, x := range xs {
-		rss, heap, g = rss+x.RSS, heap+x.Heap, g+x.Goroutines
+		rss, anon, heap, g = rss+x.RSS, anon+x.RSSAnon, heap+x.Heap, g+x.Goroutines
 	}
 	n := float64(len(xs))
-	return rss / n, heap / n, int(float64(g)/n + 0.5)
+	return rss / n, anon / n, heap / n, int(float64(g)/n + 0.5)
 }
 
 // soakPlot draws each node's resident memory (top) and the block intervals (bottom) over
