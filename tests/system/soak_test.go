@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/aegis-chain/aegis/tools/soak"
 )
 
 // TestSoak (make soak) runs the localnet — four validators, a full node, resource nodes run
@@ -256,15 +258,8 @@ func promMetrics(addr string) (map[string]float64, error) {
 // soakLoad counts what the load did.
 type soakLoad struct{ queries, queryErrors, txOK, txFailed atomic.Int64 }
 
-type soakLoadCounts struct {
-	Queries     int64 `json:"queries"`
-	QueryErrors int64 `json:"query_errors"`
-	TxOK        int64 `json:"tx_ok"`
-	TxFailed    int64 `json:"tx_failed"`
-}
-
-func (l *soakLoad) snapshot() soakLoadCounts {
-	return soakLoadCounts{l.queries.Load(), l.queryErrors.Load(), l.txOK.Load(), l.txFailed.Load()}
+func (l *soakLoad) snapshot() soak.LoadCounts {
+	return soak.LoadCounts{Queries: l.queries.Load(), QueryErrors: l.queryErrors.Load(), TxOK: l.txOK.Load(), TxFailed: l.txFailed.Load()}
 }
 
 // queryLoad asks the full node and node1 what wallets and explorers ask, about 20 times a
@@ -408,41 +403,14 @@ func blockIntervals(t *testing.T, n *Net, name string, from, to int64) []blockIn
 	return out
 }
 
-// soakSummary is what docs/performance.md reports.
-type soakSummary struct {
-	Commit          string           `json:"commit"`
-	Date            string           `json:"date"`
-	Duration        string           `json:"duration"`
-	IAVLCacheSize   string           `json:"iavl_cache_size"`
-	Blocks          int64            `json:"blocks"`
-	DaysIssued      uint64           `json:"days_issued"`
-	Load            soakLoadCounts   `json:"load"`
-	Nodes           []soakNodeResult `json:"nodes"`
-	IntervalMedian  float64          `json:"interval_median_s"`
-	IntervalP99     float64          `json:"interval_p99_s"`
-	IntervalMax     float64          `json:"interval_max_s"`
-	IntervalsOver2s int              `json:"intervals_over_2s"`
-}
-
-// soakNodeResult compares a node's first minute after the warm-up with its last minute.
-type soakNodeResult struct {
-	Name                                                string
-	RSSAfterWarmup, RSSEnd, RSSGrowthPct, RSSMax        float64
-	RSSAnonAfterWarmup, RSSAnonEnd, RSSAnonGrowthPct    float64
-	HeapAfterWarmup, HeapEnd                            float64
-	GoroutinesAfterWarmup, GoroutinesEnd, GoroutinesMax int
-	BlocksRun, BlocksOver91ms                           int64 // CometBFT's FinalizeBlock histogram
-	BlockTimeMeanMs                                     float64
-}
-
-func summarize(samples []soakSample, warm time.Duration, intervals []blockInterval) soakSummary {
-	var s soakSummary
+func summarize(samples []soakSample, warm time.Duration, intervals []blockInterval) soak.Summary {
+	var s soak.Summary
 	last := 0.0
 	for _, x := range samples {
 		last = max(last, x.At)
 	}
 	for _, name := range all {
-		var r soakNodeResult
+		var r soak.NodeResult
 		r.Name = name
 		var early, late []soakSample
 		for _, x := range samples {

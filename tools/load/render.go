@@ -16,6 +16,8 @@ import (
 	"strings"
 	"text/template"
 	"time"
+
+	"github.com/aegis-chain/aegis/tools/soak"
 )
 
 //go:embed performance.md.tmpl
@@ -248,8 +250,8 @@ type perfData struct {
 	GoBenchRaw              string
 	FullScale               *fullScale
 	FullScaleNote           string
-	Soak                    *soakSummary // docs/soak/summary.json: the last make soak
-	MachineLoad             string       // build/bench/machine-load.txt: the load at each stage
+	Soak                    *soak.Summary // docs/soak/summary.json: the last make soak
+	MachineLoad             string        // build/bench/machine-load.txt: the load at each stage
 	Checks                  []check
 	Derived                 []derivedRow
 	Notes                   []string
@@ -578,40 +580,10 @@ func toFloat(v any) float64 {
 	return 0
 }
 
-// soakSummary is the summary make soak writes (tests/system/soak_test.go); the last run's
-// is kept in docs/soak with its plot.
-type soakSummary struct {
-	Commit          string  `json:"commit"`
-	Date            string  `json:"date"`
-	Duration        string  `json:"duration"`
-	IAVLCacheSize   string  `json:"iavl_cache_size"`
-	Blocks          int64   `json:"blocks"`
-	DaysIssued      uint64  `json:"days_issued"`
-	IntervalMedian  float64 `json:"interval_median_s"`
-	IntervalP99     float64 `json:"interval_p99_s"`
-	IntervalMax     float64 `json:"interval_max_s"`
-	IntervalsOver2s int     `json:"intervals_over_2s"`
-	Load            struct {
-		Queries     int64 `json:"queries"`
-		QueryErrors int64 `json:"query_errors"`
-		TxOK        int64 `json:"tx_ok"`
-		TxFailed    int64 `json:"tx_failed"`
-	} `json:"load"`
-	Nodes []struct {
-		Name                                                string
-		RSSAfterWarmup, RSSEnd, RSSGrowthPct, RSSMax        float64
-		RSSAnonAfterWarmup, RSSAnonEnd, RSSAnonGrowthPct    float64
-		HeapAfterWarmup, HeapEnd                            float64
-		GoroutinesAfterWarmup, GoroutinesEnd, GoroutinesMax int
-		BlocksRun, BlocksOver91ms                           int64
-		BlockTimeMeanMs                                     float64
-	} `json:"nodes"`
-}
-
 func cmdRender(args []string) error {
 	fs := flag.NewFlagSet("render", flag.ExitOnError)
 	dir := fs.String("dir", "build/bench", "results directory")
-	soak := fs.String("soak", "docs/soak/summary.json", "the last make soak's summary (optional)")
+	soakFile := fs.String("soak", "docs/soak/summary.json", "the last make soak's summary (optional)")
 	out := fs.String("o", "docs/performance.md", "output")
 	commit := fs.String("commit", "", "commit measured")
 	date := fs.String("date", time.Now().UTC().Format("2006-01-02 15:04 MST"), "date of the run")
@@ -621,8 +593,8 @@ func cmdRender(args []string) error {
 		return err
 	}
 	d.Date, d.Commit, d.Machine = *date, *commit, thisMachine()
-	var sk soakSummary
-	if ok, err := readJSON(*soak, &sk); err != nil {
+	var sk soak.Summary
+	if ok, err := readJSON(*soakFile, &sk); err != nil {
 		return err
 	} else if ok {
 		d.Soak = &sk
