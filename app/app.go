@@ -413,7 +413,7 @@ func (app *App) InitChainer(ctx sdk.Context, req *abci.RequestInitChain) (*abci.
 			others[name] = bz
 		}
 	}
-	res, err := app.ModuleManager.InitGenesis(ctx, app.appCodec, others)
+	res, err := app.ModuleManager.InitGenesis(ctx, newDecodedCodec(app.appCodec, sections.bank, sections.staking), others)
 	if err != nil {
 		return nil, err
 	}
