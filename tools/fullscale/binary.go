@@ -125,7 +125,7 @@ wait:
 			return fmt.Errorf("aegisd start did not commit block %d in 10 minutes; see %s", ag.InitialHeight, logFile.Name())
 		case <-time.After(100 * time.Millisecond):
 		}
-		h, ok := latestHeight(client, rpc)
+		h, ok := committedHeight(client, rpc)
 		if ok && rpcUp == 0 {
 			rpcUp = time.Since(start) // CometBFT's RPC starts after the handshake (InitChain)
 		}
@@ -197,7 +197,7 @@ poll:
 	logf("aegisd export: %v, %d bytes, peak RSS %d MiB", exportTook.Round(time.Millisecond), r.ExportBytes, r.ExportPeakRSSBytes>>20)
 	r.Notes = append(r.Notes,
 		fmt.Sprintf("aegisd genesis validate accepted the genesis in %.1f s", validate.Seconds()),
-		fmt.Sprintf("init_genesis: aegisd start (default config, so the application state in PebbleDB, but listeners on free ports and no pprof) from process start until block %d (the genesis's initial height) is committed, peak RSS = VmHWM then; includes CometBFT's genesis load, InitChain and the consensus rounds of that block; the RPC answered (handshake and InitChain done) after %.1f s",
+		fmt.Sprintf("init_genesis: aegisd start (default config, so the application state in PebbleDB, but listeners on free ports and no pprof) from process start until the application has committed block %d (the genesis's initial height; ABCI Info's last_block_height, not /status, which counts a block once stored, before it is executed), peak RSS = VmHWM then; includes CometBFT's genesis load, InitChain, and that block, whose commit writes the whole state; the RPC answered (handshake and InitChain done) after %.1f s",
 			ag.InitialHeight, rpcUp.Seconds()),
 		"export: aegisd export --home of that stopped node, wall time and maximum RSS (/usr/bin/time -v)",
 	)
@@ -208,23 +208,30 @@ poll:
 	return os.Remove(exportFile)
 }
 
-func latestHeight(client *http.Client, rpc string) (int64, bool) {
-	resp, err := client.Get("http://" + rpc + "/status")
+// committedHeight is the last height the application committed (ABCI Info's
+// last_block_height). CometBFT's /status reports the block store's height, and a block is
+// stored before it is executed: at the genesis's first block, which writes the whole state,
+// /status says the height ~30 s before the app has committed it.
+func committedHeight(client *http.Client, rpc string) (int64, bool) {
+	resp, err := client.Get("http://" + rpc + "/abci_info")
 	if err != nil {
 		return 0, false
 	}
 	defer resp.Body.Close()
 	var st struct {
 		Result struct {
-			SyncInfo struct {
-				LatestBlockHeight string `json:"latest_block_height"`
-			} `json:"sync_info"`
+			Response struct {
+				LastBlockHeight string `json:"last_block_height"`
+			} `json:"response"`
 		} `json:"result"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
 		return 0, false
 	}
-	h, err := strconv.ParseInt(st.Result.SyncInfo.LatestBlockHeight, 10, 64)
+	if st.Result.Response.LastBlockHeight == "" {
+		return 0, true // answered: the handshake is done, nothing committed yet
+	}
+	h, err := strconv.ParseInt(st.Result.Response.LastBlockHeight, 10, 64)
 	return h, err == nil
 }
 
