@@ -106,6 +106,9 @@ func NewRootCmd() (*cobra.Command, error) {
 		testnetCmd(basics),
 	)
 	server.AddCommands(rootCmd, app.DefaultNodeHome, newApp, appExport, func(*cobra.Command) {})
+	if err := leanExport(rootCmd, appExport); err != nil {
+		return nil, err
+	}
 	rootCmd.AddCommand(
 		server.StatusCommand(),
 		genesisCommand(tempApp, basics),
