@@ -125,11 +125,16 @@ wait:
 			return fmt.Errorf("aegisd start did not commit block %d in 10 minutes; see %s", ag.InitialHeight, logFile.Name())
 		case <-time.After(100 * time.Millisecond):
 		}
-		h, ok := committedHeight(client, rpc)
-		if ok && rpcUp == 0 {
-			rpcUp = time.Since(start) // CometBFT's RPC starts after the handshake (InitChain)
+		if rpcUp == 0 {
+			// CometBFT's RPC starts after the handshake (InitChain); /health does not wait
+			// on the app, which /abci_info does while a block runs.
+			if resp, err := client.Get("http://" + rpc + "/health"); err == nil {
+				resp.Body.Close()
+				rpcUp = time.Since(start)
+			}
+			continue
 		}
-		if ok && h >= ag.InitialHeight {
+		if h, ok := committedHeight(client, rpc); ok && h >= ag.InitialHeight {
 			initTook = time.Since(start)
 			break wait
 		}
@@ -229,7 +234,7 @@ func committedHeight(client *http.Client, rpc string) (int64, bool) {
 		return 0, false
 	}
 	if st.Result.Response.LastBlockHeight == "" {
-		return 0, true // answered: the handshake is done, nothing committed yet
+		return 0, true // nothing committed yet
 	}
 	h, err := strconv.ParseInt(st.Result.Response.LastBlockHeight, 10, 64)
 	return h, err == nil
