@@ -29,7 +29,7 @@ import (
 func editSection[T any, PT interface {
 	*T
 	codec.ProtoMarshaler
-}](t *testing.T, cdc codec.JSONCodec, g app.GenesisState, module string, edit func(PT)) {
+}](t testing.TB, cdc codec.JSONCodec, g app.GenesisState, module string, edit func(PT)) {
 	t.Helper()
 	var v T
 	require.NoError(t, cdc.UnmarshalJSON(g[module], PT(&v)))
