@@ -413,7 +413,8 @@ func (app *App) InitChainer(ctx sdk.Context, req *abci.RequestInitChain) (*abci.
 			others[name] = bz
 		}
 	}
-	res, err := app.ModuleManager.InitGenesis(ctx, newDecodedCodec(app.appCodec, sections.bank, sections.staking), others)
+	res, err := app.ModuleManager.InitGenesis(ctx, newDecodedCodec(app.appCodec,
+		decodedSection{genesis[banktypes.ModuleName], sections.bank}, decodedSection{genesis[stakingtypes.ModuleName], sections.staking}), others)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"reflect"
 
 	"github.com/cosmos/cosmos-sdk/codec"
@@ -8,19 +9,26 @@ import (
 )
 
 // decodedCodec is the app codec as the module manager's InitGenesis sees it, except that a
-// module decoding a genesis type the cross-module check already decoded from the same
-// genesis (x/bank's, x/staking's) is handed that value instead of parsing the JSON again:
-// x/bank's balances are ~22 MB of JSON at full scale, and parsing them twice was 2.3 s of
-// InitChain (docs/performance.md). Each value is handed out once.
+// module decoding a genesis section the cross-module check already decoded (x/bank's,
+// x/staking's) is handed that value instead of parsing the JSON again: x/bank's balances
+// are ~22 MB of JSON at full scale, and parsing them twice was 2.3 s of InitChain
+// (docs/performance.md). A value is handed out once, and only for the very bytes it was
+// decoded from into the same type; the module gets it as decoded (slices shared with the
+// check's copy, which nothing reads after InitGenesis).
 type decodedCodec struct {
 	codec.JSONCodec
-	decoded map[reflect.Type]proto.Message
+	decoded map[reflect.Type]decodedSection
 }
 
-func newDecodedCodec(cdc codec.JSONCodec, decoded ...proto.Message) decodedCodec {
-	d := decodedCodec{JSONCodec: cdc, decoded: make(map[reflect.Type]proto.Message, len(decoded))}
-	for _, m := range decoded {
-		d.decoded[reflect.TypeOf(m)] = m
+type decodedSection struct {
+	json  []byte
+	value proto.Message
+}
+
+func newDecodedCodec(cdc codec.JSONCodec, sections ...decodedSection) decodedCodec {
+	d := decodedCodec{JSONCodec: cdc, decoded: make(map[reflect.Type]decodedSection, len(sections))}
+	for _, s := range sections {
+		d.decoded[reflect.TypeOf(s.value)] = s
 	}
 	return d
 }
@@ -30,9 +38,9 @@ func newDecodedCodec(cdc codec.JSONCodec, decoded ...proto.Message) decodedCodec
 // signature, and the embedded codec's UnmarshalJSON still parses, as it should.)
 func (d decodedCodec) MustUnmarshalJSON(bz []byte, ptr proto.Message) {
 	t := reflect.TypeOf(ptr)
-	if m, ok := d.decoded[t]; ok {
+	if s, ok := d.decoded[t]; ok && bytes.Equal(bz, s.json) {
 		delete(d.decoded, t)
-		reflect.ValueOf(ptr).Elem().Set(reflect.ValueOf(m).Elem())
+		reflect.ValueOf(ptr).Elem().Set(reflect.ValueOf(s.value).Elem())
 		return
 	}
 	d.JSONCodec.MustUnmarshalJSON(bz, ptr)

@@ -11,19 +11,23 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 )
 
-// The module manager's x/bank is handed the value the check decoded, once; anything else
-// (and a second x/bank decode) is parsed from its JSON as the app codec would.
+// The module manager's x/bank is handed the value the check decoded, once, for the bytes it
+// was decoded from; anything else (other bytes, a second decode, another type) is parsed
+// from its JSON as the app codec would.
 func TestDecodedCodecHandsOutOnce(t *testing.T) {
 	cdc := codec.NewProtoCodec(codectypes.NewInterfaceRegistry())
 	checked := &banktypes.GenesisState{Params: banktypes.DefaultParams(), Supply: nil, DenomMetadata: []banktypes.Metadata{DenomMetadata()}}
-	d := newDecodedCodec(cdc, checked)
+	section := []byte(`{"this":"is not parsed"}`)
+	d := newDecodedCodec(cdc, decodedSection{section, checked})
 
+	var other banktypes.GenesisState
+	require.Panics(t, func() { d.MustUnmarshalJSON([]byte(`{"other":"bytes"}`), &other) }, "other bytes are parsed")
 	var got banktypes.GenesisState
-	d.MustUnmarshalJSON([]byte(`{"this":"is not parsed"}`), &got)
+	d.MustUnmarshalJSON(section, &got)
 	require.Equal(t, *checked, got)
 
 	var again banktypes.GenesisState
-	require.Panics(t, func() { d.MustUnmarshalJSON([]byte(`{"this":"is parsed"}`), &again) }, "the second decode parses")
+	require.Panics(t, func() { d.MustUnmarshalJSON(section, &again) }, "the second decode parses")
 	d.MustUnmarshalJSON(cdc.MustMarshalJSON(checked), &again)
 	require.Equal(t, cdc.MustMarshalJSON(checked), cdc.MustMarshalJSON(&again))
 
