@@ -148,7 +148,7 @@ func (q Querier) Rewards(ctx context.Context, req *types.QueryRewardsRequest) (*
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
-	if _, err := q.getNode(ctx, op); err != nil {
+	if err := q.requireNode(ctx, op); err != nil {
 		return nil, err
 	}
 	roles, total, err := q.PendingRewards(ctx, op)

@@ -23,6 +23,16 @@ func (k Keeper) getNode(ctx context.Context, op sdk.AccAddress) (types.Node, err
 	return n, err
 }
 
+// requireNode is getNode's error without decoding the node, for callers that only need to
+// know it is registered (the Rewards query, on every call).
+func (k Keeper) requireNode(ctx context.Context, op sdk.AccAddress) error {
+	ok, err := k.Nodes.Has(ctx, op)
+	if err == nil && !ok {
+		err = errorsmod.Wrapf(types.ErrUnknownNode, "%s is not a registered node", op)
+	}
+	return err
+}
+
 // checkStake fails unless escrowed plus external stake covers the roles' min_stake.
 func (k Keeper) checkStake(ctx context.Context, params types.Params, op sdk.AccAddress, stake math.Int, roles []types.NodeRole) error {
 	ext, err := k.externalStake(ctx, op)
