@@ -22,6 +22,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/aegis-chain/aegis/tools/proc"
 	"github.com/aegis-chain/aegis/tools/soak"
 )
 
@@ -183,17 +184,11 @@ func sampleNodes(ctx context.Context, n *Net, names []string, period time.Durati
 // rssAnon is a process's anonymous resident memory in MiB (/proc/<pid>/status RssAnon): its
 // RSS without the file pages it maps, which grow as more of the binary's code runs.
 func rssAnon(pid int) float64 {
-	bz, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	b, err := proc.StatusBytes(pid, "RssAnon")
 	if err != nil {
 		return 0
 	}
-	for _, line := range strings.Split(string(bz), "\n") {
-		if v, ok := strings.CutPrefix(line, "RssAnon:"); ok {
-			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
-			return kb / 1024
-		}
-	}
-	return 0
+	return float64(b) / (1 << 20)
 }
 
 // blockTime is CometBFT's histogram of each block's FinalizeBlock time, in ms (buckets 1,

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -21,6 +20,7 @@ import (
 
 	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
 
+	"github.com/aegis-chain/aegis/tools/proc"
 	portypes "github.com/aegis-chain/aegis/x/por/types"
 )
 
@@ -241,21 +241,7 @@ func committedHeight(client *http.Client, rpc string) (int64, bool) {
 }
 
 // vmHWM is a process's peak resident set size, in bytes.
-func vmHWM(pid int) (int64, error) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		if v, ok := strings.CutPrefix(s.Text(), "VmHWM:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb * 1024, err
-		}
-	}
-	return 0, fmt.Errorf("no VmHWM in /proc/%d/status", pid)
-}
+func vmHWM(pid int) (int64, error) { return proc.StatusBytes(pid, "VmHWM") }
 
 func freePorts(n int) ([]int, error) {
 	var ls []net.Listener
