@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/spf13/cobra"
@@ -26,21 +27,15 @@ func leanExport(root *cobra.Command, appExporter servertypes.AppExporter) error 
 	if appExporter == nil {
 		return errors.New("leanExport needs the app's exporter")
 	}
-	cmd, _, err := root.Find([]string{"export"})
-	if err != nil {
-		return fmt.Errorf("finding the SDK's export command: %w", err)
-	}
-	if cmd.Name() != "export" {
+	i := slices.IndexFunc(root.Commands(), func(c *cobra.Command) bool { return c.Name() == "export" })
+	if i < 0 {
 		return errors.New("the SDK's export command is missing")
 	}
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+	root.Commands()[i].RunE = func(cmd *cobra.Command, _ []string) error {
 		serverCtx := server.GetServerContextFromCmd(cmd)
 		config := serverCtx.Config
 		homeDir, _ := cmd.Flags().GetString(flags.FlagHome)
 		config.SetRoot(homeDir)
-		if _, err := os.Stat(config.GenesisFile()); os.IsNotExist(err) {
-			return err
-		}
 		appGenesis, err := genesisHeaderFromFile(config.GenesisFile())
 		if err != nil {
 			return err

@@ -18,7 +18,7 @@ import (
 func (k Keeper) getNode(ctx context.Context, op sdk.AccAddress) (types.Node, error) {
 	n, err := k.Nodes.Get(ctx, op)
 	if errors.Is(err, collections.ErrNotFound) {
-		return n, errorsmod.Wrapf(types.ErrUnknownNode, "%s is not a registered node", op)
+		return n, unknownNode(op)
 	}
 	return n, err
 }
@@ -28,9 +28,13 @@ func (k Keeper) getNode(ctx context.Context, op sdk.AccAddress) (types.Node, err
 func (k Keeper) requireNode(ctx context.Context, op sdk.AccAddress) error {
 	ok, err := k.Nodes.Has(ctx, op)
 	if err == nil && !ok {
-		err = errorsmod.Wrapf(types.ErrUnknownNode, "%s is not a registered node", op)
+		err = unknownNode(op)
 	}
 	return err
+}
+
+func unknownNode(op sdk.AccAddress) error {
+	return errorsmod.Wrapf(types.ErrUnknownNode, "%s is not a registered node", op)
 }
 
 // checkStake fails unless escrowed plus external stake covers the roles' min_stake.
