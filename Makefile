@@ -39,8 +39,9 @@ test-system:
 
 # The endurance run (tests/system/soak_test.go, about 65 minutes): the localnet under steady
 # mixed load for SOAK_DURATION (60m) of 20-second days; memory, goroutines and block times
-# sampled, written with a plot to build/soak; a passing run's summary and plot are copied to
-# docs/soak, which docs/performance.md ("Soak") shows.
+# sampled, written with a plot and each node's heap profiles (after the warm-up, at the end)
+# to build/soak; a passing run's summary and plot are copied to docs/soak, which
+# docs/performance.md ("Soak") shows.
 soak: build
 	go test -count=1 -timeout 120m -tags 'localnet soak' -run '^TestSoak$$' ./tests/system/ -v
 	mkdir -p docs/soak && cp build/soak/summary.json build/soak/soak.svg docs/soak/
