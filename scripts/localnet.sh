@@ -17,6 +17,7 @@
 #   node0..node3/aegisd  validator homes (from `aegisd testnet init-files`); node<i> listens
 #                        on RPC 26657+10i, P2P 26656+10i, REST 1317+10i, gRPC 9090+10i
 #   full/aegisd          a full node (no validator), offset 40: RPC 26697, REST 1357, ...
+#                        every node takes a state-sync snapshot every 20 blocks (kept: 10)
 #                        every node serves CometBFT's Prometheus metrics (the Go runtime's
 #                        and the process's included) on 28660+offset, and Go's pprof on
 #                        127.0.0.1:6060+offset
@@ -154,9 +155,12 @@ create() {
   sed -i '/^\[grpc\]/,/^\[/ s#^address = .*#address = "127.0.0.1:9130"#' "$app"
   sed -i 's/^minimum-gas-prices = .*/minimum-gas-prices = "0.025uaegis"/' "$app"
   # Validators and the full node keep every block and state, so a node can join by block
-  # sync from any of them and queries at past heights work. Each serves its metrics.
+  # sync from any of them and queries at past heights work; and take a state-sync snapshot
+  # every 20 blocks, kept for 10 (a joiner spends 15 s discovering them, and CometBFT asks
+  # again and again for a snapshot pruned under it). Each serves its metrics.
   for n in "${VALIDATORS[@]}" full; do
     sed -i 's/^pruning = .*/pruning = "nothing"/' "$(home_of "$n")/config/app.toml"
+    sed -i 's/^snapshot-interval = .*/snapshot-interval = 20/; s/^snapshot-keep-recent = .*/snapshot-keep-recent = 10/' "$(home_of "$n")/config/app.toml"
     [[ -z ${LOCALNET_IAVL_CACHE_SIZE:-} ]] ||
       sed -i 's/^iavl-cache-size = .*/iavl-cache-size = '"$LOCALNET_IAVL_CACHE_SIZE"'/' "$(home_of "$n")/config/app.toml"
     sed -i 's/^prometheus = .*/prometheus = true/; s#^prometheus_listen_addr = .*#prometheus_listen_addr = "127.0.0.1:'"$((28660 + $(offset_of "$n")))"'"#' \

@@ -275,6 +275,30 @@ func (c *Chain) GetRPCJSON(path string, v any) {
 	require.NoError(c.t, json.Unmarshal(buf.Bytes(), v), buf.String())
 }
 
+// blockIDs is what the tests read of a block: its hash (a state-sync trust_hash names it)
+// and the app hash it carries (the state after the block before).
+type blockIDs struct{ Hash, AppHash string }
+
+// blockAt reads block h from the CometBFT RPC at rpc (host:port).
+func blockAt(rpc string, h int64) (blockIDs, error) {
+	var b struct {
+		Result struct {
+			BlockID struct {
+				Hash string `json:"hash"`
+			} `json:"block_id"`
+			Block struct {
+				Header struct {
+					AppHash string `json:"app_hash"`
+				} `json:"header"`
+			} `json:"block"`
+		} `json:"result"`
+	}
+	if err := getJSON(fmt.Sprintf("%s/block?height=%d", rpc, h), 3*time.Second, &b); err != nil {
+		return blockIDs{}, fmt.Errorf("/block?height=%d: %w", h, err)
+	}
+	return blockIDs{Hash: b.Result.BlockID.Hash, AppHash: b.Result.Block.Header.AppHash}, nil
+}
+
 func tail(s string, n int) string {
 	if len(s) <= n {
 		return s

@@ -240,19 +240,11 @@ func (n *Net) Height(name string) int64 {
 
 // AppHash is the app hash a node's block h carries (the state after block h-1).
 func (n *Net) AppHash(name string, h int64) (string, error) {
-	var b struct {
-		Result struct {
-			Block struct {
-				Header struct {
-					AppHash string `json:"app_hash"`
-				} `json:"header"`
-			} `json:"block"`
-		} `json:"result"`
+	b, err := blockAt(n.RPC(name), h)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", name, err)
 	}
-	if err := n.rpcJSON(name, fmt.Sprintf("/block?height=%d", h), &b); err != nil {
-		return "", err
-	}
-	return b.Result.Block.Header.AppHash, nil
+	return b.AppHash, nil
 }
 
 // WaitHeight waits until a node is at height h or above.
@@ -435,6 +427,50 @@ func (n *Net) ExportAndValidate(name string) {
 // the node has reached the validators' height.
 func (n *Net) LateJoiner(name string, offset int) {
 	n.t.Helper()
+	n.joinerHome(name, offset)
+	n.Start(name)
+	n.WaitHeight(name, n.MaxHeight(Validators...), 180*time.Second)
+}
+
+// StateSyncJoiner is LateJoiner joining by state sync: it restores the validators' latest
+// snapshot (scripts/localnet.sh has them take one every 20 blocks), trusting node0's block
+// at the latest multiple of 20 (the light client checks the headers from there to the
+// snapshot against node0 and node1), and then follows the chain by block sync. It returns
+// the height of the first block the node holds.
+func (n *Net) StateSyncJoiner(name string, offset int) int64 {
+	n.t.Helper()
+	const interval = 20
+	trust := n.Height("node0") / interval * interval
+	require.Positive(n.t, trust, "no snapshot yet")
+	b, err := blockAt(n.RPC("node0"), trust)
+	require.NoError(n.t, err)
+	c := n.joinerHome(name, offset)
+	for _, kv := range [][2]string{
+		{"statesync.enable", "true"},
+		{"statesync.rpc_servers", "tcp://" + n.RPC("node0") + ",tcp://" + n.RPC("node1")},
+		{"statesync.trust_height", strconv.FormatInt(trust, 10)},
+		{"statesync.trust_hash", b.Hash},
+	} {
+		c.MustRun("config", "set", "config", kv[0], kv[1], "--skip-validate")
+	}
+	n.Start(name)
+	n.WaitHeight(name, n.MaxHeight(Validators...), 180*time.Second)
+	var st struct {
+		Result struct {
+			SyncInfo struct {
+				Earliest string `json:"earliest_block_height"`
+			} `json:"sync_info"`
+		} `json:"result"`
+	}
+	require.NoError(n.t, n.rpcJSON(name, "/status", &st))
+	earliest, _ := strconv.ParseInt(st.Result.SyncInfo.Earliest, 10, 64)
+	return earliest
+}
+
+// joinerHome creates a new full node's home at a port offset, with the net's genesis and
+// the four validators as its peers.
+func (n *Net) joinerHome(name string, offset int) *Chain {
+	n.t.Helper()
 	n.extra[name] = offset
 	home := n.NodeHome(name)
 	c := n.Chain(name)
@@ -462,8 +498,7 @@ func (n *Net) LateJoiner(name string, offset int) {
 	} {
 		c.MustRun("config", "set", "app", kv[0], kv[1], "--skip-validate")
 	}
-	n.Start(name)
-	n.WaitHeight(name, n.MaxHeight(Validators...), 180*time.Second)
+	return c
 }
 
 // ConsAddress is a node's consensus address, as CometBFT's RPC shows it (upper-case hex).

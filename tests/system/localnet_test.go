@@ -112,6 +112,15 @@ func TestLocalnet(t *testing.T) {
 		n.LateJoiner("late", 50)
 		n.RequireAgree(append(all, "late")...)
 	})
+	t.Run("late joiner by state sync", func(t *testing.T) {
+		n := n.With(t)
+		// Past several day ticks, with licenses minted and resource nodes registered: the
+		// joiner restores a snapshot of every store instead of replaying the blocks.
+		earliest := n.StateSyncJoiner("synced", 60)
+		require.Greater(t, earliest, int64(1), "the joiner replayed from genesis")
+		n.RequireAgree(append(all, "synced")...)
+		n.RequireDaysOnce("synced")
+	})
 	t.Run("export validates", func(t *testing.T) {
 		n := n.With(t)
 		// The state the net reached passes every genesis check, the cross-module
