@@ -11,7 +11,7 @@ LDFLAGS     := -X github.com/cosmos/cosmos-sdk/version.Name=aegis \
 # -trimpath: errors and stack traces name module paths, not this machine's directories.
 BUILD_FLAGS := -trimpath -ldflags '$(LDFLAGS)'
 
-.PHONY: all build install test test-unit test-system soak test-localnet-ci test-fuzz sim sim-short bench lint fmt proto-gen proto-check openapi ts-gen ts-check test-ts devnet devnet-reset devnet-detach devnet-stop localnet localnet-stop localnet-status clean
+.PHONY: all build install test test-unit test-system soak test-localnet-ci test-fuzz sim sim-short bench lint fmt proto-gen proto-check openapi ts-gen ts-check test-ts devnet devnet-reset devnet-detach devnet-stop localnet localnet-stop localnet-status netnet netnet-stop netnet-status test-netnet clean
 
 all: build
 
@@ -148,6 +148,19 @@ localnet-stop:
 
 localnet-status:
 	bash scripts/localnet.sh status
+
+# The same network with every process on a host of its own: a Linux network namespace with
+# its own address, joined by tools/netlab's switch (latency, loss, partitions), in ./.netnet.
+# Needs root. netnet-stop also removes namespaces a failed run left.
+NETNET = LOCALNET_NETNS=1 LOCALNET_HOME=$(CURDIR)/.netnet
+netnet:
+	$(NETNET) bash scripts/localnet.sh start
+
+netnet-stop:
+	$(NETNET) bash scripts/localnet.sh stop
+
+netnet-status:
+	$(NETNET) bash scripts/localnet.sh status
 
 clean:
 	rm -rf $(BINDIR)

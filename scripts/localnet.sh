@@ -11,7 +11,15 @@
 #      LOCALNET_DAY_SECONDS (15), LOCALNET_RESOURCE_NODES (2),
 #      LOCALNET_BIN (./build/aegisd): the aegisd every node runs and the script calls; an
 #      older build, say, to rehearse a software upgrade (docs/operators.md);
-#      LOCALNET_IAVL_CACHE_SIZE (unset: app.toml's 781250): iavl-cache-size of every node.
+#      LOCALNET_IAVL_CACHE_SIZE (unset: app.toml's 781250): iavl-cache-size of every node;
+#      LOCALNET_NETNS (0): 1 puts every process on a host of its own, a Linux network
+#      namespace with its own address, joined by tools/netlab's switch, which can delay,
+#      drop and partition their traffic (make netnet; needs root). Node<i> is host i+1 at
+#      10.77.0.<i+1>, the full node host 5, res<j> host 5+j; every node listens on the
+#      default ports of its own address, and this machine reaches them all through the
+#      switch's management port, 10.77.0.254 (faults never touch it). LOCALNET_NS_PREFIX
+#      (aegisnl): the namespaces' names (aegisnl1...). Faults: build/netlab set|partition|
+#      down|up|heal -state $LOCALNET_HOME/netlab (tools/netlab).
 #
 # Layout of LOCALNET_HOME:
 #   node0..node3/aegisd  validator homes (from `aegisd testnet init-files`); node<i> listens
@@ -39,11 +47,23 @@ NODE_BIN=$ROOT/build/aegis-node
 KEYS=$NET/keys
 GAS=(--gas auto --gas-adjustment 1.5 --gas-prices 0.025uaegis)
 VALIDATORS=(node0 node1 node2 node3)
+NETNS=${LOCALNET_NETNS:-0}
+NS_PREFIX=${LOCALNET_NS_PREFIX:-aegisnl}
+SUBNET=10.77.0
+NETLAB=$ROOT/build/netlab
 
 die() { printf 'localnet: %s\n' "$*" >&2; exit 1; }
 home_of() { if [[ $1 == full ]]; then echo "$NET/full/aegisd"; else echo "$NET/$1/aegisd"; fi; }
-offset_of() { if [[ $1 == full ]]; then echo 40; else echo $((${1#node} * 10)); fi; }
-rpc_of() { echo "tcp://127.0.0.1:$((26657 + $(offset_of "$1")))"; }
+# host_of: a process's host number on the switch (LOCALNET_NETNS=1).
+host_of() { case $1 in node*) echo $((${1#node} + 1)) ;; full) echo 5 ;; res*) echo $((5 + ${1#res})) ;; esac; }
+ip_of() { if [[ $NETNS == 1 ]]; then echo "$SUBNET.$(host_of "$1")"; else echo 127.0.0.1; fi; }
+# offset_of: a node's port offset; on hosts of their own every node has the default ports.
+offset_of() {
+  if [[ $NETNS == 1 ]]; then echo 0; elif [[ $1 == full ]]; then echo 40; else echo $((${1#node} * 10)); fi
+}
+# listen_of: where a node's servers listen: its own address (127.0.0.1 on one host).
+listen_of() { if [[ $NETNS == 1 ]]; then echo 0.0.0.0; else echo 127.0.0.1; fi; }
+rpc_of() { echo "tcp://$(ip_of "$1"):$((26657 + $(offset_of "$1")))"; }
 pid_alive() { [[ -f $NET/pids/$1.pid ]] && kill -0 "$(cat "$NET/pids/$1.pid")" 2>/dev/null; }
 aegisd_at() { local n=$1; shift; "$BIN" --home "$(home_of "$n")" "$@"; }
 keys() { "$BIN" keys --keyring-backend test --keyring-dir "$KEYS" "$@"; }
@@ -71,26 +91,48 @@ tx() {
   die "tx $* was not included in 30 s"
 }
 
-start_proc() { # name cmd...
+start_proc() { # name cmd...: in the name's namespace with LOCALNET_NETNS=1
   local name=$1; shift
   pid_alive "$name" && return 0
+  [[ $NETNS == 1 ]] && set -- ip netns exec "$NS_PREFIX$(host_of "$name")" "$@"
   setsid "$@" >>"$NET/logs/$name.log" 2>&1 </dev/null &
   echo $! >"$NET/pids/$name.pid"
 }
 
+# stop_all stops every process, the switch last (it takes the namespaces with it), and
+# removes namespaces a run that failed may have left.
 stop_all() {
   local f pid
   shopt -s nullglob
   for f in "$NET"/pids/*.pid; do
+    [[ $f == */netlab.pid ]] && continue
     pid=$(cat "$f")
     kill "$pid" 2>/dev/null || true
   done
-  for f in "$NET"/pids/*.pid; do
+  for f in "$NET"/pids/*.pid "$NET"/pids/netlab.pid; do
+    [[ -f $f ]] || continue
     pid=$(cat "$f")
+    [[ $f == */netlab.pid ]] && kill "$pid" 2>/dev/null
     for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
     kill -9 "$pid" 2>/dev/null || true
     rm -f "$f"
   done
+  if [[ $NETNS == 1 && -x $NETLAB ]]; then "$NETLAB" clean -prefix "$NS_PREFIX"; fi
+}
+
+# start_switch starts tools/netlab with a host for every process (LOCALNET_NETNS=1).
+start_switch() {
+  [[ $NETNS == 1 ]] || return 0
+  [[ $(id -u) == 0 ]] || die "LOCALNET_NETNS=1 needs root (network namespaces)"
+  go build -o "$NETLAB" ./tools/netlab
+  pid_alive netlab && return 0
+  mkdir -p "$NET/netlab" "$NET/logs" "$NET/pids"
+  rm -f "$NET/netlab/netlab.pid"
+  setsid "$NETLAB" run -state "$NET/netlab" -hosts $((5 + RES_NODES)) -prefix "$NS_PREFIX" -subnet "$SUBNET" \
+    >>"$NET/logs/netlab.log" 2>&1 </dev/null &
+  echo $! >"$NET/pids/netlab.pid"
+  for _ in $(seq 50); do [[ -f $NET/netlab/netlab.pid ]] && return 0; sleep 0.1; done
+  die "the switch did not start; see $NET/logs/netlab.log"
 }
 
 print_status() {
@@ -111,7 +153,7 @@ create() {
   echo "Creating $CHAIN_ID in $NET (4 validators, 1 full node)"
   mkdir -p "$NET"
   "$BIN" testnet init-files --v 4 --output-dir "$NET" --chain-id "$CHAIN_ID" --commit-timeout 1s \
-    --starting-ip-address 127.0.0.1 >/dev/null 2>&1
+    --starting-ip-address "$(ip_of node0)" >/dev/null 2>&1
   local g0 gen
   g0=$(home_of node0)
   for k in authority owner1 owner2 $(for ((i = 1; i <= RES_NODES; i++)); do echo "res$i"; done); do
@@ -144,15 +186,17 @@ create() {
   "$BIN" init full --chain-id "$CHAIN_ID" --home "$fh" >/dev/null 2>&1
   cp "$gen" "$fh/config/genesis.json"
   for n in "${VALIDATORS[@]}"; do
-    peers+="$("$BIN" comet show-node-id --home "$(home_of "$n")")@127.0.0.1:$((26656 + $(offset_of "$n"))),"
+    peers+="$("$BIN" comet show-node-id --home "$(home_of "$n")")@$(ip_of "$n"):$((26656 + $(offset_of "$n"))),"
   done
   local cfg=$fh/config/config.toml app=$fh/config/app.toml
   sed -i 's#^persistent_peers = .*#persistent_peers = "'"${peers%,}"'"#; s/^allow_duplicate_ip = .*/allow_duplicate_ip = true/' "$cfg"
   sed -i 's/^timeout_commit = .*/timeout_commit = "1s"/; s#^pprof_laddr = .*#pprof_laddr = ""#' "$cfg"
-  sed -i '/^\[rpc\]/,/^\[/ s#^laddr = .*#laddr = "tcp://127.0.0.1:26697"#' "$cfg"
-  sed -i '/^\[p2p\]/,/^\[/ s#^laddr = .*#laddr = "tcp://127.0.0.1:26696"#' "$cfg"
-  sed -i '/^\[api\]/,/^\[/ s/^enable = .*/enable = true/; /^\[api\]/,/^\[/ s#^address = .*#address = "tcp://127.0.0.1:1357"#' "$app"
-  sed -i '/^\[grpc\]/,/^\[/ s#^address = .*#address = "127.0.0.1:9130"#' "$app"
+  local lf off
+  lf=$(listen_of full) off=$(offset_of full)
+  sed -i '/^\[rpc\]/,/^\[/ s#^laddr = .*#laddr = "tcp://'"$lf:$((26657 + off))"'"#' "$cfg"
+  sed -i '/^\[p2p\]/,/^\[/ s#^laddr = .*#laddr = "tcp://'"$lf:$((26656 + off))"'"#' "$cfg"
+  sed -i '/^\[api\]/,/^\[/ s/^enable = .*/enable = true/; /^\[api\]/,/^\[/ s#^address = .*#address = "tcp://'"$lf:$((1317 + off))"'"#' "$app"
+  sed -i '/^\[grpc\]/,/^\[/ s#^address = .*#address = "'"$lf:$((9090 + off))"'"#' "$app"
   sed -i 's/^minimum-gas-prices = .*/minimum-gas-prices = "0.025uaegis"/' "$app"
   # Validators and the full node keep every block and state, so a node can join by block
   # sync from any of them and queries at past heights work; and take a state-sync snapshot
@@ -163,9 +207,14 @@ create() {
     sed -i 's/^snapshot-interval = .*/snapshot-interval = 20/; s/^snapshot-keep-recent = .*/snapshot-keep-recent = 10/' "$(home_of "$n")/config/app.toml"
     [[ -z ${LOCALNET_IAVL_CACHE_SIZE:-} ]] ||
       sed -i 's/^iavl-cache-size = .*/iavl-cache-size = '"$LOCALNET_IAVL_CACHE_SIZE"'/' "$(home_of "$n")/config/app.toml"
-    sed -i 's/^prometheus = .*/prometheus = true/; s#^prometheus_listen_addr = .*#prometheus_listen_addr = "127.0.0.1:'"$((28660 + $(offset_of "$n")))"'"#' \
+    sed -i 's/^prometheus = .*/prometheus = true/; s#^prometheus_listen_addr = .*#prometheus_listen_addr = "'"$(ip_of "$n"):$((28660 + $(offset_of "$n")))"'"#' \
       "$(home_of "$n")/config/config.toml"
-    sed -i 's#^pprof_laddr = .*#pprof_laddr = "127.0.0.1:'"$((6060 + $(offset_of "$n")))"'"#' "$(home_of "$n")/config/config.toml"
+    sed -i 's#^pprof_laddr = .*#pprof_laddr = "'"$(ip_of "$n"):$((6060 + $(offset_of "$n")))"'"#' "$(home_of "$n")/config/config.toml"
+    if [[ $NETNS == 1 && $n != full ]]; then # every server on the host's own address
+      sed -i '/^\[rpc\]/,/^\[/ s#^laddr = .*#laddr = "tcp://0.0.0.0:26657"#' "$(home_of "$n")/config/config.toml"
+      sed -i '/^\[api\]/,/^\[/ s#^address = .*#address = "tcp://0.0.0.0:1317"#; /^\[grpc\]/,/^\[/ s#^address = .*#address = "0.0.0.0:9090"#' \
+        "$(home_of "$n")/config/app.toml"
+    fi
   done
 }
 
@@ -178,9 +227,9 @@ setup() {
     local n=res$i h=$NET/res$i out hot v
     v=node$(((i - 1) % 4))
     echo "Resource node $n (aegis-node, reporting to $v)"
-    out=$("$NODE_BIN" init --home "$h" --chain-id "$CHAIN_ID" --node "http://127.0.0.1:$((26657 + $(offset_of "$v")))" \
-      --grpc "127.0.0.1:$((9090 + $(offset_of "$v")))" --operator "$(addr "$n")" --bandwidth-mbps 1000 --roles worker,da \
-      --metrics-listen "127.0.0.1:$((26680 + 10 * i))" --status-listen "127.0.0.1:$((26681 + 10 * i))" 2>&1)
+    out=$("$NODE_BIN" init --home "$h" --chain-id "$CHAIN_ID" --node "http://$(ip_of "$v"):$((26657 + $(offset_of "$v")))" \
+      --grpc "$(ip_of "$v"):$((9090 + $(offset_of "$v")))" --operator "$(addr "$n")" --bandwidth-mbps 1000 --roles worker,da \
+      --metrics-listen "$(ip_of "$n"):$((26680 + 10 * i))" --status-listen "$(ip_of "$n"):$((26681 + 10 * i))" 2>&1)
     hot=$(sed -n 's/.*hot key[[:space:]]*[^ ]* = \(aegis1[0-9a-z]*\).*/\1/p' <<<"$out" | head -1)
     [[ -n $hot ]] || die "aegis-node init printed no hot key: $out"
     "$NODE_BIN" register --home "$h" --roles worker,da --stake 30000AEGIS --moniker "$n" \
@@ -200,7 +249,7 @@ case $cmd in
   start) ;;
   stop) stop_all; echo "localnet: stopped"; exit 0 ;;
   status) [[ -d $NET ]] || die "no localnet in $NET (make localnet)"; print_status; exit 0 ;;
-  -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h | --help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) die "unknown command $cmd (start, stop, status)" ;;
 esac
 [[ ${1:-} == --reset ]] && { stop_all 2>/dev/null || true; rm -rf "$NET"; }
@@ -209,7 +258,7 @@ for n in "${VALIDATORS[@]}" full; do
   pid_alive "$n" && die "the localnet is already running ($n: pid $(cat "$NET/pids/$n.pid")); make localnet-stop first"
 done
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for port in 26657 26667 26677 26687 26697 1317 1327 1337 1347 1357 9090 9100 9110 9120 9130; do
+[[ $NETNS == 1 ]] || for port in 26657 26667 26677 26687 26697 1317 1327 1337 1347 1357 9090 9100 9110 9120 9130; do
   port_busy "$port" && die "port $port is in use by another program (a devnet, or another localnet?); stop it first"
 done
 echo "Building aegisd and aegis-node..."
@@ -217,6 +266,7 @@ make -s build
 [[ -x $BIN ]] || die "LOCALNET_BIN $BIN is not an executable"
 [[ -f $(home_of node0)/config/genesis.json ]] || create
 mkdir -p "$NET/logs" "$NET/pids"
+start_switch
 
 for n in "${VALIDATORS[@]}" full; do start_proc "$n" "$BIN" start --home "$(home_of "$n")"; done
 echo "Waiting for blocks..."
@@ -233,11 +283,18 @@ for ((i = 1; i <= RES_NODES; i++)); do start_proc "res$i" "$NODE_BIN" run --home
 
 echo
 print_status
+if [[ $NETNS == 1 ]]; then
+  where="validators node0..node3 at $SUBNET.1-4, the full node at $SUBNET.5, res<j> at $SUBNET.<5+j>,
+  each in namespace $NS_PREFIX<host> with RPC 26657, REST 1317, gRPC 9090 on its address;
+  faults: $NETLAB set|partition|down|up|heal -state $NET/netlab (tools/netlab)"
+else
+  where="validators node0..node3: RPC 26657/26667/26677/26687, REST 1317/1327/1337/1347, gRPC 9090/9100/9110/9120
+  full node: RPC 26697, REST 1357, gRPC 9130"
+fi
 cat <<INFO
 
   Aegis localnet $CHAIN_ID in $NET (logs in $NET/logs)
-  validators node0..node3: RPC 26657/26667/26677/26687, REST 1317/1327/1337/1347, gRPC 9090/9100/9110/9120
-  full node: RPC 26697, REST 1357, gRPC 9130
+  $where
   keys: ./build/aegisd keys list --keyring-backend test --keyring-dir $KEYS
   validator operator keys: $NET/node<i>/aegisd (key node<i>, keyring-backend test)
 
