@@ -30,6 +30,9 @@ type Net struct {
 	Bin, NodeBin string // Bin: the aegisd the net was started with
 	ChainID      string
 	DaySeconds   int
+	// NetNS: every process on a host of its own (scripts/localnet.sh LOCALNET_NETNS=1):
+	// node<i> at 10.77.0.<i+1>, full at .5, res<j> at .<5+j>, each on the default ports.
+	NetNS bool
 	// Maps, shared by every With view of the net.
 	extra  map[string]int    // nodes added by a test -> port offset
 	bins   map[string]string // nodes restarted with another aegisd -> its path
@@ -46,13 +49,28 @@ func StartNet(t *testing.T, daySeconds int) *Net { t.Helper(); return StartNetWi
 // build/aegisd), such as a build from before an upgrade.
 func StartNetWith(t *testing.T, daySeconds int, bin string) *Net {
 	t.Helper()
+	return startNet(t, daySeconds, bin, false)
+}
+
+// StartNetNS is StartNet with every process in a network namespace of its own, joined by
+// tools/netlab's switch (Netlab applies faults). It needs root.
+func StartNetNS(t *testing.T, daySeconds int) *Net {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("network namespaces need root")
+	}
+	return startNet(t, daySeconds, "", true)
+}
+
+func startNet(t *testing.T, daySeconds int, bin string, netns bool) *Net {
+	t.Helper()
 	root := repoRoot(t)
 	if bin == "" {
 		bin = filepath.Join(root, "build", "aegisd")
 	}
 	n := &Net{
 		t: t, Root: root, Home: t.TempDir(), ChainID: "aegis-localnet-1", DaySeconds: daySeconds,
-		Bin: bin, NodeBin: filepath.Join(root, "build", "aegis-node"),
+		Bin: bin, NodeBin: filepath.Join(root, "build", "aegis-node"), NetNS: netns,
 		extra: map[string]int{}, bins: map[string]string{}, halted: map[string]bool{},
 	}
 	t.Cleanup(func() {
@@ -75,6 +93,9 @@ func (n *Net) scriptOutput(args ...string) (string, error) {
 	cmd.Dir = n.Root
 	cmd.Env = append(os.Environ(), "LOCALNET_HOME="+n.Home, "LOCALNET_DAY_SECONDS="+strconv.Itoa(n.DaySeconds),
 		"LOCALNET_BIN="+n.Bin)
+	if n.NetNS {
+		cmd.Env = append(cmd.Env, "LOCALNET_NETNS=1")
+	}
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }
@@ -120,11 +141,43 @@ func (n *Net) offset(name string) int {
 	return 10 * i
 }
 
+// Host is a process's host number on the switch (NetNS): node<i> i+1, full 5, res<j> 5+j.
+func (n *Net) Host(name string) int {
+	switch {
+	case name == "full":
+		return 5
+	case strings.HasPrefix(name, "res"):
+		j, err := strconv.Atoi(strings.TrimPrefix(name, "res"))
+		require.NoError(n.t, err, name)
+		return 5 + j
+	}
+	i, err := strconv.Atoi(strings.TrimPrefix(name, "node"))
+	require.NoError(n.t, err, name)
+	return i + 1
+}
+
+// addr is where a node's servers are: its own address (NetNS) or loopback at its offset.
+func (n *Net) addr(name string, port int) string {
+	if n.NetNS {
+		return fmt.Sprintf("10.77.0.%d:%d", n.Host(name), port)
+	}
+	return fmt.Sprintf("127.0.0.1:%d", port+n.offset(name))
+}
+
+// Netlab runs a tools/netlab command (set, partition, down, up, heal) on the net's switch.
+func (n *Net) Netlab(args ...string) {
+	n.t.Helper()
+	require.True(n.t, n.NetNS, "Netlab needs a net started by StartNetNS")
+	cmd := exec.Command(filepath.Join(n.Root, "build", "netlab"), append([]string{args[0], "-state", filepath.Join(n.Home, "netlab")}, args[1:]...)...)
+	out, err := cmd.CombinedOutput()
+	require.NoError(n.t, err, "netlab %s: %s", strings.Join(args, " "), out)
+}
+
 func (n *Net) NodeHome(name string) string { return filepath.Join(n.Home, name, "aegisd") }
 func (n *Net) KeyringDir() string          { return filepath.Join(n.Home, "keys") }
-func (n *Net) RPC(name string) string      { return fmt.Sprintf("127.0.0.1:%d", 26657+n.offset(name)) }
-func (n *Net) API(name string) string      { return fmt.Sprintf("127.0.0.1:%d", 1317+n.offset(name)) }
-func (n *Net) GRPC(name string) string     { return fmt.Sprintf("127.0.0.1:%d", 9090+n.offset(name)) }
+func (n *Net) RPC(name string) string      { return n.addr(name, 26657) }
+func (n *Net) API(name string) string      { return n.addr(name, 1317) }
+func (n *Net) GRPC(name string) string     { return n.addr(name, 9090) }
 
 // Chain is a view of the net through one node, for the single-chain helpers (Tx,
 // QueryJSON, GetJSON); keys are the node's own keyring unless --keyring-dir is given.
@@ -199,6 +252,9 @@ func (n *Net) Start(name string) {
 	require.NoError(n.t, err)
 	defer logf.Close()
 	cmd := exec.Command(n.BinOf(name), "start", "--home", n.NodeHome(name))
+	if n.NetNS { // on its host, as the script starts it
+		cmd = exec.Command("ip", "netns", "exec", fmt.Sprintf("aegisnl%d", n.Host(name)), n.BinOf(name), "start", "--home", n.NodeHome(name))
+	}
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	require.NoError(n.t, cmd.Start())
