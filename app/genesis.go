@@ -5,22 +5,29 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/codec"
 	"github.com/cosmos/cosmos-sdk/types/module"
+	"github.com/cosmos/cosmos-sdk/x/bank"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 )
 
 // GenesisState is the app state of the genesis file: module name to its JSON genesis.
 type GenesisState map[string]json.RawMessage
 
-// NewDefaultGenesisState is every module's default genesis plus the uaegis denom metadata,
-// so wallets and explorers show AEGIS with six decimals from block one.
+// NewDefaultGenesisState is every module's default genesis; x/bank's carries the uaegis
+// denom metadata (bankBasic).
 func NewDefaultGenesisState(cdc codec.JSONCodec, basics module.BasicManager) GenesisState {
-	genesis := GenesisState(basics.DefaultGenesis(cdc))
+	return GenesisState(basics.DefaultGenesis(cdc))
+}
 
-	var bankGenesis banktypes.GenesisState
-	cdc.MustUnmarshalJSON(genesis[banktypes.ModuleName], &bankGenesis)
-	bankGenesis.DenomMetadata = []banktypes.Metadata{DenomMetadata()}
-	genesis[banktypes.ModuleName] = cdc.MustMarshalJSON(&bankGenesis)
-	return genesis
+// bankBasic is x/bank's basics with the uaegis denom metadata in its default genesis, so
+// that every genesis made from the basics (aegisd init, testnet init-files, tests) has it
+// and wallets and explorers show AEGIS with six decimals from block one.
+type bankBasic struct{ bank.AppModuleBasic }
+
+func (b bankBasic) DefaultGenesis(cdc codec.JSONCodec) json.RawMessage {
+	var gs banktypes.GenesisState
+	cdc.MustUnmarshalJSON(b.AppModuleBasic.DefaultGenesis(cdc), &gs)
+	gs.DenomMetadata = []banktypes.Metadata{DenomMetadata()}
+	return cdc.MustMarshalJSON(&gs)
 }
 
 // DenomMetadata describes uaegis / AEGIS.

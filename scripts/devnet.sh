@@ -119,6 +119,10 @@ sed -i '/^\[api\]/,/^\[/ s/^enabled-unsafe-cors = .*/enabled-unsafe-cors = true/
 sed -i '/^\[grpc\]/,/^\[/ s/^enable = .*/enable = true/' "$APP"
 sed -i '/^\[grpc\]/,/^\[/ s#^address = .*#address = "127.0.0.1:'$GRPC_PORT'"#' "$APP"
 aegisd config set client node "tcp://127.0.0.1:$RPC_PORT" >/dev/null
+# The chain-registry files wallets and explorers read (docs/operators.md).
+aegisd genesis chain-registry --network-type devnet --output-dir "$HOME_DIR/chain-registry" \
+  --rpc-endpoint "http://127.0.0.1:$RPC_PORT" --rest-endpoint "http://127.0.0.1:$API_PORT" \
+  --grpc-endpoint "127.0.0.1:$GRPC_PORT" >/dev/null
 
 echo "Starting aegisd (log: $LOG)..."
 # setsid: a detached devnet outlives this script and the terminal's Ctrl-C.

@@ -33,6 +33,7 @@
 #                        (license holders), res1.. (resource node operators)
 #   res1..               aegis-node homes (hot keys, config.toml, state)
 #   logs/<name>.log      every process's log; pids/<name>.pid its pid
+#   chain-registry       chain.json and assetlist.json (aegisd genesis chain-registry)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -179,6 +180,14 @@ create() {
   sed -i 's/"signed_blocks_window": "[0-9]*"/"signed_blocks_window": "40"/; s/"downtime_jail_duration": "[^"]*"/"downtime_jail_duration": "60s"/' "$gen"
   aegisd_at node0 genesis validate >/dev/null
   for n in node1 node2 node3; do cp "$gen" "$(home_of "$n")/config/genesis.json"; done
+  # The chain-registry files wallets and explorers read, with every validator's endpoints.
+  local eps=()
+  for n in "${VALIDATORS[@]}"; do
+    eps+=(--rpc-endpoint "http://$(ip_of "$n"):$((26657 + $(offset_of "$n")))"
+      --rest-endpoint "http://$(ip_of "$n"):$((1317 + $(offset_of "$n")))"
+      --grpc-endpoint "$(ip_of "$n"):$((9090 + $(offset_of "$n")))")
+  done
+  aegisd_at node0 genesis chain-registry --network-type devnet --output-dir "$NET/chain-registry" "${eps[@]}" >/dev/null
 
   # The full node: same genesis, peers with every validator, ports at offset 40.
   local fh peers=""

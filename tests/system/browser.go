@@ -18,15 +18,21 @@ func ensureChromium(t *testing.T) string {
 		return p
 	}
 	require.Zero(t, os.Geteuid(), "chromium is not installed and this is not root: apt-get install chromium")
-	for _, args := range [][]string{{"update", "-qq"}, {"install", "-y", "-qq", "chromium"}} {
-		cmd := exec.Command("apt-get", args...)
-		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
-		out, err := cmd.CombinedOutput()
-		require.NoError(t, err, "apt-get %v: %s", args, out)
-	}
+	aptGet(t, "", "update", "-qq")
+	aptGet(t, "", "install", "-y", "-qq", "chromium")
 	p, err := exec.LookPath("chromium")
 	require.NoError(t, err)
 	return p
+}
+
+// aptGet runs apt-get (in dir, when not ""), non-interactively.
+func aptGet(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("apt-get", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "apt-get %v: %s", args, out)
 }
 
 // headlessFlags run chromium headless, offline from everything but the page, with a

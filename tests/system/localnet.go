@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -64,7 +63,7 @@ func StartNetNS(t *testing.T, daySeconds int) *Net {
 
 func startNet(t *testing.T, daySeconds int, bin string, netns bool) *Net {
 	t.Helper()
-	root := repoRoot(t)
+	root := sourceRoot(t)
 	if bin == "" {
 		bin = filepath.Join(root, "build", "aegisd")
 	}
@@ -101,14 +100,6 @@ func (n *Net) scriptOutput(args ...string) (string, error) {
 }
 
 func (n *Net) script(args ...string) error { _, err := n.scriptOutput(args...); return err }
-
-// repoRoot is the repository's root directory.
-func repoRoot(t *testing.T) string {
-	_, file, _, _ := runtime.Caller(0)
-	root, err := filepath.Abs(filepath.Join(filepath.Dir(file), "..", ".."))
-	require.NoError(t, err)
-	return root
-}
 
 // Nodes are the aegisd nodes of the net: the validators, the full node and the nodes a
 // test added, in port order.

@@ -165,7 +165,7 @@ func buildPreV2(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "aegisd-pre-v2")
 	cmd := exec.Command("go", "build", "-trimpath", "-tags", "pre_v2", "-o", bin, "./cmd/aegisd")
-	cmd.Dir = repoRoot(t)
+	cmd.Dir = sourceRoot(t)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "building the pre_v2 aegisd: %s", out)
 	return bin

@@ -4,7 +4,16 @@ package system
 
 import (
 	"context"
+	"encoding/json"
+	"io"
+	"maps"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -66,6 +75,52 @@ func TestLocalnet(t *testing.T) {
 		n.Start("node2")
 		n.RequireAgree(all...)
 		n.RequireDaysOnce("node2")
+	})
+	t.Run("Aegis metrics on the Prometheus endpoint", func(t *testing.T) {
+		n := n.With(t)
+		// The localnet's CometBFT endpoint serves Prometheus's default registry, where
+		// aegisd adds its figures (app/metrics.go): 6 licenses minted, res1 and res2 in
+		// the worker and DA roles, every ended day issued.
+		m := scrapeMetrics(t, n.addr("node0", 28660))
+		require.Equal(t, "6", m[`aegis_licenses{status="active"}`])
+		require.Equal(t, "0", m["aegis_emission_days_behind"])
+		require.Equal(t, "0", m["aegis_metrics_read_errors"])
+		require.NotEmpty(t, m["aegis_emission_days_issued"])
+		held, err := strconv.Atoi(m[`aegis_por_slots_held{role="WORKER"}`])
+		require.NoError(t, err, "%v", m)
+		require.GreaterOrEqual(t, held, 2)
+		// Every aegis_ series the alert rules read is there.
+		rules, err := os.ReadFile(filepath.Join(sourceRoot(t), "deploy", "prometheus", "alerts.yml"))
+		require.NoError(t, err)
+		for _, name := range regexp.MustCompile(`aegis_[a-z_]+`).FindAllString(string(rules), -1) {
+			require.True(t, slices.ContainsFunc(slices.Collect(maps.Keys(m)), func(k string) bool {
+				return k == name || strings.HasPrefix(k, name+"{")
+			}), "alerts.yml reads %s, which the node does not serve", name)
+		}
+	})
+	t.Run("chain-registry files", func(t *testing.T) {
+		// scripts/localnet.sh wrote them from the genesis with the real aegisd, whose build
+		// info names the SDK and CometBFT (TestChainRegistryFiles checks them against the
+		// registry's schemas).
+		var chain struct {
+			ChainID  string `json:"chain_id"`
+			Codebase struct {
+				SDK, Consensus struct{ Type, Version string }
+			} `json:"codebase"`
+			APIs map[string][]struct {
+				Address string `json:"address"`
+			} `json:"apis"`
+		}
+		bz, err := os.ReadFile(filepath.Join(n.Home, "chain-registry", "chain.json"))
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(bz, &chain))
+		require.Equal(t, n.ChainID, chain.ChainID)
+		require.Equal(t, "cosmos", chain.Codebase.SDK.Type)
+		require.Regexp(t, `^v0\.55\.`, chain.Codebase.SDK.Version)
+		require.Equal(t, "cometbft", chain.Codebase.Consensus.Type)
+		require.Regexp(t, `^v0\.40\.`, chain.Codebase.Consensus.Version)
+		require.Len(t, chain.APIs["rpc"], 4)
+		require.Equal(t, "http://"+n.RPC("node1"), chain.APIs["rpc"][1].Address)
 	})
 	if testing.Short() {
 		return
@@ -234,4 +289,25 @@ func feePaid(t *testing.T, c *Chain, hash string) int64 {
 		fee += v
 	}
 	return fee
+}
+
+// scrapeMetrics reads a Prometheus text endpoint: each aegis_ series (name and labels, as
+// printed) to its value.
+func scrapeMetrics(t *testing.T, addr string) map[string]string {
+	t.Helper()
+	resp, err := http.Get("http://" + addr + "/metrics")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	bz, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	out := map[string]string{}
+	for _, line := range strings.Split(string(bz), "\n") {
+		if !strings.HasPrefix(line, "aegis_") {
+			continue
+		}
+		if i := strings.LastIndexByte(line, ' '); i > 0 {
+			out[line[:i]] = line[i+1:]
+		}
+	}
+	return out
 }

@@ -42,7 +42,7 @@ func TestSoak(t *testing.T) {
 	every := envDuration(t, "SOAK_SAMPLE", 10*time.Second)
 	out := os.Getenv("SOAK_OUT")
 	if out == "" {
-		out = filepath.Join(repoRoot(t), "build", "soak")
+		out = filepath.Join(sourceRoot(t), "build", "soak")
 	}
 	require.NoError(t, os.MkdirAll(out, 0o755))
 

@@ -7,6 +7,7 @@ import (
 	runtimedebug "runtime/debug"
 
 	dbm "github.com/cosmos/cosmos-db"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
 
@@ -208,6 +209,10 @@ func newApp(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions) server
 		// The server's AppCreator has no error return; a wiring failure must stop the node.
 		panic(err)
 	}
+	// The Aegis figures on the node's Prometheus endpoints (app/metrics.go).
+	if err := a.RegisterMetrics(prometheus.DefaultRegisterer); err != nil {
+		panic(err)
+	}
 	return a
 }
 
@@ -258,6 +263,6 @@ func genesisCommand(a *app.App, basics module.BasicManager) *cobra.Command {
 			cmd.RemoveCommand(c)
 		}
 	}
-	cmd.AddCommand(validateGenesisCmd(basics), importLicensesCmd())
+	cmd.AddCommand(validateGenesisCmd(basics), importLicensesCmd(), chainRegistryCmd())
 	return cmd
 }

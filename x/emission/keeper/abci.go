@@ -6,6 +6,7 @@ import (
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
 
+	"github.com/cosmos/cosmos-sdk/telemetry"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/aegis-chain/aegis/x/emission/types"
@@ -31,6 +32,8 @@ func (k Keeper) EndBlocker(ctx context.Context) error {
 		return nil
 	}
 	upTo := min(ended, last+uint64(params.MaxDaysPerBlock))
+	// The tick's duration, for operators' alerts (telemetry; nothing in state).
+	defer telemetry.ModuleMeasureSince(types.ModuleName, telemetry.Now(), "day_tick")
 
 	for day := last + 1; day <= upTo; day++ {
 		amount := sched.Issue(day) // 0 on a zero day and after the schedule's last day

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
 
+	"github.com/cosmos/cosmos-sdk/telemetry"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
@@ -284,6 +286,7 @@ func (k Keeper) missChallenge(ctx context.Context, params types.Params, id uint6
 	if err != nil {
 		return err
 	}
+	telemetry.IncrCounter(1, types.ModuleName, "challenges_missed", strings.ToLower(strings.TrimPrefix(c.Kind.String(), "CHALLENGE_KIND_")))
 	cp := params.Challenge
 	storage := c.Kind == types.CHALLENGE_KIND_STORAGE
 	if !storage { // a missed storage proof is slashed at once, below
