@@ -2,8 +2,9 @@
 # A real Aegis network on one machine: four validators and one full node, each its own
 # `aegisd` process with its own ports and log, plus resource nodes run by `aegis-node`.
 #
-# Usage: scripts/localnet.sh start [--reset] | stop | status
+# Usage: scripts/localnet.sh start [--reset] | create [--reset] | stop | status
 #   start    build, create the network on first run, start every process (make localnet)
+#   create   only create it (a test edits the genesis before start)
 #   --reset  delete the network first
 #   stop     stop every process of the network (make localnet-stop)
 #   status   each node's height and app hash (make localnet-status)
@@ -256,10 +257,11 @@ cmd=${1:-start}
 shift || true
 case $cmd in
   start) ;;
+  create) CREATE_ONLY=1 ;;
   stop) stop_all; echo "localnet: stopped"; exit 0 ;;
   status) [[ -d $NET ]] || die "no localnet in $NET (make localnet)"; print_status; exit 0 ;;
-  -h | --help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-  *) die "unknown command $cmd (start, stop, status)" ;;
+  -h | --help) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) die "unknown command $cmd (start, create, stop, status)" ;;
 esac
 [[ ${1:-} == --reset ]] && { stop_all 2>/dev/null || true; rm -rf "$NET"; }
 
@@ -274,6 +276,7 @@ echo "Building aegisd and aegis-node..."
 make -s build
 [[ -x $BIN ]] || die "LOCALNET_BIN $BIN is not an executable"
 [[ -f $(home_of node0)/config/genesis.json ]] || create
+[[ ${CREATE_ONLY:-0} == 1 ]] && { echo "localnet: created in $NET (not started)"; exit 0; }
 mkdir -p "$NET/logs" "$NET/pids"
 start_switch
 

@@ -48,20 +48,27 @@ func StartNet(t *testing.T, daySeconds int) *Net { t.Helper(); return StartNetWi
 // build/aegisd), such as a build from before an upgrade.
 func StartNetWith(t *testing.T, daySeconds int, bin string) *Net {
 	t.Helper()
-	return startNet(t, daySeconds, bin, false)
+	return startNet(t, daySeconds, bin, false, nil)
 }
 
 // StartNetNS is StartNet with every process in a network namespace of its own, joined by
 // tools/netlab's switch (Netlab applies faults). It needs root.
 func StartNetNS(t *testing.T, daySeconds int) *Net {
 	t.Helper()
+	return StartNetNSWith(t, daySeconds, nil)
+}
+
+// StartNetNSWith is StartNetNS with the genesis edited by edit (on node0's home, which
+// checks it) before any node starts.
+func StartNetNSWith(t *testing.T, daySeconds int, edit func(*Chain)) *Net {
+	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("network namespaces need root")
 	}
-	return startNet(t, daySeconds, "", true)
+	return startNet(t, daySeconds, "", true, edit)
 }
 
-func startNet(t *testing.T, daySeconds int, bin string, netns bool) *Net {
+func startNet(t *testing.T, daySeconds int, bin string, netns bool, edit func(*Chain)) *Net {
 	t.Helper()
 	root := sourceRoot(t)
 	if bin == "" {
@@ -78,7 +85,21 @@ func startNet(t *testing.T, daySeconds int, bin string, netns bool) *Net {
 			n.dumpLogs()
 		}
 	})
-	out, err := n.scriptOutput("start", "--reset")
+	if edit != nil {
+		out, err := n.scriptOutput("create", "--reset")
+		require.NoError(t, err, out)
+		edit(n.Chain("node0"))
+		gen, err := os.ReadFile(filepath.Join(n.NodeHome("node0"), "config", "genesis.json"))
+		require.NoError(t, err)
+		for _, name := range []string{"node1", "node2", "node3", "full"} {
+			require.NoError(t, os.WriteFile(filepath.Join(n.NodeHome(name), "config", "genesis.json"), gen, 0o644))
+		}
+	}
+	args := []string{"start", "--reset"}
+	if edit != nil {
+		args = args[:1] // keep what create made
+	}
+	out, err := n.scriptOutput(args...)
 	require.NoError(t, err, out)
 	t.Logf("localnet up:\n%s", out)
 	return n

@@ -158,3 +158,82 @@ func requireSameExport(n *Net, a, b string) {
 	}
 	require.True(n.t, bytes.Equal(docs[0], docs[1]), "exports of %s and %s at height %d differ", a, b, h)
 }
+
+// TestNetnetChallengeWindow: with challenges on, a resource node whose link is down
+// through its challenge window misses exactly the challenges opened then (one per role it
+// reported in); its earlier challenges stay passed, and the other node, on a link of its
+// own, answers every challenge before, during and after.
+func TestNetnetChallengeWindow(t *testing.T) {
+	const window = 8 // answer window, blocks
+	n := StartNetNSWith(t, 10, func(c *Chain) { enableChallenges(c, window) })
+	full := n.Chain("full")
+	res1, res2 := n.Key("res1"), n.Key("res2")
+	storagePassed := func(op string) bool {
+		for _, c := range challengesOf(full, op) {
+			if c.Kind == "CHALLENGE_KIND_STORAGE" && c.Status == "CHALLENGE_STATUS_PASSED" {
+				return true
+			}
+		}
+		return false
+	}
+	// Both nodes answer storage proofs through the switch before anything fails.
+	require.Eventually(t, func() bool { return storagePassed(res1) && storagePassed(res2) }, 5*time.Minute, 2*time.Second,
+		"no storage proof answered: res1 %+v, res2 %+v", challengesOf(full, res1), challengesOf(full, res2))
+
+	// res1 has reported today, so the next tick samples it; its link goes down a second
+	// before that tick and stays down past the challenges' spread and answer window.
+	reportedToday := func() bool {
+		var node struct {
+			Node struct {
+				LastReportDay string `json:"last_report_day"`
+			} `json:"node"`
+		}
+		full.QueryJSON(&node, "por", "node", res1)
+		return uint64(atoi(node.Node.LastReportDay)) == n.Emission("full").CurrentDay
+	}
+	require.Eventually(t, reportedToday, 30*time.Second, 500*time.Millisecond)
+	if wait := n.UntilNextTick("full") - time.Second; wait > 0 {
+		time.Sleep(wait)
+	}
+	before := map[string]string{}
+	for _, c := range challengesOf(full, res1) {
+		before[c.ID] = c.Status
+	}
+	res2Before := len(challengesOf(full, res2))
+	host := strconv.Itoa(n.Host("res1"))
+	n.Netlab("down", host)
+	time.Sleep(time.Duration(2+window+6) * 1200 * time.Millisecond)
+	n.Netlab("up", host)
+
+	// Every challenge res1 was given during the outage is missed once its deadline passes;
+	// the ones before keep their outcome.
+	require.Eventually(t, func() bool {
+		for _, c := range challengesOf(full, res1) {
+			if _, old := before[c.ID]; !old && c.Status == "CHALLENGE_STATUS_PENDING" {
+				return false
+			}
+		}
+		return true
+	}, time.Minute, time.Second)
+	missed := 0
+	for _, c := range challengesOf(full, res1) {
+		if status, old := before[c.ID]; old {
+			if status != "CHALLENGE_STATUS_PENDING" {
+				require.Equal(t, status, c.Status, "res1's challenge %s changed after it resolved", c.ID)
+			}
+			continue
+		}
+		require.Equal(t, "CHALLENGE_STATUS_MISSED", c.Status, "res1's challenge %s of its outage: %+v", c.ID, c)
+		missed++
+	}
+	require.Positive(t, missed, "res1 was given no challenge during its outage: %+v", challengesOf(full, res1))
+	t.Logf("res1 missed the %d challenge(s) of its outage", missed)
+
+	// res2 answered all of its challenges, and keeps answering after the outage.
+	require.Eventually(t, func() bool { return len(challengesOf(full, res2)) > res2Before+1 }, 2*time.Minute, 2*time.Second)
+	for _, c := range challengesOf(full, res2) {
+		require.Contains(t, []string{"CHALLENGE_STATUS_PASSED", "CHALLENGE_STATUS_PENDING", "CHALLENGE_STATUS_SCHEDULED"}, c.Status, "res2: %+v", c)
+	}
+	n.RequireDaysOnce("full")
+	requireSameAnswers(n, all...)
+}
