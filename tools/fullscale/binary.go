@@ -79,39 +79,21 @@ func measureBinary(o measureOpts, r *result, logf func(string, ...any)) error {
 	}); err != nil {
 		return err
 	}
-	ports, err := freePorts(4)
-	if err != nil {
-		return err
+	// A state-sync snapshot at the block after the genesis's (stateSyncJoin): the interval
+	// is that height, so it is the first multiple.
+	snapshotAt := ag.InitialHeight + 1
+	if out, err := exec.Command(aegisd, "config", "set", "app", "state-sync.snapshot-interval", strconv.FormatInt(snapshotAt, 10),
+		"--home", home, "--skip-validate").CombinedOutput(); err != nil {
+		return fmt.Errorf("config set state-sync.snapshot-interval: %v\n%s", err, out)
 	}
-	rpc := fmt.Sprintf("127.0.0.1:%d", ports[0])
-	logFile, err := os.Create(filepath.Join(work, "start.log"))
-	if err != nil {
-		return err
-	}
-	defer logFile.Close()
-	cmd := exec.Command(aegisd, "start", "--home", home,
-		"--rpc.laddr", "tcp://"+rpc,
-		"--p2p.laddr", fmt.Sprintf("tcp://127.0.0.1:%d", ports[1]),
-		"--grpc.address", fmt.Sprintf("127.0.0.1:%d", ports[2]),
-		"--api.address", fmt.Sprintf("tcp://127.0.0.1:%d", ports[3]),
-	)
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	logf("aegisd start (log %s)", logFile.Name())
 	start = time.Now()
-	if err := cmd.Start(); err != nil {
+	node, err := startNode(aegisd, home, filepath.Join(work, "start.log"))
+	if err != nil {
 		return err
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stop := func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(60 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	}
+	defer node.log.Close()
+	logf("aegisd start (log %s)", node.log.Name())
+	cmd, exited, stop, rpc, logFile := node.cmd, node.exited, node.stop, node.rpc, node.log
 	var initTook, rpcUp time.Duration
 	deadline := time.After(10 * time.Minute)
 	client := &http.Client{Timeout: 2 * time.Second}
@@ -140,9 +122,14 @@ wait:
 		}
 	}
 	hwm, err := vmHWM(cmd.Process.Pid)
-	stop()
 	if err != nil {
+		stop()
 		return err
+	}
+	syncErr := stateSyncJoin(aegisd, home, logFile.Name(), rpc, node.p2p, o.genesis, snapshotAt, work, r, logf)
+	stop()
+	if syncErr != nil {
+		return fmt.Errorf("state sync: %w", syncErr)
 	}
 	r.InitGenesisSeconds = round(initTook.Seconds(), 2)
 	r.InitGenesisPeakRSSBytes = hwm
@@ -211,6 +198,52 @@ poll:
 		return err
 	}
 	return os.Remove(exportFile)
+}
+
+// nodeProc is an aegisd start of a home, every listener on a free loopback port.
+type nodeProc struct {
+	cmd      *exec.Cmd
+	exited   chan error
+	rpc, p2p string
+	log      *os.File
+}
+
+// startNode starts aegisd on home, logging to logPath.
+func startNode(aegisd, home, logPath string) (*nodeProc, error) {
+	ports, err := freePorts(4)
+	if err != nil {
+		return nil, err
+	}
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	n := &nodeProc{rpc: fmt.Sprintf("127.0.0.1:%d", ports[0]), p2p: fmt.Sprintf("127.0.0.1:%d", ports[1]), log: logFile, exited: make(chan error, 1)}
+	n.cmd = exec.Command(aegisd, "start", "--home", home,
+		"--rpc.laddr", "tcp://"+n.rpc,
+		"--p2p.laddr", "tcp://"+n.p2p,
+		"--grpc.address", fmt.Sprintf("127.0.0.1:%d", ports[2]),
+		"--api.address", fmt.Sprintf("tcp://127.0.0.1:%d", ports[3]),
+		"--log_no_color", // stateSyncJoin reads the log
+	)
+	n.cmd.Stdout, n.cmd.Stderr = logFile, logFile
+	if err := n.cmd.Start(); err != nil {
+		logFile.Close()
+		return nil, err
+	}
+	go func() { n.exited <- n.cmd.Wait() }()
+	return n, nil
+}
+
+// stop stops the node with SIGTERM, killing it after a minute.
+func (n *nodeProc) stop() {
+	_ = n.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-n.exited:
+	case <-time.After(60 * time.Second):
+		_ = n.cmd.Process.Kill()
+		<-n.exited
+	}
 }
 
 // committedHeight is the last height the application committed (ABCI Info's

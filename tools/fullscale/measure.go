@@ -33,6 +33,10 @@ type result struct {
 	ExportSeconds           float64  `json:"export_seconds"`
 	ExportBytes             int64    `json:"export_bytes"`
 	ExportPeakRSSBytes      int64    `json:"export_peak_rss_bytes"`
+	StateSyncSeconds        float64  `json:"state_sync_seconds"`
+	StateSyncPeakRSSBytes   int64    `json:"state_sync_peak_rss_bytes"`
+	SnapshotBytes           int64    `json:"snapshot_bytes"`
+	SnapshotHeight          int64    `json:"snapshot_height"`
 	BlockNoTickMs           float64  `json:"block_no_tick_ms"`
 	BlockTickMs             float64  `json:"block_tick_ms"`
 	BlockCatchupMs          float64  `json:"block_catchup_ms"`
