@@ -16,8 +16,9 @@ import (
 // TestNetnet: the localnet with every process on a host of its own (make netnet), through
 // the faults of a real network: latency and loss on every link, a partition that leaves no
 // side 2/3 of the power, a validator cut off, a link that comes and goes. After each: no
-// fork, every day issued once, the same answers from every node. Under -short (CI) only
-// shorter latency and the 2|2 split run.
+// fork, every day issued once, the same answers from every node, and the same export
+// from two of them (stopped, exported at one height, started again). Under -short (CI)
+// only shorter latency and the 2|2 split run.
 func TestNetnet(t *testing.T) {
 	n := StartNetNS(t, 10)
 	n.RequireAgree(all...)
@@ -40,6 +41,7 @@ func TestNetnet(t *testing.T) {
 		n.RequireAgree(all...)
 		n.Netlab("heal")
 		requireSameAnswers(n, all...)
+		requireSameExport(n, "node0", "node2")
 	})
 
 	t.Run("partition 2|2 across a day tick", func(t *testing.T) {
@@ -66,9 +68,9 @@ func TestNetnet(t *testing.T) {
 		n.RequireDaysOnce("full")
 		require.Greater(t, n.Emission("full").CurrentDay, day, "the split crossed a day tick")
 		requireSameAnswers(n, all...)
+		requireSameExport(n, "node1", "node3") // one from each side of the split
 	})
 	if testing.Short() {
-		requireSameExport(n, "node0", "node2")
 		return
 	}
 
@@ -91,6 +93,7 @@ func TestNetnet(t *testing.T) {
 		require.Zero(t, res.Code, res.RawLog)
 		n.RequireSigns("node0", "node3", 30*time.Second)
 		requireSameAnswers(n, all...)
+		requireSameExport(n, "node0", "node3") // the isolated one and one of the three
 	})
 
 	t.Run("one link flapping 5 s down, 5 s up for 2 minutes", func(t *testing.T) {
@@ -114,9 +117,8 @@ func TestNetnet(t *testing.T) {
 		n.Chain("full").QueryJSON(&node, "por", "node", n.Key("res1"))
 		require.GreaterOrEqual(t, atoi(node.Node.LastReportDay), int64(day0)+1, "res1 reported through the flapping: %+v", node)
 		requireSameAnswers(n, all...)
+		requireSameExport(n, "node0", "node2") // the flapping one and another
 	})
-
-	requireSameExport(n, "node0", "node2")
 }
 
 // requireSameAnswers: at a height all of them hold, every named node answers the same
@@ -138,8 +140,8 @@ func requireSameAnswers(n *Net, names ...string) {
 	}
 }
 
-// requireSameExport stops two nodes and exports each at the same height: the documents
-// must be identical, byte for byte.
+// requireSameExport stops two nodes, exports each at the same height, and starts them
+// again: the documents must be identical, byte for byte.
 func requireSameExport(n *Net, a, b string) {
 	n.t.Helper()
 	n.RequireAgree(all...)
@@ -154,9 +156,13 @@ func requireSameExport(n *Net, a, b string) {
 		n.Chain(name).MustRun("export", "--height", strconv.FormatInt(h, 10), "--output-document", out)
 		bz, err := os.ReadFile(out)
 		require.NoError(n.t, err)
+		require.NoError(n.t, os.Remove(out))
 		docs = append(docs, bz)
 	}
 	require.True(n.t, bytes.Equal(docs[0], docs[1]), "exports of %s and %s at height %d differ", a, b, h)
+	n.Start(a)
+	n.Start(b)
+	n.RequireAgree(all...)
 }
 
 // TestNetnetChallengeWindow: with challenges on, a resource node whose link is down
