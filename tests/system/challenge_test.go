@@ -63,6 +63,18 @@ type porNode struct {
 
 func rewardsTotal(c *Chain, operator string) int64 { return atoi(rewardsOf(c, operator).Total) }
 
+// rewardsOwed is what a node is owed and keeps unless a challenge goes wrong: the claimable
+// total and what its open challenges hold. A challenge's opening moves what its report made
+// claimable into held until the answer passes, so the claimable total alone dips meanwhile.
+func rewardsOwed(c *Chain, operator string) int64 {
+	r := rewardsOf(c, operator)
+	owed := atoi(r.Total)
+	for _, role := range r.Roles {
+		owed += atoi(role.Held)
+	}
+	return owed
+}
+
 func rewardsOf(c *Chain, operator string) porRewards {
 	var r porRewards
 	c.QueryJSON(&r, "por", "rewards", operator)
@@ -216,14 +228,15 @@ func TestSystemChallenges(t *testing.T) {
 	da, db := startNode(t, nodeBin, a.Home), startNode(t, nodeBin, b.Home)
 	t.Logf("set up after %s", time.Since(began))
 
-	// Until B is slashed, every look: A's rewards never fall. (B's reports made while its
-	// dataset was building declared no storage: they were checked for liveness and earned.)
+	// Until B is slashed, every look: what A is owed never falls (its claimable total dips
+	// while a challenge holds a report's earnings; see rewardsOwed). (B's reports made while
+	// its dataset was building declared no storage: they were checked for liveness and earned.)
 	var aRewards []int64
 	var bNode porNode
 	deadline := time.Now().Add(100 * time.Second)
 	for {
 		require.True(t, time.Now().Before(deadline), "B not slashed in time; A:\n%s\nB:\n%s", tail(da.log.String(), 4000), tail(db.log.String(), 4000))
-		aRewards = append(aRewards, rewardsTotal(c, a.Operator))
+		aRewards = append(aRewards, rewardsOwed(c, a.Operator))
 		c.QueryJSON(&bNode, "por", "node", b.Operator)
 		if bNode.Node.Stake != "20000000000" {
 			break
@@ -293,9 +306,9 @@ func TestSystemChallenges(t *testing.T) {
 	// Each passed challenge releases a day's earnings: A's rewards step up day after day,
 	// and again after B's slash.
 	last := aRewards[len(aRewards)-1]
-	require.Eventually(t, func() bool { return rewardsTotal(c, a.Operator) > last }, 20*time.Second, 500*time.Millisecond,
+	require.Eventually(t, func() bool { return rewardsOwed(c, a.Operator) > last }, 20*time.Second, 500*time.Millisecond,
 		"A keeps earning: %v", aRewards)
-	aRewards = append(aRewards, rewardsTotal(c, a.Operator))
+	aRewards = append(aRewards, rewardsOwed(c, a.Operator))
 	steps := 0
 	for i := 1; i < len(aRewards); i++ {
 		require.GreaterOrEqual(t, aRewards[i], aRewards[i-1], "A's rewards never fall: %v", aRewards)

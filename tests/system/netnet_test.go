@@ -242,4 +242,5 @@ func TestNetnetChallengeWindow(t *testing.T) {
 	}
 	n.RequireDaysOnce("full")
 	requireSameAnswers(n, all...)
+	requireSameExport(n, "node0", "node1") // res1's validator and res2's
 }

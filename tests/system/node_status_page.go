@@ -53,6 +53,7 @@ type porRewards struct {
 	Roles []struct {
 		Role              string `json:"role"`
 		Amount            string `json:"amount"`
+		Held              string `json:"held"`
 		Vesting           string `json:"vesting"`
 		DisqualifiedUntil string `json:"disqualified_until"`
 	} `json:"roles"`
