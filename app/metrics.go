@@ -73,6 +73,8 @@ func (c *chainCollector) collect(ch chan<- prometheus.Metric) error {
 		return err
 	}
 	ctx := context.Context(sdkCtx)
+	// Prometheus takes float64 values. This runs on a scrape, outside consensus: nothing
+	// here is written to state or events, so the conversion cannot split the nodes.
 	gauge := func(d *prometheus.Desc, v uint64, labels ...string) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, float64(v), labels...)
 	}

@@ -299,6 +299,22 @@ func blockAt(rpc string, h int64) (blockIDs, error) {
 	return blockIDs{Hash: b.Result.BlockID.Hash, AppHash: b.Result.Block.Header.AppHash}, nil
 }
 
+// earliestHeight is the first block the node at rpc holds (CometBFT's /status): above 1
+// for a node that joined by state sync.
+func earliestHeight(rpc string) (int64, error) {
+	var st struct {
+		Result struct {
+			SyncInfo struct {
+				Earliest string `json:"earliest_block_height"`
+			} `json:"sync_info"`
+		} `json:"result"`
+	}
+	if err := getJSON(rpc+"/status", 3*time.Second, &st); err != nil {
+		return 0, err
+	}
+	return strconv.ParseInt(st.Result.SyncInfo.Earliest, 10, 64)
+}
+
 func tail(s string, n int) string {
 	if len(s) <= n {
 		return s

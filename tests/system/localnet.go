@@ -523,15 +523,8 @@ func (n *Net) StateSyncJoiner(name string, offset int) int64 {
 	}
 	n.Start(name)
 	n.WaitHeight(name, n.MaxHeight(Validators...), 180*time.Second)
-	var st struct {
-		Result struct {
-			SyncInfo struct {
-				Earliest string `json:"earliest_block_height"`
-			} `json:"sync_info"`
-		} `json:"result"`
-	}
-	require.NoError(n.t, n.rpcJSON(name, "/status", &st))
-	earliest, _ := strconv.ParseInt(st.Result.SyncInfo.Earliest, 10, 64)
+	earliest, err := earliestHeight(n.RPC(name))
+	require.NoError(n.t, err)
 	return earliest
 }
 

@@ -12,7 +12,12 @@ import (
 
 // StatusBytes is a kB field of /proc/<pid>/status (VmHWM, VmRSS, RssAnon, ...) in bytes.
 func StatusBytes(pid int, field string) (int64, error) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	return fileBytes(fmt.Sprintf("/proc/%d/status", pid), field)
+}
+
+// fileBytes is a kB field of a file in /proc/<pid>/status's format, in bytes.
+func fileBytes(path, field string) (int64, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return 0, err
 	}
@@ -27,5 +32,5 @@ func StatusBytes(pid int, field string) (int64, error) {
 	if err := s.Err(); err != nil {
 		return 0, err
 	}
-	return 0, fmt.Errorf("no %s in /proc/%d/status", field, pid)
+	return 0, fmt.Errorf("no %s in %s", field, path)
 }
