@@ -1,4 +1,4 @@
-// Package odds is the analysis of docs/verification.md: the chances that a storage proof
+// Package odds is the analysis of docs/verification.md: the chances that a storage or compute proof
 // passes, for the docs and the tests. It is floating point, so it lives in testutil, outside
 // the module tree: only tests import it, never a state-machine package (the chain checks a
 // proof with integer arithmetic in x/por/post). Counts of passing labels are Poisson:
@@ -60,4 +60,22 @@ func chooseRatio(r, n, k int) float64 {
 		out *= float64(r-i) / float64(n-i)
 	}
 	return out
+}
+
+// ComputePass is the chance that a compute proof passes when the prover computed kept of
+// its tiles tiles (the rest are made up): every one of the min(samples, tiles) distinct
+// tiles drawn must be a computed one, C(kept, k) / C(tiles, k) <= (kept/tiles)^k.
+func ComputePass(kept, tiles uint64, samples uint32) float64 {
+	k := min(uint64(samples), tiles)
+	if kept < k {
+		return 0
+	}
+	return chooseRatio(int(kept), int(tiles), int(k))
+}
+
+// ComputeWindowPass is the chance that a prover with rate times the compute it declared
+// passes a proof whose commit window is window times the honest work: it computes at most
+// min(1, rate·window) of the tiles in time, for a large tiles.
+func ComputeWindowPass(rate, window float64, samples uint32) float64 {
+	return math.Pow(min(1, rate*window), float64(samples))
 }
