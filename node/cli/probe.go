@@ -54,7 +54,7 @@ func probeCmd() *cobra.Command {
 			params, source := chainRoleParams(cmd.Context(), cfg.GRPC)
 			res := ProbeResult{Measurement: m, Units: units, Roles: checkRoles(units, params, cfg.Roles, source)}
 			return printOut(cmd, res, func(w io.Writer) {
-				fmt.Fprintf(w, "cores %d (usable %d), SHA-256 %.0f MB/s, RAM %.1f GiB\n", m.LogicalCores, m.UsableCores, m.ComputeMBps, float64(m.RAMBytes)/(1<<30))
+				fmt.Fprintf(w, "cores %d (usable %d), compute %.0f tiles/s (kernel %s), RAM %.1f GiB\n", m.LogicalCores, m.UsableCores, m.ComputeTilesPerSecond, m.ComputeKernel, float64(m.RAMBytes)/(1<<30))
 				fmt.Fprintf(w, "disk %s: %.0f GiB free of %.0f GiB, write %.0f MB/s, read %.0f MB/s\n", m.DataDir, float64(m.DiskFreeBytes)/(1<<30), float64(m.DiskTotalBytes)/(1<<30), m.DiskWriteMBps, m.DiskReadMBps)
 				fmt.Fprintf(w, "bandwidth %.0f Mbit/s (%s)\n", m.BandwidthMbps, m.BandwidthSource)
 				fmt.Fprintf(w, "units (conversion v%s): compute %d, storage %d, bandwidth %d\n", probe.ConversionVersion, units.Compute, units.Storage, units.Bandwidth)

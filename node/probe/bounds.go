@@ -14,10 +14,15 @@ const (
 	MaxRAMBytes      = 64 << 40        // 64 TiB
 	MaxDiskBytes     = 10 << 50        // 10 PiB
 	MaxBandwidthMbps = 400_000         // 400 Gbit/s, the fastest NIC port in use
-	MaxHashMBpsCore  = 10_000          // SHA-256 per core; real cores do 0.3 to 3 GB/s
 	MaxDiskMBps      = 100_000         // 100 GB/s sequential, beyond any single filesystem
 	maxClockSkew     = 5 * time.Minute // a reading from the future means a wrong clock
 )
+
+// MaxTilesPerSecond bounds compute_tiles_per_second for the whole machine, not per core: a
+// GPU kernel computes on the device, so tiles per CPU core say nothing about it. 10^9 tiles
+// a second would be 2.6·10^14 int8 MACs a second plus 16 TB/s of SHA-256 leaf hashing and
+// 8 TB/s of AES expansion, beyond any machine (and 900,000 units, 3,000 times the PoR cap).
+const MaxTilesPerSecond = 1e9
 
 // Validate rejects impossible readings, one sentence each naming the reading, its value and
 // what to check.
@@ -44,10 +49,13 @@ func (m Measurement) Validate() error {
 	case m.LogicalCores > 0 && m.UsableCores > m.LogicalCores:
 		bad("usable_cores is %d, more than the %d logical cores; check GOMAXPROCS", m.UsableCores, m.LogicalCores)
 	}
-	if err := rate("compute_sha256_mbps", m.ComputeMBps, "MB/s", "the compute benchmark timing"); err != nil {
+	if err := rate("compute_tiles_per_second", m.ComputeTilesPerSecond, "tiles/s", "the compute benchmark timing"); err != nil {
 		errs = append(errs, err)
-	} else if m.UsableCores > 0 && m.ComputeMBps > float64(m.UsableCores)*MaxHashMBpsCore {
-		bad("compute_sha256_mbps is %.0f MB/s, above %d MB/s per core on %d cores; check the compute benchmark timing", m.ComputeMBps, MaxHashMBpsCore, m.UsableCores)
+	} else if m.ComputeTilesPerSecond > MaxTilesPerSecond {
+		bad("compute_tiles_per_second is %.0f tiles/s, above %.0f; check the compute benchmark timing and that the kernel really computes every tile", m.ComputeTilesPerSecond, float64(MaxTilesPerSecond))
+	}
+	if m.ComputeKernel == "" {
+		bad("compute_kernel is empty; the compute benchmark did not record its kernel, probe again")
 	}
 
 	switch {

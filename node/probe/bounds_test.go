@@ -8,7 +8,16 @@ import (
 )
 
 func TestValidateAcceptsRealMachines(t *testing.T) {
-	for name, m := range map[string]Measurement{"reference server": referenceServer(), "laptop": laptop()} {
+	for name, m := range map[string]Measurement{
+		"reference server": referenceServer(),
+		"laptop":           laptop(),
+		// No per-core bound: a GPU kernel driven from one core may do far more than a core.
+		"GPU kernel on one core": with(referenceServer(), func(m *Measurement) {
+			m.UsableCores, m.ComputeTilesPerSecond, m.ComputeKernel = 1, 5e8, "gpu-test"
+		}),
+		"at the tiles bound":   with(referenceServer(), func(m *Measurement) { m.ComputeTilesPerSecond = MaxTilesPerSecond }),
+		"a fraction of a tile": with(referenceServer(), func(m *Measurement) { m.ComputeTilesPerSecond = 0.5 }),
+	} {
 		if err := m.Validate(); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
@@ -29,11 +38,13 @@ func TestValidateRejects(t *testing.T) {
 		{"too many cores", func(m *Measurement) { m.LogicalCores, m.UsableCores = 5000, 5000 }, "logical_cores is 5000, above 4096; check the CPU count"},
 		{"zero usable cores", func(m *Measurement) { m.UsableCores = 0 }, "usable_cores is 0 but must be at least 1; check GOMAXPROCS"},
 		{"usable above logical", func(m *Measurement) { m.UsableCores = 32 }, "usable_cores is 32, more than the 16 logical cores; check GOMAXPROCS"},
-		{"zero hash rate", func(m *Measurement) { m.ComputeMBps = 0 }, "compute_sha256_mbps is 0 MB/s but must be positive; check the compute benchmark timing"},
-		{"negative hash rate", func(m *Measurement) { m.ComputeMBps = -1 }, "compute_sha256_mbps is -1 MB/s but must be positive"},
-		{"NaN hash rate", func(m *Measurement) { m.ComputeMBps = math.NaN() }, "compute_sha256_mbps is NaN, not a number; check the compute benchmark timing"},
-		{"infinite hash rate", func(m *Measurement) { m.ComputeMBps = math.Inf(1) }, "compute_sha256_mbps is +Inf, not a number"},
-		{"impossible hash rate", func(m *Measurement) { m.ComputeMBps = 200_000 }, "compute_sha256_mbps is 200000 MB/s, above 10000 MB/s per core on 16 cores"},
+		{"zero tile rate", func(m *Measurement) { m.ComputeTilesPerSecond = 0 }, "compute_tiles_per_second is 0 tiles/s but must be positive; check the compute benchmark timing"},
+		{"negative tile rate", func(m *Measurement) { m.ComputeTilesPerSecond = -1 }, "compute_tiles_per_second is -1 tiles/s but must be positive"},
+		{"NaN tile rate", func(m *Measurement) { m.ComputeTilesPerSecond = math.NaN() }, "compute_tiles_per_second is NaN, not a number; check the compute benchmark timing"},
+		{"infinite tile rate", func(m *Measurement) { m.ComputeTilesPerSecond = math.Inf(1) }, "compute_tiles_per_second is +Inf, not a number"},
+		{"impossible tile rate", func(m *Measurement) { m.ComputeTilesPerSecond = 2e9 }, "compute_tiles_per_second is 2000000000 tiles/s, above 1000000000; check the compute benchmark timing"},
+		{"just above the bound", func(m *Measurement) { m.ComputeTilesPerSecond = math.Nextafter(MaxTilesPerSecond, math.Inf(1)) }, "compute_tiles_per_second is 1000000000 tiles/s, above 1000000000"},
+		{"no kernel", func(m *Measurement) { m.ComputeKernel = "" }, "compute_kernel is empty; the compute benchmark did not record its kernel, probe again"},
 		{"zero RAM", func(m *Measurement) { m.RAMBytes = 0 }, "ram_bytes is 0; check the memory size the OS reports"},
 		// The classic bug: KiB taken for bytes and multiplied again, 17 billion GiB of RAM.
 		{"17 billion GiB of RAM", func(m *Measurement) { m.RAMBytes = 17_000_000_000 << 30 }, "ram_bytes is 18253611008000000000 (17000000000 GiB), above 64 TiB; check the memory size is read in bytes"},
@@ -74,7 +85,7 @@ func TestValidateReportsEveryBadReading(t *testing.T) {
 	if err == nil {
 		t.Fatal("Validate accepted an empty measurement")
 	}
-	for _, want := range []string{"measured_at", "logical_cores", "usable_cores", "compute_sha256_mbps", "ram_bytes",
+	for _, want := range []string{"measured_at", "logical_cores", "usable_cores", "compute_tiles_per_second", "compute_kernel", "ram_bytes",
 		"disk_total_bytes", "disk_free_bytes", "disk_test_bytes", "disk_write_mbps", "disk_read_mbps", "bandwidth_mbps", "bandwidth_source"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate of an empty measurement does not mention %s: %v", want, err)

@@ -27,6 +27,14 @@ type Cache struct {
 // ErrNoCache is returned by Load when no measurement has been saved yet.
 var ErrNoCache = errors.New("probe: no cached measurement")
 
+// otherVersionError is Load's error for a cache written for another conversion version:
+// stale after an upgrade, not corrupt.
+type otherVersionError struct{ path, version string }
+
+func (e otherVersionError) Error() string {
+	return fmt.Sprintf("probe: the cache %s was measured for conversion version %q but this aegis-node converts version %q; probe again", e.path, e.version, ConversionVersion)
+}
+
 func (c Cache) path() string { return filepath.Join(c.Dir, CacheFile) }
 
 // Save validates m and writes it atomically (temp file, fsync, rename), so a crash never
@@ -60,7 +68,8 @@ func (c Cache) Save(m Measurement) error {
 }
 
 // Load returns the cached measurement, ErrNoCache if there is none, or an error if the file
-// is unreadable, corrupt or fails Validate.
+// is unreadable, corrupt, taken for another conversion version or fails Validate. The version
+// is checked first: an older version's readings need not pass this version's bounds.
 func (c Cache) Load() (Measurement, error) {
 	data, err := os.ReadFile(c.path())
 	if errors.Is(err, fs.ErrNotExist) {
@@ -72,6 +81,9 @@ func (c Cache) Load() (Measurement, error) {
 	var m Measurement
 	if err := json.Unmarshal(data, &m); err != nil {
 		return Measurement{}, fmt.Errorf("probe: the cache %s is corrupt (%v); delete it to probe again", c.path(), err)
+	}
+	if m.ConversionVersion != ConversionVersion {
+		return Measurement{}, otherVersionError{c.path(), m.ConversionVersion}
 	}
 	if err := m.Validate(); err != nil {
 		return Measurement{}, fmt.Errorf("probe: the cache %s holds an invalid measurement: %w", c.path(), err)
@@ -92,10 +104,11 @@ func (c Cache) Stale(m Measurement, now time.Time) bool {
 
 // Current returns the cached measurement and whether it is still fresh at now. Any reason
 // to distrust the cache (missing, corrupt, invalid, stale) gives fresh == false, so the caller
-// probes again; err says why when it is more than absence or age.
+// probes again; err says why when it is more than absence, age or another conversion version
+// (an upgrade).
 func (c Cache) Current(now time.Time) (m Measurement, fresh bool, err error) {
 	m, err = c.Load()
-	if errors.Is(err, ErrNoCache) {
+	if errors.Is(err, ErrNoCache) || errors.As(err, new(otherVersionError)) {
 		return Measurement{}, false, nil
 	}
 	if err != nil {

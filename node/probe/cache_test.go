@@ -18,7 +18,7 @@ func TestCacheRoundTrip(t *testing.T) {
 		t.Fatalf("Current of an empty cache = fresh %v, %v; want stale, no error", fresh, err)
 	}
 	m := referenceServer()
-	m.ComputeMBps = 23_999.125 // fractions survive JSON
+	m.ComputeTilesPerSecond = 156_799.125 // fractions survive JSON
 	if err := c.Save(m); err != nil {
 		t.Fatalf("Save: %v", err)
 	}
@@ -59,6 +59,7 @@ func TestCacheStale(t *testing.T) {
 		{"interval reached", c, m, at.Add(6 * time.Hour), true},
 		{"clock went back", c, m, at.Add(-time.Minute), true},
 		{"other conversion version", c, with(m, func(m *Measurement) { m.ConversionVersion = "0" }), at, true},
+		{"conversion version 1", c, with(m, func(m *Measurement) { m.ConversionVersion = "1" }), at, true},
 		{"zero interval means daily", Cache{Dir: c.Dir}, m, at.Add(23 * time.Hour), false},
 		{"zero interval, a day later", Cache{Dir: c.Dir}, m, at.Add(24 * time.Hour), true},
 	}
@@ -88,7 +89,7 @@ func TestCacheRefusesBadFiles(t *testing.T) {
 	path := filepath.Join(c.Dir, CacheFile)
 	for _, tt := range []struct{ name, body, want string }{
 		{"corrupt", "{not json", "is corrupt"},
-		{"invalid", `{"conversion_version":"1","ram_bytes":0}`, "holds an invalid measurement"},
+		{"invalid", `{"conversion_version":"` + ConversionVersion + `","ram_bytes":0}`, "holds an invalid measurement"},
 	} {
 		if err := os.WriteFile(path, []byte(tt.body), 0o600); err != nil {
 			t.Fatal(err)
@@ -99,5 +100,29 @@ func TestCacheRefusesBadFiles(t *testing.T) {
 		if _, fresh, err := c.Current(time.Now()); fresh || err == nil {
 			t.Errorf("%s: Current = fresh %v, %v; want stale with the reason", tt.name, fresh, err)
 		}
+	}
+}
+
+// After an upgrade the cache holds a version 1 measurement (SHA-256, no tiles). It is stale,
+// not an error: Current asks for a new probe without blaming the old readings, and Load names
+// the version instead of complaining that compute_tiles_per_second is missing.
+func TestCacheOfAnOlderVersion(t *testing.T) {
+	c := Cache{Dir: t.TempDir()}
+	if err := os.WriteFile(filepath.Join(c.Dir, CacheFile), []byte(v1CacheJSON), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const want = `was measured for conversion version "1" but this aegis-node converts version "2"; probe again`
+	if m, err := c.Load(); err == nil || !strings.Contains(err.Error(), want) || m != (Measurement{}) {
+		t.Fatalf("Load of a version 1 cache = %+v, %v; want no measurement and an error containing %q", m, err, want)
+	}
+	at := referenceServer().MeasuredAt // the v1 file's time: not stale by age
+	if m, fresh, err := c.Current(at.Add(time.Hour)); err != nil || fresh || m != (Measurement{}) {
+		t.Fatalf("Current of a version 1 cache = %+v, fresh %v, %v; want stale, no error", m, fresh, err)
+	}
+	if err := c.Save(referenceServer()); err != nil {
+		t.Fatal(err)
+	}
+	if m, fresh, err := c.Current(at.Add(time.Hour)); err != nil || !fresh || m != referenceServer() {
+		t.Fatalf("Current after probing again = %+v, fresh %v, %v; want the new measurement, fresh", m, fresh, err)
 	}
 }

@@ -3,11 +3,13 @@ package probe
 import (
 	"fmt"
 	"math"
+
+	"github.com/aegis-chain/aegis/x/por/compute"
 )
 
 // ConversionVersion names the formulas below. Change it whenever a formula or constant
 // changes, so readings taken for one version are never converted by another.
-const ConversionVersion = "1"
+const ConversionVersion = "2"
 
 // Units are the resource units a PoR report carries (spec section 3).
 type Units struct {
@@ -16,13 +18,13 @@ type Units struct {
 	Bandwidth uint64 `json:"bandwidth"`
 }
 
-// Conversion version 1 constants; README.md explains the choice with a worked example.
+// Conversion version 2 constants; README.md explains the choice with a worked example.
 const (
-	// Compute: 4 units per usable core, plus 1 unit per 250 MB/s of SHA-256 throughput,
-	// counting at most 2,000 MB/s per core so one CPU extension cannot dominate.
-	unitsPerCore       = 4
-	computeMBpsPerUnit = 250
-	maxMBpsPerCore     = 2_000
+	// Compute: the node declares 9/10 of the tiles a second it measured, in the chain's
+	// compute unit (compute.TilesPerUnitSecond tiles a second). The tenth left over is the
+	// headroom that lets an honest node finish a challenge's work inside its window.
+	declaredTilesNum = 9
+	declaredTilesDen = 10
 	// Storage: 1 unit per 20 GiB free, plus 1 unit per 20 MB/s of the slower of sequential
 	// read and write, counting at most 2,000 MB/s.
 	freeGiBPerUnit  = 20
@@ -41,11 +43,11 @@ func Convert(m Measurement) (Units, error) {
 	if err := m.Validate(); err != nil {
 		return Units{}, err
 	}
-	cores := uint64(m.UsableCores)
-	hash := min(floorU(m.ComputeMBps), cores*maxMBpsPerCore)
+	// Validate bounds the reading by MaxTilesPerSecond, so the product cannot overflow.
+	declared := floorU(m.ComputeTilesPerSecond) * declaredTilesNum / declaredTilesDen
 	disk := min(floorU(m.DiskWriteMBps), floorU(m.DiskReadMBps), maxDiskMBps)
 	return Units{
-		Compute:   cores*unitsPerCore + hash/computeMBpsPerUnit,
+		Compute:   declared / compute.TilesPerUnitSecond,
 		Storage:   m.DiskFreeBytes/(freeGiBPerUnit<<30) + disk/diskMBpsPerUnit,
 		Bandwidth: floorU(m.BandwidthMbps) / mbitPerUnit,
 	}, nil

@@ -8,7 +8,6 @@ package probe
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"os"
@@ -20,6 +19,8 @@ import (
 	"github.com/shirou/gopsutil/v4/cpu"
 	"github.com/shirou/gopsutil/v4/disk"
 	"github.com/shirou/gopsutil/v4/mem"
+
+	"github.com/aegis-chain/aegis/x/por/compute"
 )
 
 // Measurement holds the raw readings of one probe run. MB is 10^6 bytes, Mbit is 10^6 bits.
@@ -32,9 +33,12 @@ type Measurement struct {
 	// (affinity and cgroup CPU quota, as GOMAXPROCS sees them), never more than LogicalCores.
 	LogicalCores int `json:"logical_cores"`
 	UsableCores  int `json:"usable_cores"`
-	// ComputeMBps is SHA-256 throughput over all usable cores together.
-	ComputeMBps     float64 `json:"compute_sha256_mbps"`
-	ComputeDuration string  `json:"compute_duration"`
+	// ComputeTilesPerSecond is how many compute.TileLeaf tiles (expansion, int8 product,
+	// leaf hash) all usable cores completed together per second, with ComputeKernel.
+	ComputeTilesPerSecond float64 `json:"compute_tiles_per_second"`
+	// ComputeKernel is the Name of the compute.Kernel that multiplied the tiles.
+	ComputeKernel   string `json:"compute_kernel"`
+	ComputeDuration string `json:"compute_duration"`
 
 	RAMBytes uint64 `json:"ram_bytes"`
 
@@ -77,8 +81,11 @@ type Options struct {
 	DataDir string
 	// DatasetDir holds the node's challenge datasets (optional): their bytes count as free.
 	DatasetDir string
-	// ComputeDuration is how long the SHA-256 benchmark runs on every usable core.
+	// ComputeDuration is how long the tile benchmark runs on every usable core.
 	ComputeDuration time.Duration
+	// Kernel multiplies the benchmark's tiles; nil means compute.Reference{}. It must be the
+	// kernel the node answers compute challenges with, and safe for concurrent use.
+	Kernel compute.Kernel
 	// DiskTestBytes is the size of the temporary file written, fsynced and read back.
 	DiskTestBytes uint64
 	// DeclaredBandwidthMbps is the uplink the operator declares, used when BandwidthPeer is empty.
@@ -97,6 +104,9 @@ type Options struct {
 func (o Options) withDefaults() Options {
 	if o.ComputeDuration == 0 {
 		o.ComputeDuration = DefaultComputeDuration
+	}
+	if o.Kernel == nil {
+		o.Kernel = compute.Reference{}
 	}
 	if o.DiskTestBytes == 0 {
 		o.DiskTestBytes = DefaultDiskTestBytes
@@ -183,9 +193,10 @@ func Probe(ctx context.Context, opts Options) (Measurement, error) {
 		return Measurement{}, fmt.Errorf("probe: disk test of %d bytes needs four times that free, but only %d bytes are free in %s; free some space or lower the disk test size", opts.DiskTestBytes, du.Free, dir)
 	}
 
-	if m.ComputeMBps, err = benchmarkSHA256(ctx, m.UsableCores, opts.ComputeDuration); err != nil {
+	if m.ComputeTilesPerSecond, err = benchmarkTiles(ctx, opts.Kernel, m.UsableCores, opts.ComputeDuration); err != nil {
 		return Measurement{}, err
 	}
+	m.ComputeKernel = opts.Kernel.Name()
 	m.ComputeDuration = opts.ComputeDuration.String()
 
 	m.DiskTestBytes = opts.DiskTestBytes
@@ -207,14 +218,15 @@ func Probe(ctx context.Context, opts Options) (Measurement, error) {
 	return m, nil
 }
 
-// benchmarkSHA256 hashes 64 KiB blocks on `workers` goroutines for d and returns MB/s in total.
-func benchmarkSHA256(ctx context.Context, workers int, d time.Duration) (float64, error) {
+// benchmarkSeed seeds the benchmark's tiles: any fixed seed costs the same as a challenge's.
+var benchmarkSeed = compute.Seed([]byte("aegis-node probe"), nil, 0)
+
+// benchmarkTiles computes compute.TileLeaf with kernel k on `workers` goroutines for d and
+// returns tiles per second in total. Worker w takes tiles w, w+workers, w+2·workers, … with
+// its own scratch matrices, as a node answering a challenge would.
+func benchmarkTiles(ctx context.Context, k compute.Kernel, workers int, d time.Duration) (float64, error) {
 	if d <= 0 {
 		return 0, errors.New("probe: compute duration must be positive")
-	}
-	block := make([]byte, 64<<10)
-	for i := range block {
-		block[i] = byte(i * 7)
 	}
 	start := time.Now()
 	deadline := start.Add(d)
@@ -223,12 +235,16 @@ func benchmarkSHA256(ctx context.Context, workers int, d time.Duration) (float64
 		mu    sync.Mutex
 		total uint64
 	)
-	for range workers {
+	for w := range workers {
 		wg.Go(func() {
-			var n uint64
-			for time.Now().Before(deadline) && ctx.Err() == nil {
-				sha256.Sum256(block)
-				n += uint64(len(block))
+			var (
+				a, b compute.Matrix
+				t    compute.Product
+				n    uint64
+			)
+			for j := uint64(w); time.Now().Before(deadline) && ctx.Err() == nil; j += uint64(workers) {
+				compute.TileLeaf(k, &benchmarkSeed, j, &a, &b, &t)
+				n++
 			}
 			mu.Lock()
 			total += n
@@ -239,5 +255,5 @@ func benchmarkSHA256(ctx context.Context, workers int, d time.Duration) (float64
 	if err := ctx.Err(); err != nil {
 		return 0, fmt.Errorf("probe: compute benchmark interrupted: %w", err)
 	}
-	return float64(total) / time.Since(start).Seconds() / 1e6, nil
+	return float64(total) / time.Since(start).Seconds(), nil
 }

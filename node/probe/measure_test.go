@@ -2,18 +2,23 @@ package probe
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/aegis-chain/aegis/x/por/compute"
 )
 
-// quick are options short enough for tests: 200 ms of hashing, a 4 MiB disk test.
+// quick are options short enough for tests: 200 ms of tiles, a 4 MiB disk test.
 func quick(dir string) Options {
 	return Options{
 		DataDir: dir, ComputeDuration: 200 * time.Millisecond, DiskTestBytes: 4 << 20,
@@ -35,9 +40,11 @@ func TestProbeThisMachine(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Convert: %v", err)
 	}
-	t.Logf("measurement %+v\nunits %+v", m, u)
+	t.Logf("measurement %+v\nunits %+v\n%.0f tiles/s per usable core", m, u, m.ComputeTilesPerSecond/float64(m.UsableCores))
+	// No Kernel option means the reference kernel.
 	if m.ConversionVersion != ConversionVersion || m.DataDir != dir || m.DiskTestBytes != 4<<20 ||
-		m.BandwidthSource != BandwidthDeclared || m.BandwidthMbps != 1000 || m.ComputeDuration != "200ms" {
+		m.BandwidthSource != BandwidthDeclared || m.BandwidthMbps != 1000 || m.ComputeDuration != "200ms" ||
+		m.ComputeKernel != (compute.Reference{}).Name() {
 		t.Fatalf("Probe did not record its options: %+v", m)
 	}
 	if age := time.Since(m.MeasuredAt); age < 0 || age > time.Minute {
@@ -229,5 +236,150 @@ func TestDatasetCountsAsFree(t *testing.T) {
 	}
 	if m.DatasetBytes != 1<<20 || m.DiskFreeBytes > m.DiskTotalBytes {
 		t.Fatalf("dataset_bytes %d (want 1 MiB), free %d of %d", m.DatasetBytes, m.DiskFreeBytes, m.DiskTotalBytes)
+	}
+}
+
+// countingKernel is a fake compute.Kernel: it counts its calls, remembers the scratch
+// matrices and the operands it was given, and multiplies with the reference kernel.
+type countingKernel struct {
+	mu       sync.Mutex
+	calls    uint64
+	scratch  map[*compute.Matrix]bool
+	operands map[[32]byte]int
+}
+
+func newCountingKernel() *countingKernel {
+	return &countingKernel{scratch: map[*compute.Matrix]bool{}, operands: map[[32]byte]int{}}
+}
+
+func (k *countingKernel) Name() string { return "counting-test" }
+
+func (k *countingKernel) Mul(a, b *compute.Matrix, t *compute.Product) {
+	h := sha256.New()
+	for _, m := range []*compute.Matrix{a, b} {
+		for _, v := range m {
+			h.Write([]byte{byte(v)})
+		}
+	}
+	var sum [32]byte
+	h.Sum(sum[:0])
+	k.mu.Lock()
+	k.calls++
+	k.scratch[a] = true
+	k.operands[sum]++
+	k.mu.Unlock()
+	compute.Reference{}.Mul(a, b, t)
+}
+
+// Probe benchmarks the kernel it is given and records its name.
+func TestProbeUsesKernelOption(t *testing.T) {
+	k := newCountingKernel()
+	opts := quick(t.TempDir())
+	opts.Kernel = k
+	m, err := Probe(context.Background(), opts)
+	if err != nil {
+		t.Fatalf("Probe: %v", err)
+	}
+	if m.ComputeKernel != "counting-test" {
+		t.Fatalf("compute_kernel = %q, want the option's kernel %q", m.ComputeKernel, "counting-test")
+	}
+	k.mu.Lock()
+	calls := k.calls
+	k.mu.Unlock()
+	if calls == 0 {
+		t.Fatal("Probe never called the option's kernel")
+	}
+	// Every tile counted went through the kernel, over at least the 200 ms asked for.
+	if max := float64(calls) / 0.2; m.ComputeTilesPerSecond > max {
+		t.Fatalf("compute_tiles_per_second %.0f is more than the kernel's %d calls in 200 ms (%.0f/s)", m.ComputeTilesPerSecond, calls, max)
+	}
+	if err := m.Validate(); err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+}
+
+// benchmarkTiles runs one worker per core given, each on its own scratch and its own tiles,
+// and reports the tiles the kernel computed per second of the benchmark.
+func TestBenchmarkTiles(t *testing.T) {
+	for _, workers := range []int{1, 3} {
+		t.Run(fmt.Sprint(workers, " workers"), func(t *testing.T) {
+			k := newCountingKernel()
+			const d = 300 * time.Millisecond
+			start := time.Now()
+			got, err := benchmarkTiles(context.Background(), k, workers, d)
+			elapsed := time.Since(start)
+			if err != nil {
+				t.Fatalf("benchmarkTiles: %v", err)
+			}
+			k.mu.Lock()
+			defer k.mu.Unlock()
+			if len(k.scratch) != workers {
+				t.Fatalf("the kernel saw %d scratch matrices, want one per worker (%d)", len(k.scratch), workers)
+			}
+			for sum, n := range k.operands {
+				if n != 1 {
+					t.Fatalf("tile operands %x computed %d times: workers overlap", sum[:4], n)
+				}
+			}
+			// The benchmark's own clock ran between d and what the test measured around it.
+			lo, hi := float64(k.calls)/elapsed.Seconds(), float64(k.calls)/d.Seconds()
+			if k.calls == 0 || got < lo || got > hi {
+				t.Fatalf("benchmarkTiles = %.1f tiles/s for %d kernel calls in %s to %s; want within [%.1f, %.1f]", got, k.calls, d, elapsed, lo, hi)
+			}
+			t.Logf("%d workers: %.0f tiles/s", workers, got)
+		})
+	}
+}
+
+// The tiles a worker computes are compute.TileLeaf's under a fixed seed: tile 0 first.
+func TestBenchmarkTilesComputesRealTiles(t *testing.T) {
+	k := newCountingKernel()
+	if _, err := benchmarkTiles(context.Background(), k, 1, 20*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	var a, b compute.Matrix
+	compute.Expand(&benchmarkSeed, 0, &a, &b)
+	want := newCountingKernel()
+	want.Mul(&a, &b, new(compute.Product))
+	for sum := range want.operands {
+		if k.operands[sum] != 1 {
+			t.Fatal("the benchmark did not compute tile 0 of its seed")
+		}
+	}
+	if benchmarkSeed != compute.Seed([]byte("aegis-node probe"), nil, 0) {
+		t.Fatal("the benchmark seed changed")
+	}
+}
+
+func TestBenchmarkTilesStops(t *testing.T) {
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	timed, cancel2 := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel2()
+	tests := []struct {
+		name string
+		ctx  context.Context
+		d    time.Duration
+		want error
+	}{
+		{"cancelled before", cancelled, 30 * time.Second, context.Canceled},
+		{"deadline mid-run", timed, 30 * time.Second, context.DeadlineExceeded},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			got, err := benchmarkTiles(tt.ctx, newCountingKernel(), 2, tt.d)
+			if !errors.Is(err, tt.want) || got != 0 {
+				t.Fatalf("benchmarkTiles = %v, %v; want 0, %v", got, err, tt.want)
+			}
+			if took := time.Since(start); took > 5*time.Second {
+				t.Fatalf("benchmarkTiles took %s to stop", took)
+			}
+		})
+	}
+	for _, d := range []time.Duration{0, -time.Second} {
+		if got, err := benchmarkTiles(context.Background(), compute.Reference{}, 1, d); err == nil || got != 0 {
+			t.Fatalf("benchmarkTiles for %s = %v, %v; want an error", d, got, err)
+		}
 	}
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func TestPartition(t *testing.T) {
-	total := Units{Compute: 160, Storage: 140, Bandwidth: 125}
+	total := Units{Compute: 141, Storage: 140, Bandwidth: 125}
 	tests := []struct {
 		name  string
 		total Units
@@ -18,10 +18,11 @@ func TestPartition(t *testing.T) {
 		want  []Units
 	}{
 		{"one role takes all", total, []RoleShare{{"WORKER", 100, 100, 100}}, []Units{total}},
-		// Floors: 125*0.6 = 75, 125*0.4 = 50; 140*0.33 = 46.2 -> 46.
+		// README.md's example. Floors: 141*0.7 = 98.7 -> 98, 141*0.3 = 42.3 -> 42;
+		// 140*0.33 = 46.2 -> 46; 125*0.6 = 75, 125*0.4 = 50.
 		{"worker and DA", total, []RoleShare{{"WORKER", 70, 33, 60}, {"DA", 30, 67, 40}},
-			[]Units{{112, 46, 75}, {48, 93, 50}}},
-		{"leftover stays unused", total, []RoleShare{{"WORKER", 50, 50, 50}}, []Units{{80, 70, 62}}},
+			[]Units{{98, 46, 75}, {42, 93, 50}}},
+		{"leftover stays unused", total, []RoleShare{{"WORKER", 50, 50, 50}}, []Units{{70, 70, 62}}},
 		{"zero share", total, []RoleShare{{"WORKER", 100, 100, 100}, {"SEQUENCER", 0, 0, 0}}, []Units{total, {}}},
 		{"floor of small totals", Units{1, 2, 3}, []RoleShare{{"A", 50, 50, 50}, {"B", 50, 50, 50}}, []Units{{0, 1, 1}, {0, 1, 1}}},
 		{"no overflow at max", Units{math.MaxUint64, math.MaxUint64, math.MaxUint64}, []RoleShare{{"A", 100, 99, 1}},
