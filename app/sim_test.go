@@ -218,10 +218,11 @@ func challengeSummary(tb testing.TB, a *app.App, ctx sdk.Context) string {
 		forfeited = forfeited.Add(c.Forfeited)
 		return false, nil
 	}))
-	return fmt.Sprintf("challenges (now %d a day, receipts kept %d days): %d days and %d challenges on record (%d liveness, %d storage): %d passed, %d missed (%s uaegis forfeited), %d pending",
-		params.Challenge.ChallengesPerDay, params.Challenge.ReceiptDays, days, kinds[portypes.CHALLENGE_KIND_LIVENESS]+kinds[portypes.CHALLENGE_KIND_STORAGE], kinds[portypes.CHALLENGE_KIND_LIVENESS],
-		kinds[portypes.CHALLENGE_KIND_STORAGE], status[portypes.CHALLENGE_STATUS_PASSED], status[portypes.CHALLENGE_STATUS_MISSED],
-		forfeited, status[portypes.CHALLENGE_STATUS_PENDING])
+	return fmt.Sprintf("challenges (now %d a day, receipts kept %d days): %d days and %d challenges on record (%d liveness, %d storage, %d compute): %d passed, %d missed, %d failed (%s uaegis forfeited), %d pending",
+		params.Challenge.ChallengesPerDay, params.Challenge.ReceiptDays, days,
+		kinds[portypes.CHALLENGE_KIND_LIVENESS]+kinds[portypes.CHALLENGE_KIND_STORAGE]+kinds[portypes.CHALLENGE_KIND_COMPUTE], kinds[portypes.CHALLENGE_KIND_LIVENESS],
+		kinds[portypes.CHALLENGE_KIND_STORAGE], kinds[portypes.CHALLENGE_KIND_COMPUTE], status[portypes.CHALLENGE_STATUS_PASSED], status[portypes.CHALLENGE_STATUS_MISSED],
+		status[portypes.CHALLENGE_STATUS_FAILED], forfeited, status[portypes.CHALLENGE_STATUS_PENDING])
 }
 
 // storeSkips are the store prefixes left out of the raw comparison (DiffKVStores drops

@@ -39,6 +39,7 @@ func zeroHeightPorChain(t *testing.T, nodes int) *testutil.TestChain {
 		cp.ChallengesPerDay, cp.AnswerWindowBlocks, cp.SpreadBlocks = 10, zhWindow, zhSpread
 		// A miss forfeits only: the test follows windows, not slashes or disqualifications.
 		cp.Storage, cp.StorageSlashFraction, cp.DisqualifyDays = posttest.Params(), math.LegacyZeroDec(), 0
+		cp.Compute = portypes.ComputeProofParams{} // height windows; compute windows run on the chain clock
 		g[portypes.ModuleName] = cdc.MustMarshalJSON(&por)
 	})
 }

@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
@@ -9,12 +10,13 @@ import (
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/aegis-chain/aegis/x/por/compute"
 	"github.com/aegis-chain/aegis/x/por/types"
 )
 
 // Benchmarks of the challenges (docs/verification.md):
 //
-//	go test -run '^$' -bench 'VerifyStorageAnswer|ChallengeDay207k' -benchmem ./x/por/keeper/
+//	go test -run '^$' -bench 'VerifyStorageAnswer|VerifyComputeAnswer|ChallengeDay207k' -benchmem ./x/por/keeper/
 
 // benchHeaderHash stands in for the hash of block i.
 func benchHeaderHash(i uint64) []byte {
@@ -22,24 +24,17 @@ func benchHeaderHash(i uint64) []byte {
 	return h[:]
 }
 
-// BenchmarkVerifyStorageAnswer times MsgAnswerChallenge through the msg server — the
-// decoding of a proof, the rechecks of the default params (20 scrypt labels at N = 256),
-// the reads and the writes of a pass — each in a fresh cache branch of the state with the
-// challenge pending. The worker declares one storage unit of the smallest dataset the
-// default proof sizes allow (16·k2 labels), so that the benchmark derives and scans it in
-// a fraction of a second; a proof of a larger dataset costs the same to check (its indexes
-// are wider, its rechecks as many). gas/op is what the answer charges inside the msg
-// server (verification plus store access), not counting the tx's ante handler.
-func BenchmarkVerifyStorageAnswer(b *testing.B) {
+// benchChallengedPair is a worker that reported res on day 1 under the bench's challenge
+// params changed by mutate, one challenge a day, and the challenge the first block of day 2
+// drew for it.
+func benchChallengedPair(b *testing.B, res types.Resources, mutate func(*types.ChallengeParams)) (*fixture, sdk.AccAddress, types.Challenge) {
 	w := types.NODE_ROLE_WORKER
 	f := newFixture(b, func(gs *types.GenesisState) {
 		gs.Params.Challenge = benchChallengeParams()
 		gs.Params.Challenge.ChallengesPerDay, gs.Params.Challenge.SpreadBlocks = 1, 0 // drawn in the first block
-		gs.Params.Challenge.Storage.LabelsPerStorageUnit = gs.Params.Challenge.Storage.Post().MinLabels()
+		mutate(&gs.Params.Challenge)
 	})
 	op := f.register("prover", w)
-	res := types.Resources{Compute: 200, Storage: 1, Bandwidth: 200}
-
 	f.ctx = f.ctx.WithBlockHeight(10)
 	if _, err := f.msg.SubmitReport(f.ctx, &types.MsgSubmitReport{Operator: op.String(), Totals: res,
 		Parts: []types.RolePart{{Role: w, Resources: res}}}); err != nil {
@@ -54,6 +49,21 @@ func BenchmarkVerifyStorageAnswer(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return f, op, c
+}
+
+// BenchmarkVerifyStorageAnswer times MsgAnswerChallenge through the msg server — the
+// decoding of a proof, the rechecks of the default params (20 scrypt labels at N = 256),
+// the reads and the writes of a pass — each in a fresh cache branch of the state with the
+// challenge pending. The worker declares one storage unit of the smallest dataset the
+// default proof sizes allow (16·k2 labels), so that the benchmark derives and scans it in
+// a fraction of a second; a proof of a larger dataset costs the same to check (its indexes
+// are wider, its rechecks as many). gas/op is what the answer charges inside the msg
+// server (verification plus store access), not counting the tx's ante handler.
+func BenchmarkVerifyStorageAnswer(b *testing.B) {
+	f, op, c := benchChallengedPair(b, types.Resources{Compute: 200, Storage: 1, Bandwidth: 200}, func(cp *types.ChallengeParams) {
+		cp.Storage.LabelsPerStorageUnit = cp.Storage.Post().MinLabels()
+	})
 	if c.Kind != types.CHALLENGE_KIND_STORAGE || c.Dataset.LabelScryptN != types.DefaultStorageProofParams().LabelScryptN {
 		b.Fatalf("challenge %v, want a storage challenge at the default label cost", c)
 	}
@@ -74,15 +84,59 @@ func BenchmarkVerifyStorageAnswer(b *testing.B) {
 	b.ReportMetric(float64(len(msg.Proof.Indexes)+4), "proof-bytes")
 }
 
+// BenchmarkVerifyComputeAnswer is the chain's check of one compute reveal through
+// MsgAnswerChallenge, with the store work of a pass: the default 10 samples of a worker
+// declaring 200 units, at 1 tile a unit-second for 120 s (24,000 tiles, a tree of depth
+// 15; the default rate's 24 million tiles make it depth 25, which adds 10 path steps a
+// tile: 100 hashes, about 30 µs and 3,000 gas).
+func BenchmarkVerifyComputeAnswer(b *testing.B) {
+	f, op, c := benchChallengedPair(b, types.Resources{Compute: 200, Storage: 0, Bandwidth: 200}, func(cp *types.ChallengeParams) {
+		cp.Compute = types.DefaultComputeProofParams()
+		cp.Compute.TilesPerUnitSecond = 1
+	})
+	if c.Kind != types.CHALLENGE_KIND_COMPUTE || c.Compute.Samples != 10 {
+		b.Fatalf("challenge %v, want a compute challenge with the default samples", c)
+	}
+	cm, err := compute.Commit(context.Background(), compute.Reference{}, 2, compute.Seed(c.Value, op, int32(c.Role)), c.Tiles)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f.ctx = f.ctx.WithBlockHeight(12).WithHeaderHash(benchHeaderHash(2))
+	committed, err := f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: op.String(), ChallengeId: 1, ComputeRoot: cm.Root[:]})
+	if err != nil {
+		b.Fatal(err)
+	}
+	paths, err := cm.Paths(compute.Reference{}, committed.RevealTiles)
+	if err != nil {
+		b.Fatal(err)
+	}
+	msg := &types.MsgAnswerChallenge{Operator: op.String(), ChallengeId: 1, ComputePaths: paths}
+	base := f.ctx.WithBlockHeight(13).WithHeaderHash(benchHeaderHash(3))
+	var gas storetypes.Gas
+	b.ReportAllocs()
+	for b.Loop() {
+		ctx, _ := base.CacheContext()
+		ctx = ctx.WithGasMeter(storetypes.NewInfiniteGasMeter()).WithEventManager(sdk.NewEventManager())
+		res, err := f.msg.AnswerChallenge(ctx, msg)
+		if err != nil || res.Status != types.CHALLENGE_STATUS_PASSED {
+			b.Fatal(res, err)
+		}
+		gas = ctx.GasMeter().GasConsumed()
+	}
+	b.ReportMetric(float64(gas), "gas/op")
+	b.ReportMetric(float64(msg.Size()), "msg-bytes")
+}
+
 // BenchmarkChallengeDay207k times the blocks of a challenge day on a network whose every
-// node (one role each) reported on day 1 with challenges on, 30,000 a day over a spread of
+// node (one role each) reported on day 1 with challenges on, 60,000 a day over a spread of
 // 7,200 blocks:
 //
 //   - sample: the first block of day 2's BeginBlocker, which hands day 1 to the sampling
 //     and draws its share (each in a fresh cache branch, with a different block hash);
 //   - draw: the next block's BeginBlocker, drawing the next share;
 //   - misses: the EndBlocker of a block where 100 challenges' windows close unanswered (the
-//     most one block resolves), resolving them — forfeits, running sums, receipts — in a
+//     most one block resolves; storage and liveness by height, compute on the chain clock),
+//     resolving them — forfeits, running sums, receipts — in a
 //     fresh cache branch (with day 1 ticked, so the misses forfeit what the reports earned;
 //     the 100 drawn in one block, with a spread of one block).
 //
@@ -154,13 +208,18 @@ func BenchmarkChallengeDay207k(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			var deadline int64 // the last of the 100's (storage and liveness windows differ)
+			// The last of the 100's deadlines (storage and liveness windows differ; compute
+			// roots are due on the chain clock, moved past the last of theirs).
+			var deadline, commitBy int64
 			for id := d.FirstId; id < d.FirstId+d.Count; id++ {
 				c, err := n.f.k.Challenges.Get(sampled, id)
 				if err != nil {
 					b.Fatal(err)
 				}
-				deadline = max(deadline, c.DeadlineHeight)
+				deadline, commitBy = max(deadline, c.DeadlineHeight), max(commitBy, c.CommitDeadlineMs)
+			}
+			if err := n.f.k.Clock.Set(sampled, types.ChainClock{BlockTimeMs: sampled.BlockTime().UnixMilli(), ElapsedMs: commitBy + 1}); err != nil {
+				b.Fatal(err)
 			}
 			var ctx sdk.Context
 			b.ReportAllocs()

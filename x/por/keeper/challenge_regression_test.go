@@ -47,7 +47,8 @@ func regressChallengeParams() types.ChallengeParams {
 	cp := types.DefaultChallengeParams()
 	cp.ChallengesPerDay, cp.AnswerWindowBlocks = 10, 5
 	cp.Storage = testChallengeParams(0).Storage
-	cp.SpreadBlocks = 0 // every challenge opens in the sampling block
+	cp.SpreadBlocks = 0                     // every challenge opens in the sampling block
+	cp.Compute = types.ComputeProofParams{} // storage and liveness only: challenge_compute_test.go checks compute
 	return cp
 }
 

@@ -33,45 +33,59 @@ type check struct {
 	rechecked, wrong int
 }
 
-// verifyAnswer checks an answer to a pending challenge of op at the current height; it
-// writes nothing. A malformed proof, or one none of whose rechecked labels is the
-// dataset's (a proof for another challenge, role, nonce or operator), is refused and
-// changes nothing. A proof some of whose rechecked labels are wrong is returned with
+// pendingChallenge is challenge id, if it is op's and pending.
+func (k Keeper) pendingChallenge(ctx context.Context, op sdk.AccAddress, id uint64) (types.Challenge, error) {
+	c, err := k.Challenges.Get(ctx, id)
+	if err != nil {
+		return c, errorsmod.Wrapf(types.ErrUnknownChallenge, "challenge %d", id)
+	}
+	if c.Operator != op.String() {
+		return c, errorsmod.Wrapf(sdkerrors.ErrUnauthorized, "challenge %d is for %s, not %s", id, c.Operator, op)
+	}
+	if c.Status != types.CHALLENGE_STATUS_PENDING {
+		return c, errorsmod.Wrapf(types.ErrChallengeResolved, "challenge %d is %s", id, c.Status)
+	}
+	return c, nil
+}
+
+// checkOpen refuses an answer after the challenge's deadline height.
+func checkOpen(ctx sdk.Context, c types.Challenge) error {
+	if h := ctx.BlockHeight(); h > c.DeadlineHeight {
+		return errorsmod.Wrapf(types.ErrChallengeExpired, "challenge %d closed at height %d; this is %d", c.Id, c.DeadlineHeight, h)
+	}
+	return nil
+}
+
+// verifyAnswer checks an answer to pending liveness or storage challenge c of op at the
+// current height; it writes nothing. A malformed proof, or one none of whose rechecked
+// labels is the dataset's (a proof for another challenge, role, nonce or operator), is
+// refused and changes nothing. A proof some of whose rechecked labels are wrong is returned with
 // check.wrong > 0: it fails the challenge, for the rechecks are drawn from the hash of the
 // block that includes the proof, and a refusal would let a cheater resubmit each block
 // until the draw missed the indexes it made up.
-func (k Keeper) verifyAnswer(ctx context.Context, op sdk.AccAddress, id uint64, proof *types.StorageProof) (types.Challenge, check, error) {
-	c, err := k.Challenges.Get(ctx, id)
-	if err != nil {
-		return c, check{}, errorsmod.Wrapf(types.ErrUnknownChallenge, "challenge %d", id)
-	}
-	if c.Operator != op.String() {
-		return c, check{}, errorsmod.Wrapf(sdkerrors.ErrUnauthorized, "challenge %d is for %s, not %s", id, c.Operator, op)
-	}
-	if c.Status != types.CHALLENGE_STATUS_PENDING {
-		return c, check{}, errorsmod.Wrapf(types.ErrChallengeResolved, "challenge %d is %s", id, c.Status)
-	}
+func (k Keeper) verifyAnswer(ctx context.Context, op sdk.AccAddress, c types.Challenge, proof *types.StorageProof) (check, error) {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
-	if h := sdkCtx.BlockHeight(); h > c.DeadlineHeight {
-		return c, check{}, errorsmod.Wrapf(types.ErrChallengeExpired, "challenge %d closed at height %d; this is %d", id, c.DeadlineHeight, h)
+	id := c.Id
+	if err := checkOpen(sdkCtx, c); err != nil {
+		return check{}, err
 	}
 	if c.Kind != types.CHALLENGE_KIND_STORAGE {
 		if proof != nil {
-			return c, check{}, errorsmod.Wrapf(types.ErrInvalidAnswer, "challenge %d checks liveness: send no proof", id)
+			return check{}, errorsmod.Wrapf(types.ErrInvalidAnswer, "challenge %d checks liveness: send no proof", id)
 		}
-		return c, check{}, nil
+		return check{}, nil
 	}
 	if proof == nil {
-		return c, check{}, errorsmod.Wrapf(types.ErrInvalidAnswer, "challenge %d checks storage: send the proof of a scan of the %s dataset (aegis-node does)", id, c.Role.Short())
+		return check{}, errorsmod.Wrapf(types.ErrInvalidAnswer, "challenge %d checks storage: send the proof of a scan of the %s dataset (aegis-node does)", id, c.Role.Short())
 	}
 	p := c.Storage.Post()
 	p.ScryptN = c.Dataset.LabelScryptN
 	if proof.Nonce >= p.Nonces {
-		return c, check{}, errorsmod.Wrapf(types.ErrInvalidAnswer, "nonce %d: a scan may use nonces 0 to %d", proof.Nonce, p.Nonces-1)
+		return check{}, errorsmod.Wrapf(types.ErrInvalidAnswer, "nonce %d: a scan may use nonces 0 to %d", proof.Nonce, p.Nonces-1)
 	}
 	idx, err := post.DecodeIndexes(proof.Indexes, c.Dataset.Labels, p.K2)
 	if err != nil {
-		return c, check{}, errorsmod.Wrapf(types.ErrInvalidAnswer, "challenge %d: %v", id, err)
+		return check{}, errorsmod.Wrapf(types.ErrInvalidAnswer, "challenge %d: %v", id, err)
 	}
 	sdkCtx.GasMeter().ConsumeGas(gasPerProof+uint64(p.Rechecks)*gasPerLabelPerScryN*uint64(p.ScryptN), "por storage proof")
 	seed := post.Seed(op, int32(c.Role), c.Dataset.Nonce)
@@ -79,17 +93,17 @@ func (k Keeper) verifyAnswer(ctx context.Context, op sdk.AccAddress, id uint64, 
 	res := check{rechecked: len(pos)}
 	res.wrong = post.Recheck(seed[:], c.Value, p, c.Dataset.Labels, post.Proof{Nonce: proof.Nonce, Indexes: idx}, pos)
 	if res.wrong == res.rechecked {
-		return c, check{}, errorsmod.Wrapf(types.ErrInvalidAnswer, "challenge %d: none of the %d labels rechecked passes: this is not a proof of the %s dataset of nonce %d for this challenge", id, res.rechecked, c.Role.Short(), c.Dataset.Nonce)
+		return check{}, errorsmod.Wrapf(types.ErrInvalidAnswer, "challenge %d: none of the %d labels rechecked passes: this is not a proof of the %s dataset of nonce %d for this challenge", id, res.rechecked, c.Role.Short(), c.Dataset.Nonce)
 	}
-	return c, res, nil
+	return res, nil
 }
 
 // resolvePair clears the pair's pending challenge and hands back what its report earned
 // while held: all of it when passed. When missed or failed, the whole uaegis of what is lost
 // go to the role's next tick as forfeited (the fraction below 1 uaegis stays with the node,
 // so no dust is created): for a liveness challenge the report's held reward and its
-// unvested tranches; for a storage proof (spec section 8) the held reward and everything
-// still vesting, and the pair is disqualified for disqualify_days.
+// unvested tranches; for a storage or compute proof (spec section 8) the held reward and
+// everything still vesting, and the pair is disqualified for disqualify_days.
 func (k Keeper) resolvePair(ctx context.Context, c types.Challenge, op sdk.AccAddress, passed bool) (math.Int, error) {
 	last, err := k.lastTick(ctx)
 	if err != nil {
@@ -106,7 +120,7 @@ func (k Keeper) resolvePair(ctx context.Context, c types.Challenge, op sdk.AccAd
 	lost := nr.Held
 	until := uint64(0)
 	if !passed {
-		if c.Kind == types.CHALLENGE_KIND_STORAGE {
+		if c.Kind.ProvesResources() {
 			lost = lost.Add(nr.ForfeitVesting(0, ^uint64(0)))
 			if until, err = k.disqualify(ctx, &nr, last); err != nil {
 				return math.Int{}, err
@@ -190,6 +204,11 @@ func (k Keeper) finish(ctx context.Context, c types.Challenge, status types.Chal
 	if err := k.ChallengeDeadlines.Remove(ctx, collections.Join(c.DeadlineHeight, c.Id)); err != nil {
 		return err
 	}
+	if c.Kind == types.CHALLENGE_KIND_COMPUTE {
+		if err := k.ComputeDeadlines.Remove(ctx, collections.Join(c.CommitDeadlineMs, c.Id)); err != nil {
+			return err
+		}
+	}
 	op, err := sdk.AccAddressFromBech32(c.Operator)
 	if err != nil {
 		return err
@@ -239,21 +258,24 @@ func (k Keeper) passChallenge(ctx context.Context, op sdk.AccAddress, c types.Ch
 func (k Keeper) resolveDeadlines(ctx context.Context, params types.Params) error {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	rng := new(collections.Range[collections.Pair[int64, uint64]]).EndInclusive(collections.Join(sdkCtx.BlockHeight(), ^uint64(0)))
-	iter, err := k.ChallengeDeadlines.Iterate(ctx, rng)
+	due, err := dueKeys(ctx, k.ChallengeDeadlines, rng, maxMissesPerBlock)
 	if err != nil {
 		return err
 	}
-	var due []collections.Pair[int64, uint64]
-	for ; iter.Valid() && len(due) < maxMissesPerBlock; iter.Next() {
-		key, err := iter.Key()
-		if err != nil {
-			iter.Close()
+	// Compute roots are due on the chain clock: a root is accepted while the clock is at
+	// most the deadline, so one whose deadline the clock has passed is missed.
+	clock, err := k.chainClock(ctx)
+	if err != nil {
+		return err
+	}
+	var late []collections.Pair[int64, uint64]
+	if left := maxMissesPerBlock - len(due); left > 0 {
+		rng := new(collections.Range[collections.Pair[int64, uint64]]).EndExclusive(collections.Join(clock.ElapsedMs, uint64(0)))
+		if late, err = dueKeys(ctx, k.ComputeDeadlines, rng, left); err != nil {
 			return err
 		}
-		due = append(due, key)
 	}
-	iter.Close()
-	for _, key := range due {
+	for i, key := range append(due, late...) {
 		cacheCtx, write := sdkCtx.CacheContext()
 		err := k.missChallenge(cacheCtx, params, key.K2())
 		if err == nil {
@@ -261,7 +283,11 @@ func (k Keeper) resolveDeadlines(ctx context.Context, params types.Params) error
 			continue
 		}
 		k.Logger(ctx).Error("challenge set aside", "id", key.K2(), "err", err)
-		if err := k.ChallengeDeadlines.Remove(ctx, key); err != nil {
+		queue := k.ChallengeDeadlines
+		if i >= len(due) {
+			queue = k.ComputeDeadlines
+		}
+		if err := queue.Remove(ctx, key); err != nil {
 			return err
 		}
 		if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventChallengeSetAside{Id: key.K2(), Reason: err.Error()}); err != nil {
@@ -269,6 +295,24 @@ func (k Keeper) resolveDeadlines(ctx context.Context, params types.Params) error
 		}
 	}
 	return nil
+}
+
+// dueKeys reads at most limit keys of a deadline queue in rng.
+func dueKeys(ctx context.Context, queue collections.KeySet[collections.Pair[int64, uint64]], rng collections.Ranger[collections.Pair[int64, uint64]], limit int) ([]collections.Pair[int64, uint64], error) {
+	iter, err := queue.Iterate(ctx, rng)
+	if err != nil {
+		return nil, err
+	}
+	defer iter.Close()
+	var due []collections.Pair[int64, uint64]
+	for ; iter.Valid() && len(due) < limit; iter.Next() {
+		key, err := iter.Key()
+		if err != nil {
+			return nil, err
+		}
+		due = append(due, key)
+	}
+	return due, nil
 }
 
 // missChallenge forfeits the challenged report and counts the miss; enough misses inside
@@ -287,15 +331,15 @@ func (k Keeper) missChallenge(ctx context.Context, params types.Params, id uint6
 		return err
 	}
 	if telemetry.IsTelemetryEnabled() { // the kind's name is built only for a sink that counts it
-		telemetry.IncrCounter(1, types.ModuleName, "challenges_missed", strings.ToLower(strings.TrimPrefix(c.Kind.String(), "CHALLENGE_KIND_")))
+		telemetry.IncrCounter(1, types.ModuleName, "challenges_missed", kindName(c.Kind))
 	}
 	cp := params.Challenge
-	storage := c.Kind == types.CHALLENGE_KIND_STORAGE
-	if !storage { // a missed storage proof is slashed at once, below
+	proof := c.Kind.ProvesResources()
+	if !proof { // a missed storage or compute proof is slashed at once, below
 		st.RecentMisses = append(recentMisses(st.RecentMisses, c.Day, cp.FailureWindowDays), c.Day)
 	}
 	misses := len(st.RecentMisses)
-	slash := cp.SlashEnabled() && !storage && misses >= int(cp.SlashFailures)
+	slash := cp.SlashEnabled() && !proof && misses >= int(cp.SlashFailures)
 	if slash {
 		st.RecentMisses = nil // a slash answers these misses; the count starts over
 	}
@@ -309,8 +353,8 @@ func (k Keeper) missChallenge(ctx context.Context, params types.Params, id uint6
 		return err
 	}
 	switch {
-	case storage:
-		return k.slashForChallenge(ctx, c, op, cp.StorageSlashFraction, fmt.Sprintf("missed storage proof %d", c.Id))
+	case proof:
+		return k.slashForChallenge(ctx, c, op, cp.SlashFractionFor(c.Kind), fmt.Sprintf("missed %s proof %d", kindName(c.Kind), c.Id))
 	case slash:
 		return k.slashForChallenge(ctx, c, op, cp.SlashFraction, fmt.Sprintf("missed %d challenges within %d days", misses, cp.FailureWindowDays))
 	}
@@ -336,8 +380,9 @@ func (k Keeper) forfeitChallenge(ctx context.Context, c types.Challenge, op sdk.
 }
 
 // failChallenge resolves a storage proof whose rechecked labels were not all the
-// dataset's: the report's held reward is forfeited, as for a miss, and
-// storage_slash_fraction of the node's stake slashed at once.
+// dataset's, or a compute reveal whose recomputed tiles were not all the committed ones:
+// the pair forfeits as for a miss, and the kind's slash fraction of the node's stake is
+// slashed at once.
 func (k Keeper) failChallenge(ctx context.Context, op sdk.AccAddress, c types.Challenge, res check) error {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
@@ -355,8 +400,12 @@ func (k Keeper) failChallenge(ctx context.Context, op sdk.AccAddress, c types.Ch
 	}); err != nil {
 		return err
 	}
-	reason := fmt.Sprintf("storage proof %d failed: %d of %d rechecked labels wrong", c.Id, res.wrong, res.rechecked)
-	return k.slashForChallenge(ctx, c, op, params.Challenge.StorageSlashFraction, reason)
+	what := "labels"
+	if c.Kind == types.CHALLENGE_KIND_COMPUTE {
+		what = "tiles"
+	}
+	reason := fmt.Sprintf("%s proof %d failed: %d of %d rechecked %s wrong", kindName(c.Kind), c.Id, res.wrong, res.rechecked, what)
+	return k.slashForChallenge(ctx, c, op, params.Challenge.SlashFractionFor(c.Kind), reason)
 }
 
 // slashForChallenge slashes fraction of the node's stake bonded when c was issued, in its
@@ -367,7 +416,7 @@ func (k Keeper) slashForChallenge(ctx context.Context, c types.Challenge, op sdk
 	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	slashCtx, write := sdkCtx.CacheContext()
-	if _, err := k.slash(slashCtx, op, fraction, reason, c.IssuedHeight, c.Kind == types.CHALLENGE_KIND_STORAGE); err != nil {
+	if _, err := k.slash(slashCtx, op, fraction, reason, c.IssuedHeight, c.Kind.ProvesResources()); err != nil {
 		k.Logger(ctx).Error("challenge slash set aside", "operator", c.Operator, "err", err)
 		return sdkCtx.EventManager().EmitTypedEvent(&types.EventChallengeSetAside{Id: c.Id, Reason: "slash: " + err.Error()})
 	}
@@ -384,4 +433,9 @@ func recentMisses(days []uint64, day uint64, window uint32) []uint64 {
 		}
 	}
 	return out
+}
+
+// kindName is a challenge kind as the logs and metrics say it: liveness, storage, compute.
+func kindName(k types.ChallengeKind) string {
+	return strings.ToLower(strings.TrimPrefix(k.String(), "CHALLENGE_KIND_"))
 }

@@ -65,6 +65,9 @@ func (k Keeper) BeginBlocker(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := k.tickClock(ctx, params.Challenge.Compute); err != nil {
+		return err
+	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	cacheCtx, write := sdkCtx.CacheContext()
 	day, err := k.sample(cacheCtx, params)
@@ -109,7 +112,7 @@ func (k Keeper) sample(ctx context.Context, params types.Params) (uint64, error)
 	} else if err != nil {
 		return 0, err
 	}
-	return day, k.drawDue(ctx, params.Challenge, day)
+	return day, k.drawDue(ctx, params, day)
 }
 
 // startSampling hands logged day l to the sampling: its receipt is written, today's reports
@@ -142,7 +145,7 @@ func (k Keeper) startSampling(ctx context.Context, cp types.ChallengeParams, l t
 // (already challenged, role given up, report replaced) is drawn again, up to 8 × share +
 // 32 draws a block; a share left short is drawn by the next block. The work is bounded by the
 // block's share, never by the nodes.
-func (k Keeper) drawDue(ctx context.Context, cp types.ChallengeParams, day uint64) error {
+func (k Keeper) drawDue(ctx context.Context, params types.Params, day uint64) error {
 	r, err := k.ChallengeDays.Get(ctx, day)
 	if err != nil {
 		return err
@@ -167,7 +170,7 @@ func (k Keeper) drawDue(ctx context.Context, cp types.ChallengeParams, day uint6
 			if err != nil {
 				return err
 			}
-			id, err := k.issueChallenge(ctx, cp, seed, day, last, t)
+			id, err := k.issueChallenge(ctx, params, seed, day, last, t)
 			if err != nil {
 				return err
 			}
@@ -204,7 +207,8 @@ func (k Keeper) nextChallengeID(ctx context.Context) (uint64, error) {
 // was given up, its report forfeited) or already has a challenge pending: then it
 // returns 0. What the report has earned so far, and earns until the
 // challenge resolves, is held.
-func (k Keeper) issueChallenge(ctx context.Context, cp types.ChallengeParams, seed []byte, day, last uint64, t types.ChallengeTarget) (uint64, error) {
+func (k Keeper) issueChallenge(ctx context.Context, params types.Params, seed []byte, day, last uint64, t types.ChallengeTarget) (uint64, error) {
+	cp := params.Challenge
 	op, err := sdk.AccAddressFromBech32(t.Operator)
 	if err != nil {
 		return 0, nil
@@ -252,6 +256,14 @@ func (k Keeper) issueChallenge(ctx context.Context, cp types.ChallengeParams, se
 	} else if err != nil && !errors.Is(err, collections.ErrNotFound) {
 		return 0, err
 	}
+	// A pair that declared compute in a role that pays for it proves it: always without a
+	// dataset, every other challenge with one (by the challenge value: the pair cannot
+	// tell which it will get).
+	if provesCompute(params, nr) && (c.Kind != types.CHALLENGE_KIND_STORAGE || types.ChallengeValue(seed, id)[0]&1 == 0) {
+		c.Kind, c.Dataset, c.Storage = types.CHALLENGE_KIND_COMPUTE, types.Dataset{}, types.StorageProofParams{}
+		c.Compute, c.Tiles = cp.Compute, cp.Compute.Tiles(nr.Resources.Compute)
+		c.AnswerWindowBlocks = cp.AnswerWindowBlocks // the reveal's window, from the commit
+	}
 	nr.ChallengeId, nr.ChallengeDay = id, day
 	if err := k.setPair(ctx, nodeRoleKey(op, t.Role), nr); err != nil {
 		return 0, err
@@ -270,14 +282,25 @@ func (k Keeper) openChallenge(ctx context.Context, cp types.ChallengeParams, see
 	}
 	h := sdk.UnwrapSDKContext(ctx).BlockHeight()
 	c.Status, c.OpenHeight, c.DeadlineHeight = types.CHALLENGE_STATUS_PENDING, h, h+int64(window)
-	if c.Kind == types.CHALLENGE_KIND_STORAGE {
+	switch c.Kind {
+	case types.CHALLENGE_KIND_STORAGE:
 		c.Value = types.ChallengeValue(seed, c.Id)
+	case types.CHALLENGE_KIND_COMPUTE:
+		// The root is due on the chain clock; the height deadline is the reveal's, set by
+		// the commit.
+		clock, err := k.chainClock(ctx)
+		if err != nil {
+			return err
+		}
+		c.Value, c.DeadlineHeight = types.ChallengeValue(seed, c.Id), 0
+		c.CommitDeadlineMs = clock.ElapsedMs + int64(c.Compute.CommitSeconds)*1000
 	}
 	if err := k.putChallenge(ctx, op, c); err != nil {
 		return err
 	}
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventChallengeIssued{
 		Id: c.Id, Operator: c.Operator, Role: c.Role, Day: c.Day, Kind: c.Kind, DeadlineHeight: c.DeadlineHeight, Value: c.Value, Labels: c.Dataset.Labels,
+		Tiles: c.Tiles, CommitDeadlineMs: c.CommitDeadlineMs,
 	})
 }
 
@@ -295,6 +318,9 @@ func (k Keeper) putChallenge(ctx context.Context, op sdk.AccAddress, c types.Cha
 	}
 	if err := k.PendingChallenges.Set(ctx, collections.Join(op, c.Id)); err != nil {
 		return err
+	}
+	if c.AwaitsRoot() {
+		return k.ComputeDeadlines.Set(ctx, collections.Join(c.CommitDeadlineMs, c.Id))
 	}
 	return k.ChallengeDeadlines.Set(ctx, collections.Join(c.DeadlineHeight, c.Id))
 }

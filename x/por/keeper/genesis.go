@@ -246,6 +246,11 @@ func (k Keeper) initChallenges(ctx context.Context, gs types.GenesisState) error
 			return err
 		}
 	}
+	if gs.Clock != (types.ChainClock{}) {
+		if err := k.Clock.Set(ctx, gs.Clock); err != nil {
+			return err
+		}
+	}
 	return k.NextChallengeID.Set(ctx, max(gs.NextChallengeId, 1))
 }
 
@@ -256,6 +261,9 @@ func (k Keeper) exportChallenges(ctx context.Context, gs *types.GenesisState) er
 		return err
 	}
 	gs.NextChallengeId = max(gs.NextChallengeId, 1)
+	if gs.Clock, err = k.chainClock(ctx); err != nil {
+		return err
+	}
 	if gs.SamplingDay, err = k.SamplingDay.Get(ctx); errors.Is(err, collections.ErrNotFound) {
 		gs.SamplingDay = 0
 	} else if err != nil {

@@ -97,6 +97,10 @@ type Keeper struct {
 	SamplingDay collections.Item[uint64]
 	// PruneCursor is the lowest challenge id the receipt pruning has not passed yet.
 	PruneCursor collections.Item[uint64]
+	// Clock is the chain clock compute windows run on; ComputeDeadlines queues the compute
+	// challenges waiting for their root by commit deadline (chain clock ms), for the misses.
+	Clock            collections.Item[types.ChainClock]
+	ComputeDeadlines collections.KeySet[collections.Pair[int64, uint64]]
 }
 
 // NewKeeper builds the keeper. authority is the address allowed to update params and
@@ -138,6 +142,8 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ak 
 		PendingChallenges:  collections.NewKeySet(sb, types.PendingChallengesKey, "pending_challenges", collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key)),
 		ChallengeDays:      collections.NewMap(sb, types.ChallengeDaysKey, "challenge_days", collections.Uint64Key, codec.CollValue[types.ChallengeDay](cdc)),
 		ReportLog:          collections.NewItem(sb, types.ReportLogKey, "report_log", codec.CollValue[types.ReportLog](cdc)),
+		Clock:              collections.NewItem(sb, types.ClockKey, "clock", codec.CollValue[types.ChainClock](cdc)),
+		ComputeDeadlines:   collections.NewKeySet(sb, types.ComputeDeadlinesKey, "compute_deadlines", collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
 		ReportLogEntries:   collections.NewMap(sb, types.ReportLogEntriesKey, "report_log_entries", collections.PairKeyCodec(collections.Uint32Key, collections.Uint64Key), codec.CollValue[types.ChallengeTarget](cdc)),
 		NextChallengeID:    collections.NewSequence(sb, types.NextChallengeIDKey, "next_challenge_id"),
 		SamplingDay:        collections.NewItem(sb, types.OpeningDayKey, "sampling_day", collections.Uint64Value),

@@ -12,6 +12,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/aegis-chain/aegis/x/por/compute"
 	"github.com/aegis-chain/aegis/x/por/post"
 	"github.com/aegis-chain/aegis/x/por/types"
 )
@@ -319,7 +320,25 @@ func (m msgServer) AnswerChallenge(ctx context.Context, msg *types.MsgAnswerChal
 	if msg.Proof != nil && len(msg.Proof.Indexes) > post.MaxProofBytes {
 		return nil, errorsmod.Wrapf(types.ErrInvalidAnswer, "a proof's indexes take at most %d bytes, got %d", post.MaxProofBytes, len(msg.Proof.Indexes))
 	}
-	c, check, err := m.verifyAnswer(ctx, op, msg.ChallengeId, msg.Proof)
+	if len(msg.ComputePaths) > compute.MaxSamples {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAnswer, "a compute reveal has at most %d paths, got %d", compute.MaxSamples, len(msg.ComputePaths))
+	}
+	for i, p := range msg.ComputePaths {
+		if len(p) > compute.PathBytes(compute.MaxTiles) {
+			return nil, errorsmod.Wrapf(types.ErrInvalidAnswer, "compute_paths[%d] has %d bytes, over the longest path's %d", i, len(p), compute.PathBytes(compute.MaxTiles))
+		}
+	}
+	c, err := m.pendingChallenge(ctx, op, msg.ChallengeId)
+	if err != nil {
+		return nil, err
+	}
+	if c.Kind == types.CHALLENGE_KIND_COMPUTE {
+		return m.answerCompute(ctx, op, c, msg)
+	}
+	if len(msg.ComputeRoot) != 0 || len(msg.ComputePaths) != 0 {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAnswer, "challenge %d checks %s: send no compute_root or compute_paths", c.Id, kindName(c.Kind))
+	}
+	check, err := m.verifyAnswer(ctx, op, c, msg.Proof)
 	if err != nil {
 		return nil, err
 	}

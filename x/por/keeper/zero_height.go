@@ -33,7 +33,13 @@ func (k Keeper) RebaseHeights(ctx context.Context, last int64) error {
 			return err
 		}
 		c.IssuedHeight = rebase(c.IssuedHeight, last)
-		c.OpenHeight, c.DeadlineHeight = rebase(c.OpenHeight, last), rebase(c.DeadlineHeight, last)
+		c.OpenHeight = rebase(c.OpenHeight, last)
+		if !c.AwaitsRoot() { // a compute challenge's deadline height is set by its commit
+			c.DeadlineHeight = rebase(c.DeadlineHeight, last)
+		}
+		if c.CommittedHeight != 0 {
+			c.CommittedHeight = rebase(c.CommittedHeight, last)
+		}
 		if c.Status != types.CHALLENGE_STATUS_PENDING { // resolved: passed, missed or failed
 			c.ResolvedHeight = rebase(c.ResolvedHeight, last)
 		}

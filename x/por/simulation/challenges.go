@@ -13,6 +13,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/aegis-chain/aegis/testutil/posttest"
+	"github.com/aegis-chain/aegis/x/por/compute"
 	"github.com/aegis-chain/aegis/x/por/keeper"
 	"github.com/aegis-chain/aegis/x/por/types"
 )
@@ -24,8 +25,13 @@ import (
 // and refused) and others are missed, forfeited and slashed, all under every invariant.
 
 // maxSimStorage caps a report part's storage while challenges are on, so that its
-// dataset stays small enough to derive and scan in the operation.
-const maxSimStorage = 40
+// dataset stays small enough to derive and scan in the operation; maxSimCompute its
+// compute while compute proofs are on, so that its tiles (compute × tiles_per_unit_second
+// × work_seconds, at most 2,000 of 100 µs) are computed in the operation.
+const (
+	maxSimStorage = 40
+	maxSimCompute = 400
+)
 
 // RandomChallengeParams are challenge params turned on, cheap to prove and quick to miss.
 func RandomChallengeParams(r *rand.Rand) types.ChallengeParams {
@@ -50,6 +56,14 @@ func RandomChallengeParams(r *rand.Rand) types.ChallengeParams {
 	if r.Intn(2) == 0 { // prune receipts: at least the failure window, at most a few days more
 		cp.ReceiptDays = cp.FailureWindowDays + uint32(r.Intn(4))
 	}
+	if r.Intn(2) == 0 { // compute proofs: a chain clock of at most 1-2 s a block against windows of 3-10 s
+		work := uint32(2 + r.Intn(4))
+		cp.Compute = types.ComputeProofParams{
+			TilesPerUnitSecond: 1, WorkSeconds: work, CommitSeconds: work + 1 + uint32(r.Intn(int(work))),
+			Samples: uint32(1 + r.Intn(6)), MaxBlockSeconds: uint32(1 + r.Intn(2)),
+		}
+		cp.ComputeSlashFraction = math.LegacyNewDecWithPrec(int64(r.Intn(10)), 2)
+	}
 	return cp
 }
 
@@ -57,8 +71,51 @@ func RandomChallengeParams(r *rand.Rand) types.ChallengeParams {
 func capStorage(params types.Params, res types.Resources) types.Resources {
 	if params.Challenge.Enabled() {
 		res.Storage = min(res.Storage, maxSimStorage)
+		if params.Challenge.Compute.Enabled() {
+			res.Compute = min(res.Compute, maxSimCompute)
+		}
 	}
 	return res
+}
+
+// computeCommitment is what aegis-node computes for compute challenge c of op (nil when the
+// challenge asks more tiles than a sim operation should compute: it is then missed).
+func computeCommitment(op sdk.AccAddress, c types.Challenge) *compute.Commitment {
+	if c.Kind != types.CHALLENGE_KIND_COMPUTE || c.Tiles > 4*maxSimCompute*10 {
+		return nil
+	}
+	cm, err := compute.Commit(context.Background(), compute.Reference{}, 1, compute.Seed(c.Value, op, int32(c.Role)), c.Tiles)
+	if err != nil {
+		return nil
+	}
+	return cm
+}
+
+// answerCompute fills msg with c's next compute answer: its root, or the paths of the
+// drawn tiles. One time in five the root is made up (the reveal that follows fails) or
+// the reveal is malformed (refused).
+func answerCompute(r *rand.Rand, op sdk.AccAddress, c types.Challenge, msg *types.MsgAnswerChallenge) (bool, simsx.SimDeliveryResultHandler) {
+	cm := computeCommitment(op, c)
+	if cm == nil {
+		return false, nil
+	}
+	if c.AwaitsRoot() {
+		msg.ComputeRoot = cm.Root[:]
+		if r.Intn(5) == 0 {
+			msg.ComputeRoot = append([]byte{^cm.Root[0]}, cm.Root[1:]...) // taken; its reveal fails
+		}
+		return true, nil
+	}
+	paths, err := cm.Paths(compute.Reference{}, c.RevealTiles)
+	if err != nil {
+		return false, nil
+	}
+	msg.ComputePaths = paths
+	if r.Intn(5) == 0 {
+		msg.ComputePaths = paths[:len(paths)-1]
+		return true, expectError(types.ErrInvalidAnswer)
+	}
+	return true, nil // passes, or fails after a made-up root: both are resolutions
 }
 
 // storageProof scans op's dataset for c, as aegis-node does (false: the rare scan that
@@ -79,18 +136,13 @@ func MsgAnswerChallengeFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFacto
 	return simsx.NewSimMsgFactoryWithDeliveryResultHandler(func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgAnswerChallenge, simsx.SimDeliveryResultHandler) {
 		r := testData.Rand()
 		height := sdk.UnwrapSDKContext(ctx).BlockHeight()
-		var open []types.Challenge
-		rng := new(collections.Range[collections.Pair[int64, uint64]]).StartInclusive(collections.Join(height, uint64(0)))
-		must0(k.ChallengeDeadlines.Walk(ctx, rng, func(key collections.Pair[int64, uint64]) (bool, error) {
-			c, err := k.Challenges.Get(ctx, key.K2())
-			if err != nil {
-				return true, err
-			}
-			if testData.HasAccount(c.Operator) {
-				open = append(open, c)
-			}
-			return false, nil
-		}))
+		// Open: deadline heights not passed, and compute roots still due on the chain clock.
+		clock, err := k.Clock.Get(ctx)
+		if err != nil && !errors.Is(err, collections.ErrNotFound) {
+			panic(err)
+		}
+		open := openChallenges(ctx, k, k.ChallengeDeadlines, height, testData)
+		open = append(open, openChallenges(ctx, k, k.ComputeDeadlines, clock.ElapsedMs, testData)...)
 		if len(open) == 0 {
 			reporter.Skip("no open challenge of a sim account")
 			return nil, nil, nil
@@ -102,6 +154,14 @@ func MsgAnswerChallengeFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFacto
 		}
 		op := sdk.MustAccAddressFromBech32(c.Operator)
 		msg := &types.MsgAnswerChallenge{Operator: c.Operator, ChallengeId: c.Id}
+		if c.Kind == types.CHALLENGE_KIND_COMPUTE {
+			ok, handler := answerCompute(r.Rand, op, c, msg)
+			if !ok {
+				reporter.Skip("a compute challenge too large to compute here")
+				return nil, nil, nil
+			}
+			return []simsx.SimAccount{from}, msg, handler
+		}
 		proof, ok := storageProof(op, c)
 		if c.Kind == types.CHALLENGE_KIND_STORAGE && !ok {
 			reporter.Skip("the scan found no nonce with k2 labels")
@@ -131,6 +191,23 @@ func MsgAnswerChallengeFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFacto
 		}
 		return []simsx.SimAccount{from}, msg, expectError(types.ErrInvalidAnswer)
 	})
+}
+
+// openChallenges are the challenges of sim accounts in a deadline queue from deadline from.
+func openChallenges(ctx context.Context, k keeper.Keeper, queue collections.KeySet[collections.Pair[int64, uint64]], from int64, testData *simsx.ChainDataSource) []types.Challenge {
+	var open []types.Challenge
+	rng := new(collections.Range[collections.Pair[int64, uint64]]).StartInclusive(collections.Join(from, uint64(0)))
+	must0(queue.Walk(ctx, rng, func(key collections.Pair[int64, uint64]) (bool, error) {
+		c, err := k.Challenges.Get(ctx, key.K2())
+		if err != nil {
+			return true, err
+		}
+		if testData.HasAccount(c.Operator) {
+			open = append(open, c)
+		}
+		return false, nil
+	}))
+	return open
 }
 
 // expectAnswerRefusedOrFailed is the result of a proof of another dataset: refused when

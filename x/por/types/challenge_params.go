@@ -6,6 +6,7 @@ import (
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
 
+	"github.com/aegis-chain/aegis/x/por/compute"
 	"github.com/aegis-chain/aegis/x/por/post"
 )
 
@@ -36,7 +37,63 @@ func DefaultChallengeParams() ChallengeParams {
 		StorageSlashFraction: math.LegacyNewDecWithPrec(5, 2),
 		VestingDays:          DefaultVestingDays,
 		DisqualifyDays:       DefaultDisqualifyDays,
+		Compute:              DefaultComputeProofParams(),
+		ComputeSlashFraction: math.LegacyNewDecWithPrec(5, 2),
 	}
+}
+
+// DefaultComputeProofParams: two minutes of a pair's declared compute, committed within 150
+// seconds, 10 tiles recomputed (docs/verification.md). A node with half the compute it
+// declares computes at most 150/240 = 62.5% of the tiles in time and passes below 0.9%; one
+// that computes 75% of them passes 5.6%. The chain recomputes 10 tiles in about 1 ms.
+func DefaultComputeProofParams() ComputeProofParams {
+	return ComputeProofParams{
+		TilesPerUnitSecond: compute.TilesPerUnitSecond,
+		WorkSeconds:        120,
+		CommitSeconds:      150,
+		Samples:            10,
+		MaxBlockSeconds:    DefaultMaxBlockSeconds,
+	}
+}
+
+// DefaultMaxBlockSeconds caps one block interval on the chain clock (also while compute
+// proofs are off, so that challenges drawn before keep a running clock).
+const DefaultMaxBlockSeconds = 30
+
+// Enabled reports whether pairs that declare compute prove it.
+func (c ComputeProofParams) Enabled() bool { return c.TilesPerUnitSecond > 0 }
+
+// ClockCapMs is the most of one block interval the chain clock counts, in milliseconds.
+func (c ComputeProofParams) ClockCapMs() int64 {
+	if c.MaxBlockSeconds == 0 {
+		return DefaultMaxBlockSeconds * 1000
+	}
+	return int64(c.MaxBlockSeconds) * 1000
+}
+
+// Tiles is the work a challenge asks of a pair declaring units of compute.
+func (c ComputeProofParams) Tiles(units uint64) uint64 {
+	return compute.Tiles(units, c.TilesPerUnitSecond, c.WorkSeconds)
+}
+
+// Validate checks the compute proof sizes; with tiles_per_unit_second 0 (off) the rest is
+// not used and not checked.
+func (c ComputeProofParams) Validate() error {
+	if !c.Enabled() {
+		return nil
+	}
+	switch {
+	case c.TilesPerUnitSecond > 1_000_000_000:
+		return fmt.Errorf("tiles_per_unit_second must be at most 10^9, got %d", c.TilesPerUnitSecond)
+	case c.WorkSeconds == 0 || c.WorkSeconds > 3_600:
+		return fmt.Errorf("work_seconds must be in [1, 3600], got %d", c.WorkSeconds)
+	case c.CommitSeconds <= c.WorkSeconds || c.CommitSeconds > 2*c.WorkSeconds:
+		// Past twice the work, a node with half the compute it declared computes it all.
+		return fmt.Errorf("commit_seconds must be in (work_seconds, 2 × work_seconds] = (%d, %d], got %d", c.WorkSeconds, 2*c.WorkSeconds, c.CommitSeconds)
+	case c.MaxBlockSeconds == 0 || c.MaxBlockSeconds > 3_600:
+		return fmt.Errorf("max_block_seconds must be in [1, 3600], got %d", c.MaxBlockSeconds)
+	}
+	return compute.CheckSamples(c.Samples)
 }
 
 // Spec section 8's defaults: vesting over 14 days, at least twice the 7 days between two
@@ -110,6 +167,9 @@ func (c ChallengeParams) Validate() error {
 		return fail("answer_window_blocks must be in [1, 100000], got %d", c.AnswerWindowBlocks)
 	case c.StorageSlashFraction.IsNil() || c.StorageSlashFraction.IsNegative() || c.StorageSlashFraction.GT(math.LegacyOneDec()):
 		return fail("storage_slash_fraction must be in [0, 1], got %s", c.StorageSlashFraction)
+	case !c.ComputeSlashFraction.IsNil() && (c.ComputeSlashFraction.IsNegative() || c.ComputeSlashFraction.GT(math.LegacyOneDec())):
+		// Unset (params written before compute proofs) slashes nothing.
+		return fail("compute_slash_fraction must be in [0, 1], got %s", c.ComputeSlashFraction)
 	case c.SpreadBlocks > 1_000_000:
 		return fail("spread_blocks must be at most 1000000, got %d", c.SpreadBlocks)
 	case uint64(c.ChallengesPerDay) > MaxDrawsPerBlock*max(c.SpreadBlocks, 1):
@@ -123,6 +183,9 @@ func (c ChallengeParams) Validate() error {
 	}
 	if err := c.Storage.Validate(); err != nil {
 		return fail("storage.%s", err)
+	}
+	if err := c.Compute.Validate(); err != nil {
+		return fail("compute.%s", err)
 	}
 	if !c.SlashEnabled() {
 		return nil
@@ -157,4 +220,29 @@ func (d Dataset) Validate(sp StorageProofParams) error {
 		return err
 	}
 	return p.CheckLabels(d.Labels)
+}
+
+// ProvesResources reports whether a challenge of kind k checks resources (storage or
+// compute): failing or missing one forfeits everything unvested, disqualifies the pair and
+// slashes at once (spec section 8), where a liveness miss forfeits its report only.
+func (k ChallengeKind) ProvesResources() bool {
+	return k == CHALLENGE_KIND_STORAGE || k == CHALLENGE_KIND_COMPUTE
+}
+
+// SlashFractionFor is what failing or missing a challenge of kind k slashes at once (zero for
+// liveness, whose misses slash by count).
+func (c ChallengeParams) SlashFractionFor(k ChallengeKind) math.LegacyDec {
+	switch k {
+	case CHALLENGE_KIND_STORAGE:
+		return c.StorageSlashFraction
+	case CHALLENGE_KIND_COMPUTE:
+		return c.ComputeSlashFraction
+	}
+	return math.LegacyZeroDec()
+}
+
+// AwaitsRoot reports whether c is a compute challenge whose root is not committed yet:
+// its deadline is then CommitDeadlineMs on the chain clock, not a height.
+func (c Challenge) AwaitsRoot() bool {
+	return c.Kind == CHALLENGE_KIND_COMPUTE && len(c.ComputeRoot) == 0
 }

@@ -2,11 +2,14 @@ package types
 
 import (
 	"crypto/sha256"
+	"fmt"
 	"slices"
 
 	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/aegis-chain/aegis/x/por/compute"
 )
 
 // validateChallenges checks the challenge state: every challenge on its own (ids issued
@@ -70,6 +73,9 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 	if err := gs.validateDatasets(nodes); err != nil {
 		return err
 	}
+	if gs.Clock.ElapsedMs < 0 || gs.Clock.BlockTimeMs < 0 {
+		return errorsmod.Wrapf(ErrInvalidGenesis, "clock (%d ms elapsed at block time %d ms) must not be negative", gs.Clock.ElapsedMs, gs.Clock.BlockTimeMs)
+	}
 	if gs.PruneCursor > gs.NextChallengeId {
 		return errorsmod.Wrapf(ErrInvalidGenesis, "prune_cursor %d is past next_challenge_id %d", gs.PruneCursor, gs.NextChallengeId)
 	}
@@ -111,6 +117,15 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 			}
 			if len(c.Value) != sha256.Size {
 				return at("an open storage challenge has a %d-byte value", sha256.Size)
+			}
+		case CHALLENGE_KIND_COMPUTE:
+			if err := c.validateCompute(); err != nil {
+				return at("%v", err)
+			}
+			// A root is never due further ahead than a window: the pair would stay
+			// pending (and its license stake bound) indefinitely.
+			if c.AwaitsRoot() && c.CommitDeadlineMs-gs.Clock.ElapsedMs > int64(c.Compute.CommitSeconds)*1000 {
+				return at("commit_deadline_ms %d is more than commit_seconds (%d s) past the clock's %d ms", c.CommitDeadlineMs, c.Compute.CommitSeconds, gs.Clock.ElapsedMs)
 			}
 		default:
 			return at("unknown kind %d", c.Kind)
@@ -267,6 +282,47 @@ func (gs GenesisState) validatePairPending() error {
 		if listed := seen[pairKey{nr.Operator, nr.Role}]; nr.HasPending != listed {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "node_roles[%d] (%s, %s): has_pending is %t but pair_pending %s; set has_pending to %t",
 				i, nr.Operator, nr.Role.Short(), nr.HasPending, map[bool]string{true: "lists the pair", false: "does not list it"}[listed], listed)
+		}
+	}
+	return nil
+}
+
+// validateCompute checks a compute challenge's proof sizes and where its answers stand:
+// awaiting its root (no deadline height yet, nothing drawn) or committed (a 32-byte root,
+// the drawn tiles, the reveal's deadline after the commit).
+func (c Challenge) validateCompute() error {
+	if !c.Compute.Enabled() {
+		return fmt.Errorf("compute: tiles_per_unit_second must be positive")
+	}
+	if err := c.Compute.Validate(); err != nil {
+		return fmt.Errorf("compute: %v", err)
+	}
+	switch {
+	case len(c.Value) != sha256.Size:
+		return fmt.Errorf("a compute challenge has a %d-byte value", sha256.Size)
+	case c.Tiles == 0 || c.Tiles > compute.MaxTiles:
+		return fmt.Errorf("tiles must be in [1, 2^40], got %d", c.Tiles)
+	case c.CommitDeadlineMs < 0:
+		return fmt.Errorf("commit_deadline_ms must not be negative, got %d", c.CommitDeadlineMs)
+	}
+	if len(c.ComputeRoot) == 0 {
+		if c.CommittedHeight != 0 || len(c.RevealTiles) != 0 || c.DeadlineHeight != 0 {
+			return fmt.Errorf("no root committed, so committed_height, reveal_tiles and deadline_height must be unset")
+		}
+		return nil
+	}
+	want := min(uint64(c.Compute.Samples), c.Tiles)
+	switch {
+	case len(c.ComputeRoot) != compute.HashSize:
+		return fmt.Errorf("compute_root must have %d bytes, got %d", compute.HashSize, len(c.ComputeRoot))
+	case uint64(len(c.RevealTiles)) != want:
+		return fmt.Errorf("a committed root draws %d reveal_tiles, got %d", want, len(c.RevealTiles))
+	case c.DeadlineHeight < c.CommittedHeight:
+		return fmt.Errorf("deadline_height %d is before committed_height %d", c.DeadlineHeight, c.CommittedHeight)
+	}
+	for i, j := range c.RevealTiles {
+		if j >= c.Tiles || (i > 0 && j <= c.RevealTiles[i-1]) {
+			return fmt.Errorf("reveal_tiles must be strictly increasing tiles below %d", c.Tiles)
 		}
 	}
 	return nil

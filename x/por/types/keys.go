@@ -41,4 +41,6 @@ var (
 	DatasetsKey           = collections.NewPrefix(25)
 	NodeRolePendingsKey   = collections.NewPrefix(26)
 	ChallengeStatsKey     = collections.NewPrefix(27)
+	ClockKey              = collections.NewPrefix(28)
+	ComputeDeadlinesKey   = collections.NewPrefix(29)
 )

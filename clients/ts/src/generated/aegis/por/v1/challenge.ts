@@ -6,7 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { Dataset, NodeRole, nodeRoleFromJSON, nodeRoleToJSON, StorageProofParams } from "./por";
+import { ComputeProofParams, Dataset, NodeRole, nodeRoleFromJSON, nodeRoleToJSON, StorageProofParams } from "./por";
 
 /** ChallengeKind is what a challenge asks for. */
 export enum ChallengeKind {
@@ -18,6 +18,11 @@ export enum ChallengeKind {
    * for one nonce under the challenge value.
    */
   CHALLENGE_KIND_STORAGE = 2,
+  /**
+   * CHALLENGE_KIND_COMPUTE - COMPUTE: int8 tiles sized to the pair's declared compute (x/por/compute): a Merkle
+   * root committed in time, then the paths of tiles drawn after it.
+   */
+  CHALLENGE_KIND_COMPUTE = 3,
   UNRECOGNIZED = -1,
 }
 
@@ -32,6 +37,9 @@ export function challengeKindFromJSON(object: any): ChallengeKind {
     case 2:
     case "CHALLENGE_KIND_STORAGE":
       return ChallengeKind.CHALLENGE_KIND_STORAGE;
+    case 3:
+    case "CHALLENGE_KIND_COMPUTE":
+      return ChallengeKind.CHALLENGE_KIND_COMPUTE;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -47,6 +55,8 @@ export function challengeKindToJSON(object: ChallengeKind): string {
       return "CHALLENGE_KIND_LIVENESS";
     case ChallengeKind.CHALLENGE_KIND_STORAGE:
       return "CHALLENGE_KIND_STORAGE";
+    case ChallengeKind.CHALLENGE_KIND_COMPUTE:
+      return "CHALLENGE_KIND_COMPUTE";
     case ChallengeKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -63,8 +73,10 @@ export enum ChallengeStatus {
   /** CHALLENGE_STATUS_SCHEDULED - SCHEDULED is no longer used: a challenge opens in the block that draws it. */
   CHALLENGE_STATUS_SCHEDULED = 4,
   /**
-   * CHALLENGE_STATUS_FAILED - FAILED: a storage proof whose rechecked labels were not all the dataset's: the
-   * report's eff is forfeited and storage_slash_fraction of the stake slashed.
+   * CHALLENGE_STATUS_FAILED - FAILED: a storage proof whose rechecked labels were not all the dataset's, or a
+   * compute reveal whose recomputed tiles were not all the committed ones: the pair
+   * forfeits and is disqualified, and storage_slash_fraction (compute_slash_fraction) of
+   * the stake is slashed.
    */
   CHALLENGE_STATUS_FAILED = 5,
   UNRECOGNIZED = -1,
@@ -156,6 +168,29 @@ export interface Challenge {
    * with it whatever governance changes meanwhile.
    */
   answerWindowBlocks: bigint;
+  /** compute is the compute proof sizes in force at sampling (compute only). */
+  compute:
+    | ComputeProofParams
+    | undefined;
+  /**
+   * tiles is how many tiles the challenge asks (compute only): what the declared compute
+   * computes in compute.work_seconds.
+   */
+  tiles: bigint;
+  /**
+   * commit_deadline_ms is the chain clock (ChainClock.elapsed_ms) after which a root is no
+   * longer accepted (compute only).
+   */
+  commitDeadlineMs: bigint;
+  /** compute_root is the committed Merkle root of the tiles (empty until committed). */
+  computeRoot: Uint8Array;
+  /** committed_height is the height of the commit; deadline_height is then the reveal's. */
+  committedHeight: bigint;
+  /**
+   * reveal_tiles are the tiles whose paths the reveal must give, drawn from the hash of
+   * the block that included the commit.
+   */
+  revealTiles: bigint[];
   /** forfeited is what the report had earned at resolution and lost (missed only). */
   forfeited: string;
 }
@@ -235,6 +270,12 @@ function createBaseChallenge(): Challenge {
     resolvedHeight: 0n,
     openHeight: 0n,
     answerWindowBlocks: 0n,
+    compute: undefined,
+    tiles: 0n,
+    commitDeadlineMs: 0n,
+    computeRoot: new Uint8Array(0),
+    committedHeight: 0n,
+    revealTiles: [],
     forfeited: "",
   };
 }
@@ -303,6 +344,36 @@ export const Challenge: MessageFns<Challenge> = {
         throw new globalThis.Error("value provided for field message.answerWindowBlocks of type uint64 too large");
       }
       writer.uint32(128).uint64(message.answerWindowBlocks);
+    }
+    if (message.compute !== undefined) {
+      ComputeProofParams.encode(message.compute, writer.uint32(170).fork()).join();
+    }
+    if (message.tiles !== 0n) {
+      if (BigInt.asUintN(64, message.tiles) !== message.tiles) {
+        throw new globalThis.Error("value provided for field message.tiles of type uint64 too large");
+      }
+      writer.uint32(176).uint64(message.tiles);
+    }
+    if (message.commitDeadlineMs !== 0n) {
+      if (BigInt.asIntN(64, message.commitDeadlineMs) !== message.commitDeadlineMs) {
+        throw new globalThis.Error("value provided for field message.commitDeadlineMs of type int64 too large");
+      }
+      writer.uint32(184).int64(message.commitDeadlineMs);
+    }
+    if (message.computeRoot.length !== 0) {
+      writer.uint32(194).bytes(message.computeRoot);
+    }
+    if (message.committedHeight !== 0n) {
+      if (BigInt.asIntN(64, message.committedHeight) !== message.committedHeight) {
+        throw new globalThis.Error("value provided for field message.committedHeight of type int64 too large");
+      }
+      writer.uint32(200).int64(message.committedHeight);
+    }
+    for (const v of message.revealTiles) {
+      if (BigInt.asUintN(64, v!) !== v!) {
+        throw new globalThis.Error("value provided for field v! of type uint64 too large");
+      }
+      writer.uint32(208).uint64(v!);
     }
     if (message.forfeited !== "") {
       writer.uint32(114).string(message.forfeited);
@@ -435,6 +506,64 @@ export const Challenge: MessageFns<Challenge> = {
             message.answerWindowBlocks = reader.uint64() as bigint;
             continue;
           }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.compute = ComputeProofParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 22: {
+            if (tag !== 176) {
+              break;
+            }
+
+            message.tiles = reader.uint64() as bigint;
+            continue;
+          }
+          case 23: {
+            if (tag !== 184) {
+              break;
+            }
+
+            message.commitDeadlineMs = reader.int64() as bigint;
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.computeRoot = reader.bytes();
+            continue;
+          }
+          case 25: {
+            if (tag !== 200) {
+              break;
+            }
+
+            message.committedHeight = reader.int64() as bigint;
+            continue;
+          }
+          case 26: {
+            if (tag === 208) {
+              message.revealTiles.push(reader.uint64() as bigint);
+
+              continue;
+            }
+
+            if (tag === 210) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.revealTiles.push(reader.uint64() as bigint);
+              }
+
+              continue;
+            }
+
+            break;
+          }
           case 14: {
             if (tag !== 114) {
               break;
@@ -491,6 +620,28 @@ export const Challenge: MessageFns<Challenge> = {
         : isSet(object.answer_window_blocks)
         ? BigInt(object.answer_window_blocks)
         : 0n,
+      compute: isSet(object.compute) ? ComputeProofParams.fromJSON(object.compute) : undefined,
+      tiles: isSet(object.tiles) ? BigInt(object.tiles) : 0n,
+      commitDeadlineMs: isSet(object.commitDeadlineMs)
+        ? BigInt(object.commitDeadlineMs)
+        : isSet(object.commit_deadline_ms)
+        ? BigInt(object.commit_deadline_ms)
+        : 0n,
+      computeRoot: isSet(object.computeRoot)
+        ? bytesFromBase64(object.computeRoot)
+        : isSet(object.compute_root)
+        ? bytesFromBase64(object.compute_root)
+        : new Uint8Array(0),
+      committedHeight: isSet(object.committedHeight)
+        ? BigInt(object.committedHeight)
+        : isSet(object.committed_height)
+        ? BigInt(object.committed_height)
+        : 0n,
+      revealTiles: globalThis.Array.isArray(object?.revealTiles)
+        ? object.revealTiles.map((e: any) => BigInt(e))
+        : globalThis.Array.isArray(object?.reveal_tiles)
+        ? object.reveal_tiles.map((e: any) => BigInt(e))
+        : [],
       forfeited: isSet(object.forfeited) ? globalThis.String(object.forfeited) : "",
     };
   },
@@ -539,6 +690,24 @@ export const Challenge: MessageFns<Challenge> = {
     if (message.answerWindowBlocks !== 0n) {
       obj.answerWindowBlocks = message.answerWindowBlocks.toString();
     }
+    if (message.compute !== undefined) {
+      obj.compute = ComputeProofParams.toJSON(message.compute);
+    }
+    if (message.tiles !== 0n) {
+      obj.tiles = message.tiles.toString();
+    }
+    if (message.commitDeadlineMs !== 0n) {
+      obj.commitDeadlineMs = message.commitDeadlineMs.toString();
+    }
+    if (message.computeRoot.length !== 0) {
+      obj.computeRoot = base64FromBytes(message.computeRoot);
+    }
+    if (message.committedHeight !== 0n) {
+      obj.committedHeight = message.committedHeight.toString();
+    }
+    if (message.revealTiles?.length) {
+      obj.revealTiles = message.revealTiles.map((e) => e.toString());
+    }
     if (message.forfeited !== "") {
       obj.forfeited = message.forfeited;
     }
@@ -578,6 +747,18 @@ export const Challenge: MessageFns<Challenge> = {
     message.answerWindowBlocks = (object.answerWindowBlocks !== undefined && object.answerWindowBlocks !== null)
       ? BigInt(object.answerWindowBlocks)
       : 0n;
+    message.compute = (object.compute !== undefined && object.compute !== null)
+      ? ComputeProofParams.fromPartial(object.compute)
+      : undefined;
+    message.tiles = (object.tiles !== undefined && object.tiles !== null) ? BigInt(object.tiles) : 0n;
+    message.commitDeadlineMs = (object.commitDeadlineMs !== undefined && object.commitDeadlineMs !== null)
+      ? BigInt(object.commitDeadlineMs)
+      : 0n;
+    message.computeRoot = object.computeRoot ?? new Uint8Array(0);
+    message.committedHeight = (object.committedHeight !== undefined && object.committedHeight !== null)
+      ? BigInt(object.committedHeight)
+      : 0n;
+    message.revealTiles = object.revealTiles?.map((e) => BigInt(e)) || [];
     message.forfeited = object.forfeited ?? "";
     return message;
   },

@@ -133,18 +133,43 @@ export interface EventChallengeIssued {
   day: bigint;
   kind: ChallengeKind;
   deadlineHeight: bigint;
-  /** value is a storage challenge's challenge value; labels the dataset size. */
+  /** value is a storage or compute challenge's challenge value; labels the dataset size. */
   value: Uint8Array;
   labels: bigint;
+  /**
+   * tiles is the work a compute challenge asks; commit_deadline_ms the chain clock by
+   * which its root must be committed.
+   */
+  tiles: bigint;
+  commitDeadlineMs: bigint;
 }
 
-/** EventChallengeFailed: a storage proof's rechecked labels were not all the dataset's. */
+/**
+ * EventComputeCommitted: a compute challenge's root was committed in time; reveal_tiles
+ * are the tiles whose paths must be revealed by deadline_height.
+ */
+export interface EventComputeCommitted {
+  id: bigint;
+  operator: string;
+  role: NodeRole;
+  root: Uint8Array;
+  revealTiles: bigint[];
+  deadlineHeight: bigint;
+}
+
+/**
+ * EventChallengeFailed: a storage proof's rechecked labels were not all the dataset's, or a
+ * compute reveal's recomputed tiles were not all the committed ones.
+ */
 export interface EventChallengeFailed {
   id: bigint;
   operator: string;
   role: NodeRole;
   day: bigint;
-  /** rechecked and wrong count the labels the chain recomputed and those that did not pass. */
+  /**
+   * rechecked and wrong count the labels (tiles) the chain recomputed and those that did
+   * not pass.
+   */
   rechecked: number;
   wrong: number;
   forfeited: string;
@@ -181,7 +206,7 @@ export interface EventChallengeSetAside {
 }
 
 /**
- * EventRoleDisqualified: a failed or missed storage proof disqualified the pair through
+ * EventRoleDisqualified: a failed or missed storage or compute proof disqualified the pair through
  * until_day (spec section 8): it keeps its slot, earns nothing and may not report in the
  * role until then. forfeited is what it lost, the unvested balance and the held reward
  * (also counted in the challenge's event).
@@ -1985,7 +2010,18 @@ export const EventChallengesSampled: MessageFns<EventChallengesSampled> = {
 };
 
 function createBaseEventChallengeIssued(): EventChallengeIssued {
-  return { id: 0n, operator: "", role: 0, day: 0n, kind: 0, deadlineHeight: 0n, value: new Uint8Array(0), labels: 0n };
+  return {
+    id: 0n,
+    operator: "",
+    role: 0,
+    day: 0n,
+    kind: 0,
+    deadlineHeight: 0n,
+    value: new Uint8Array(0),
+    labels: 0n,
+    tiles: 0n,
+    commitDeadlineMs: 0n,
+  };
 }
 
 export const EventChallengeIssued: MessageFns<EventChallengeIssued> = {
@@ -2025,6 +2061,18 @@ export const EventChallengeIssued: MessageFns<EventChallengeIssued> = {
         throw new globalThis.Error("value provided for field message.labels of type uint64 too large");
       }
       writer.uint32(72).uint64(message.labels);
+    }
+    if (message.tiles !== 0n) {
+      if (BigInt.asUintN(64, message.tiles) !== message.tiles) {
+        throw new globalThis.Error("value provided for field message.tiles of type uint64 too large");
+      }
+      writer.uint32(80).uint64(message.tiles);
+    }
+    if (message.commitDeadlineMs !== 0n) {
+      if (BigInt.asIntN(64, message.commitDeadlineMs) !== message.commitDeadlineMs) {
+        throw new globalThis.Error("value provided for field message.commitDeadlineMs of type int64 too large");
+      }
+      writer.uint32(88).int64(message.commitDeadlineMs);
     }
     return writer;
   },
@@ -2106,6 +2154,22 @@ export const EventChallengeIssued: MessageFns<EventChallengeIssued> = {
             message.labels = reader.uint64() as bigint;
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.tiles = reader.uint64() as bigint;
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.commitDeadlineMs = reader.int64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2132,6 +2196,12 @@ export const EventChallengeIssued: MessageFns<EventChallengeIssued> = {
         : 0n,
       value: isSet(object.value) ? bytesFromBase64(object.value) : new Uint8Array(0),
       labels: isSet(object.labels) ? BigInt(object.labels) : 0n,
+      tiles: isSet(object.tiles) ? BigInt(object.tiles) : 0n,
+      commitDeadlineMs: isSet(object.commitDeadlineMs)
+        ? BigInt(object.commitDeadlineMs)
+        : isSet(object.commit_deadline_ms)
+        ? BigInt(object.commit_deadline_ms)
+        : 0n,
     };
   },
 
@@ -2161,6 +2231,12 @@ export const EventChallengeIssued: MessageFns<EventChallengeIssued> = {
     if (message.labels !== 0n) {
       obj.labels = message.labels.toString();
     }
+    if (message.tiles !== 0n) {
+      obj.tiles = message.tiles.toString();
+    }
+    if (message.commitDeadlineMs !== 0n) {
+      obj.commitDeadlineMs = message.commitDeadlineMs.toString();
+    }
     return obj;
   },
 
@@ -2179,6 +2255,192 @@ export const EventChallengeIssued: MessageFns<EventChallengeIssued> = {
       : 0n;
     message.value = object.value ?? new Uint8Array(0);
     message.labels = (object.labels !== undefined && object.labels !== null) ? BigInt(object.labels) : 0n;
+    message.tiles = (object.tiles !== undefined && object.tiles !== null) ? BigInt(object.tiles) : 0n;
+    message.commitDeadlineMs = (object.commitDeadlineMs !== undefined && object.commitDeadlineMs !== null)
+      ? BigInt(object.commitDeadlineMs)
+      : 0n;
+    return message;
+  },
+};
+
+function createBaseEventComputeCommitted(): EventComputeCommitted {
+  return { id: 0n, operator: "", role: 0, root: new Uint8Array(0), revealTiles: [], deadlineHeight: 0n };
+}
+
+export const EventComputeCommitted: MessageFns<EventComputeCommitted> = {
+  encode(message: EventComputeCommitted, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0n) {
+      if (BigInt.asUintN(64, message.id) !== message.id) {
+        throw new globalThis.Error("value provided for field message.id of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.id);
+    }
+    if (message.operator !== "") {
+      writer.uint32(18).string(message.operator);
+    }
+    if (message.role !== 0) {
+      writer.uint32(24).int32(message.role);
+    }
+    if (message.root.length !== 0) {
+      writer.uint32(34).bytes(message.root);
+    }
+    if (message.revealTiles.length !== 0) {
+      writer.uint32(42).fork();
+      for (const v of message.revealTiles) {
+        if (BigInt.asUintN(64, v) !== v) {
+          throw new globalThis.Error("a value provided in array field revealTiles of type uint64 is too large");
+        }
+        writer.uint64(v);
+      }
+      writer.join();
+    }
+    if (message.deadlineHeight !== 0n) {
+      if (BigInt.asIntN(64, message.deadlineHeight) !== message.deadlineHeight) {
+        throw new globalThis.Error("value provided for field message.deadlineHeight of type int64 too large");
+      }
+      writer.uint32(48).int64(message.deadlineHeight);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EventComputeCommitted {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEventComputeCommitted();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.role = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.root = reader.bytes();
+            continue;
+          }
+          case 5: {
+            if (tag === 40) {
+              message.revealTiles.push(reader.uint64() as bigint);
+
+              continue;
+            }
+
+            if (tag === 42) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.revealTiles.push(reader.uint64() as bigint);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.deadlineHeight = reader.int64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EventComputeCommitted {
+    return {
+      id: isSet(object.id) ? BigInt(object.id) : 0n,
+      operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+      role: isSet(object.role) ? nodeRoleFromJSON(object.role) : 0,
+      root: isSet(object.root) ? bytesFromBase64(object.root) : new Uint8Array(0),
+      revealTiles: globalThis.Array.isArray(object?.revealTiles)
+        ? object.revealTiles.map((e: any) => BigInt(e))
+        : globalThis.Array.isArray(object?.reveal_tiles)
+        ? object.reveal_tiles.map((e: any) => BigInt(e))
+        : [],
+      deadlineHeight: isSet(object.deadlineHeight)
+        ? BigInt(object.deadlineHeight)
+        : isSet(object.deadline_height)
+        ? BigInt(object.deadline_height)
+        : 0n,
+    };
+  },
+
+  toJSON(message: EventComputeCommitted): unknown {
+    const obj: any = {};
+    if (message.id !== 0n) {
+      obj.id = message.id.toString();
+    }
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    if (message.role !== 0) {
+      obj.role = nodeRoleToJSON(message.role);
+    }
+    if (message.root.length !== 0) {
+      obj.root = base64FromBytes(message.root);
+    }
+    if (message.revealTiles?.length) {
+      obj.revealTiles = message.revealTiles.map((e) => e.toString());
+    }
+    if (message.deadlineHeight !== 0n) {
+      obj.deadlineHeight = message.deadlineHeight.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EventComputeCommitted>): EventComputeCommitted {
+    return EventComputeCommitted.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EventComputeCommitted>): EventComputeCommitted {
+    const message = createBaseEventComputeCommitted();
+    message.id = (object.id !== undefined && object.id !== null) ? BigInt(object.id) : 0n;
+    message.operator = object.operator ?? "";
+    message.role = object.role ?? 0;
+    message.root = object.root ?? new Uint8Array(0);
+    message.revealTiles = object.revealTiles?.map((e) => BigInt(e)) || [];
+    message.deadlineHeight = (object.deadlineHeight !== undefined && object.deadlineHeight !== null)
+      ? BigInt(object.deadlineHeight)
+      : 0n;
     return message;
   },
 };

@@ -8,6 +8,7 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Challenge, ChallengeDay, ChallengeTarget, ReportLog } from "./challenge";
 import {
+  ChainClock,
   Dataset,
   DayTick,
   Node,
@@ -68,6 +69,8 @@ export interface GenesisState {
   pairPending: PairPending[];
   /** challenge_stats: the nodes that have been challenged, one entry each. */
   challengeStats: NodeChallengeStats[];
+  /** clock is the chain clock compute windows are measured on. */
+  clock: ChainClock | undefined;
 }
 
 /** GenesisDataset is a pair's Dataset with its key. */
@@ -108,6 +111,7 @@ function createBaseGenesisState(): GenesisState {
     datasets: [],
     pairPending: [],
     challengeStats: [],
+    clock: undefined,
   };
 }
 
@@ -193,6 +197,9 @@ export const GenesisState: MessageFns<GenesisState> = {
     }
     for (const v of message.challengeStats) {
       NodeChallengeStats.encode(v!, writer.uint32(178).fork()).join();
+    }
+    if (message.clock !== undefined) {
+      ChainClock.encode(message.clock, writer.uint32(186).fork()).join();
     }
     return writer;
   },
@@ -386,6 +393,14 @@ export const GenesisState: MessageFns<GenesisState> = {
             message.challengeStats.push(NodeChallengeStats.decode(reader, reader.uint32()));
             continue;
           }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.clock = ChainClock.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -486,6 +501,7 @@ export const GenesisState: MessageFns<GenesisState> = {
         : globalThis.Array.isArray(object?.challenge_stats)
         ? object.challenge_stats.map((e: any) => NodeChallengeStats.fromJSON(e))
         : [],
+      clock: isSet(object.clock) ? ChainClock.fromJSON(object.clock) : undefined,
     };
   },
 
@@ -557,6 +573,9 @@ export const GenesisState: MessageFns<GenesisState> = {
     if (message.challengeStats?.length) {
       obj.challengeStats = message.challengeStats.map((e) => NodeChallengeStats.toJSON(e));
     }
+    if (message.clock !== undefined) {
+      obj.clock = ChainClock.toJSON(message.clock);
+    }
     return obj;
   },
 
@@ -601,6 +620,9 @@ export const GenesisState: MessageFns<GenesisState> = {
     message.datasets = object.datasets?.map((e) => GenesisDataset.fromPartial(e)) || [];
     message.pairPending = object.pairPending?.map((e) => PairPending.fromPartial(e)) || [];
     message.challengeStats = object.challengeStats?.map((e) => NodeChallengeStats.fromPartial(e)) || [];
+    message.clock = (object.clock !== undefined && object.clock !== null)
+      ? ChainClock.fromPartial(object.clock)
+      : undefined;
     return message;
   },
 };

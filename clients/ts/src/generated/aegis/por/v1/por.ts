@@ -155,10 +155,64 @@ export interface ChallengeParams {
    */
   vestingDays: number;
   /**
-   * disqualify_days: a failed or missed storage proof disqualifies the pair for that many
-   * days: it keeps its slot, earns nothing and may not report in the role (0: never).
+   * disqualify_days: a failed or missed storage or compute proof disqualifies the pair for
+   * that many days: it keeps its slot, earns nothing and may not report in the role (0: never).
    */
   disqualifyDays: number;
+  /**
+   * compute sizes the compute proofs (x/por/compute): what a pair that declares compute
+   * proves when challenged.
+   */
+  compute:
+    | ComputeProofParams
+    | undefined;
+  /**
+   * compute_slash_fraction of the node's stake is slashed by a failed or missed compute
+   * proof, in [0, 1] (0: no slash): storage_slash_fraction's twin.
+   */
+  computeSlashFraction: string;
+}
+
+/**
+ * ComputeProofParams size the compute proof (x/por/compute, docs/verification.md): a
+ * challenged pair computes the int8 tiles its declared compute computes in work_seconds,
+ * commits their Merkle root within commit_seconds of chain time, then reveals the paths of
+ * samples tiles drawn after the commit, which the chain recomputes.
+ */
+export interface ComputeProofParams {
+  /**
+   * tiles_per_unit_second is the compute unit: the tiles one declared unit computes a
+   * second (x/por/compute.TilesPerUnitSecond, what aegis-node's probe converts with).
+   * 0 turns compute proofs off: pairs prove storage or liveness as before.
+   */
+  tilesPerUnitSecond: bigint;
+  /** work_seconds is how many seconds of its declared compute a challenge asks of a pair. */
+  workSeconds: number;
+  /**
+   * commit_seconds is the chain time from a challenge's opening to its commit deadline, in
+   * (work_seconds, 2 × work_seconds]: a node with half the compute it declared computes
+   * at most commit_seconds / (2 × work_seconds) of the tiles in time.
+   */
+  commitSeconds: number;
+  /**
+   * samples is how many tiles the chain draws and recomputes (a node that computed a
+   * fraction f of the tiles passes with probability below f^samples).
+   */
+  samples: number;
+  /**
+   * max_block_seconds caps how much of one block interval the chain clock counts, so
+   * that a halted chain does not run a commit window out while nobody can answer.
+   */
+  maxBlockSeconds: number;
+}
+
+/**
+ * ChainClock is x/por's clock for compute windows: the time of the last block and the
+ * chain time elapsed, each block interval counted up to max_block_seconds.
+ */
+export interface ChainClock {
+  blockTimeMs: bigint;
+  elapsedMs: bigint;
 }
 
 /** StorageProofParams size the scan-based storage proof (x/por/post, docs/verification.md). */
@@ -921,6 +975,8 @@ function createBaseChallengeParams(): ChallengeParams {
     storageSlashFraction: "",
     vestingDays: 0,
     disqualifyDays: 0,
+    compute: undefined,
+    computeSlashFraction: "",
   };
 }
 
@@ -964,6 +1020,12 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
     }
     if (message.disqualifyDays !== 0) {
       writer.uint32(112).uint32(message.disqualifyDays);
+    }
+    if (message.compute !== undefined) {
+      ComputeProofParams.encode(message.compute, writer.uint32(122).fork()).join();
+    }
+    if (message.computeSlashFraction !== "") {
+      writer.uint32(130).string(message.computeSlashFraction);
     }
     return writer;
   },
@@ -1069,6 +1131,22 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
             message.disqualifyDays = reader.uint32();
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.compute = ComputeProofParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.computeSlashFraction = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1134,6 +1212,12 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
         : isSet(object.disqualify_days)
         ? globalThis.Number(object.disqualify_days)
         : 0,
+      compute: isSet(object.compute) ? ComputeProofParams.fromJSON(object.compute) : undefined,
+      computeSlashFraction: isSet(object.computeSlashFraction)
+        ? globalThis.String(object.computeSlashFraction)
+        : isSet(object.compute_slash_fraction)
+        ? globalThis.String(object.compute_slash_fraction)
+        : "",
     };
   },
 
@@ -1172,6 +1256,12 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
     if (message.disqualifyDays !== 0) {
       obj.disqualifyDays = Math.round(message.disqualifyDays);
     }
+    if (message.compute !== undefined) {
+      obj.compute = ComputeProofParams.toJSON(message.compute);
+    }
+    if (message.computeSlashFraction !== "") {
+      obj.computeSlashFraction = message.computeSlashFraction;
+    }
     return obj;
   },
 
@@ -1197,6 +1287,265 @@ export const ChallengeParams: MessageFns<ChallengeParams> = {
     message.storageSlashFraction = object.storageSlashFraction ?? "";
     message.vestingDays = object.vestingDays ?? 0;
     message.disqualifyDays = object.disqualifyDays ?? 0;
+    message.compute = (object.compute !== undefined && object.compute !== null)
+      ? ComputeProofParams.fromPartial(object.compute)
+      : undefined;
+    message.computeSlashFraction = object.computeSlashFraction ?? "";
+    return message;
+  },
+};
+
+function createBaseComputeProofParams(): ComputeProofParams {
+  return { tilesPerUnitSecond: 0n, workSeconds: 0, commitSeconds: 0, samples: 0, maxBlockSeconds: 0 };
+}
+
+export const ComputeProofParams: MessageFns<ComputeProofParams> = {
+  encode(message: ComputeProofParams, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tilesPerUnitSecond !== 0n) {
+      if (BigInt.asUintN(64, message.tilesPerUnitSecond) !== message.tilesPerUnitSecond) {
+        throw new globalThis.Error("value provided for field message.tilesPerUnitSecond of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.tilesPerUnitSecond);
+    }
+    if (message.workSeconds !== 0) {
+      writer.uint32(16).uint32(message.workSeconds);
+    }
+    if (message.commitSeconds !== 0) {
+      writer.uint32(24).uint32(message.commitSeconds);
+    }
+    if (message.samples !== 0) {
+      writer.uint32(32).uint32(message.samples);
+    }
+    if (message.maxBlockSeconds !== 0) {
+      writer.uint32(40).uint32(message.maxBlockSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ComputeProofParams {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseComputeProofParams();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.tilesPerUnitSecond = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.workSeconds = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.commitSeconds = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.samples = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.maxBlockSeconds = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ComputeProofParams {
+    return {
+      tilesPerUnitSecond: isSet(object.tilesPerUnitSecond)
+        ? BigInt(object.tilesPerUnitSecond)
+        : isSet(object.tiles_per_unit_second)
+        ? BigInt(object.tiles_per_unit_second)
+        : 0n,
+      workSeconds: isSet(object.workSeconds)
+        ? globalThis.Number(object.workSeconds)
+        : isSet(object.work_seconds)
+        ? globalThis.Number(object.work_seconds)
+        : 0,
+      commitSeconds: isSet(object.commitSeconds)
+        ? globalThis.Number(object.commitSeconds)
+        : isSet(object.commit_seconds)
+        ? globalThis.Number(object.commit_seconds)
+        : 0,
+      samples: isSet(object.samples) ? globalThis.Number(object.samples) : 0,
+      maxBlockSeconds: isSet(object.maxBlockSeconds)
+        ? globalThis.Number(object.maxBlockSeconds)
+        : isSet(object.max_block_seconds)
+        ? globalThis.Number(object.max_block_seconds)
+        : 0,
+    };
+  },
+
+  toJSON(message: ComputeProofParams): unknown {
+    const obj: any = {};
+    if (message.tilesPerUnitSecond !== 0n) {
+      obj.tilesPerUnitSecond = message.tilesPerUnitSecond.toString();
+    }
+    if (message.workSeconds !== 0) {
+      obj.workSeconds = Math.round(message.workSeconds);
+    }
+    if (message.commitSeconds !== 0) {
+      obj.commitSeconds = Math.round(message.commitSeconds);
+    }
+    if (message.samples !== 0) {
+      obj.samples = Math.round(message.samples);
+    }
+    if (message.maxBlockSeconds !== 0) {
+      obj.maxBlockSeconds = Math.round(message.maxBlockSeconds);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ComputeProofParams>): ComputeProofParams {
+    return ComputeProofParams.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ComputeProofParams>): ComputeProofParams {
+    const message = createBaseComputeProofParams();
+    message.tilesPerUnitSecond = (object.tilesPerUnitSecond !== undefined && object.tilesPerUnitSecond !== null)
+      ? BigInt(object.tilesPerUnitSecond)
+      : 0n;
+    message.workSeconds = object.workSeconds ?? 0;
+    message.commitSeconds = object.commitSeconds ?? 0;
+    message.samples = object.samples ?? 0;
+    message.maxBlockSeconds = object.maxBlockSeconds ?? 0;
+    return message;
+  },
+};
+
+function createBaseChainClock(): ChainClock {
+  return { blockTimeMs: 0n, elapsedMs: 0n };
+}
+
+export const ChainClock: MessageFns<ChainClock> = {
+  encode(message: ChainClock, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.blockTimeMs !== 0n) {
+      if (BigInt.asIntN(64, message.blockTimeMs) !== message.blockTimeMs) {
+        throw new globalThis.Error("value provided for field message.blockTimeMs of type int64 too large");
+      }
+      writer.uint32(8).int64(message.blockTimeMs);
+    }
+    if (message.elapsedMs !== 0n) {
+      if (BigInt.asIntN(64, message.elapsedMs) !== message.elapsedMs) {
+        throw new globalThis.Error("value provided for field message.elapsedMs of type int64 too large");
+      }
+      writer.uint32(16).int64(message.elapsedMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChainClock {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChainClock();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.blockTimeMs = reader.int64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.elapsedMs = reader.int64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChainClock {
+    return {
+      blockTimeMs: isSet(object.blockTimeMs)
+        ? BigInt(object.blockTimeMs)
+        : isSet(object.block_time_ms)
+        ? BigInt(object.block_time_ms)
+        : 0n,
+      elapsedMs: isSet(object.elapsedMs)
+        ? BigInt(object.elapsedMs)
+        : isSet(object.elapsed_ms)
+        ? BigInt(object.elapsed_ms)
+        : 0n,
+    };
+  },
+
+  toJSON(message: ChainClock): unknown {
+    const obj: any = {};
+    if (message.blockTimeMs !== 0n) {
+      obj.blockTimeMs = message.blockTimeMs.toString();
+    }
+    if (message.elapsedMs !== 0n) {
+      obj.elapsedMs = message.elapsedMs.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ChainClock>): ChainClock {
+    return ChainClock.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ChainClock>): ChainClock {
+    const message = createBaseChainClock();
+    message.blockTimeMs = (object.blockTimeMs !== undefined && object.blockTimeMs !== null)
+      ? BigInt(object.blockTimeMs)
+      : 0n;
+    message.elapsedMs = (object.elapsedMs !== undefined && object.elapsedMs !== null) ? BigInt(object.elapsedMs) : 0n;
     return message;
   },
 };

@@ -121,15 +121,29 @@ export interface MsgAnswerChallenge {
   operator: string;
   challengeId: bigint;
   /** proof answers a storage challenge (none for a liveness challenge). */
-  proof: StorageProof | undefined;
+  proof:
+    | StorageProof
+    | undefined;
+  /**
+   * compute_root is a compute challenge's first answer: the Merkle root of its tiles,
+   * by the commit deadline.
+   */
+  computeRoot: Uint8Array;
+  /**
+   * compute_paths is a compute challenge's second answer: the Merkle path of each of its
+   * reveal_tiles, in that order, by the deadline height.
+   */
+  computePaths: Uint8Array[];
 }
 
 export interface MsgAnswerChallengeResponse {
   /**
-   * status is how the answer resolved the challenge: PASSED, or FAILED for a storage
-   * proof whose rechecked labels were not all the dataset's.
+   * status is how the answer resolved the challenge: PASSED, FAILED for a storage proof
+   * whose rechecked labels (a compute reveal whose tiles) were not all right, or PENDING
+   * for a compute root committed (reveal_tiles then says what to reveal).
    */
   status: ChallengeStatus;
+  revealTiles: bigint[];
 }
 
 export interface MsgSlashNode {
@@ -1685,7 +1699,7 @@ export const MsgClaimRewardsResponse: MessageFns<MsgClaimRewardsResponse> = {
 };
 
 function createBaseMsgAnswerChallenge(): MsgAnswerChallenge {
-  return { operator: "", challengeId: 0n, proof: undefined };
+  return { operator: "", challengeId: 0n, proof: undefined, computeRoot: new Uint8Array(0), computePaths: [] };
 }
 
 export const MsgAnswerChallenge: MessageFns<MsgAnswerChallenge> = {
@@ -1701,6 +1715,12 @@ export const MsgAnswerChallenge: MessageFns<MsgAnswerChallenge> = {
     }
     if (message.proof !== undefined) {
       StorageProof.encode(message.proof, writer.uint32(34).fork()).join();
+    }
+    if (message.computeRoot.length !== 0) {
+      writer.uint32(42).bytes(message.computeRoot);
+    }
+    for (const v of message.computePaths) {
+      writer.uint32(50).bytes(v!);
     }
     return writer;
   },
@@ -1742,6 +1762,22 @@ export const MsgAnswerChallenge: MessageFns<MsgAnswerChallenge> = {
             message.proof = StorageProof.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.computeRoot = reader.bytes();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.computePaths.push(reader.bytes());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1763,6 +1799,16 @@ export const MsgAnswerChallenge: MessageFns<MsgAnswerChallenge> = {
         ? BigInt(object.challenge_id)
         : 0n,
       proof: isSet(object.proof) ? StorageProof.fromJSON(object.proof) : undefined,
+      computeRoot: isSet(object.computeRoot)
+        ? bytesFromBase64(object.computeRoot)
+        : isSet(object.compute_root)
+        ? bytesFromBase64(object.compute_root)
+        : new Uint8Array(0),
+      computePaths: globalThis.Array.isArray(object?.computePaths)
+        ? object.computePaths.map((e: any) => bytesFromBase64(e))
+        : globalThis.Array.isArray(object?.compute_paths)
+        ? object.compute_paths.map((e: any) => bytesFromBase64(e))
+        : [],
     };
   },
 
@@ -1776,6 +1822,12 @@ export const MsgAnswerChallenge: MessageFns<MsgAnswerChallenge> = {
     }
     if (message.proof !== undefined) {
       obj.proof = StorageProof.toJSON(message.proof);
+    }
+    if (message.computeRoot.length !== 0) {
+      obj.computeRoot = base64FromBytes(message.computeRoot);
+    }
+    if (message.computePaths?.length) {
+      obj.computePaths = message.computePaths.map((e) => base64FromBytes(e));
     }
     return obj;
   },
@@ -1792,18 +1844,30 @@ export const MsgAnswerChallenge: MessageFns<MsgAnswerChallenge> = {
     message.proof = (object.proof !== undefined && object.proof !== null)
       ? StorageProof.fromPartial(object.proof)
       : undefined;
+    message.computeRoot = object.computeRoot ?? new Uint8Array(0);
+    message.computePaths = object.computePaths?.map((e) => e) || [];
     return message;
   },
 };
 
 function createBaseMsgAnswerChallengeResponse(): MsgAnswerChallengeResponse {
-  return { status: 0 };
+  return { status: 0, revealTiles: [] };
 }
 
 export const MsgAnswerChallengeResponse: MessageFns<MsgAnswerChallengeResponse> = {
   encode(message: MsgAnswerChallengeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.status !== 0) {
       writer.uint32(8).int32(message.status);
+    }
+    if (message.revealTiles.length !== 0) {
+      writer.uint32(18).fork();
+      for (const v of message.revealTiles) {
+        if (BigInt.asUintN(64, v) !== v) {
+          throw new globalThis.Error("a value provided in array field revealTiles of type uint64 is too large");
+        }
+        writer.uint64(v);
+      }
+      writer.join();
     }
     return writer;
   },
@@ -1829,6 +1893,24 @@ export const MsgAnswerChallengeResponse: MessageFns<MsgAnswerChallengeResponse> 
             message.status = reader.int32() as any;
             continue;
           }
+          case 2: {
+            if (tag === 16) {
+              message.revealTiles.push(reader.uint64() as bigint);
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.revealTiles.push(reader.uint64() as bigint);
+              }
+
+              continue;
+            }
+
+            break;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1842,13 +1924,23 @@ export const MsgAnswerChallengeResponse: MessageFns<MsgAnswerChallengeResponse> 
   },
 
   fromJSON(object: any): MsgAnswerChallengeResponse {
-    return { status: isSet(object.status) ? challengeStatusFromJSON(object.status) : 0 };
+    return {
+      status: isSet(object.status) ? challengeStatusFromJSON(object.status) : 0,
+      revealTiles: globalThis.Array.isArray(object?.revealTiles)
+        ? object.revealTiles.map((e: any) => BigInt(e))
+        : globalThis.Array.isArray(object?.reveal_tiles)
+        ? object.reveal_tiles.map((e: any) => BigInt(e))
+        : [],
+    };
   },
 
   toJSON(message: MsgAnswerChallengeResponse): unknown {
     const obj: any = {};
     if (message.status !== 0) {
       obj.status = challengeStatusToJSON(message.status);
+    }
+    if (message.revealTiles?.length) {
+      obj.revealTiles = message.revealTiles.map((e) => e.toString());
     }
     return obj;
   },
@@ -1859,6 +1951,7 @@ export const MsgAnswerChallengeResponse: MessageFns<MsgAnswerChallengeResponse> 
   fromPartial(object: DeepPartial<MsgAnswerChallengeResponse>): MsgAnswerChallengeResponse {
     const message = createBaseMsgAnswerChallengeResponse();
     message.status = object.status ?? 0;
+    message.revealTiles = object.revealTiles?.map((e) => BigInt(e)) || [];
     return message;
   },
 };
@@ -2328,6 +2421,31 @@ export class MsgClientImpl implements Msg {
 
 interface Rpc {
   request(service: string, method: string, data: Uint8Array): Promise<Uint8Array>;
+}
+
+function bytesFromBase64(b64: string): Uint8Array {
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
