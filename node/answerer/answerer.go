@@ -1,16 +1,20 @@
 // Package answerer is aegis-node's answer to the chain's challenges: it watches for the
 // node's pending challenges and answers each once, through the hot key — a liveness
 // challenge with no proof, a storage challenge with a proof found by one scan of the
-// role's dataset the reporter built (x/por/post). It never rebuilds a dataset to answer:
-// deriving one inside the answer window is what the challenge is designed to rule out, so
-// a dataset that is not on disk means a missed challenge, said loudly in the log.
+// role's dataset the reporter built (x/por/post), a compute challenge in two answers (the
+// Merkle root of its tiles, then the paths of the tiles the chain draws; x/por/compute).
+// It never rebuilds a dataset to answer: deriving one inside the answer window is what the
+// challenge is designed to rule out, so a dataset that is not on disk means a missed
+// challenge, said loudly in the log.
 package answerer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,6 +23,7 @@ import (
 	"github.com/aegis-chain/aegis/node/chain"
 	"github.com/aegis-chain/aegis/node/dataset"
 	emissiontypes "github.com/aegis-chain/aegis/x/emission/types"
+	"github.com/aegis-chain/aegis/x/por/compute"
 	portypes "github.com/aegis-chain/aegis/x/por/types"
 )
 
@@ -66,9 +71,19 @@ type Answerer struct {
 	Now func() time.Time
 	// Fast and Slow are the poll intervals (DefaultFast, DefaultSlow when zero).
 	Fast, Slow time.Duration
+	// Kernel multiplies compute challenges' tiles (compute.Reference{} when nil). It must
+	// be the kernel the probe measured, for the node declares 90% of the rate it measured,
+	// and safe for concurrent use.
+	Kernel compute.Kernel
+	// Workers is how many goroutines compute a commitment (runtime.GOMAXPROCS(0) when 0,
+	// as the probe measures).
+	Workers int
 
-	done      map[uint64]time.Time // challenges answered or given up, and when
-	proofs    map[uint64]*proved   // storage proofs found, kept until their answer lands
+	done      map[uint64]time.Time   // challenges answered or given up, and when
+	proofs    map[uint64]*proved     // storage proofs found, kept until their answer lands
+	commits   map[uint64]*commitment // compute commitments, kept from the commit to the reveal
+	computed  bool                   // this Step computed a commitment: the next waits for the next Step
+	deferred  bool                   // this Step left a commitment to compute for the next
 	porParams portypes.Params
 	emission  emissiontypes.Params
 	fetched   time.Time
@@ -129,8 +144,9 @@ func (a *Answerer) Step(ctx context.Context) (time.Duration, error) {
 	if a.done == nil {
 		a.done = map[uint64]time.Time{}
 	}
+	a.computed, a.deferred = false, false
 	var errs []error
-	for _, c := range pending {
+	for _, c := range answerOrder(pending) {
 		if _, ok := a.done[c.Id]; ok {
 			continue
 		}
@@ -189,10 +205,48 @@ func grantCommand(c Chain, url string) string {
 	return "aegisd tx authz grant <hot key> generic --msg-type " + url
 }
 
+// answerOrder is the order Step answers the pending challenges in. Step computes a compute
+// challenge's commitment in line, and that takes most of its commit window (an honest node
+// declares 90% of its measured rate: about 0.9 × work_seconds). So liveness and storage
+// challenges, whose answers are quick and due in blocks, come first: a commitment never
+// holds up a challenge listed in the same Step. Then compute reveals, cheap with the
+// commitment kept and due in blocks; then the roots to compute, the earliest commit
+// deadline first. Step computes at most one commitment (computeOnce), so a commitment
+// holds up what is listed later by one commitment's time at most.
+func answerOrder(pending []portypes.Challenge) []portypes.Challenge {
+	rank := func(c portypes.Challenge) int {
+		switch {
+		case c.Kind != portypes.CHALLENGE_KIND_COMPUTE:
+			return 0
+		case !c.AwaitsRoot():
+			return 1
+		}
+		return 2
+	}
+	// due orders challenges of one rank: a root by its commit deadline (chain clock), the
+	// others by their deadline height.
+	due := func(c portypes.Challenge) int64 {
+		if c.AwaitsRoot() {
+			return c.CommitDeadlineMs
+		}
+		return c.DeadlineHeight
+	}
+	out := slices.Clone(pending)
+	slices.SortStableFunc(out, func(x, y portypes.Challenge) int {
+		return cmp.Or(cmp.Compare(rank(x), rank(y)), cmp.Compare(due(x), due(y)), cmp.Compare(x.Id, y.Id))
+	})
+	return out
+}
+
 // next is the wait before the next poll: fast in the first minutes of a chain day (by
-// the local clock), when the day's challenges are issued; otherwise slow, waking at the
-// next day's start.
+// the local clock), when the day's challenges are issued, and while a compute challenge
+// waits for its commitment or its reveal; otherwise slow, waking at the next day's start.
 func (a *Answerer) next() time.Duration {
+	if a.deferred || a.awaitsReveal() {
+		// A commitment left for the next Step; or a root committed, whose tiles to reveal
+		// were drawn in the block that included it: the reveal is due in blocks.
+		return a.fast()
+	}
 	day := time.Duration(a.emission.DaySeconds) * time.Second
 	now := a.Now()
 	if !a.porParams.Challenge.Enabled() || day <= 0 {
@@ -209,6 +263,13 @@ func (a *Answerer) next() time.Duration {
 	// enough to see one with most of its window left (blocks take at least a second).
 	cp := a.porParams.Challenge
 	slow := min(a.slow(), max(a.fast(), time.Duration(cp.AnswerWindowBlocks)*time.Second/3))
+	if cc := cp.Compute; cc.Enabled() && cc.CommitSeconds > cc.WorkSeconds {
+		// A compute root is due commit_seconds of chain time after the challenge opens, and
+		// an honest node computes for about 0.9 × work_seconds of it: the slack, at least
+		// commit_seconds - work_seconds, must cover seeing the challenge, so poll at a
+		// quarter of it.
+		slow = min(slow, max(a.fast(), time.Duration(cc.CommitSeconds-cc.WorkSeconds)*time.Second/4))
+	}
 	if cp.SpreadBlocks > 0 {
 		return slow
 	}
@@ -231,6 +292,11 @@ func (a *Answerer) forget(pending []portypes.Challenge) {
 			delete(a.proofs, id)
 		}
 	}
+	for id := range a.commits { // resolved, or missed, without this process's reveal
+		if !listed[id] {
+			delete(a.commits, id)
+		}
+	}
 }
 
 // proved is a storage proof found for a challenge, with its scan.
@@ -239,47 +305,68 @@ type proved struct {
 	scan  dataset.ProveResult
 }
 
-// answer answers c once. It returns an error only for a failure worth retrying (the chain
-// unreachable, no grant yet, a sequence race); an outcome that retrying cannot change is
-// logged and c is not tried again.
+// answer answers c once (a compute challenge once per phase). It returns an error only for
+// a failure worth retrying (the chain unreachable, no grant yet, a sequence race); an
+// outcome that retrying cannot change is logged and c is not tried again.
 func (a *Answerer) answer(ctx context.Context, c portypes.Challenge) error {
-	log := a.Log.With("challenge", c.Id, "kind", kindName(c.Kind), "role", c.Role.String(), "day", c.Day, "deadline_height", c.DeadlineHeight)
+	args := []any{"challenge", c.Id, "kind", kindName(c.Kind), "role", c.Role.String(), "day", c.Day}
+	if c.AwaitsRoot() {
+		// Its deadline is on the chain clock: DeadlineHeight is 0 until the root lands.
+		args = append(args, "commit_seconds", c.Compute.CommitSeconds)
+	} else {
+		args = append(args, "deadline_height", c.DeadlineHeight)
+	}
+	log := a.Log.With(args...)
+	if c.Kind == portypes.CHALLENGE_KIND_COMPUTE {
+		return a.answerCompute(ctx, c, log)
+	}
 	msg := &portypes.MsgAnswerChallenge{Operator: a.Operator.String(), ChallengeId: c.Id}
-	var scan *dataset.ProveResult
+	var scan []any
 	if c.Kind == portypes.CHALLENGE_KIND_STORAGE {
 		p, err := a.proveOnce(ctx, c, log)
 		if err != nil {
 			if ctx.Err() != nil {
 				return err
 			}
-			a.done[c.Id] = a.Now()
+			a.giveUp(c.Id)
 			return nil
 		}
-		msg.Proof, scan = p.proof, &p.scan
+		msg.Proof = p.proof
+		scan = []any{"labels", p.scan.Labels, "scan", p.scan.Took.Round(time.Millisecond).String()}
 	}
 	hash, err := a.Chain.Exec(ctx, msg)
+	if err != nil {
+		return a.failure(c, err, log)
+	}
+	a.giveUp(c.Id)
+	a.Metrics.answered(c.Kind)
+	a.resolved(ctx, c, hash, scan, log)
+	return nil
+}
+
+// giveUp marks c answered or given up, and drops what was kept to answer it.
+func (a *Answerer) giveUp(id uint64) {
+	a.done[id] = a.Now()
+	delete(a.proofs, id)
+	delete(a.commits, id)
+}
+
+// failure handles an answer the chain did not take: an outcome that retrying cannot change
+// is logged, c is given up and failure returns nil; anything else is returned, to retry.
+func (a *Answerer) failure(c portypes.Challenge, err error, log *slog.Logger) error {
 	switch {
-	case err == nil:
-		a.done[c.Id] = a.Now()
-		delete(a.proofs, c.Id)
-		a.Metrics.answered(c.Kind)
-		a.resolved(ctx, c, hash, scan, log)
-		return nil
 	case refused(err, portypes.ErrChallengeResolved):
 		// Answered by an earlier attempt whose reply was lost, or resolved meanwhile.
-		a.done[c.Id] = a.Now()
-		delete(a.proofs, c.Id)
+		a.giveUp(c.Id)
 		log.Warn("challenge already resolved on chain; not answering again", "err", err)
 		return nil
 	case refused(err, portypes.ErrChallengeExpired):
-		a.done[c.Id] = a.Now()
-		delete(a.proofs, c.Id)
+		a.giveUp(c.Id)
 		a.Metrics.failed("expired")
-		log.Error("the answer came after the challenge's deadline: the challenge is missed; check the node's link to the chain (and, for a storage challenge, how long the scan took)", "err", err)
+		log.Error("the answer came after the challenge's deadline: the challenge is missed; check the node's link to the chain (and, for a storage challenge, how long the scan took; for a compute reveal, how long recomputing its tiles took)", "err", err)
 		return nil
 	case refused(err, portypes.ErrInvalidAnswer), refused(err, portypes.ErrUnknownChallenge):
-		a.done[c.Id] = a.Now()
-		delete(a.proofs, c.Id)
+		a.giveUp(c.Id)
 		a.Metrics.failed("refused")
 		log.Error("the chain refused the answer: the challenge will be missed", "err", err)
 		return nil
@@ -287,18 +374,20 @@ func (a *Answerer) answer(ctx context.Context, c portypes.Challenge) error {
 	if errors.Is(err, chain.ErrNoGrant) {
 		a.granted = false
 	}
-	return fmt.Errorf("answering challenge %d (deadline height %d): %w", c.Id, c.DeadlineHeight, err)
+	due := fmt.Sprintf("deadline height %d", c.DeadlineHeight)
+	if c.AwaitsRoot() {
+		due = fmt.Sprintf("root due %d s of chain time after it opened", c.Compute.CommitSeconds)
+	}
+	return fmt.Errorf("answering challenge %d (%s): %w", c.Id, due, err)
 }
 
-// resolved logs how the chain resolved an answer that landed: a storage proof passes, or
-// fails when the labels the chain recomputed are not the dataset's.
-func (a *Answerer) resolved(ctx context.Context, c portypes.Challenge, hash string, scan *dataset.ProveResult, log *slog.Logger) {
-	args := []any{"tx", hash}
-	if scan != nil {
-		args = append(args, "labels", scan.Labels, "scan", scan.Took.Round(time.Millisecond).String())
-	}
+// resolved logs how the chain resolved an answer that landed: a storage proof or a compute
+// reveal passes, or fails when what the chain recomputed is not what the node had (the
+// dataset's labels, the committed tiles). extra are the answer's own figures.
+func (a *Answerer) resolved(ctx context.Context, c portypes.Challenge, hash string, extra []any, log *slog.Logger) {
+	args := append([]any{"tx", hash}, extra...)
 	status := portypes.CHALLENGE_STATUS_PASSED
-	if c.Kind == portypes.CHALLENGE_KIND_STORAGE {
+	if c.Kind.ProvesResources() {
 		got, err := a.Chain.Challenge(ctx, c.Id)
 		if err != nil {
 			log.Info("challenge answered; its status could not be read", append(args, "err", err)...)
@@ -309,6 +398,10 @@ func (a *Answerer) resolved(ctx context.Context, c portypes.Challenge, hash stri
 	args = append(args, "status", statusName(status))
 	if status == portypes.CHALLENGE_STATUS_FAILED {
 		a.Metrics.failed("proof_failed")
+		if c.Kind == portypes.CHALLENGE_KIND_COMPUTE {
+			log.Error("challenge answered and FAILED: tiles the chain recomputed are not the ones this node committed (its kernel multiplied wrong: check the machine's memory and, for a kernel other than "+compute.Reference{}.Name()+", its build); its report's reward is forfeited and part of the stake slashed", args...)
+			return
+		}
 		log.Error("challenge answered and FAILED: labels the chain recomputed are not the ones in the dataset (it was overwritten or damaged after it was built); its report's reward is forfeited and part of the stake slashed. Check the disk; remove the dataset and let it be rebuilt", args...)
 		return
 	}

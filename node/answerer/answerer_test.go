@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"github.com/aegis-chain/aegis/node/chain"
 	"github.com/aegis-chain/aegis/node/dataset"
 	emissiontypes "github.com/aegis-chain/aegis/x/emission/types"
+	"github.com/aegis-chain/aegis/x/por/compute"
 	"github.com/aegis-chain/aegis/x/por/post"
 	portypes "github.com/aegis-chain/aegis/x/por/types"
 )
@@ -27,14 +29,23 @@ import (
 var operator = sdk.AccAddress("operator-address-20b")
 
 // fakeChain checks answers as x/por does and resolves the ones that verify: a storage
-// proof passes when the labels it rechecks are the operator's, and fails otherwise.
-// lagging keeps answered challenges in the pending list (a query node behind the chain).
+// proof passes when the labels it rechecks are the operator's, and fails otherwise; a
+// compute root is taken (refused when late[id]) and the tiles to reveal drawn, then a
+// reveal passes when the recomputed tiles verify against the root. lagging keeps answered
+// challenges in the pending list (a query node behind the chain); listing overrides what the
+// pending list shows of a challenge (a query node behind the state answers are checked on).
 type fakeChain struct {
 	params   portypes.Params
 	emission emissiontypes.Params
 	pending  map[uint64]portypes.Challenge
-	answers  map[uint64]int
+	listing  map[uint64]portypes.Challenge
+	answers  map[uint64]int // final answers taken
+	commits  map[uint64]int // compute roots taken
+	paths    map[uint64][][]byte
+	order    []uint64 // the challenge of every answer sent, in order
 	status   map[uint64]portypes.ChallengeStatus
+	late     map[uint64]bool
+	height   int64
 	failNext []error
 	lagging  bool
 	granted  bool
@@ -45,14 +56,20 @@ func newFakeChain() *fakeChain {
 	p.Challenge = portypes.DefaultChallengeParams()
 	p.Challenge.ChallengesPerDay = 10
 	return &fakeChain{params: p, pending: map[uint64]portypes.Challenge{}, answers: map[uint64]int{}, granted: true,
+		commits: map[uint64]int{}, paths: map[uint64][][]byte{}, late: map[uint64]bool{}, height: 100,
 		status: map[uint64]portypes.ChallengeStatus{}, emission: emissiontypes.Params{StartTime: time.Unix(0, 0), DaySeconds: 100}}
 }
 
+// PendingChallenges lists the pending challenges by id, as the chain's index does.
 func (f *fakeChain) PendingChallenges(context.Context) ([]portypes.Challenge, error) {
 	var out []portypes.Challenge
-	for _, c := range f.pending {
+	for id, c := range f.pending {
+		if l, ok := f.listing[id]; ok {
+			c = l
+		}
 		out = append(out, c)
 	}
+	slices.SortFunc(out, func(x, y portypes.Challenge) int { return int(x.Id) - int(y.Id) })
 	return out, nil
 }
 
@@ -65,7 +82,10 @@ func (f *fakeChain) EmissionParams(context.Context) (emissiontypes.Params, error
 func (f *fakeChain) HasGrant(context.Context, string) (bool, error) { return f.granted, nil }
 
 func (f *fakeChain) Challenge(_ context.Context, id uint64) (portypes.Challenge, error) {
-	return portypes.Challenge{Id: id, Status: f.status[id]}, nil
+	if s, ok := f.status[id]; ok {
+		return portypes.Challenge{Id: id, Status: s}, nil
+	}
+	return f.pending[id], nil
 }
 
 func (f *fakeChain) Exec(_ context.Context, msgs ...sdk.Msg) (string, error) {
@@ -75,12 +95,35 @@ func (f *fakeChain) Exec(_ context.Context, msgs ...sdk.Msg) (string, error) {
 		return "", err
 	}
 	m := msgs[0].(*portypes.MsgAnswerChallenge)
+	f.order = append(f.order, m.ChallengeId)
 	c, ok := f.pending[m.ChallengeId]
 	if !ok || f.answers[m.ChallengeId] > 0 {
 		return "", errorsmod.Wrapf(portypes.ErrChallengeResolved, "challenge %d", m.ChallengeId)
 	}
+	if c.Kind != portypes.CHALLENGE_KIND_COMPUTE && (len(m.ComputeRoot) != 0 || len(m.ComputePaths) != 0) {
+		return "", portypes.ErrInvalidAnswer
+	}
 	status := portypes.CHALLENGE_STATUS_PASSED
 	switch c.Kind {
+	case portypes.CHALLENGE_KIND_COMPUTE:
+		if m.Proof != nil {
+			return "", portypes.ErrInvalidAnswer
+		}
+		if c.AwaitsRoot() {
+			return f.commit(c, m)
+		}
+		if len(m.ComputeRoot) != 0 {
+			return "", errorsmod.Wrapf(portypes.ErrInvalidAnswer, "challenge %d: its root was committed at height %d", c.Id, c.CommittedHeight)
+		}
+		seed := compute.Seed(c.Value, operator, int32(c.Role))
+		wrong, err := compute.Check(&seed, c.Tiles, c.ComputeRoot, c.RevealTiles, m.ComputePaths)
+		if err != nil {
+			return "", errorsmod.Wrap(portypes.ErrInvalidAnswer, err.Error())
+		}
+		if wrong > 0 {
+			status = portypes.CHALLENGE_STATUS_FAILED
+		}
+		f.paths[c.Id] = m.ComputePaths
 	case portypes.CHALLENGE_KIND_LIVENESS:
 		if m.Proof != nil {
 			return "", portypes.ErrInvalidAnswer
@@ -107,6 +150,25 @@ func (f *fakeChain) Exec(_ context.Context, msgs ...sdk.Msg) (string, error) {
 		delete(f.pending, m.ChallengeId)
 	}
 	return fmt.Sprintf("tx-%d", m.ChallengeId), nil
+}
+
+// commit takes compute challenge c's root as x/por does: the reveal's deadline is now a
+// height, and the tiles to reveal are drawn from the block's hash.
+func (f *fakeChain) commit(c portypes.Challenge, m *portypes.MsgAnswerChallenge) (string, error) {
+	if len(m.ComputeRoot) != compute.HashSize || len(m.ComputePaths) != 0 {
+		return "", errorsmod.Wrapf(portypes.ErrInvalidAnswer, "challenge %d: commit a compute_root first", c.Id)
+	}
+	if f.late[c.Id] {
+		return "", fmt.Errorf("%w: code 24: challenge %d: its root was due 1200 ms of chain time ago: %s", chain.ErrTxFailed, c.Id, portypes.ErrChallengeExpired.Error())
+	}
+	f.height++
+	block := sha256.Sum256(fmt.Appendf(nil, "block %d", f.height))
+	c.ComputeRoot = slices.Clone(m.ComputeRoot)
+	c.CommittedHeight, c.DeadlineHeight = f.height, f.height+int64(c.AnswerWindowBlocks)
+	c.RevealTiles = compute.Draw(c.Value, block[:], c.ComputeRoot, c.Tiles, c.Compute.Samples)
+	f.pending[c.Id] = c
+	f.commits[c.Id]++
+	return fmt.Sprintf("tx-commit-%d", c.Id), nil
 }
 
 type fixture struct {
@@ -295,6 +357,7 @@ func TestTransientFailuresRetried(t *testing.T) {
 // challenges off.
 func TestPollsFastAtDayStart(t *testing.T) {
 	x := newFixture(t)
+	x.f.params.Challenge.Compute = portypes.ComputeProofParams{} // off: TestPollsFasterWithComputeProofs
 	x.f.emission.DaySeconds = 86400
 	day := 24 * time.Hour
 	start := x.f.emission.StartTime

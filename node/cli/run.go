@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -24,6 +25,7 @@ import (
 	"github.com/aegis-chain/aegis/node/dataset"
 	"github.com/aegis-chain/aegis/node/reporter"
 	"github.com/aegis-chain/aegis/node/status"
+	"github.com/aegis-chain/aegis/x/por/compute"
 )
 
 func runCmd() *cobra.Command {
@@ -51,8 +53,12 @@ func runCmd() *cobra.Command {
 				Metrics: metrics, Now: time.Now, Datasets: store,
 			}
 			store.Progress = r.BuildProgress
+			// Compute challenges are answered with the kernel and on the cores the probe
+			// measured (probeOptions sets no kernel: the reference one, on GOMAXPROCS
+			// cores), for the reports declare 90% of the rate it measured.
 			a := &answerer.Answerer{Chain: client, Datasets: store, Operator: client.Operator, Log: log,
-				Metrics: answerer.NewMetrics(metrics.Registerer()), Now: time.Now}
+				Metrics: answerer.NewMetrics(metrics.Registerer()), Now: time.Now,
+				Kernel: compute.Reference{}, Workers: runtime.GOMAXPROCS(0)}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			var servers []*http.Server

@@ -10,7 +10,7 @@ import (
 	portypes "github.com/aegis-chain/aegis/x/por/types"
 )
 
-// Challenges is how the node does in the chain's liveness and storage challenges: the
+// Challenges is how the node does in the chain's liveness, storage and compute challenges: the
 // chain's counts, the misses that count towards a slash, and what is open now.
 type Challenges struct {
 	Enabled bool   `json:"enabled"`
@@ -27,12 +27,41 @@ type Challenges struct {
 
 // Open is a pending challenge.
 type Open struct {
-	ID             uint64 `json:"id"`
-	Role           string `json:"role"`
-	Kind           string `json:"kind"`
-	Day            uint64 `json:"day"`
+	ID   uint64 `json:"id"`
+	Role string `json:"role"`
+	Kind string `json:"kind"`
+	Day  uint64 `json:"day"`
+	// Phase is a compute challenge's: "commit" while its root is due, "reveal" once the
+	// root is committed and the paths of its reveal tiles are due by DeadlineHeight.
+	Phase string `json:"phase,omitempty"`
+	// DeadlineHeight and BlocksLeft are 0 while a compute root is due: that deadline is
+	// on the chain clock, CommitSeconds of chain time after the challenge opened.
 	DeadlineHeight int64  `json:"deadline_height"`
 	BlocksLeft     int64  `json:"blocks_left"`
+	OpenHeight     int64  `json:"open_height,omitempty"`
+	CommitSeconds  uint32 `json:"commit_seconds,omitempty"`
+	Tiles          uint64 `json:"tiles,omitempty"`
+}
+
+// Compute challenge phases.
+const (
+	PhaseCommit = "commit"
+	PhaseReveal = "reveal"
+)
+
+// openOf is pending challenge p at chain height.
+func openOf(p portypes.Challenge, height int64) Open {
+	o := Open{ID: p.Id, Role: roleName(p.Role), Day: p.Day, OpenHeight: p.OpenHeight,
+		Kind: strings.ToLower(strings.TrimPrefix(p.Kind.String(), "CHALLENGE_KIND_"))}
+	if p.Kind == portypes.CHALLENGE_KIND_COMPUTE {
+		o.Phase, o.Tiles = PhaseReveal, p.Tiles
+	}
+	if p.AwaitsRoot() {
+		o.Phase, o.CommitSeconds = PhaseCommit, p.Compute.CommitSeconds
+		return o
+	}
+	o.DeadlineHeight, o.BlocksLeft = p.DeadlineHeight, max(p.DeadlineHeight-height, 0)
+	return o
 }
 
 // collectChallenges reads the node's challenge figures (stats are the chain's).
@@ -49,8 +78,7 @@ func collectChallenges(ctx context.Context, c *chain.Client, params portypes.Par
 		return out, err
 	}
 	for _, p := range pending {
-		out.Pending = append(out.Pending, Open{ID: p.Id, Role: roleName(p.Role), Day: p.Day, DeadlineHeight: p.DeadlineHeight,
-			Kind: strings.ToLower(strings.TrimPrefix(p.Kind.String(), "CHALLENGE_KIND_")), BlocksLeft: max(p.DeadlineHeight-out.Height, 0)})
+		out.Pending = append(out.Pending, openOf(p, out.Height))
 	}
 	return out, nil
 }
@@ -67,8 +95,17 @@ func (c Challenges) print(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	for _, p := range c.Pending {
-		fmt.Fprintf(w, "  pending challenge %d: %s, %s report of day %d, answer by height %d (%d blocks left)\n",
-			p.ID, p.Kind, p.Role, p.Day, p.DeadlineHeight, p.BlocksLeft)
+		switch p.Phase {
+		case PhaseCommit:
+			fmt.Fprintf(w, "  pending challenge %d: %s, %s report of day %d, root of %d tiles due %d s of chain time after it opened at height %d\n",
+				p.ID, p.Kind, p.Role, p.Day, p.Tiles, p.CommitSeconds, p.OpenHeight)
+		case PhaseReveal:
+			fmt.Fprintf(w, "  pending challenge %d: %s, %s report of day %d, root committed, reveal by height %d (%d blocks left)\n",
+				p.ID, p.Kind, p.Role, p.Day, p.DeadlineHeight, p.BlocksLeft)
+		default:
+			fmt.Fprintf(w, "  pending challenge %d: %s, %s report of day %d, answer by height %d (%d blocks left)\n",
+				p.ID, p.Kind, p.Role, p.Day, p.DeadlineHeight, p.BlocksLeft)
+		}
 	}
 }
 

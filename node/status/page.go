@@ -306,7 +306,7 @@ est. <span title="{{.Status.EstMonthly}} uaegis">{{aegis .Status.EstMonthly}}</s
 missed <b id="challenges-missed" class="{{if .Missed}}bad{{else}}ok{{end}}">{{.Missed}}</b>
 {{if .SlashAfter}} · {{len .RecentMissDays}} of the {{.SlashAfter}} misses within {{.WindowDays}} days that slash the stake{{end}}</p>
 {{if .Pending}}<table id="pending-challenges"><tr><th>id</th><th>kind</th><th>role</th><th>report day</th><th>deadline height</th><th>blocks left</th></tr>
-{{range .Pending}}<tr><td>{{.ID}}</td><td>{{.Kind}}</td><td>{{.Role}}</td><td>{{.Day}}</td><td>{{.DeadlineHeight}}</td><td>{{.BlocksLeft}}</td></tr>{{end}}
+{{range .Pending}}<tr><td>{{.ID}}</td><td>{{.Kind}}{{with .Phase}} ({{.}}){{end}}</td><td>{{.Role}}</td><td>{{.Day}}</td>{{if eq .Phase "commit"}}<td>root due</td><td title="{{.Tiles}} tiles">{{.CommitSeconds}} s of chain time after height {{.OpenHeight}}</td>{{else}}<td>{{.DeadlineHeight}}</td><td>{{.BlocksLeft}}</td>{{end}}</tr>{{end}}
 </table>{{else}}<p>No challenge pending.</p>{{end}}
 {{else}}<p>Challenges are off on this chain.</p>{{end}}{{end}}
 {{range .Charts}}<h2>{{.Role}}</h2>
