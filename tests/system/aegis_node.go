@@ -3,6 +3,7 @@ package system
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -126,7 +127,16 @@ func (b *syncBuffer) String() string {
 
 func startNode(t *testing.T, bin, home string) *nodeDaemon {
 	t.Helper()
+	return startNodeEnv(t, bin, home)
+}
+
+// startNodeEnv is startNode with environment variables added to the daemon's.
+func startNodeEnv(t *testing.T, bin, home string, env ...string) *nodeDaemon {
+	t.Helper()
 	d := &nodeDaemon{cmd: exec.Command(bin, "run", "--home", home), log: &syncBuffer{}, done: make(chan struct{})}
+	if len(env) > 0 {
+		d.cmd.Env = append(os.Environ(), env...)
+	}
 	d.cmd.Stdout, d.cmd.Stderr = d.log, d.log
 	require.NoError(t, d.cmd.Start())
 	go func() { _ = d.cmd.Wait(); close(d.done) }()

@@ -187,17 +187,20 @@ func blockEvents(t *testing.T, c *Chain, h int64, typ string) []map[string]strin
 // challenge is missed, and (spec section 8) the miss forfeits the held reward and
 // everything still vesting, slashes 5% of its stake at once and disqualifies the role for
 // 35 days: B keeps its slot, earns nothing more, and its daemon leaves the role out of its
-// reports. aegis-node status shows both, vesting included.
+// reports. aegis-node status shows both, vesting included. With compute proofs on, two
+// compute workers run beside them (compute_test.go): C declares twice the compute its one
+// core gives and is caught, forfeiting, slashed and disqualified; D passes.
 func TestSystemChallenges(t *testing.T) {
 	skipIfShort(t)
 	began := time.Now()
 	nodeBin := BuildNodeBinary(t)
-	c := NewChain(t, BuildBinary(t), "nodeA", "nodeB")
+	c := NewChain(t, BuildBinary(t), "nodeA", "nodeB", "nodeC", "nodeD")
 	// A day outlasts a challenge's spread and window (2 + 8 blocks of ~0.55 s): a pair whose
 	// challenge is still open when the next day is sampled is not sampled again, and B's
 	// next report would earn unchallenged.
 	c.SetDaySeconds(8)
 	enableChallenges(c, 8)
+	enableComputeProofs(c)
 	c.Start()
 
 	nodes := map[string]*resourceNode{}
@@ -206,9 +209,11 @@ func TestSystemChallenges(t *testing.T) {
 		require.Contains(t, n.InitOut, "tx authz grant "+n.Hot+" generic --msg-type /aegis.por.v1.MsgAnswerChallenge")
 		out, err := n.run(c, "register", "--roles", "worker", "--stake", "20000AEGIS")
 		require.NoError(t, err, out)
+		n.setShares(t, 0, 100) // storage proofs: C and D prove compute (compute_test.go)
 		nodes[key] = n
 	}
 	a, b := nodes["nodeA"], nodes["nodeB"]
+	compute := setUpComputeWorkers(t, c, nodeBin)
 	a.grant(t, c)
 
 	// B's operator forgets the answer grant: run says at once that every challenge would be
@@ -366,5 +371,8 @@ func TestSystemChallenges(t *testing.T) {
 	require.Len(t, st.Roles, 1)
 	require.Equal(t, atoi(bRew.Roles[0].DisqualifiedUntil), int64(st.Roles[0].Disqualified))
 	require.Equal(t, atoi(bNode.ChallengeStats.Passed), int64(st.Challenges.Passed), "B's liveness checks, from before its dataset was built")
+
+	// C, declaring twice its compute, is caught; D, honest, passes its compute proofs.
+	compute.check(t, c)
 	t.Logf("done after %s", time.Since(began))
 }

@@ -300,7 +300,8 @@ func fuzzChallengeEdit(r *rand.Rand, cp *types.ChallengeParams) {
 // fuzzAnswer is a MsgAnswerChallenge: mostly for one of the base's challenges, from its
 // node, with the true answer as often as not, otherwise an answer broken one way or
 // another (a bit flipped in the indexes, indexes cut, grown or swapped, a nonce past the
-// cap, a proof dropped, over 512 bytes, or sent for a liveness check), or for an unknown id.
+// cap, a proof dropped, over 512 bytes, or sent for a liveness check, a compute root or
+// paths sent to a storage or liveness check), or for an unknown id.
 func fuzzAnswer(t *testing.T, r *rand.Rand, c *testutil.TestChain, addr func() string) *types.MsgAnswerChallenge {
 	var open []types.Challenge
 	require.NoError(t, c.App.PorKeeper.Challenges.Walk(c.Context(), nil, func(_ uint64, ch types.Challenge) (bool, error) {
@@ -321,7 +322,14 @@ func fuzzAnswer(t *testing.T, r *rand.Rand, c *testutil.TestChain, addr func() s
 			msg.Proof = p
 		}
 		p.Indexes = slices.Clone(p.Indexes)
-		switch r.Intn(7) {
+		switch r.Intn(9) {
+		case 7: // a compute root for a storage or liveness check, of any size
+			msg.ComputeRoot = make([]byte, fuzzUint(r, 0, 31, 32, 33, 4096))
+		case 8: // compute paths: any count (the cap is 32) and any length (the cap is 1,280 bytes)
+			msg.ComputePaths = make([][]byte, fuzzUint(r, 0, 1, 10, 32, 33))
+			for i := range msg.ComputePaths {
+				msg.ComputePaths[i] = make([]byte, fuzzUint(r, 0, 32, 1280, 1281))
+			}
 		case 0:
 			if len(p.Indexes) > 0 {
 				p.Indexes[r.Intn(len(p.Indexes))] ^= byte(1 << r.Intn(8))
