@@ -33,10 +33,5 @@ func (k Keeper) tickClock(ctx context.Context, cp types.ComputeProofParams) erro
 	if err != nil {
 		return err
 	}
-	now := sdk.UnwrapSDKContext(ctx).BlockTime().UnixMilli()
-	if c.BlockTimeMs != 0 {
-		c.ElapsedMs += min(max(now-c.BlockTimeMs, 0), cp.ClockCapMs())
-	}
-	c.BlockTimeMs = now
-	return k.Clock.Set(ctx, c)
+	return k.Clock.Set(ctx, c.Advance(sdk.UnwrapSDKContext(ctx).BlockTime().UnixMilli(), cp.ClockCapMs()))
 }

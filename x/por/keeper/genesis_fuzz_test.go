@@ -18,6 +18,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/aegis-chain/aegis/x/por/compute"
 	"github.com/aegis-chain/aegis/x/por/post"
 	"github.com/aegis-chain/aegis/x/por/types"
 )
@@ -30,17 +31,37 @@ var (
 // porGenesisBase is a fresh copy of one of the valid genesis states the mutations start
 // from: the default, ktExported's (two ticks, reports, an inactive role, an unbonding
 // entry), ktChallengeExported's (challenges on: passed, missed and open challenges) or
-// ktSpreadExported's (a day's challenges half way through opening).
+// ktSpreadExported's (a day's challenges half way through opening) or ktComputeExported's
+// (a compute challenge awaiting its root, another awaiting its reveal).
 func porGenesisBase(t *testing.T, r *rand.Rand) *types.GenesisState {
 	fuzzGenesisOnce.Do(func() {
-		for _, gs := range []*types.GenesisState{types.DefaultGenesis(), ktExported(t), ktChallengeExported(t), ktSpreadExported(t)} {
+		for _, gs := range []*types.GenesisState{types.DefaultGenesis(), ktExported(t), ktChallengeExported(t), ktSpreadExported(t), ktComputeExported(t)} {
 			fuzzGenesisBases = append(fuzzGenesisBases, ktCdc.MustMarshal(gs))
 		}
 	})
-	require.Len(t, fuzzGenesisBases, 4, "building the base genesis failed")
+	require.Len(t, fuzzGenesisBases, 5, "building the base genesis failed")
 	var gs types.GenesisState
 	ktCdc.MustUnmarshal(fuzzGenesisBases[r.Intn(len(fuzzGenesisBases))], &gs)
 	return &gs
+}
+
+// ktComputeExported is the genesis of two workers with compute proofs on: gina's compute
+// challenge has its root committed and awaits its reveal, hal's awaits its root.
+func ktComputeExported(t *testing.T) *types.GenesisState {
+	t.Helper()
+	f, op, c := computeFixture(t, "gina")
+	hal := f.register("hal", types.NODE_ROLE_WORKER)
+	cm := honestCommit(t, c, op)
+	f.blockAt(21, time.Second)
+	_, err := f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: op.String(), ChallengeId: c.Id, ComputeRoot: cm.Root[:]})
+	require.NoError(t, err)
+	require.NoError(t, f.report(hal, types.NODE_ROLE_WORKER, 150, 0, 80))
+	f.clock.day = 3
+	f.blockAt(30, time.Second)
+	gs, err := f.k.ExportGenesis(f.ctx)
+	require.NoError(t, err)
+	require.NoError(t, gs.Validate())
+	return gs
 }
 
 // ktSpreadExported is the genesis of ten workers' day-1 sampling 40% through a 10-block
@@ -396,7 +417,17 @@ func challengeMutation(r *rand.Rand, gs *types.GenesisState) string {
 			return ""
 		}
 		c := &gs.Challenges[i]
-		switch r.Intn(14) {
+		switch r.Intn(19) {
+		case 13:
+			c.Tiles = fuzzUint(r, 0, 1, c.Tiles+1, compute.MaxTiles, compute.MaxTiles+1, ^uint64(0))
+		case 14:
+			c.CommitDeadlineMs = int64(fuzzUint(r, 0, 1, uint64(max(c.CommitDeadlineMs, 0))+1, 1<<62, 1<<63))
+		case 15:
+			c.ComputeRoot = make([]byte, []int{0, 31, 32, 33}[r.Intn(4)])
+		case 16:
+			c.RevealTiles = append(c.RevealTiles, fuzzUint(r, 0, 1, c.Tiles-1, c.Tiles, ^uint64(0)))
+		case 17:
+			c.Compute.CommitSeconds, c.Compute.Samples = uint32(fuzzUint(r, 0, 1, 10_000, 1<<32-1)), uint32(fuzzUint(r, 0, 1, 32, 33))
 		case 12:
 			c.OpenHeight = int64(fuzzUint(r, 0, 1, uint64(max(c.OpenHeight, 0))+1, 1<<63-1))
 		case 0:
@@ -453,6 +484,10 @@ func challengeMutation(r *rand.Rand, gs *types.GenesisState) string {
 		}
 		return fmt.Sprintf("node_roles[%d] pending %+v", i, *nr)
 	case 4:
+		if r.Intn(3) == 0 { // the chain clock compute windows run on
+			gs.Clock.ElapsedMs, gs.Clock.BlockTimeMs = int64(fuzzUint(r, 0, 1, 1<<62, 1<<63)), int64(fuzzUint(r, 0, 1, 1<<62, 1<<63))
+			return fmt.Sprintf("clock %+v", gs.Clock)
+		}
 		i := pickIdx(r, len(gs.Roles))
 		if i < 0 {
 			return ""

@@ -246,3 +246,13 @@ func (c ChallengeParams) SlashFractionFor(k ChallengeKind) math.LegacyDec {
 func (c Challenge) AwaitsRoot() bool {
 	return c.Kind == CHALLENGE_KIND_COMPUTE && len(c.ComputeRoot) == 0
 }
+
+// Advance is the clock at a block of time nowMs: the interval since the last block counts
+// up to capMs (nothing when the time went back); the first block only sets the time.
+func (c ChainClock) Advance(nowMs, capMs int64) ChainClock {
+	if c.BlockTimeMs != 0 {
+		c.ElapsedMs += min(max(nowMs-c.BlockTimeMs, 0), capMs)
+	}
+	c.BlockTimeMs = nowMs
+	return c
+}
