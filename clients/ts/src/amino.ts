@@ -214,6 +214,13 @@ const StorageProofParams = shape({
   rechecks: ["uint32", KEEP],
   scan_bytes_per_block: ["uint64", KEEP],
 });
+const ComputeProofParams = shape({
+  tiles_per_unit_second: ["uint64", KEEP],
+  work_seconds: ["uint32", KEEP],
+  commit_seconds: ["uint32", KEEP],
+  samples: ["uint32", KEEP],
+  max_block_seconds: ["uint32", KEEP],
+});
 const ChallengeParams = shape({
   challenges_per_day: ["uint32", KEEP],
   answer_window_blocks: ["uint64", KEEP],
@@ -226,6 +233,8 @@ const ChallengeParams = shape({
   storage_slash_fraction: ["dec", KEEP],
   vesting_days: ["uint32", KEEP],
   disqualify_days: ["uint32", KEEP],
+  compute: [ComputeProofParams, KEEP],
+  compute_slash_fraction: ["dec", KEEP],
 });
 const PorParams = shape({
   roles: [RoleParams, KEEP_LIST],
@@ -261,7 +270,10 @@ const MSGS: ReadonlyArray<readonly [string, string, Shape]> = [
     shape({ operator: "string", totals: [Resources, KEEP], parts: [RolePart, KEEP_LIST], dataset_nonce: "uint64" })],
   ["/aegis.por.v1.MsgClaimRewards", "aegis/por/MsgClaimRewards", shape({ operator: "string" })],
   ["/aegis.por.v1.MsgAnswerChallenge", "aegis/por/MsgAnswerChallenge",
-    shape({ operator: "string", challenge_id: "uint64", proof: [StorageProof, {}] })],
+    shape({
+      operator: "string", challenge_id: "uint64", proof: [StorageProof, {}],
+      compute_root: "bytes", compute_paths: ["bytes", LIST],
+    })],
   ["/aegis.por.v1.MsgSlashNode", "aegis/por/MsgSlashNode",
     shape({ authority: "string", operator: "string", fraction: ["dec", KEEP], reason: "string" })],
   ["/aegis.por.v1.MsgUpdateParams", "aegis/por/MsgUpdateParams", shape({ authority: "string", params: [PorParams, KEEP] })],
