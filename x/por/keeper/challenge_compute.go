@@ -90,9 +90,17 @@ func (k Keeper) commitCompute(ctx context.Context, op sdk.AccAddress, c types.Ch
 	if err := k.ComputeDeadlines.Remove(ctx, collections.Join(c.CommitDeadlineMs, c.Id)); err != nil {
 		return nil, err
 	}
+	window := c.AnswerWindowBlocks
+	if window == 0 { // a challenge from a genesis that left it out: the params in force
+		params, err := k.Params.Get(ctx)
+		if err != nil {
+			return nil, err
+		}
+		window = params.Challenge.AnswerWindowBlocks
+	}
 	h := sdkCtx.BlockHeight()
 	c.ComputeRoot = append([]byte(nil), msg.ComputeRoot...)
-	c.CommittedHeight, c.DeadlineHeight = h, h+int64(c.AnswerWindowBlocks)
+	c.CommittedHeight, c.DeadlineHeight = h, h+int64(window)
 	c.RevealTiles = compute.Draw(c.Value, sdkCtx.HeaderHash(), c.ComputeRoot, c.Tiles, c.Compute.Samples)
 	if err := k.Challenges.Set(ctx, c.Id, c); err != nil {
 		return nil, err

@@ -393,3 +393,16 @@ func TestComputeChallengeGenesis(t *testing.T) {
 type collectionsPair = collections.Pair[int64, uint64]
 
 func collectionsJoin(h int64, id uint64) collectionsPair { return collections.Join(h, id) }
+
+// A compute challenge from a genesis that left its window out takes the params' window
+// for its reveal, rather than one that closes in the committing block.
+func TestComputeRevealWindowFromParams(t *testing.T) {
+	f, op, c := computeFixture(t, "ivan")
+	c.AnswerWindowBlocks = 0
+	require.NoError(t, f.k.Challenges.Set(f.ctx, c.Id, c))
+	cm := honestCommit(t, c, op)
+	f.blockAt(21, time.Second)
+	_, err := f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: op.String(), ChallengeId: c.Id, ComputeRoot: cm.Root[:]})
+	require.NoError(t, err)
+	require.Equal(t, int64(21)+int64(f.params.Challenge.AnswerWindowBlocks), f.challenge(c.Id).DeadlineHeight)
+}
