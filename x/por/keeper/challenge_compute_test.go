@@ -406,3 +406,21 @@ func TestComputeRevealWindowFromParams(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, int64(21)+int64(f.params.Challenge.AnswerWindowBlocks), f.challenge(c.Id).DeadlineHeight)
 }
+
+// A genesis clock is bounded (adding a window must not overflow), and one whose block time
+// lies in the future costs the clock one interval, not the time until then: the next
+// block's interval counts from the block before it.
+func TestGenesisClock(t *testing.T) {
+	gs := types.DefaultGenesis()
+	for _, c := range []types.ChainClock{{ElapsedMs: -1}, {BlockTimeMs: -1}, {ElapsedMs: 1<<62 + 1}, {BlockTimeMs: 1<<62 + 1}} {
+		gs.Clock = c
+		require.ErrorIs(t, gs.Validate(), types.ErrInvalidGenesis, "%+v", c)
+	}
+	f := newFixture(t, func(gs *types.GenesisState) {
+		gs.Clock = types.ChainClock{BlockTimeMs: time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli(), ElapsedMs: 5}
+	})
+	f.blockAt(2, time.Second)
+	require.Equal(t, int64(5), mustClock(t, f).ElapsedMs, "a clock that went back counts nothing")
+	f.blockAt(3, 2*time.Second)
+	require.Equal(t, int64(2005), mustClock(t, f).ElapsedMs, "and runs again from the next block")
+}

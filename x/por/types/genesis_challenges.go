@@ -73,8 +73,9 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 	if err := gs.validateDatasets(nodes); err != nil {
 		return err
 	}
-	if gs.Clock.ElapsedMs < 0 || gs.Clock.BlockTimeMs < 0 {
-		return errorsmod.Wrapf(ErrInvalidGenesis, "clock (%d ms elapsed at block time %d ms) must not be negative", gs.Clock.ElapsedMs, gs.Clock.BlockTimeMs)
+	// Far below int64's end, so that adding a window or a block's interval cannot overflow.
+	if gs.Clock.ElapsedMs < 0 || gs.Clock.BlockTimeMs < 0 || gs.Clock.ElapsedMs > 1<<62 || gs.Clock.BlockTimeMs > 1<<62 {
+		return errorsmod.Wrapf(ErrInvalidGenesis, "clock (%d ms elapsed at block time %d ms) must be in [0, 2^62]", gs.Clock.ElapsedMs, gs.Clock.BlockTimeMs)
 	}
 	if gs.PruneCursor > gs.NextChallengeId {
 		return errorsmod.Wrapf(ErrInvalidGenesis, "prune_cursor %d is past next_challenge_id %d", gs.PruneCursor, gs.NextChallengeId)
