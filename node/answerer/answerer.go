@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -79,11 +80,15 @@ type Answerer struct {
 	// as the probe measures).
 	Workers int
 
+	// The fields below are the poll loop's (Step's, Run's): only the goroutine calling Step
+	// touches them. A commitment computes in a goroutine of its own (computeJob), which
+	// writes nothing but its job's results and busy.
 	done      map[uint64]time.Time   // challenges answered or given up, and when
 	proofs    map[uint64]*proved     // storage proofs found, kept until their answer lands
 	commits   map[uint64]*commitment // compute commitments, kept from the commit to the reveal
-	computed  bool                   // this Step computed a commitment: the next waits for the next Step
-	deferred  bool                   // this Step left a commitment to compute for the next
+	job       *computeJob            // the commitment computing in the background (or done, not collected yet)
+	wake      chan struct{}          // a computed commitment wakes Run's wait
+	busy      atomic.Bool            // a commitment computes: ComputeBusy
 	porParams portypes.Params
 	emission  emissiontypes.Params
 	fetched   time.Time
@@ -94,7 +99,10 @@ type Answerer struct {
 // Run polls and answers until ctx is cancelled. Failures are logged, counted and retried
 // from the fast interval, backing off to maxRetryWait at most: a challenge's window is
 // short, and a chain that is down should not fill the log every second.
+//
+// Run returns once the commitment computing in the background, if any, has stopped.
 func (a *Answerer) Run(ctx context.Context) error {
+	defer a.Stop()
 	retry := a.fast()
 	for {
 		wait, err := a.Step(ctx)
@@ -112,6 +120,7 @@ func (a *Answerer) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-time.After(wait):
+		case <-a.wake: // a commitment is computed: send its root now (nil until one starts)
 		}
 	}
 }
@@ -144,7 +153,7 @@ func (a *Answerer) Step(ctx context.Context) (time.Duration, error) {
 	if a.done == nil {
 		a.done = map[uint64]time.Time{}
 	}
-	a.computed, a.deferred = false, false
+	a.collect(ctx)
 	var errs []error
 	for _, c := range answerOrder(pending) {
 		if _, ok := a.done[c.Id]; ok {
@@ -205,14 +214,15 @@ func grantCommand(c Chain, url string) string {
 	return "aegisd tx authz grant <hot key> generic --msg-type " + url
 }
 
-// answerOrder is the order Step answers the pending challenges in. Step computes a compute
-// challenge's commitment in line, and that takes most of its commit window (an honest node
-// declares 90% of its measured rate: about 0.9 × work_seconds). So liveness and storage
-// challenges, whose answers are quick and due in blocks, come first: a commitment never
-// holds up a challenge listed in the same Step. Then compute reveals, cheap with the
-// commitment kept and due in blocks; then the roots to compute, the earliest commit
-// deadline first. Step computes at most one commitment (computeOnce), so a commitment
-// holds up what is listed later by one commitment's time at most.
+// answerOrder is the order Step answers the pending challenges in. A compute challenge's
+// commitment takes most of its commit window (an honest node declares 90% of its measured
+// rate: about 0.9 × work_seconds), so it computes in the background, one at a time
+// (startCompute), and never holds up the poll loop. Liveness and storage challenges, whose
+// answers are quick and due in blocks, come first; then compute reveals, cheap with the
+// commitment kept and due in blocks (and first in line for the background computation
+// when a restarted process must compute their commitment again); then the roots, the
+// earliest commit deadline first: the first one in this order waiting for its commitment
+// takes the background computation when it is free, and the others wait their turn.
 func answerOrder(pending []portypes.Challenge) []portypes.Challenge {
 	rank := func(c portypes.Challenge) int {
 		switch {
@@ -242,9 +252,11 @@ func answerOrder(pending []portypes.Challenge) []portypes.Challenge {
 // the local clock), when the day's challenges are issued, and while a compute challenge
 // waits for its commitment or its reveal; otherwise slow, waking at the next day's start.
 func (a *Answerer) next() time.Duration {
-	if a.deferred || a.awaitsReveal() {
-		// A commitment left for the next Step; or a root committed, whose tiles to reveal
-		// were drawn in the block that included it: the reveal is due in blocks.
+	if a.job != nil || a.awaitsReveal() {
+		// A commitment computes (its root is sent at the first Step after it ends; Run is
+		// also woken then), and others may wait their turn; or a root committed, whose
+		// tiles to reveal were drawn in the block that included it: the reveal is due in
+		// blocks.
 		return a.fast()
 	}
 	day := time.Duration(a.emission.DaySeconds) * time.Second
@@ -276,7 +288,8 @@ func (a *Answerer) next() time.Duration {
 	return max(min(slow, day-into), a.fast())
 }
 
-// forget drops answered challenges that left the pending list long ago.
+// forget drops answered challenges that left the pending list long ago, what was kept to
+// answer challenges that left it, and stops computing the commitment of one that left it.
 func (a *Answerer) forget(pending []portypes.Challenge) {
 	listed := make(map[uint64]bool, len(pending))
 	for _, c := range pending {
@@ -296,6 +309,9 @@ func (a *Answerer) forget(pending []portypes.Challenge) {
 		if !listed[id] {
 			delete(a.commits, id)
 		}
+	}
+	if j := a.job; j != nil && !j.dropped && !listed[j.c.Id] { // resolved or missed meanwhile
+		j.drop("its challenge is no longer pending on chain (resolved or missed meanwhile)")
 	}
 }
 

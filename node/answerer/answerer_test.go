@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,7 +35,9 @@ var operator = sdk.AccAddress("operator-address-20b")
 // reveal passes when the recomputed tiles verify against the root. lagging keeps answered
 // challenges in the pending list (a query node behind the chain); listing overrides what the
 // pending list shows of a challenge (a query node behind the state answers are checked on).
+// Its methods hold mu, which a test holds to change it while Run runs.
 type fakeChain struct {
+	mu       sync.Mutex
 	params   portypes.Params
 	emission emissiontypes.Params
 	pending  map[uint64]portypes.Challenge
@@ -62,6 +65,8 @@ func newFakeChain() *fakeChain {
 
 // PendingChallenges lists the pending challenges by id, as the chain's index does.
 func (f *fakeChain) PendingChallenges(context.Context) ([]portypes.Challenge, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	var out []portypes.Challenge
 	for id, c := range f.pending {
 		if l, ok := f.listing[id]; ok {
@@ -73,15 +78,27 @@ func (f *fakeChain) PendingChallenges(context.Context) ([]portypes.Challenge, er
 	return out, nil
 }
 
-func (f *fakeChain) PorParams(context.Context) (portypes.Params, error) { return f.params, nil }
+func (f *fakeChain) PorParams(context.Context) (portypes.Params, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.params, nil
+}
 
 func (f *fakeChain) EmissionParams(context.Context) (emissiontypes.Params, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	return f.emission, nil
 }
 
-func (f *fakeChain) HasGrant(context.Context, string) (bool, error) { return f.granted, nil }
+func (f *fakeChain) HasGrant(context.Context, string) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.granted, nil
+}
 
 func (f *fakeChain) Challenge(_ context.Context, id uint64) (portypes.Challenge, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	if s, ok := f.status[id]; ok {
 		return portypes.Challenge{Id: id, Status: s}, nil
 	}
@@ -89,6 +106,8 @@ func (f *fakeChain) Challenge(_ context.Context, id uint64) (portypes.Challenge,
 }
 
 func (f *fakeChain) Exec(_ context.Context, msgs ...sdk.Msg) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	if len(f.failNext) > 0 {
 		err := f.failNext[0]
 		f.failNext = f.failNext[1:]
@@ -153,7 +172,8 @@ func (f *fakeChain) Exec(_ context.Context, msgs ...sdk.Msg) (string, error) {
 }
 
 // commit takes compute challenge c's root as x/por does: the reveal's deadline is now a
-// height, and the tiles to reveal are drawn from the block's hash.
+// height, and the tiles to reveal are drawn from the block's hash. The caller holds mu (or
+// no Run runs).
 func (f *fakeChain) commit(c portypes.Challenge, m *portypes.MsgAnswerChallenge) (string, error) {
 	if len(m.ComputeRoot) != compute.HashSize || len(m.ComputePaths) != 0 {
 		return "", errorsmod.Wrapf(portypes.ErrInvalidAnswer, "challenge %d: commit a compute_root first", c.Id)
@@ -186,6 +206,7 @@ func newFixture(t *testing.T) fixture {
 	now := time.Unix(0, 0).Add(5 * time.Second)
 	a := &Answerer{Chain: f, Datasets: store, Operator: operator, Log: slog.New(slog.NewTextHandler(&logs, nil)),
 		Now: func() time.Time { return now }}
+	t.Cleanup(a.Stop) // a commitment left computing
 	return fixture{a: a, f: f, store: store, logs: &logs, now: &now}
 }
 

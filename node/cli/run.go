@@ -26,6 +26,7 @@ import (
 	"github.com/aegis-chain/aegis/node/reporter"
 	"github.com/aegis-chain/aegis/node/status"
 	"github.com/aegis-chain/aegis/x/por/compute"
+	portypes "github.com/aegis-chain/aegis/x/por/types"
 )
 
 func runCmd() *cobra.Command {
@@ -47,18 +48,22 @@ func runCmd() *cobra.Command {
 			log := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))
 			metrics := reporter.NewMetrics()
 			store := dataset.NewStore(datasetDir(home), client.Operator)
-			r := &reporter.Reporter{
-				Chain: client, Plan: newPlanner(cfg, home).Plan, State: state, Log: log,
-				Operator: client.Operator, AutoClaimAbove: math.NewIntFromUint64(cfg.AutoClaimAbove),
-				Metrics: metrics, Now: time.Now, Datasets: store,
-			}
-			store.Progress = r.BuildProgress
 			// Compute challenges are answered with the kernel and on the cores the probe
 			// measured (probeOptions sets no kernel: the reference one, on GOMAXPROCS
 			// cores), for the reports declare 90% of the rate it measured.
 			a := &answerer.Answerer{Chain: client, Datasets: store, Operator: client.Operator, Log: log,
 				Metrics: answerer.NewMetrics(metrics.Registerer()), Now: time.Now,
 				Kernel: compute.Reference{}, Workers: runtime.GOMAXPROCS(0)}
+			// While a compute commitment computes (every core, due within its commit
+			// window), the dataset builds pause and a re-probe waits for it.
+			pl := newPlanner(cfg, home)
+			stale := func() bool { _, fresh, _ := pl.cache.Current(time.Now()); return !fresh }
+			r := &reporter.Reporter{
+				Chain: client, Plan: yieldingPlan(pl.Plan, stale, a.ComputeBusy, log), State: state, Log: log,
+				Operator: client.Operator, AutoClaimAbove: math.NewIntFromUint64(cfg.AutoClaimAbove),
+				Metrics: metrics, Now: time.Now, Datasets: store, Busy: a.ComputeBusy,
+			}
+			store.Progress = r.BuildProgress
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			var servers []*http.Server
@@ -96,6 +101,38 @@ func runCmd() *cobra.Command {
 			log.Info("aegis-node stopped")
 			return err
 		},
+	}
+}
+
+// probeWaitMax bounds how long a re-probe waits for compute commitments to end: the report
+// it measures for is due the same day. A commitment gives up after its commit window
+// (commit_seconds), so only a run of compute challenges could make it wait that long.
+const probeWaitMax = 10 * time.Minute
+
+// probeWaitPoll is how often a waiting re-probe looks whether the commitment has ended.
+var probeWaitPoll = 250 * time.Millisecond
+
+// yieldingPlan is plan, except that a re-probe — the measurement cached is stale, so plan
+// probes the machine — waits while a compute challenge's commitment computes (busy), up to
+// probeWaitMax: the probe would measure the cores the commitment takes (and declare less
+// than the machine has), and slow the commitment, which is due within its commit window.
+// A commitment that starts while a probe runs is not waited for: that would need the probe
+// itself (node/probe, the planner) to pause or restart.
+func yieldingPlan(plan reporter.Plan, stale, busy func() bool, log *slog.Logger) reporter.Plan {
+	return func(ctx context.Context, roles []portypes.NodeRole) (portypes.Resources, []portypes.RolePart, error) {
+		if stale() && busy() {
+			start := time.Now()
+			log.Info("the machine's measurement is due again; the probe waits for the compute challenge's commitment to end", "max_wait", probeWaitMax.String())
+			for busy() && time.Since(start) < probeWaitMax {
+				select {
+				case <-ctx.Done():
+					return portypes.Resources{}, nil, ctx.Err()
+				case <-time.After(probeWaitPoll):
+				}
+			}
+			log.Info("probing the machine again", "waited", time.Since(start).Round(time.Millisecond).String(), "commitment_ended", !busy())
+		}
+		return plan(ctx, roles)
 	}
 }
 

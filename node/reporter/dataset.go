@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aegis-chain/aegis/node/dataset"
@@ -29,6 +30,10 @@ const ProgressLogEvery = time.Minute
 
 // retryBuildAfter is how long a failed build waits before the next step tries again.
 const retryBuildAfter = time.Minute
+
+// busyPoll is how often a build looks whether a compute challenge's commitment computes
+// (Reporter.Busy), and, paused, whether it has ended.
+var busyPoll = 100 * time.Millisecond
 
 // wantedDataset is a dataset a role's storage needs: its first labels labels.
 type wantedDataset struct {
@@ -189,7 +194,7 @@ func (r *Reporter) buildLoop(ctx context.Context, done chan struct{}) {
 
 		start := time.Now()
 		r.Log.Info("building a challenge dataset in the background", "dataset", w.Key.Name(), "labels", w.Labels, "disk_bytes", dataset.DiskSize(w.Labels))
-		m, err := r.Datasets.Build(ctx, w.Key, w.Labels)
+		m, paused, err := r.build(ctx, w)
 		switch {
 		case ctx.Err() != nil:
 			r.Log.Info("challenge dataset build stopped; it resumes at the next start", "dataset", w.Key.Name(), "built", m.Built, "labels", w.Labels)
@@ -204,9 +209,83 @@ func (r *Reporter) buildLoop(ctx context.Context, done chan struct{}) {
 			took := time.Since(start)
 			r.Metrics.datasetBuilt(took)
 			r.Metrics.datasetLabels(w.Key.Role, m.Built, w.Labels)
-			r.Log.Info("challenge dataset built: the next report declares the role's storage", "dataset", w.Key.Name(), "labels", w.Labels, "took", took.Round(time.Second).String())
+			args := []any{"dataset", w.Key.Name(), "labels", w.Labels, "took", took.Round(time.Second).String()}
+			if paused > 0 {
+				args = append(args, "paused", paused.Round(time.Second).String())
+			}
+			r.Log.Info("challenge dataset built: the next report declares the role's storage", args...)
 		}
 	}
+}
+
+// build builds w, yielding the cores to compute challenges' commitments (Busy): it waits
+// for one computing before it starts, and one that starts while it builds stops the build
+// within a few labels (dataset.Store.Build persists the labels built, and the next Build
+// resumes after them: the work lost is a few chunks in flight); it builds on once the
+// commitment has ended. paused is how long it waited.
+func (r *Reporter) build(ctx context.Context, w wantedDataset) (m dataset.Meta, paused time.Duration, err error) {
+	for {
+		paused += r.yield(ctx, w)
+		if ctx.Err() != nil {
+			m, _ = r.Datasets.Meta(w.Key)
+			return m, paused, ctx.Err()
+		}
+		bctx, cancel := context.WithCancel(ctx)
+		var yielded atomic.Bool
+		var wg sync.WaitGroup
+		if r.Busy != nil {
+			wg.Go(func() {
+				t := time.NewTicker(busyPoll)
+				defer t.Stop()
+				for {
+					select {
+					case <-bctx.Done():
+						return
+					case <-t.C:
+						if r.Busy() {
+							yielded.Store(true)
+							cancel()
+							return
+						}
+					}
+				}
+			})
+		}
+		m, err = r.Datasets.Build(bctx, w.Key, w.Labels)
+		cancel()
+		wg.Wait()
+		if err == nil || !yielded.Load() || ctx.Err() != nil {
+			return m, paused, err
+		}
+		// Stopped for a commitment: build on once it has ended.
+	}
+}
+
+// yield waits while a compute challenge's commitment computes (Busy), saying once that w's
+// build pauses and once that it resumes, and returns how long it waited.
+func (r *Reporter) yield(ctx context.Context, w wantedDataset) time.Duration {
+	if r.Busy == nil || !r.Busy() {
+		return 0
+	}
+	start := time.Now()
+	var built uint64
+	if m, err := r.Datasets.Meta(w.Key); err == nil {
+		built = m.Built
+	}
+	r.Log.Info("challenge dataset build paused while a compute challenge's commitment computes: the commitment takes every core and is due within its commit window",
+		"dataset", w.Key.Name(), "built", built, "labels", w.Labels)
+	t := time.NewTicker(busyPoll)
+	defer t.Stop()
+	for r.Busy() {
+		select {
+		case <-ctx.Done():
+			return time.Since(start)
+		case <-t.C:
+		}
+	}
+	paused := time.Since(start)
+	r.Log.Info("challenge dataset build resumed: the compute commitment has ended", "dataset", w.Key.Name(), "paused", paused.Round(time.Millisecond).String())
+	return paused
 }
 
 // BuildProgress logs a background build's progress every ProgressLogEvery and keeps the

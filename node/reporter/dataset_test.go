@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -182,4 +185,129 @@ func TestBuildsBeforeReportTime(t *testing.T) {
 	require.Len(t, f.sent, 1)
 	require.Equal(t, uint64(2), storageOf(f.sent[0]), "built before the report:\n%s", logs.String())
 	require.Equal(t, 2, store.count())
+}
+
+// slowBuilder is a dataset store whose builds take step a label, stop when their context
+// ends (keeping the labels built, as dataset.Store does) and resume after them.
+type slowBuilder struct {
+	step  time.Duration
+	mu    sync.Mutex
+	built uint64
+	calls int
+}
+
+func (s *slowBuilder) Meta(dataset.Key) (dataset.Meta, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return dataset.Meta{Built: s.built}, nil
+}
+
+func (s *slowBuilder) Build(ctx context.Context, k dataset.Key, labels uint64) (dataset.Meta, error) {
+	s.mu.Lock()
+	s.calls++
+	s.mu.Unlock()
+	for {
+		m, _ := s.Meta(k)
+		if m.Built >= labels {
+			return m, nil
+		}
+		select {
+		case <-ctx.Done():
+			return m, fmt.Errorf("building %s: stopped at %d of %d labels: %w", k, m.Built, labels, ctx.Err())
+		case <-time.After(s.step):
+		}
+		s.mu.Lock()
+		s.built++
+		s.mu.Unlock()
+	}
+}
+
+func (s *slowBuilder) state() (built uint64, calls int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.built, s.calls
+}
+
+// text is what logs holds so far (written by the background build under w's lock).
+func (s *syncWriter) text() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.String()
+}
+
+func newBusyReporter(t *testing.T) (*Reporter, *slowBuilder, *atomic.Bool, *syncWriter) {
+	r, _, _, _ := newDatasetReporter(t, true)
+	logs := &syncWriter{w: &bytes.Buffer{}}
+	r.Log = slog.New(slog.NewTextHandler(logs, nil))
+	store := &slowBuilder{step: 5 * time.Millisecond}
+	r.Datasets = store
+	var busy atomic.Bool
+	r.Busy = busy.Load
+	old := busyPoll
+	busyPoll = 5 * time.Millisecond
+	t.Cleanup(func() { busyPoll = old })
+	return r, store, &busy, logs
+}
+
+var busyKey = dataset.Key{Role: portypes.NODE_ROLE_WORKER, Nonce: 1, ScryptN: 2}
+
+// TestBuildPausesWhileComputeBusy: a build under way stops while a compute challenge's
+// commitment computes — no label is built meanwhile — and resumes where it stopped once it
+// has ended, saying so once each way.
+func TestBuildPausesWhileComputeBusy(t *testing.T) {
+	r, store, busy, logs := newBusyReporter(t)
+	r.planBuilds(context.Background(), []wantedDataset{{Key: busyKey, Labels: 200}}) // 1 s
+	require.Eventually(t, func() bool { b, _ := store.state(); return b >= 20 }, 5*time.Second, time.Millisecond)
+
+	busy.Store(true)
+	require.Eventually(t, func() bool { return strings.Contains(logs.text(), "challenge dataset build paused") }, 5*time.Second, time.Millisecond)
+	b1, calls := store.state()
+	require.Equal(t, 1, calls)
+	time.Sleep(200 * time.Millisecond)
+	b2, _ := store.state()
+	require.Equal(t, b1, b2, "no label built while the commitment computes")
+	require.Less(t, b2, uint64(200))
+	require.NotContains(t, logs.text(), "resumed")
+
+	busy.Store(false)
+	r.WaitBuilds()
+	built, calls := store.state()
+	require.Equal(t, uint64(200), built)
+	require.Equal(t, 2, calls, "resumed with a second Build")
+	out := logs.text()
+	require.Equal(t, 1, strings.Count(out, "challenge dataset build paused"), out)
+	require.Equal(t, 1, strings.Count(out, "challenge dataset build resumed"), out)
+	require.Contains(t, out, "challenge dataset built")
+	require.NotContains(t, out, "failed")
+	require.Regexp(t, `built=[1-9][0-9]* labels=200`, out, "the pause says how far the build got")
+}
+
+// TestBuildWaitsWhileComputeBusy: a build due while a commitment computes waits for it to
+// end before starting; one whose context ends while it waits stops without building.
+func TestBuildWaitsWhileComputeBusy(t *testing.T) {
+	r, store, busy, logs := newBusyReporter(t)
+	busy.Store(true)
+	r.planBuilds(context.Background(), []wantedDataset{{Key: busyKey, Labels: 20}})
+	time.Sleep(100 * time.Millisecond)
+	built, calls := store.state()
+	require.Zero(t, calls, "not started while the commitment computes")
+	require.Zero(t, built)
+	require.Contains(t, logs.text(), "challenge dataset build paused")
+	busy.Store(false)
+	r.WaitBuilds()
+	built, calls = store.state()
+	require.Equal(t, uint64(20), built)
+	require.Equal(t, 1, calls)
+	require.Equal(t, 1, strings.Count(logs.text(), "challenge dataset build resumed"))
+
+	r, store, busy, logs = newBusyReporter(t)
+	busy.Store(true)
+	ctx, cancel := context.WithCancel(context.Background())
+	r.planBuilds(ctx, []wantedDataset{{Key: busyKey, Labels: 20}})
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	r.WaitBuilds()
+	_, calls = store.state()
+	require.Zero(t, calls)
+	require.Contains(t, logs.text(), "challenge dataset build stopped; it resumes at the next start")
 }

@@ -45,6 +45,11 @@ type Reporter struct {
 	// Datasets back the storage of reports while the chain's challenges are on: each role
 	// declaring storage commits its dataset (State.DatasetNonce names them).
 	Datasets Datasets
+	// Busy, when set, reports whether a compute challenge's commitment is computing
+	// (answerer.Answerer.ComputeBusy): the dataset builds pause while it is true, for the
+	// commitment takes every core and is due within its commit window, and a build is due
+	// at no particular time.
+	Busy func() bool
 	// Now is the clock (time.Now outside tests).
 	Now func() time.Time
 	// MaxBackoff caps the wait between retries.
