@@ -110,7 +110,11 @@ func (c *chainCollector) collect(ch chan<- prometheus.Metric) error {
 	if err != nil {
 		return err
 	}
-	gauge(c.challengesPending, pending)
+	roots, err := countUpTo(por.ComputeDeadlines.Iterate(ctx, nil)) // compute roots still due
+	if err != nil {
+		return err
+	}
+	gauge(c.challengesPending, min(pending+roots, countCap))
 	setAside, err := countUpTo(por.SetAside.Iterate(ctx, nil))
 	if err != nil {
 		return err

@@ -15,7 +15,8 @@ import (
 
 // Compute proofs on a real chain (docs/verification.md, "The compute proof"): the unit is
 // the real one (1,000 tiles a second), a challenge asks for 8 seconds of the compute a
-// pair declared and its root is due 10 seconds of chain time after the opening.
+// pair declared and its root is due 10 seconds of chain time after the opening, a block
+// counting at most 2 seconds of it.
 const (
 	sysComputeWork   = 8
 	sysComputeCommit = 10
@@ -30,7 +31,7 @@ func enableComputeProofs(c *Chain) {
 		cp := gs["params"].(map[string]any)["challenge"].(map[string]any)
 		cp["compute"] = map[string]any{
 			"tiles_per_unit_second": "1000", "work_seconds": sysComputeWork, "commit_seconds": sysComputeCommit,
-			"samples": 10, "max_block_seconds": 30,
+			"samples": 10, "max_block_seconds": 2,
 		}
 		cp["compute_slash_fraction"] = "0.050000000000000000"
 		s["por"], _ = json.Marshal(gs)

@@ -18,9 +18,10 @@ import (
 )
 
 // testComputeParams: 2 seconds of declared compute at 1 tile a unit-second (a 150-unit
-// worker computes 300 tiles), committed within 3 seconds of chain time, 3 tiles revealed.
+// worker computes 300 tiles), committed within 3 seconds of chain time (a block counting 1
+// second at most), 3 tiles revealed.
 func testComputeParams() types.ComputeProofParams {
-	return types.ComputeProofParams{TilesPerUnitSecond: 1, WorkSeconds: 2, CommitSeconds: 3, Samples: 3, MaxBlockSeconds: 30}
+	return types.ComputeProofParams{TilesPerUnitSecond: 1, WorkSeconds: 2, CommitSeconds: 3, Samples: 3, MaxBlockSeconds: 1}
 }
 
 // computeFixture: a worker named name reported compute 150 and no storage on day 1 (so
@@ -154,10 +155,12 @@ func TestLateComputeRootMisses(t *testing.T) {
 	cm := honestCommit(t, c, op)
 	f.tick(1, ktAmount)
 	f.endBlock()
-	f.blockAt(21, 2*time.Second)
-	f.endBlock()
-	require.Equal(t, types.CHALLENGE_STATUS_PENDING, f.challenge(c.Id).Status, "2 s of 3: still open")
-	f.blockAt(22, 1500*time.Millisecond)
+	for h := int64(21); h <= 23; h++ { // 1, 2, then 3 s of the 3 (a 5-s block counts 1)
+		f.blockAt(h, time.Duration(1+4*(h/23))*time.Second)
+		f.endBlock()
+		require.Equal(t, types.CHALLENGE_STATUS_PENDING, f.challenge(c.Id).Status, "%d s of 3: still open", h-20)
+	}
+	f.blockAt(24, time.Second)
 	_, err := f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: op.String(), ChallengeId: c.Id, ComputeRoot: cm.Root[:]})
 	require.ErrorIs(t, err, types.ErrChallengeExpired)
 	stake := f.params.Roles[0].MinStake.Add(slashFixtureExtra(f))
@@ -241,37 +244,38 @@ func TestMissedComputeRevealMisses(t *testing.T) {
 }
 
 // The chain clock counts each block interval up to max_block_seconds: a halt of ten
-// minutes during a commit window costs the window 30 seconds, not ten minutes, so a
-// node whose root waits in the mempool through the halt is still in time.
+// minutes during a commit window costs the window 20 seconds (the cap here), not ten
+// minutes, so a node whose root waits in the mempool through the halt is still in time.
 func TestClockCapsAHalt(t *testing.T) {
-	f, op, c := computeFixture(t, "erin")
-	f.ctx = f.ctx.WithBlockTime(f.ctx.BlockTime()) // same time as the opening block
+	f, op, c := computeFixtureWindow(t, "frank", 40, 60, 20)
 	start := mustClock(t, f).ElapsedMs
 	f.blockAt(21, 1200*time.Millisecond)
 	require.Equal(t, start+1200, mustClock(t, f).ElapsedMs)
 	f.blockAt(22, 10*time.Minute)
-	require.Equal(t, start+1200+30_000, mustClock(t, f).ElapsedMs, "a halt counts max_block_seconds")
+	require.Equal(t, start+1200+20_000, mustClock(t, f).ElapsedMs, "a halt counts max_block_seconds")
 	f.blockAt(23, -time.Second) // a clock that went back counts nothing
-	require.Equal(t, start+31_200, mustClock(t, f).ElapsedMs)
+	require.Equal(t, start+21_200, mustClock(t, f).ElapsedMs)
 
-	// With a 60-second window the root sent before the halt is taken after it.
-	g, op2, c2 := computeFixtureWindow(t, "frank", 40, 60)
+	// The root sent before a halt is taken after it: 5 s + a halt counted as 20 s are inside
+	// the 60-s window.
+	g, op2, c2 := computeFixtureWindow(t, "gail", 40, 60, 20)
 	cm := honestCommit(t, c2, op2)
 	g.blockAt(21, 5*time.Second)
 	g.endBlock()
 	g.blockAt(22, 10*time.Minute)
 	_, err := g.msg.AnswerChallenge(g.ctx, &types.MsgAnswerChallenge{Operator: op2.String(), ChallengeId: c2.Id, ComputeRoot: cm.Root[:]})
-	require.NoError(t, err, "5 s + a halt counted as 30 s is inside the 60-s window")
+	require.NoError(t, err)
 	g.endBlock()
 	_, _ = op, c
 }
 
-func computeFixtureWindow(t *testing.T, name string, work, commit uint32) (*fixture, sdk.AccAddress, types.Challenge) {
+func computeFixtureWindow(t *testing.T, name string, work, commit, maxBlock uint32) (*fixture, sdk.AccAddress, types.Challenge) {
 	f := newFixture(t, func(gs *types.GenesisState) {
 		gs.Params.Challenge = testChallengeParams(5)
 		gs.Params.Challenge.Compute = testComputeParams()
 		gs.Params.Challenge.Compute.WorkSeconds, gs.Params.Challenge.Compute.CommitSeconds = work, commit
-		gs.Params.Challenge.Compute.TilesPerUnitSecond = 1
+		gs.Params.Challenge.Compute.MaxBlockSeconds = maxBlock
+		gs.Params.Challenge.ComputeSlashFraction = math.LegacyZeroDec()
 	})
 	f.ctx = f.ctx.WithBlockHeight(10)
 	op := f.register(name, types.NODE_ROLE_WORKER)
@@ -297,6 +301,7 @@ func TestComputeOrStorage(t *testing.T) {
 	f := newFixture(t, func(gs *types.GenesisState) {
 		gs.Params.Challenge = testChallengeParams(40)
 		gs.Params.Challenge.Compute = testComputeParams()
+		gs.Params.Challenge.ComputeSlashFraction = math.LegacyZeroDec()
 	})
 	f.ctx = f.ctx.WithBlockHeight(10)
 	var ops []sdk.AccAddress
@@ -423,4 +428,50 @@ func TestGenesisClock(t *testing.T) {
 	require.Equal(t, int64(5), mustClock(t, f).ElapsedMs, "a clock that went back counts nothing")
 	f.blockAt(3, 2*time.Second)
 	require.Equal(t, int64(2005), mustClock(t, f).ElapsedMs, "and runs again from the next block")
+}
+
+// A root committed in the last block before a zero-height export is committed at height 0
+// of the new chain; a second export rebases it again, so the reveal's window stays whole
+// (before, a committed height of 0 was left alone and the next export did not validate).
+func TestComputeHeightsRebaseTwice(t *testing.T) {
+	f, op, c := computeFixture(t, "jack")
+	cm := honestCommit(t, c, op)
+	f.blockAt(21, time.Second)
+	_, err := f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: op.String(), ChallengeId: c.Id, ComputeRoot: cm.Root[:]})
+	require.NoError(t, err)
+	window := f.challenge(c.Id).DeadlineHeight - 21
+	for _, last := range []int64{21, 3} {
+		require.NoError(t, f.k.RebaseHeights(f.ctx, last))
+		got := f.challenge(c.Id)
+		require.Equal(t, window, got.DeadlineHeight-got.CommittedHeight, "after rebasing by %d", last)
+		gs, err := f.k.ExportGenesis(f.ctx)
+		require.NoError(t, err)
+		require.NoError(t, gs.Validate(), "after rebasing by %d", last)
+	}
+	require.Equal(t, int64(-3), f.challenge(c.Id).CommittedHeight)
+}
+
+// Compute proof params: the clock's cap is bounded even with compute proofs off, and must
+// fit the window's slack when on; with them on the slash fraction must be said.
+func TestComputeParamsValidation(t *testing.T) {
+	on := types.DefaultChallengeParams()
+	require.NoError(t, on.Validate())
+	for name, mut := range map[string]func(*types.ChallengeParams){
+		"cap over the slack":         func(cp *types.ChallengeParams) { cp.Compute.MaxBlockSeconds = 31 },
+		"no cap":                     func(cp *types.ChallengeParams) { cp.Compute.MaxBlockSeconds = 0 },
+		"cap over an hour, off":      func(cp *types.ChallengeParams) { cp.Compute = types.ComputeProofParams{MaxBlockSeconds: 3601} },
+		"commit over twice the work": func(cp *types.ChallengeParams) { cp.Compute.CommitSeconds = 241 },
+		"commit within the work":     func(cp *types.ChallengeParams) { cp.Compute.CommitSeconds = 120 },
+		"no samples":                 func(cp *types.ChallengeParams) { cp.Compute.Samples = 0 },
+		"33 samples":                 func(cp *types.ChallengeParams) { cp.Compute.Samples = 33 },
+		"slash unset while on":       func(cp *types.ChallengeParams) { cp.ComputeSlashFraction = math.LegacyDec{} },
+		"slash over 1":               func(cp *types.ChallengeParams) { cp.ComputeSlashFraction = math.LegacyNewDec(2) },
+	} {
+		cp := types.DefaultChallengeParams()
+		mut(&cp)
+		require.ErrorIs(t, cp.Validate(), types.ErrInvalidParams, name)
+	}
+	off := types.DefaultChallengeParams()
+	off.Compute, off.ComputeSlashFraction = types.ComputeProofParams{}, math.LegacyDec{}
+	require.NoError(t, off.Validate(), "params from before compute proofs: off, no slash")
 }

@@ -258,20 +258,25 @@ func (k Keeper) passChallenge(ctx context.Context, op sdk.AccAddress, c types.Ch
 func (k Keeper) resolveDeadlines(ctx context.Context, params types.Params) error {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	rng := new(collections.Range[collections.Pair[int64, uint64]]).EndInclusive(collections.Join(sdkCtx.BlockHeight(), ^uint64(0)))
-	due, err := dueKeys(ctx, k.ChallengeDeadlines, rng, maxMissesPerBlock)
-	if err != nil {
-		return err
-	}
 	// Compute roots are due on the chain clock: a root is accepted while the clock is at
-	// most the deadline, so one whose deadline the clock has passed is missed.
+	// most the deadline, so one whose deadline the clock has passed is missed. Each queue
+	// gets half the block's budget, and what one leaves goes to the other, so neither's
+	// backlog holds up the other's misses.
 	clock, err := k.chainClock(ctx)
 	if err != nil {
 		return err
 	}
-	var late []collections.Pair[int64, uint64]
-	if left := maxMissesPerBlock - len(due); left > 0 {
-		rng := new(collections.Range[collections.Pair[int64, uint64]]).EndExclusive(collections.Join(clock.ElapsedMs, uint64(0)))
-		if late, err = dueKeys(ctx, k.ComputeDeadlines, rng, left); err != nil {
+	clockRng := new(collections.Range[collections.Pair[int64, uint64]]).EndExclusive(collections.Join(clock.ElapsedMs, uint64(0)))
+	late, err := dueKeys(ctx, k.ComputeDeadlines, clockRng, maxMissesPerBlock/2)
+	if err != nil {
+		return err
+	}
+	due, err := dueKeys(ctx, k.ChallengeDeadlines, rng, maxMissesPerBlock-len(late))
+	if err != nil {
+		return err
+	}
+	if len(late) == maxMissesPerBlock/2 && len(due) < maxMissesPerBlock-len(late) {
+		if late, err = dueKeys(ctx, k.ComputeDeadlines, clockRng, maxMissesPerBlock-len(due)); err != nil {
 			return err
 		}
 	}

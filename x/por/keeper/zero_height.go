@@ -37,7 +37,7 @@ func (k Keeper) RebaseHeights(ctx context.Context, last int64) error {
 		if !c.AwaitsRoot() { // a compute challenge's deadline height is set by its commit
 			c.DeadlineHeight = rebase(c.DeadlineHeight, last)
 		}
-		if c.CommittedHeight != 0 {
+		if c.Kind == types.CHALLENGE_KIND_COMPUTE && len(c.ComputeRoot) != 0 { // committed, maybe at height 0 already
 			c.CommittedHeight = rebase(c.CommittedHeight, last)
 		}
 		if c.Status != types.CHALLENGE_STATUS_PENDING { // resolved: passed, missed or failed

@@ -58,9 +58,10 @@ func RandomChallengeParams(r *rand.Rand) types.ChallengeParams {
 	}
 	if r.Intn(2) == 0 { // compute proofs: a chain clock of at most 1-2 s a block against windows of 3-10 s
 		work := uint32(2 + r.Intn(4))
+		slack := 1 + uint32(r.Intn(int(work)))
 		cp.Compute = types.ComputeProofParams{
-			TilesPerUnitSecond: 1, WorkSeconds: work, CommitSeconds: work + 1 + uint32(r.Intn(int(work))),
-			Samples: uint32(1 + r.Intn(6)), MaxBlockSeconds: uint32(1 + r.Intn(2)),
+			TilesPerUnitSecond: 1, WorkSeconds: work, CommitSeconds: work + slack,
+			Samples: uint32(1 + r.Intn(6)), MaxBlockSeconds: 1 + uint32(r.Intn(int(min(slack, 2)))),
 		}
 		cp.ComputeSlashFraction = math.LegacyNewDecWithPrec(int64(r.Intn(10)), 2)
 	}

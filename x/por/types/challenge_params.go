@@ -79,6 +79,11 @@ func (c ComputeProofParams) Tiles(units uint64) uint64 {
 // Validate checks the compute proof sizes; with tiles_per_unit_second 0 (off) the rest is
 // not used and not checked.
 func (c ComputeProofParams) Validate() error {
+	// The clock's cap is used whether or not compute proofs are on (challenges drawn before
+	// keep their windows): when set, it is always bounded.
+	if c.MaxBlockSeconds > 3_600 {
+		return fmt.Errorf("max_block_seconds must be at most 3600, got %d", c.MaxBlockSeconds)
+	}
 	if !c.Enabled() {
 		return nil
 	}
@@ -90,8 +95,12 @@ func (c ComputeProofParams) Validate() error {
 	case c.CommitSeconds <= c.WorkSeconds || c.CommitSeconds > 2*c.WorkSeconds:
 		// Past twice the work, a node with half the compute it declared computes it all.
 		return fmt.Errorf("commit_seconds must be in (work_seconds, 2 × work_seconds] = (%d, %d], got %d", c.WorkSeconds, 2*c.WorkSeconds, c.CommitSeconds)
-	case c.MaxBlockSeconds == 0 || c.MaxBlockSeconds > 3_600:
-		return fmt.Errorf("max_block_seconds must be in [1, 3600], got %d", c.MaxBlockSeconds)
+	case c.MaxBlockSeconds == 0:
+		return fmt.Errorf("max_block_seconds must be in [1, 3600], got 0")
+	case c.MaxBlockSeconds > c.CommitSeconds-c.WorkSeconds:
+		// One slow block or halt may add max_block_seconds to the clock at once: the window's
+		// slack must cover it, or an honest root waiting for that block is late.
+		return fmt.Errorf("max_block_seconds %d must be at most the window's slack commit_seconds - work_seconds = %d", c.MaxBlockSeconds, c.CommitSeconds-c.WorkSeconds)
 	}
 	return compute.CheckSamples(c.Samples)
 }
@@ -167,8 +176,11 @@ func (c ChallengeParams) Validate() error {
 		return fail("answer_window_blocks must be in [1, 100000], got %d", c.AnswerWindowBlocks)
 	case c.StorageSlashFraction.IsNil() || c.StorageSlashFraction.IsNegative() || c.StorageSlashFraction.GT(math.LegacyOneDec()):
 		return fail("storage_slash_fraction must be in [0, 1], got %s", c.StorageSlashFraction)
+	case c.ComputeSlashFraction.IsNil() && c.Compute.Enabled():
+		// Unset (params written before compute proofs, which stay off) slashes nothing; on,
+		// it must be said.
+		return fail("compute_slash_fraction must be set (in [0, 1]) when compute proofs are on")
 	case !c.ComputeSlashFraction.IsNil() && (c.ComputeSlashFraction.IsNegative() || c.ComputeSlashFraction.GT(math.LegacyOneDec())):
-		// Unset (params written before compute proofs) slashes nothing.
 		return fail("compute_slash_fraction must be in [0, 1], got %s", c.ComputeSlashFraction)
 	case c.SpreadBlocks > 1_000_000:
 		return fail("spread_blocks must be at most 1000000, got %d", c.SpreadBlocks)

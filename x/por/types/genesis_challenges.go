@@ -107,6 +107,9 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 		if !c.Forfeited.IsNil() && !validAmount(c.Forfeited) {
 			return at("forfeited must not be negative and below 2^128")
 		}
+		if c.Kind != CHALLENGE_KIND_COMPUTE && (c.Tiles != 0 || len(c.ComputeRoot) != 0 || len(c.RevealTiles) != 0 || c.CommittedHeight != 0 || c.CommitDeadlineMs != 0 || c.Compute != (ComputeProofParams{})) {
+			return at("a %s challenge has no compute fields", c.Kind)
+		}
 		switch c.Kind {
 		case CHALLENGE_KIND_LIVENESS:
 		case CHALLENGE_KIND_STORAGE:
@@ -120,6 +123,9 @@ func (gs GenesisState) validateChallenges(nodes map[string]Node) error {
 				return at("an open storage challenge has a %d-byte value", sha256.Size)
 			}
 		case CHALLENGE_KIND_COMPUTE:
+			if c.Dataset != (Dataset{}) || c.Storage != (StorageProofParams{}) {
+				return at("a compute challenge has no dataset or storage proof sizes")
+			}
 			if err := c.validateCompute(); err != nil {
 				return at("%v", err)
 			}
@@ -288,6 +294,9 @@ func (gs GenesisState) validatePairPending() error {
 	return nil
 }
 
+// maxAnswerWindowBlocks is ChallengeParams.answer_window_blocks' bound.
+const maxAnswerWindowBlocks = 100_000
+
 // validateCompute checks a compute challenge's proof sizes and where its answers stand:
 // awaiting its root (no deadline height yet, nothing drawn) or committed (a 32-byte root,
 // the drawn tiles, the reveal's deadline after the commit).
@@ -299,6 +308,8 @@ func (c Challenge) validateCompute() error {
 		return fmt.Errorf("compute: %v", err)
 	}
 	switch {
+	case c.AnswerWindowBlocks > maxAnswerWindowBlocks:
+		return fmt.Errorf("answer_window_blocks must be at most %d, got %d", maxAnswerWindowBlocks, c.AnswerWindowBlocks)
 	case len(c.Value) != sha256.Size:
 		return fmt.Errorf("a compute challenge has a %d-byte value", sha256.Size)
 	case c.Tiles == 0 || c.Tiles > compute.MaxTiles:
@@ -318,8 +329,9 @@ func (c Challenge) validateCompute() error {
 		return fmt.Errorf("compute_root must have %d bytes, got %d", compute.HashSize, len(c.ComputeRoot))
 	case uint64(len(c.RevealTiles)) != want:
 		return fmt.Errorf("a committed root draws %d reveal_tiles, got %d", want, len(c.RevealTiles))
-	case c.DeadlineHeight < c.CommittedHeight:
-		return fmt.Errorf("deadline_height %d is before committed_height %d", c.DeadlineHeight, c.CommittedHeight)
+	case c.DeadlineHeight < c.CommittedHeight || c.DeadlineHeight-c.CommittedHeight > maxAnswerWindowBlocks:
+		// Rebased heights may be negative; the reveal's window is what must be sane.
+		return fmt.Errorf("deadline_height %d must be within %d blocks after committed_height %d", c.DeadlineHeight, maxAnswerWindowBlocks, c.CommittedHeight)
 	}
 	for i, j := range c.RevealTiles {
 		if j >= c.Tiles || (i > 0 && j <= c.RevealTiles[i-1]) {
