@@ -156,6 +156,10 @@ func MsgAnswerChallengeFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFacto
 		op := sdk.MustAccAddressFromBech32(c.Operator)
 		msg := &types.MsgAnswerChallenge{Operator: c.Operator, ChallengeId: c.Id}
 		if c.Kind == types.CHALLENGE_KIND_COMPUTE {
+			if !c.AwaitsRoot() && height <= c.CommittedHeight {
+				reporter.Skip("its tiles to reveal were drawn in this block")
+				return nil, nil, nil
+			}
 			ok, handler := answerCompute(r.Rand, op, c, msg)
 			if !ok {
 				reporter.Skip("a compute challenge too large to compute here")
