@@ -54,9 +54,9 @@ func (k Keeper) answerCompute(ctx context.Context, op sdk.AccAddress, c types.Ch
 	if err := checkOpen(sdkCtx, c); err != nil {
 		return nil, err
 	}
-	if sdkCtx.BlockHeight() <= c.CommittedHeight {
-		return nil, errorsmod.Wrapf(types.ErrInvalidAnswer, "challenge %d: its tiles were drawn in this block; reveal them from the next", c.Id)
-	}
+	// No check that this block comes after the commit's: nobody knows the tiles before the
+	// drawing block is out, and CheckTx and gas estimation run at the last committed
+	// height, where such a check would refuse an honest reveal.
 	if len(msg.ComputePaths) != len(c.RevealTiles) {
 		return nil, errorsmod.Wrapf(types.ErrInvalidAnswer, "challenge %d: send %d compute_paths, one for each of tiles %v, got %d", c.Id, len(c.RevealTiles), c.RevealTiles, len(msg.ComputePaths))
 	}

@@ -115,9 +115,6 @@ func TestComputeChallengeRoundTrip(t *testing.T) {
 
 	paths, err := cm.Paths(compute.Reference{}, c.RevealTiles)
 	require.NoError(t, err)
-	t.Run("a reveal in the committing block", func(t *testing.T) {
-		refuse(&types.MsgAnswerChallenge{Operator: op.String(), ChallengeId: c.Id, ComputePaths: paths}, types.ErrInvalidAnswer)
-	})
 	f.blockAt(22, time.Second)
 	reveal := func(mut func(*types.MsgAnswerChallenge)) *types.MsgAnswerChallenge {
 		m := &types.MsgAnswerChallenge{Operator: op.String(), ChallengeId: c.Id, ComputePaths: paths}
