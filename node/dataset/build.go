@@ -23,6 +23,23 @@ const scanPause = 20 * time.Millisecond
 // cancelCheck is how many labels a worker derives between looks at the context.
 const cancelCheck = 64
 
+// pauseCheck is how many labels a worker derives between calls of BuildOptions.Pause
+// (about 20 ms of one core at the default scrypt_n); it looks before each chunk too.
+const pauseCheck = 256
+
+// pausePoll is how often a build paused by BuildOptions.Pause looks whether it may go on.
+const pausePoll = 100 * time.Millisecond
+
+// BuildOptions tune one build (Store.BuildWith).
+type BuildOptions struct {
+	// Pause, when set, is called by the workers before each chunk and every pauseCheck
+	// labels: while it returns true they wait (looking again every 100 ms, and stopping
+	// when the context ends), then go on where they were — nothing is lost. It yields the
+	// cores to work with a deadline (aegis-node's compute commitments). The workers call
+	// it concurrently. The time paused counts neither in BuildSeconds nor in the rate.
+	Pause func() bool
+}
+
 // Progress is a build's state, as Store.Progress receives it.
 type Progress struct {
 	Key   Key
@@ -30,8 +47,8 @@ type Progress struct {
 	Total uint64
 	// Resumed is how many labels earlier runs had built: this run started there.
 	Resumed uint64
-	Elapsed time.Duration // this run's
-	Rate    float64       // labels per second, this run
+	Elapsed time.Duration // this run's, its pauses (BuildOptions.Pause) included
+	Rate    float64       // labels per second, this run, its pauses left out
 	ETA     time.Duration // 0 when done or not known yet
 	Workers int
 }
@@ -74,6 +91,11 @@ func (p Progress) String() string {
 // ctx.Err(). Another build of k holding its lock is ErrBusy. While the same Store scans
 // for a challenge (Prove), the workers pause between chunks.
 func (s *Store) Build(ctx context.Context, k Key, n uint64) (Meta, error) {
+	return s.BuildWith(ctx, k, n, BuildOptions{})
+}
+
+// BuildWith is Build with options: o.Pause pauses the workers while it returns true.
+func (s *Store) BuildWith(ctx context.Context, k Key, n uint64, o BuildOptions) (Meta, error) {
 	if err := k.Validate(); err != nil {
 		return Meta{}, fmt.Errorf("dataset %s: %w", k, err)
 	}
@@ -120,7 +142,7 @@ func (s *Store) Build(ctx context.Context, k Key, n uint64) (Meta, error) {
 			return Meta{}, err
 		}
 	}
-	b := &build{s: s, k: k, m: m, f: f, n: n, seed: s.Seed(k), start: time.Now(), base: m.BuildSeconds}
+	b := &build{s: s, k: k, m: m, f: f, n: n, seed: s.Seed(k), start: time.Now(), base: m.BuildSeconds, pause: o.Pause}
 	return b.run(ctx)
 }
 
@@ -141,7 +163,51 @@ type build struct {
 	seed  [32]byte
 	start time.Time
 	base  float64 // BuildSeconds of the earlier runs
+	pause func() bool
+
+	pmu     sync.Mutex
+	waiting int           // workers waiting in wait
+	since   time.Time     // since when one has been waiting
+	paused  time.Duration // time with one waiting before since
 }
+
+// wait returns once b.pause says the build may go on, or ctx has ended.
+func (b *build) wait(ctx context.Context) {
+	if b.pause == nil || !b.pause() {
+		return
+	}
+	b.pmu.Lock()
+	if b.waiting++; b.waiting == 1 {
+		b.since = time.Now()
+	}
+	b.pmu.Unlock()
+	t := time.NewTicker(pausePoll)
+	for ctx.Err() == nil && b.pause() {
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+		}
+	}
+	t.Stop()
+	b.pmu.Lock()
+	if b.waiting--; b.waiting == 0 {
+		b.paused += time.Since(b.since)
+	}
+	b.pmu.Unlock()
+}
+
+// pausedFor is how long this run has been paused (with a worker waiting in wait).
+func (b *build) pausedFor() time.Duration {
+	b.pmu.Lock()
+	defer b.pmu.Unlock()
+	if b.waiting > 0 {
+		return b.paused + time.Since(b.since)
+	}
+	return b.paused
+}
+
+// working is how long this run has worked, its pauses left out.
+func (b *build) working() time.Duration { return time.Since(b.start) - b.pausedFor() }
 
 type chunkDone struct {
 	c   uint64
@@ -169,6 +235,7 @@ func (b *build) run(parent context.Context) (Meta, error) {
 				for b.s.scanning.Load() > 0 && ctx.Err() == nil { // a challenge's scan goes first
 					time.Sleep(scanPause)
 				}
+				b.wait(ctx) // a caller's pause (BuildOptions.Pause) too
 				c := next.Add(1) - 1
 				if c >= chunks {
 					return
@@ -176,6 +243,9 @@ func (b *build) run(parent context.Context) (Meta, error) {
 				lo := from + c*chunkLabels
 				hi := min(lo+chunkLabels, b.n)
 				for i := lo; i < hi; i++ {
+					if (i-lo)%pauseCheck == 0 && i > lo {
+						b.wait(ctx)
+					}
 					if (i-lo)%cancelCheck == 0 && ctx.Err() != nil {
 						return
 					}
@@ -253,7 +323,7 @@ func (b *build) persist(built uint64) error {
 		return fmt.Errorf("syncing the labels of %s: %w", b.k, err)
 	}
 	m := b.m
-	m.Built, m.BuildSeconds, m.UpdatedAt = built, b.base+time.Since(b.start).Seconds(), time.Now().UTC()
+	m.Built, m.BuildSeconds, m.UpdatedAt = built, b.base+b.working().Seconds(), time.Now().UTC()
 	if err := writeMeta(b.s.MetaPath(b.k), m); err != nil {
 		return fmt.Errorf("recording the progress of %s: %w", b.k, err)
 	}
@@ -262,10 +332,10 @@ func (b *build) persist(built uint64) error {
 }
 
 func (b *build) progress(from, derived uint64) Progress {
-	el := time.Since(b.start)
+	el, work := time.Since(b.start), b.working()
 	p := Progress{Key: b.k, Done: derived, Total: b.n, Resumed: from, Elapsed: el, Workers: int(min(uint64(b.s.workers()), (b.n-from+chunkLabels-1)/chunkLabels))}
-	if el > 0 && derived > from {
-		p.Rate = float64(derived-from) / el.Seconds()
+	if work > 0 && derived > from {
+		p.Rate = float64(derived-from) / work.Seconds()
 		p.ETA = time.Duration(float64(b.n-derived) / p.Rate * float64(time.Second))
 	}
 	return p

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -378,4 +379,81 @@ func TestBuildPausesForScans(t *testing.T) {
 	s.scanning.Add(-1)
 	require.NoError(t, <-done)
 	require.NoError(t, s.Ready(testKey, 4*chunkLabels))
+}
+
+// TestBuildPauses: a build whose BuildOptions.Pause turns true midway builds nothing while
+// it stays true, then goes on where its workers were and builds the very labels of a build
+// never paused; the pause counts in neither BuildSeconds nor the rate.
+func TestBuildPauses(t *testing.T) {
+	const n = 6*chunkLabels + 123
+	want := readLabels(t, func() *Store { s := newStore(t); buildAll(t, s, testKey, n); return s }(), testKey)
+
+	s := newStore(t)
+	s.Workers, s.ProgressEvery = 2, time.Millisecond
+	var last atomic.Value // Progress
+	s.Progress = func(p Progress) { last.Store(p) }
+	var calls atomic.Int64
+	var paused atomic.Bool
+	pause := func() bool {
+		if calls.Add(1) == 20 { // a few chunks in, mid-chunk
+			paused.Store(true)
+		}
+		return paused.Load()
+	}
+	start := time.Now()
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.BuildWith(context.Background(), testKey, n, BuildOptions{Pause: pause})
+		done <- err
+	}()
+	require.Eventually(t, paused.Load, 5*time.Second, time.Millisecond)
+	time.Sleep(50 * time.Millisecond) // every worker reaches its next look
+	before := calls.Load()
+	p1, bz1 := last.Load().(Progress), readLabels(t, s, testKey)
+	time.Sleep(300 * time.Millisecond)
+	p2, bz2 := last.Load().(Progress), readLabels(t, s, testKey)
+	require.Equal(t, p1.Done, p2.Done, "nothing derived while paused")
+	require.Less(t, p2.Done, uint64(n))
+	require.Equal(t, bz1, bz2, "nothing written while paused")
+	require.Greater(t, calls.Load(), before, "the workers look again while paused")
+	select {
+	case err := <-done:
+		t.Fatalf("the build ended while paused: %v", err)
+	default:
+	}
+
+	paused.Store(false)
+	require.NoError(t, <-done)
+	wall := time.Since(start)
+	require.Equal(t, want, readLabels(t, s, testKey), "the same labels as an unpaused build")
+	m, err := s.Meta(testKey)
+	require.NoError(t, err)
+	require.Equal(t, uint64(n), m.Built)
+	require.Less(t, m.BuildSeconds, (wall - 250*time.Millisecond).Seconds(), "the pause is not build time")
+}
+
+// TestBuildStopsWhilePaused: a build paused by BuildOptions.Pause stops promptly when its
+// context ends, keeping what it built.
+func TestBuildStopsWhilePaused(t *testing.T) {
+	s := newStore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.BuildWith(ctx, testKey, 4*chunkLabels, BuildOptions{Pause: func() bool { return true }})
+		done <- err
+	}()
+	time.Sleep(150 * time.Millisecond)
+	m, err := s.Meta(testKey)
+	require.NoError(t, err, "the build started")
+	require.Zero(t, m.Built, "and waits")
+	cancel()
+	select {
+	case err := <-done:
+		require.ErrorIs(t, err, context.Canceled)
+	case <-time.After(500 * time.Millisecond): // it would wait forever for the pause
+		t.Fatal("a paused build did not stop when its context ended")
+	}
+	m, err = s.Meta(testKey)
+	require.NoError(t, err)
+	require.Zero(t, m.Built)
 }

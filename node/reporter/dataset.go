@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/aegis-chain/aegis/node/dataset"
@@ -17,8 +16,9 @@ import (
 type Datasets interface {
 	// Meta is k's dataset's metadata (how many labels are built), or why there is none.
 	Meta(k dataset.Key) (dataset.Meta, error)
-	// Build builds k's first labels labels, resuming where an earlier build stopped.
-	Build(ctx context.Context, k dataset.Key, labels uint64) (dataset.Meta, error)
+	// BuildWith builds k's first labels labels, resuming where an earlier build stopped;
+	// its workers wait while o.Pause returns true.
+	BuildWith(ctx context.Context, k dataset.Key, labels uint64, o dataset.BuildOptions) (dataset.Meta, error)
 }
 
 // LongBuild is the estimated build time above which the reporter warns, rather than
@@ -31,8 +31,9 @@ const ProgressLogEvery = time.Minute
 // retryBuildAfter is how long a failed build waits before the next step tries again.
 const retryBuildAfter = time.Minute
 
-// busyPoll is how often a build looks whether a compute challenge's commitment computes
-// (Reporter.Busy), and, paused, whether it has ended.
+// busyPoll is how often a build due while a compute challenge's commitment computes
+// (Reporter.Busy) looks whether it has ended, before it starts. Once started, the build's
+// workers look themselves (dataset.BuildOptions.Pause).
 var busyPoll = 100 * time.Millisecond
 
 // wantedDataset is a dataset a role's storage needs: its first labels labels.
@@ -219,73 +220,74 @@ func (r *Reporter) buildLoop(ctx context.Context, done chan struct{}) {
 }
 
 // build builds w, yielding the cores to compute challenges' commitments (Busy): it waits
-// for one computing before it starts, and one that starts while it builds stops the build
-// within a few labels (dataset.Store.Build persists the labels built, and the next Build
-// resumes after them: the work lost is a few chunks in flight); it builds on once the
-// commitment has ended. paused is how long it waited.
+// for one computing before it starts, and while one computes during the build its workers
+// wait where they are (dataset.BuildOptions.Pause), losing no work, and build on once it
+// has ended. paused is how long it waited.
 func (r *Reporter) build(ctx context.Context, w wantedDataset) (m dataset.Meta, paused time.Duration, err error) {
-	for {
-		paused += r.yield(ctx, w)
-		if ctx.Err() != nil {
-			m, _ = r.Datasets.Meta(w.Key)
-			return m, paused, ctx.Err()
-		}
-		bctx, cancel := context.WithCancel(ctx)
-		var yielded atomic.Bool
-		var wg sync.WaitGroup
-		if r.Busy != nil {
-			wg.Go(func() {
-				t := time.NewTicker(busyPoll)
-				defer t.Stop()
-				for {
-					select {
-					case <-bctx.Done():
-						return
-					case <-t.C:
-						if r.Busy() {
-							yielded.Store(true)
-							cancel()
-							return
-						}
-					}
+	var o dataset.BuildOptions
+	if r.Busy != nil {
+		p := &buildPause{r: r, w: w}
+		defer func() { paused = p.paused() }()
+		if p.pause() {
+			t := time.NewTicker(busyPoll)
+			for p.pause() && ctx.Err() == nil {
+				select {
+				case <-ctx.Done():
+				case <-t.C:
 				}
-			})
+			}
+			t.Stop()
 		}
-		m, err = r.Datasets.Build(bctx, w.Key, w.Labels)
-		cancel()
-		wg.Wait()
-		if err == nil || !yielded.Load() || ctx.Err() != nil {
-			return m, paused, err
-		}
-		// Stopped for a commitment: build on once it has ended.
+		o.Pause = p.pause
 	}
+	if ctx.Err() != nil {
+		m, _ = r.Datasets.Meta(w.Key)
+		return m, paused, ctx.Err()
+	}
+	m, err = r.Datasets.BuildWith(ctx, w.Key, w.Labels, o)
+	return m, paused, err
 }
 
-// yield waits while a compute challenge's commitment computes (Busy), saying once that w's
-// build pauses and once that it resumes, and returns how long it waited.
-func (r *Reporter) yield(ctx context.Context, w wantedDataset) time.Duration {
-	if r.Busy == nil || !r.Busy() {
-		return 0
-	}
-	start := time.Now()
-	var built uint64
-	if m, err := r.Datasets.Meta(w.Key); err == nil {
-		built = m.Built
-	}
-	r.Log.Info("challenge dataset build paused while a compute challenge's commitment computes: the commitment takes every core and is due within its commit window",
-		"dataset", w.Key.Name(), "built", built, "labels", w.Labels)
-	t := time.NewTicker(busyPoll)
-	defer t.Stop()
-	for r.Busy() {
-		select {
-		case <-ctx.Done():
-			return time.Since(start)
-		case <-t.C:
+// buildPause is w's build's pause hook: it pauses while a compute challenge's commitment
+// computes (Busy), saying once that w's build pauses and once that it resumes, and adds up
+// the time paused. The build's workers call it concurrently.
+type buildPause struct {
+	r     *Reporter
+	w     wantedDataset
+	mu    sync.Mutex
+	since time.Time // the pause under way's start; zero when none is
+	total time.Duration
+}
+
+func (p *buildPause) pause() bool {
+	busy := p.r.Busy()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case busy && p.since.IsZero():
+		p.since = time.Now()
+		var built uint64
+		if m, err := p.r.Datasets.Meta(p.w.Key); err == nil {
+			built = m.Built
 		}
+		p.r.Log.Info("challenge dataset build paused while a compute challenge's commitment computes: the commitment takes every core and is due within its commit window",
+			"dataset", p.w.Key.Name(), "built", built, "labels", p.w.Labels)
+	case !busy && !p.since.IsZero():
+		d := time.Since(p.since)
+		p.total, p.since = p.total+d, time.Time{}
+		p.r.Log.Info("challenge dataset build resumed: the compute commitment has ended", "dataset", p.w.Key.Name(), "paused", d.Round(time.Millisecond).String())
 	}
-	paused := time.Since(start)
-	r.Log.Info("challenge dataset build resumed: the compute commitment has ended", "dataset", w.Key.Name(), "paused", paused.Round(time.Millisecond).String())
-	return paused
+	return busy
+}
+
+// paused is how long the build has paused, the pause under way included.
+func (p *buildPause) paused() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.since.IsZero() {
+		return p.total + time.Since(p.since)
+	}
+	return p.total
 }
 
 // BuildProgress logs a background build's progress every ProgressLogEvery and keeps the

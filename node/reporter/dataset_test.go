@@ -28,7 +28,7 @@ type countingStore struct {
 	fail   error
 }
 
-func (c *countingStore) Build(ctx context.Context, k dataset.Key, labels uint64) (dataset.Meta, error) {
+func (c *countingStore) BuildWith(ctx context.Context, k dataset.Key, labels uint64, o dataset.BuildOptions) (dataset.Meta, error) {
 	c.mu.Lock()
 	c.builds = append(c.builds, labels)
 	fail := c.fail
@@ -37,7 +37,7 @@ func (c *countingStore) Build(ctx context.Context, k dataset.Key, labels uint64)
 	if fail != nil {
 		return dataset.Meta{}, fail
 	}
-	return c.Store.Build(ctx, k, labels)
+	return c.Store.BuildWith(ctx, k, labels, o)
 }
 
 func (c *countingStore) count() int {
@@ -188,12 +188,14 @@ func TestBuildsBeforeReportTime(t *testing.T) {
 }
 
 // slowBuilder is a dataset store whose builds take step a label, stop when their context
-// ends (keeping the labels built, as dataset.Store does) and resume after them.
+// ends (keeping the labels built, as dataset.Store does) and resume after them, and wait
+// between labels while their Pause returns true (as dataset.Store's workers do).
 type slowBuilder struct {
-	step  time.Duration
-	mu    sync.Mutex
-	built uint64
-	calls int
+	step   time.Duration
+	mu     sync.Mutex
+	built  uint64
+	calls  int
+	pauses int // Pause calls
 }
 
 func (s *slowBuilder) Meta(dataset.Key) (dataset.Meta, error) {
@@ -202,14 +204,26 @@ func (s *slowBuilder) Meta(dataset.Key) (dataset.Meta, error) {
 	return dataset.Meta{Built: s.built}, nil
 }
 
-func (s *slowBuilder) Build(ctx context.Context, k dataset.Key, labels uint64) (dataset.Meta, error) {
+func (s *slowBuilder) BuildWith(ctx context.Context, k dataset.Key, labels uint64, o dataset.BuildOptions) (dataset.Meta, error) {
 	s.mu.Lock()
 	s.calls++
 	s.mu.Unlock()
+	paused := func() bool {
+		if o.Pause == nil {
+			return false
+		}
+		s.mu.Lock()
+		s.pauses++
+		s.mu.Unlock()
+		return o.Pause()
+	}
 	for {
 		m, _ := s.Meta(k)
 		if m.Built >= labels {
 			return m, nil
+		}
+		for paused() && ctx.Err() == nil {
+			time.Sleep(s.step)
 		}
 		select {
 		case <-ctx.Done():
@@ -226,6 +240,12 @@ func (s *slowBuilder) state() (built uint64, calls int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.built, s.calls
+}
+
+func (s *slowBuilder) pauseCalls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pauses
 }
 
 // text is what logs holds so far (written by the background build under w's lock).
@@ -251,9 +271,10 @@ func newBusyReporter(t *testing.T) (*Reporter, *slowBuilder, *atomic.Bool, *sync
 
 var busyKey = dataset.Key{Role: portypes.NODE_ROLE_WORKER, Nonce: 1, ScryptN: 2}
 
-// TestBuildPausesWhileComputeBusy: a build under way stops while a compute challenge's
-// commitment computes — no label is built meanwhile — and resumes where it stopped once it
-// has ended, saying so once each way.
+// TestBuildPausesWhileComputeBusy: a build under way pauses inside its Build (its Pause
+// hook) while a compute challenge's commitment computes — no label is built meanwhile,
+// and the Build is neither stopped nor started again — and goes on where it was once the
+// commitment has ended, saying so once each way.
 func TestBuildPausesWhileComputeBusy(t *testing.T) {
 	r, store, busy, logs := newBusyReporter(t)
 	r.planBuilds(context.Background(), []wantedDataset{{Key: busyKey, Labels: 200}}) // 1 s
@@ -261,11 +282,15 @@ func TestBuildPausesWhileComputeBusy(t *testing.T) {
 
 	busy.Store(true)
 	require.Eventually(t, func() bool { return strings.Contains(logs.text(), "challenge dataset build paused") }, 5*time.Second, time.Millisecond)
+	time.Sleep(2 * store.step) // the label under way ends
 	b1, calls := store.state()
 	require.Equal(t, 1, calls)
+	looks := store.pauseCalls()
 	time.Sleep(200 * time.Millisecond)
-	b2, _ := store.state()
+	b2, calls := store.state()
 	require.Equal(t, b1, b2, "no label built while the commitment computes")
+	require.Equal(t, 1, calls, "the build waits in its Build, not stopped")
+	require.Greater(t, store.pauseCalls(), looks, "and looks whether it may go on")
 	require.Less(t, b2, uint64(200))
 	require.NotContains(t, logs.text(), "resumed")
 
@@ -273,13 +298,14 @@ func TestBuildPausesWhileComputeBusy(t *testing.T) {
 	r.WaitBuilds()
 	built, calls := store.state()
 	require.Equal(t, uint64(200), built)
-	require.Equal(t, 2, calls, "resumed with a second Build")
+	require.Equal(t, 1, calls, "resumed within the same Build")
 	out := logs.text()
 	require.Equal(t, 1, strings.Count(out, "challenge dataset build paused"), out)
 	require.Equal(t, 1, strings.Count(out, "challenge dataset build resumed"), out)
 	require.Contains(t, out, "challenge dataset built")
 	require.NotContains(t, out, "failed")
 	require.Regexp(t, `built=[1-9][0-9]* labels=200`, out, "the pause says how far the build got")
+	require.Regexp(t, `challenge dataset built: .* paused=`, out, "the built line says how long it paused")
 }
 
 // TestBuildWaitsWhileComputeBusy: a build due while a commitment computes waits for it to
