@@ -62,18 +62,22 @@ func Commit(ctx context.Context, k Kernel, workers int, seed [32]byte, tiles uin
 func (c *Commitment) keep(roots [][HashSize]byte) {
 	c.upper = [][][HashSize]byte{roots}
 	for l := c.level; l < Depth(c.Tiles); l++ {
-		below := c.upper[len(c.upper)-1]
-		up := make([][HashSize]byte, (len(below)+1)/2)
-		for i := range up {
-			r := &zeros[l]
-			if 2*i+1 < len(below) {
-				r = &below[2*i+1]
-			}
-			up[i] = node(&below[2*i], r)
-		}
-		c.upper = append(c.upper, up)
+		c.upper = append(c.upper, levelUp(c.upper[len(c.upper)-1], l))
 	}
 	c.Root = c.upper[len(c.upper)-1][0]
+}
+
+// levelUp is the level above nodes at height h (padded with zeros[h] on the right).
+func levelUp(nodes [][HashSize]byte, h int) [][HashSize]byte {
+	up := make([][HashSize]byte, (len(nodes)+1)/2)
+	for i := range up {
+		r := &zeros[h]
+		if 2*i+1 < len(nodes) {
+			r = &nodes[2*i+1]
+		}
+		up[i] = node(&nodes[2*i], r)
+	}
+	return up
 }
 
 // subtree computes the leaves of kept subtree s into leaves (scratch of 2^level) and
@@ -114,15 +118,7 @@ func (c *Commitment) Paths(k Kernel, indexes []uint64) ([][]byte, error) {
 				sib = level[x]
 			}
 			path = append(path, sib[:]...)
-			up := make([][HashSize]byte, (len(level)+1)/2)
-			for x := range up {
-				r := &zeros[h]
-				if 2*x+1 < len(level) {
-					r = &level[2*x+1]
-				}
-				up[x] = node(&level[2*x], r)
-			}
-			level, pos = up, pos/2
+			level, pos = levelUp(level, h), pos/2
 		}
 		// Above it: from the kept levels.
 		pos = s

@@ -328,13 +328,12 @@ func TestComputeOrStorage(t *testing.T) {
 	}
 }
 
-// TestComputeChallengeGenesis: a chain with a compute challenge waiting for its root and
-// one waiting for its reveal exports, validates and imports to the same store, queues
-// included; mangled compute fields are refused.
-func TestComputeChallengeGenesis(t *testing.T) {
+// computeGenesisFixture: gina's compute challenge has its root committed and awaits its
+// reveal (c), hal's (g) awaits its root.
+func computeGenesisFixture(t *testing.T) (f *fixture, g sdk.AccAddress, c types.Challenge) {
+	t.Helper()
 	f, op, c := computeFixture(t, "gina")
-	g := f.register("hal", types.NODE_ROLE_WORKER)
-	_ = g
+	g = f.register("hal", types.NODE_ROLE_WORKER)
 	cm := honestCommit(t, c, op)
 	f.blockAt(21, time.Second)
 	_, err := f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: op.String(), ChallengeId: c.Id, ComputeRoot: cm.Root[:]})
@@ -342,6 +341,14 @@ func TestComputeChallengeGenesis(t *testing.T) {
 	require.NoError(t, f.report(g, types.NODE_ROLE_WORKER, 150, 0, 80))
 	f.clock.day = 3
 	f.blockAt(30, time.Second)
+	return f, g, c
+}
+
+// TestComputeChallengeGenesis: a chain with a compute challenge waiting for its root and
+// one waiting for its reveal exports, validates and imports to the same store, queues
+// included; mangled compute fields are refused.
+func TestComputeChallengeGenesis(t *testing.T) {
+	f, g, c := computeGenesisFixture(t)
 	require.Len(t, f.challenges(g, true), 1)
 	gs, err := f.k.ExportGenesis(f.ctx)
 	require.NoError(t, err)

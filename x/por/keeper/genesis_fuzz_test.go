@@ -49,15 +49,7 @@ func porGenesisBase(t *testing.T, r *rand.Rand) *types.GenesisState {
 // challenge has its root committed and awaits its reveal, hal's awaits its root.
 func ktComputeExported(t *testing.T) *types.GenesisState {
 	t.Helper()
-	f, op, c := computeFixture(t, "gina")
-	hal := f.register("hal", types.NODE_ROLE_WORKER)
-	cm := honestCommit(t, c, op)
-	f.blockAt(21, time.Second)
-	_, err := f.msg.AnswerChallenge(f.ctx, &types.MsgAnswerChallenge{Operator: op.String(), ChallengeId: c.Id, ComputeRoot: cm.Root[:]})
-	require.NoError(t, err)
-	require.NoError(t, f.report(hal, types.NODE_ROLE_WORKER, 150, 0, 80))
-	f.clock.day = 3
-	f.blockAt(30, time.Second)
+	f, _, _ := computeGenesisFixture(t)
 	gs, err := f.k.ExportGenesis(f.ctx)
 	require.NoError(t, err)
 	require.NoError(t, gs.Validate())
