@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -206,21 +207,9 @@ func TestDraw(t *testing.T) {
 	if got := Draw([]byte("v"), []byte("h"), []byte("r"), 12, 10); len(got) != 10 {
 		t.Fatalf("distinct draw of 10 of 12: %v", got)
 	}
-	if a, b := Draw([]byte("v"), []byte("h"), []byte("r"), 1<<20, 10), Draw([]byte("v"), []byte("h2"), []byte("r"), 1<<20, 10); equal(a, b) {
+	if a, b := Draw([]byte("v"), []byte("h"), []byte("r"), 1<<20, 10), Draw([]byte("v"), []byte("h2"), []byte("r"), 1<<20, 10); slices.Equal(a, b) {
 		t.Fatal("another block hash drew the same tiles")
 	}
-}
-
-func equal(a, b []uint64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestTiles(t *testing.T) {
@@ -237,6 +226,19 @@ func TestTiles(t *testing.T) {
 	} {
 		if got := Tiles(tc.c, tc.rate, tc.secs); got != tc.want {
 			t.Errorf("Tiles(%d, %d, %d) = %d, want %d", tc.c, tc.rate, tc.secs, got, tc.want)
+		}
+	}
+}
+
+// naive is the textbook product, for tests.
+func naive(a, b *Matrix, t *Product) {
+	for i := range Dim {
+		for j := range Dim {
+			var s int32
+			for k := range Dim {
+				s += int32(a[i*Dim+k]) * int32(b[k*Dim+j])
+			}
+			t[i*Dim+j] = s
 		}
 	}
 }

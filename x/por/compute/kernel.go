@@ -50,16 +50,3 @@ func (Reference) Mul(a, b *Matrix, t *Product) {
 		}
 	}
 }
-
-// naive is the textbook product, for tests.
-func naive(a, b *Matrix, t *Product) {
-	for i := range Dim {
-		for j := range Dim {
-			var s int32
-			for k := range Dim {
-				s += int32(a[i*Dim+k]) * int32(b[k*Dim+j])
-			}
-			t[i*Dim+j] = s
-		}
-	}
-}

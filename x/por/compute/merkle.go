@@ -39,23 +39,14 @@ func Depth(n uint64) int {
 // PathBytes is the size of one tile's path in a tree over n leaves.
 func PathBytes(n uint64) int { return Depth(n) * HashSize }
 
-// fold reduces the nodes of one level (padded with zeros[h] past len) to the root of the
-// subtree of height levels above them, in place.
+// fold is the root of the subtree of height levels above nodes (at height h, padded
+// with zeros[h] past len).
 func fold(nodes [][HashSize]byte, h, levels int) [HashSize]byte {
-	n := len(nodes)
-	for l := 0; l < levels; l++ {
-		half := (n + 1) / 2
-		for i := 0; i < half; i++ {
-			r := &zeros[h+l]
-			if 2*i+1 < n {
-				r = &nodes[2*i+1]
-			}
-			nodes[i] = node(&nodes[2*i], r)
-		}
-		n = half
-	}
-	if n == 0 {
+	if len(nodes) == 0 {
 		return zeros[h+levels]
+	}
+	for l := range levels {
+		nodes = levelUp(nodes, h+l)
 	}
 	return nodes[0]
 }

@@ -3,6 +3,7 @@ package compute
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -60,7 +61,7 @@ func TestPartialCompute(t *testing.T) {
 		if tc.kept == tiles && passed != trials {
 			t.Errorf("honest prover failed %d of %d", trials-passed, trials)
 		}
-		if sigma := 4 * sqrt(want*(1-want)/float64(trials)); rate > want+sigma+1e-9 || rate < want-sigma-1e-9 {
+		if sigma := 4 * math.Sqrt(want*(1-want)/float64(trials)); rate > want+sigma+1e-9 || rate < want-sigma-1e-9 {
 			t.Errorf("%s: measured %.4f, outside the formula's %.4f ± %.4f", tc.name, rate, want, sigma)
 		}
 	}
@@ -83,15 +84,4 @@ func partialCommitment(t *testing.T, seed [32]byte, tiles, kept uint64, r *rand.
 	c := &Commitment{Seed: seed, Tiles: tiles}
 	c.keep(leaves)
 	return c
-}
-
-func sqrt(x float64) float64 {
-	z := x
-	for range 60 {
-		if z == 0 {
-			return 0
-		}
-		z = (z + x/z) / 2
-	}
-	return z
 }

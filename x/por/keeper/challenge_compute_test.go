@@ -141,7 +141,7 @@ func TestComputeChallengeRoundTrip(t *testing.T) {
 	require.True(t, nr.Held.IsZero() && nr.ChallengeId == 0)
 	require.True(t, nr.Accrued.GTE(held), "what was held is claimable again")
 	f.endBlock()
-	has, err := f.k.ChallengeDeadlines.Has(f.ctx, collectionsJoin(c.DeadlineHeight, c.Id))
+	has, err := f.k.ChallengeDeadlines.Has(f.ctx, collections.Join(c.DeadlineHeight, c.Id))
 	require.NoError(t, err)
 	require.False(t, has, "a passed challenge leaves the deadline queue")
 }
@@ -362,7 +362,7 @@ func TestComputeChallengeGenesis(t *testing.T) {
 	require.Equal(t, gs, again)
 	for _, k := range []*fixture{f, h} {
 		var queued []uint64
-		require.NoError(t, k.k.ComputeDeadlines.Walk(k.ctx, nil, func(key collectionsPair) (bool, error) {
+		require.NoError(t, k.k.ComputeDeadlines.Walk(k.ctx, nil, func(key collections.Pair[int64, uint64]) (bool, error) {
 			queued = append(queued, key.K2())
 			return false, nil
 		}))
@@ -401,10 +401,6 @@ func TestComputeChallengeGenesis(t *testing.T) {
 		})
 	}
 }
-
-type collectionsPair = collections.Pair[int64, uint64]
-
-func collectionsJoin(h int64, id uint64) collectionsPair { return collections.Join(h, id) }
 
 // A compute challenge from a genesis that left its window out takes the params' window
 // for its reveal, rather than one that closes in the committing block.
